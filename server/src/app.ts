@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import type { Logger } from 'pino';
+import { AppConfig } from './config';
+import { createServices, Services } from './common/services';
+import { Database } from './db/database';
+import { HttpServer, startHttpServer } from './http/app';
+import { createLogger } from './logger';
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  db: Database;
+  services: Services;
+  log: Logger;
+  /** Printed once, when this start created the demo partner. */
+  demo: { token: string; partnerId: string } | null;
+  http: HttpServer;
+  /** Drains HTTP requests, then closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function openDatabase(config: AppConfig, log: Logger): Promise<Database> {
+  return Database.open({ target: config.database, logger: log, busyTimeoutMs: config.sqliteBusyTimeoutMs });
+}
+
+/** Opens and migrates the database, seeds the demo partner when allowed, and serves HTTP. */
+export async function startApp(config: AppConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningApp> {
+  const db = await openDatabase(config, log);
+  const services = createServices(db);
+  let demo: RunningApp['demo'] = null;
+  if (config.seedDemoPartner && !(await services.partners.hasAnyPartner())) {
+    const created = await services.partners.createPartner({
+      name: 'Demo Partner', adminEmail: 'admin@demo-partner.example', adminName: 'Demo Admin', subscriptions: ['Sub100452'],
+    });
+    demo = { token: created.token, partnerId: created.partnerId };
+  }
+  const http = await startHttpServer({ config, db, log, services });
+  let stopped: Promise<void> | undefined;
+  return {
+    url: http.url, port: http.port, db, services, log, demo, http,
+    stop: () => (stopped ??= (async () => {
+      await http.stop();
+      await db.close();
+    })()),
+  };
+}

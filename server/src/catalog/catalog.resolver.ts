@@ -1,0 +1,57 @@
+import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../common/context';
+import { COUNTRIES } from './countries';
+import { Package, PACKAGES } from './packages';
+import { PstnProvider } from './pstn-provider.entity';
+import { DataRegion } from './regions';
+
+@ObjectType({ description: 'One row of the packages table (domain.md §6), for building wizard dropdowns.' })
+export class PackageInfo {
+  @Field(() => Package)
+  package!: Package;
+
+  @Field(() => Boolean, { description: 'May be an organization’s package.' })
+  customerLevel!: boolean;
+
+  @Field(() => Boolean, { description: 'May be held by a user.' })
+  userAssignable!: boolean;
+
+  @Field(() => Boolean)
+  calling!: boolean;
+
+  @Field(() => Boolean)
+  meetings!: boolean;
+
+  @Field(() => [Package], { description: 'Every package this one includes (complete, transitive).' })
+  includes!: Package[];
+}
+
+@ObjectType({ description: 'An ISO 3166-1 country the API accepts, with its default data region.' })
+export class Country {
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => DataRegion)
+  dataRegion!: DataRegion;
+}
+
+@Resolver()
+export class CatalogResolver {
+  @Query(() => [PackageInfo])
+  packages(): PackageInfo[] {
+    return PACKAGES.map((row) => ({ ...row, includes: [...row.includes] }));
+  }
+
+  @Query(() => [Country], { description: 'Every ISO 3166-1 country, with the data region it defaults to.' })
+  countries(): Country[] {
+    return [...COUNTRIES];
+  }
+
+  @Query(() => [PstnProvider], { description: 'The Cloud Connected PSTN provider catalog.' })
+  pstnProviders(@Ctx() ctx: RequestContext): Promise<PstnProvider[]> {
+    return ctx.db.manager.find(PstnProvider, { order: { name: 'ASC' } });
+  }
+}

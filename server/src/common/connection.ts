@@ -1,0 +1,111 @@
+import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { apiError } from '../errors/error-codes';
+import { isId } from '../db/ids';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ObjectType({ description: 'Where a page ends, to ask for the next one.' })
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
+  endCursor!: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+/** What a list resolver returns: `totalCount` is computed only when a client asks for it. */
+export interface Page<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  readonly totalCount: Promise<number> | number;
+}
+
+/** The `XConnection` and `XEdge` types of one node type (GitHub-style connections). */
+export function ConnectionType<T extends object>(nodeName: string, nodeType: ClassType<T>) {
+  @ObjectType(`${nodeName}Edge`)
+  class EdgeType {
+    @Field(() => String)
+    cursor!: string;
+
+    @Field(() => nodeType)
+    node!: T;
+  }
+
+  @ObjectType(`${nodeName}Connection`, { description: `A page of ${nodeName} nodes, newest first.` })
+  class ConnectionClass {
+    @Field(() => [EdgeType])
+    edges!: EdgeType[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'How many nodes the whole list holds (all pages).' })
+    totalCount!: number;
+  }
+  return ConnectionClass;
+}
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** `first` and `after`, checked: a bad value is the caller's fault (BAD_USER_INPUT, 400). */
+export interface PageRequest {
+  first: number;
+  /** Id of the last node seen: the next page starts strictly below it (ids are time-ordered). */
+  afterId: string | null;
+}
+
+const CURSOR_PREFIX = 'c1:';
+
+export function encodeCursor(id: string): string {
+  return Buffer.from(CURSOR_PREFIX + id, 'utf8').toString('base64url');
+}
+
+export function parsePageArgs(args: PageArgs): PageRequest {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw apiError('BAD_USER_INPUT', `"first" must be between 1 and ${MAX_PAGE_SIZE}, got ${first}.`, {
+      extensions: { argument: 'first' },
+    });
+  }
+  if (args.after === null || args.after === undefined) return { first, afterId: null };
+  const decoded = Buffer.from(args.after, 'base64url').toString('utf8');
+  const id = decoded.startsWith(CURSOR_PREFIX) ? decoded.slice(CURSOR_PREFIX.length) : '';
+  if (!isId(id)) {
+    throw apiError('BAD_USER_INPUT', '"after" is not a cursor of this list; pass a pageInfo.endCursor.', {
+      extensions: { argument: 'after' },
+    });
+  }
+  return { first, afterId: id };
+}
+
+/**
+ * Builds a page from rows fetched with `LIMIT first + 1` in id-descending order (one extra row
+ * tells whether another page follows).
+ */
+export function toPage<T extends { id: string }>(
+  rows: T[],
+  request: PageRequest,
+  totalCount: () => Promise<number> | number,
+): Page<T> {
+  const hasNextPage = rows.length > request.first;
+  const nodes = hasNextPage ? rows.slice(0, request.first) : rows;
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  let count: Promise<number> | number | undefined;
+  return {
+    edges,
+    pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    get totalCount() {
+      count ??= totalCount();
+      return count;
+    },
+  };
+}

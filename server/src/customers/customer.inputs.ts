@@ -1,0 +1,82 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { AddOn, Package } from '../catalog/packages';
+import { DataRegion } from '../catalog/regions';
+import { UserError } from '../errors/user-error';
+import { CustomerStatus } from './customer.enums';
+import { Customer } from './customer.entity';
+import { LocationInput } from './location.inputs';
+
+@InputType({ description: 'Step 2: create a customer organization from a template (by id or provisioning ID).' })
+export class CreateCustomerInput {
+  @Field(() => ID, { nullable: true, description: 'Exactly one of templateId and provisioningId.' })
+  templateId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The template’s provisioning ID, as Cisco’s API takes it.' })
+  provisioningId?: string | null;
+
+  @Field(() => String, { description: '1–256 characters, no %.' })
+  companyName!: string;
+
+  @Field(() => String, { description: 'The full administrator; unique across the system.' })
+  adminEmail!: string;
+
+  @Field(() => Package, { description: 'A package users can hold (see packages).' })
+  package!: Package;
+
+  @Field(() => [AddOn], { nullable: true })
+  addOns?: AddOn[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Your own id for this customer, unique per partner. Replaying the same input returns the existing customer.',
+  })
+  externalId?: string | null;
+
+  @Field(() => LocationInput, { description: 'Becomes the customer’s headquarters.' })
+  headquarters!: LocationInput;
+
+  @Field(() => Boolean, { description: 'Must be true: the headquarters is in a Webex-supported location.' })
+  supportedLocationConfirmed!: boolean;
+
+  @Field(() => DataRegion, { nullable: true, description: 'Default: from the headquarters country.' })
+  dataRegion?: DataRegion | null;
+
+  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC`; default the template’s defaultEmailLanguage.' })
+  language?: string | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false })
+  dryRun?: boolean | null;
+}
+
+@ObjectType()
+export class CreateCustomerPayload {
+  @Field(() => Customer, { nullable: true })
+  customer!: Customer | null;
+
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'Case-insensitive filters; all given ones must match.' })
+export class CustomerFilter {
+  @Field(() => String, { nullable: true, description: 'Substring of company name, admin email or external id.' })
+  search?: string | null;
+
+  @Field(() => CustomerStatus, { nullable: true })
+  status?: CustomerStatus | null;
+
+  @Field(() => ID, { nullable: true })
+  templateId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  externalId?: string | null;
+}
+
+@InputType({ description: 'Case-insensitive filters on a customer’s users.' })
+export class CustomerUserFilter {
+  @Field(() => String, { nullable: true, description: 'Substring of first name, last name or email.' })
+  search?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  locationId?: string | null;
+}

@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { EntityManager, In } from 'typeorm';
+import type { Caller } from '../auth/caller';
+import { addOnAllowed, AddOn, Package, packageRow } from '../catalog/packages';
+import { defaultRegionFor } from '../catalog/regions';
+import { PageArgs, Page, parsePageArgs, toPage } from '../common/connection';
+import { normalizeEmail } from '../common/email';
+import { requiredText } from '../common/strings';
+import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
+import type { Database } from '../db/database';
+import { isId, newId } from '../db/ids';
+import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { OnboardingTemplate, settingsOf } from '../templates/template.entity';
+import { normalizeLanguage } from '../templates/template.rules';
+import { CustomerAdminRole, CustomerStatus } from './customer.enums';
+import { CustomerUser } from './customer-user.entity';
+import { Customer } from './customer.entity';
+import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter } from './customer.inputs';
+import { Location } from './location.entity';
+import { normalizeLocation } from './location.rules';
+import { attachPreview } from './customer.preview';
+
+export const COMPANY_NAME_MAX = 256;
+export const EXTERNAL_ID_MAX = 128;
+
+/** `%` and `_` match themselves in a LIKE pattern built from user text. */
+export function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Case-insensitive "email is taken" check, in chunks that stay under bound-parameter limits. */
+export async function takenEmails(tx: EntityManager, emails: string[]): Promise<Set<string>> {
+  const taken = new Set<string>();
+  for (let i = 0; i < emails.length; i += 900) {
+    const rows = await tx.find(CustomerUser, { select: { email: true }, where: { email: In(emails.slice(i, i + 900)) } });
+    rows.forEach((r) => taken.add(r.email));
+  }
+  return taken;
+}
+
+export class CustomerService {
+  constructor(private readonly db: Database) {}
+
+  async create(caller: Caller, input: CreateCustomerInput): Promise<CreateCustomerPayload> {
+    const errors = UserErrors.root('input');
+    const dryRun = input.dryRun ?? false;
+    const outcome = await writeOrUserErrors(this.db, async (tx) => {
+      const externalId = this.normalizeExternalId(input.externalId, errors);
+      const template = await this.resolveTemplate(tx, caller, input, errors);
+      const companyName = requiredText(input.companyName, COMPANY_NAME_MAX, errors, 'companyName', 'Company name');
+      if (companyName.includes('%')) errors.add(UserErrorCode.INVALID, 'Company name must not contain %.', 'companyName');
+      const adminEmail = normalizeEmail(input.adminEmail, errors, 'adminEmail');
+      const row = packageRow(input.package);
+      if (!row.customerLevel || !row.userAssignable) {
+        errors.add(UserErrorCode.NOT_ALLOWED, `${input.package} cannot be an organization's package: the full administrator must be able to hold it.`, 'package');
+      }
+      const addOns = [...new Set(input.addOns ?? [])];
+      for (const addOn of addOns) {
+        if (!addOnAllowed(input.package, addOn)) {
+          errors.add(UserErrorCode.NOT_ALLOWED, `${addOn} needs a package with calling that ${input.package} does not include.`, 'addOns');
+        }
+      }
+      const language = normalizeLanguage(input.language, template?.defaultEmailLanguage ?? 'en_US', errors, 'language');
+      const hq = normalizeLocation(input.headquarters, language, errors.at('headquarters'));
+      const dataRegion = input.dataRegion ?? defaultRegionFor(hq.countryCode);
+      const fingerprint = createHash('sha256').update(JSON.stringify([
+        template?.id ?? null, companyName, adminEmail, input.package, [...addOns].sort(), externalId, hq, dataRegion, language,
+      ])).digest('hex');
+
+      // The externalId is looked up before every other rule: an identical replay returns the
+      // customer it created, whatever has changed since (its admin email is now taken, by itself).
+      if (externalId !== null && !errors.hasAt('externalId')) {
+        const existing = await tx.findOneBy(Customer, { partnerId: caller.partnerId, externalId });
+        if (existing?.inputFingerprint === fingerprint) return { customer: existing, replayed: true };
+        if (existing) {
+          errors.add(UserErrorCode.TAKEN, `externalId "${externalId}" already names a customer created with a different input.`, 'externalId');
+        }
+      }
+      if (input.supportedLocationConfirmed !== true) {
+        errors.add(UserErrorCode.NOT_CONFIRMED, 'Confirm that the headquarters is in a Webex-supported location.', 'supportedLocationConfirmed');
+      }
+      if (!errors.hasAt('adminEmail') && (await takenEmails(tx, [adminEmail])).size > 0) {
+        errors.add(UserErrorCode.TAKEN, `${adminEmail} already belongs to a user of an organization.`, 'adminEmail');
+      }
+      if (errors.any() || !template) throw new UserErrorsAbort(errors.list);
+
+      const now = new Date();
+      const customer = Object.assign(new Customer(), {
+        id: newId(), partnerId: caller.partnerId, templateId: template.id, companyName, adminEmail,
+        package: input.package, addOns: addOns as AddOn[], externalId, status: CustomerStatus.PENDING_SETUP,
+        dataRegion, language, templateSettings: settingsOf(template), inputFingerprint: fingerprint,
+        createdAt: now, updatedAt: now,
+      } satisfies Customer);
+      const headquarters = Object.assign(new Location(), {
+        ...hq, id: newId(), customerId: customer.id, isHeadquarters: true, createdAt: now,
+      } satisfies Location);
+      const admin = Object.assign(new CustomerUser(), {
+        id: newId(), customerId: customer.id, locationId: headquarters.id,
+        firstName: adminEmail.split('@')[0].slice(0, 64), lastName: companyName.slice(0, 64), email: adminEmail,
+        package: input.package, phoneNumber: null, extension: null, roles: [CustomerAdminRole.FULL_ADMIN],
+        createdAt: now, updatedAt: now,
+      } satisfies CustomerUser);
+      try {
+        await tx.insert(Customer, customer);
+        await tx.insert(Location, headquarters);
+        await tx.insert(CustomerUser, admin);
+      } catch (error) {
+        throw this.uniqueViolationAsUserError(error, errors);
+      }
+      if (dryRun) await attachPreview(tx, customer);
+      return { customer, replayed: false };
+    }, { dryRun });
+    return outcome.ok
+      ? { customer: outcome.value.customer, userErrors: [] }
+      : { customer: null, userErrors: outcome.userErrors };
+  }
+
+  private normalizeExternalId(value: string | null | undefined, errors: UserErrors): string | null {
+    if (value === null || value === undefined) return null;
+    const externalId = value.trim();
+    if (!externalId) errors.add(UserErrorCode.INVALID, 'externalId must not be blank; omit it instead.', 'externalId');
+    else if (externalId.length > EXTERNAL_ID_MAX) errors.add(UserErrorCode.TOO_LONG, `externalId must be at most ${EXTERNAL_ID_MAX} characters.`, 'externalId');
+    return externalId;
+  }
+
+  /** Exactly one of templateId and provisioningId, naming a template of the caller's partner. */
+  private async resolveTemplate(tx: EntityManager, caller: Caller, input: CreateCustomerInput, errors: UserErrors): Promise<OnboardingTemplate | null> {
+    const byId = input.templateId ?? null;
+    const byProvisioningId = input.provisioningId ?? null;
+    if (byId !== null && byProvisioningId !== null) {
+      errors.add(UserErrorCode.INVALID, 'Give either templateId or provisioningId, not both.', 'templateId');
+      return null;
+    }
+    if (byId === null && byProvisioningId === null) {
+      errors.add(UserErrorCode.REQUIRED, 'Give templateId or provisioningId.', 'templateId');
+      return null;
+    }
+    const template = byId !== null
+      ? isId(byId) ? await tx.findOneBy(OnboardingTemplate, { id: byId, partnerId: caller.partnerId }) : null
+      : byProvisioningId!.length <= 64 ? await tx.findOneBy(OnboardingTemplate, { provisioningId: byProvisioningId!.trim(), partnerId: caller.partnerId }) : null;
+    if (!template) {
+      errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner matches.', byId !== null ? 'templateId' : 'provisioningId');
+    }
+    return template;
+  }
+
+  private uniqueViolationAsUserError(error: unknown, errors: UserErrors): unknown {
+    const index = violatedUniqueIndex(error) ?? '';
+    if (/user_email|customer_user\.email/.test(index)) errors.add(UserErrorCode.TAKEN, 'This email already belongs to a user.', 'adminEmail');
+    else if (/external_id|customer\.partnerId/.test(index)) errors.add(UserErrorCode.TAKEN, 'This externalId is taken.', 'externalId');
+    else return error;
+    return new UserErrorsAbort(errors.list);
+  }
+
+  async list(caller: Caller, args: PageArgs & { filter?: CustomerFilter | null }): Promise<Page<Customer>> {
+    const page = parsePageArgs(args);
+    const qb = this.db.manager.createQueryBuilder(Customer, 'c').where('c.partnerId = :partnerId', { partnerId: caller.partnerId });
+    const filter = args.filter;
+    if (filter?.search) {
+      qb.andWhere(`(lower(c.companyName) LIKE :q ESCAPE '\\' OR c.adminEmail LIKE :q ESCAPE '\\' OR lower(c.externalId) LIKE :q ESCAPE '\\')`,
+        { q: likePattern(filter.search) });
+    }
+    if (filter?.status) qb.andWhere('c.status = :status', { status: filter.status });
+    if (filter?.templateId) qb.andWhere('c.templateId = :templateId', { templateId: isId(filter.templateId) ? filter.templateId : '' });
+    if (filter?.externalId) qb.andWhere('c.externalId = :externalId', { externalId: filter.externalId.trim() });
+    const countQb = qb.clone();
+    if (page.afterId) qb.andWhere('c.id < :afterId', { afterId: page.afterId });
+    const rows = await qb.orderBy('c.id', 'DESC').limit(page.first + 1).getMany();
+    return toPage(rows, page, () => countQb.getCount());
+  }
+
+  async byId(caller: Caller, id: string): Promise<Customer | null> {
+    if (!isId(id)) return null;
+    return this.db.manager.findOneBy(Customer, { id, partnerId: caller.partnerId });
+  }
+}
+

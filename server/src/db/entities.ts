@@ -1,0 +1,21 @@
+import { PstnProvider } from '../catalog/pstn-provider.entity';
+import { CustomerUser } from '../customers/customer-user.entity';
+import { Customer } from '../customers/customer.entity';
+import { Location } from '../customers/location.entity';
+import { ApiToken } from '../partners/api-token.entity';
+import { PartnerAdmin } from '../partners/partner-admin.entity';
+import { Partner } from '../partners/partner.entity';
+import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
+import { OnboardingTemplate } from '../templates/template.entity';
+
+export const ENTITIES = [
+  Partner,
+  PartnerAdmin,
+  WholesaleSubscription,
+  ApiToken,
+  PstnProvider,
+  OnboardingTemplate,
+  Customer,
+  Location,
+  CustomerUser,
+];

@@ -1,0 +1,4 @@
+import { InitialSchema1732400000000 } from './1732400000000-initial-schema';
+
+/** Every migration, in order. Listed explicitly so the build and the tests load the same ones. */
+export const MIGRATIONS = [InitialSchema1732400000000];

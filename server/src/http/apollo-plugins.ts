@@ -1,0 +1,79 @@
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { GraphQLError, Kind, OperationDefinitionNode } from 'graphql';
+import { resolveCaller } from '../auth/caller';
+import type { RequestContext } from '../common/context';
+import { currentRequestStats } from '../db/request-stats';
+import { apiError } from '../errors/error-codes';
+import { enforceComplexity, measureOperation } from './complexity';
+
+function onlyIntrospection(operation: OperationDefinitionNode): boolean {
+  return operation.operation === 'query' && operation.selectionSet.selections.every(
+    (s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
+}
+
+/**
+ * Runs once the operation is parsed and validated, before any resolver and before any SQL:
+ * complexity limits first, then the caller (token lookup) and its role.
+ */
+export function accessPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(rc: GraphQLRequestContext<RequestContext>) {
+          const operation = rc.operation;
+          if (!operation || !rc.document) return;
+          enforceComplexity(measureOperation(rc.schema, rc.document, operation, rc.request.variables ?? {}));
+          const ctx = rc.contextValue;
+          if (!ctx.token) {
+            if (onlyIntrospection(operation)) return;
+            throw apiError('UNAUTHENTICATED', 'Send an API token: Authorization: Bearer <token>.');
+          }
+          try {
+            ctx.caller = await resolveCaller(ctx.db, ctx.token);
+          } catch (error) {
+            throw ctx.db.translate(error);
+          }
+          if (!ctx.caller) throw apiError('UNAUTHENTICATED', 'This API token is unknown or revoked.');
+          if (operation.operation === 'mutation' && !ctx.caller.canWrite) {
+            throw apiError('FORBIDDEN', 'Your admin role is READ_ONLY: mutations need a FULL_ADMIN token.');
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Internal faults answer 500 (GraphQL would say 200), are logged with their detail, and carry no
+ * stack trace; the SQL statement count is exposed outside production for tests and benchmarks.
+ */
+export function responsePlugin(options: { exposeSqlCount: boolean }): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors(rc) {
+          for (const error of rc.errors) {
+            const code = error.extensions?.code;
+            if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+              const original = (error as GraphQLError).originalError ?? error;
+              rc.contextValue.log.error({ err: original, path: error.path, operation: rc.operationName }, 'internal error');
+            }
+          }
+        },
+        async willSendResponse(rc) {
+          const http = rc.response.http;
+          const body = rc.response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          if (errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR') && (http.status === undefined || http.status === 200)) {
+            http.status = 500;
+          }
+          const stats = currentRequestStats();
+          if (options.exposeSqlCount && stats) {
+            http.headers.set('x-sql-statements', String(stats.statements));
+            http.headers.set('x-sql-commits', String(stats.commits));
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express, { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { bearerToken } from '../auth/tokens';
+import type { AppConfig } from '../config';
+import type { RequestContext } from '../common/context';
+import { Loaders } from '../common/loaders';
+import type { Services } from '../common/services';
+import type { Database } from '../db/database';
+import { runWithRequestStats } from '../db/request-stats';
+import { errorBody } from '../errors/error-codes';
+import { buildAppSchema } from '../schema';
+import { accessPlugin, responsePlugin } from './apollo-plugins';
+import { formatError } from './format-error';
+import { rateLimit } from './rate-limit';
+
+/** domain.md §9: 10,000 users with long fields fit. */
+export const BODY_LIMIT = '8mb';
+
+const SANDBOX_DOCUMENT = `# Paste your token in Headers: Authorization: Bearer <token>
+query Viewer {
+  viewer { id displayName partner { name admins { id email } subscriptions { id externalId } } }
+}
+`;
+
+export interface HttpServer {
+  url: string;
+  port: number;
+  server: http.Server;
+  stop(): Promise<void>;
+}
+
+export async function startHttpServer(deps: { config: AppConfig; db: Database; log: Logger; services: Services }): Promise<HttpServer> {
+  const { config, db, log, services } = deps;
+  const app = express();
+  const server = http.createServer(app);
+  server.requestTimeout = 120_000;
+  server.headersTimeout = 30_000;
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildAppSchema(),
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: config.production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    formatError: formatError(config.production),
+    parseOptions: { maxTokens: 1_000_000 },
+    logger: {
+      debug: (m) => log.debug(m), info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m),
+    },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      config.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT }),
+      accessPlugin(),
+      responsePlugin({ exposeSqlCount: config.exposeSqlCount }),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', async (_req, res) => {
+    const ok = await db.ping();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });
+  });
+
+  const corsMiddleware = config.corsOrigins === null
+    ? (_req: Request, _res: Response, next: NextFunction) => next()
+    : cors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, maxAge: 600 });
+
+  app.use(
+    '/',
+    corsMiddleware,
+    rateLimit({ burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }),
+    requireJsonPosts,
+    express.json({ limit: BODY_LIMIT, strict: false }),
+    (_req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next()),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<RequestContext> => ({
+        config, db, log, services,
+        loaders: new Loaders(db),
+        token: bearerToken(req.headers.authorization),
+        caller: null,
+      }),
+    }),
+  );
+  app.use(bodyErrors(log));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}/`,
+    port: address.port,
+    server,
+    stop: () => (stopping ??= apollo.stop()),
+  };
+}
+
+/** CSRF prevention and a clear contract: a POST body is JSON, nothing else. */
+function requireJsonPosts(req: Request, res: Response, next: NextFunction) {
+  if (req.method !== 'POST') return next();
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/json') return next();
+  res.status(400).json(errorBody('BAD_REQUEST', 'POST bodies must be sent as Content-Type: application/json.'));
+}
+
+/** Errors of body parsing answer as JSON GraphQL errors with the right status, never HTML or a 500. */
+function bodyErrors(log: Logger) {
+  return (error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (error.type === 'entity.too.large') {
+      res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `The request body is over the ${BODY_LIMIT} limit.`));
+    } else if (error.type === 'entity.parse.failed' || error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
+      res.status(400).json(errorBody('BAD_REQUEST', 'The request body is not valid JSON.'));
+    } else if (error.status && error.status >= 400 && error.status < 500) {
+      res.status(error.status).json(errorBody('BAD_REQUEST', error.message ?? 'Bad request'));
+    } else {
+      log.error({ err: error }, 'unhandled HTTP error');
+      res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
+    }
+  };
+}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { CatalogResolver } from './catalog/catalog.resolver';
+import { CustomerResolver, CustomerUserResolver, LocationResolver } from './customers/customer.resolver';
+import { PartnerAdminResolver, PartnerResolver } from './partners/partner.resolver';
+import { SetupResolver } from './setup/setup.resolver';
+import { TemplateResolver } from './templates/template.resolver';
+
+export const RESOLVERS = [
+  CatalogResolver,
+  PartnerAdminResolver,
+  PartnerResolver,
+  TemplateResolver,
+  CustomerResolver,
+  LocationResolver,
+  CustomerUserResolver,
+  SetupResolver,
+] as const;
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema, built once per process from the resolvers' decorators. */
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: [...RESOLVERS],
+    // Inputs are checked by the services, which report userErrors; class-validator is not used here.
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return cached;
+}

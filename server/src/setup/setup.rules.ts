@@ -1,0 +1,78 @@
+import { isBelow, Package, packageRow, userPackageAllowed } from '../catalog/packages';
+import { normalizeEmail } from '../common/email';
+import { requiredText } from '../common/strings';
+import { UserErrorCode, UserErrors } from '../errors/user-error';
+import { parseInternationalNumber, ParsedPhone } from './phone-number';
+import type { CustomerUserInput } from './setup-customer.inputs';
+
+export const MAX_USERS_PER_SETUP = 10_000;
+export const MAX_LOCATIONS_PER_SETUP = 1_000;
+export const NAME_MAX = 64;
+const EXTENSION = /^\d{2,10}$/;
+
+/** One user row after the checks that need no database: trimmed, parsed once. */
+export interface UserRowDraft {
+  index: number;
+  firstName: string;
+  lastName: string;
+  email: string;
+  package: Package;
+  locationKey: string | null;
+  phone: ParsedPhone | null;
+  extension: string | null;
+}
+
+export function normalizeUserRow(input: CustomerUserInput, index: number, errors: UserErrors): UserRowDraft {
+  const extension = input.extension === null || input.extension === undefined ? null : input.extension.trim();
+  if (extension !== null && !EXTENSION.test(extension)) {
+    errors.add(UserErrorCode.INVALID, 'An extension is 2 to 10 digits.', 'extension');
+  }
+  const phoneRaw = input.phoneNumber === null || input.phoneNumber === undefined ? null : input.phoneNumber;
+  const phone = phoneRaw === null ? null : parseInternationalNumber(phoneRaw);
+  if (phone && !phone.ok) {
+    errors.add(UserErrorCode.INVALID, `"${phoneRaw!.slice(0, 40)}" ${phone.reason}.`, 'phoneNumber');
+  }
+  const locationName = input.locationName?.trim() ?? '';
+  return {
+    index,
+    firstName: requiredText(input.firstName, NAME_MAX, errors, 'firstName', 'First name'),
+    lastName: requiredText(input.lastName, NAME_MAX, errors, 'lastName', 'Last name'),
+    email: normalizeEmail(input.email, errors, 'email'),
+    package: input.package,
+    locationKey: locationName ? locationName.toLowerCase() : null,
+    phone,
+    extension,
+  };
+}
+
+/**
+ * The package rule of domain.md §5: a regular user holds the organization's package or one it
+ * includes; the full administrator (and any admin-role holder) holds exactly the organization's.
+ */
+export function checkUserPackage(orgPackage: Package, userPackage: Package, holdsAdminRole: boolean, errors: UserErrors): void {
+  if (holdsAdminRole) {
+    if (userPackage === orgPackage) return;
+    if (isBelow(userPackage, orgPackage)) {
+      errors.add(UserErrorCode.DOWNGRADE_NOT_ALLOWED,
+        `An administrator holds the organization's package ${orgPackage}; ${userPackage} would be a downgrade.`, 'package');
+    } else {
+      errors.add(UserErrorCode.NOT_ALLOWED, `An administrator holds the organization's package ${orgPackage}.`, 'package');
+    }
+    return;
+  }
+  if (!userPackageAllowed(orgPackage, userPackage)) {
+    errors.add(UserErrorCode.NOT_ALLOWED, `${userPackage} is neither the organization's package ${orgPackage} nor one it includes.`, 'package');
+  }
+}
+
+/** Calling packages need a number or an extension; the others may have neither. */
+export function checkNumbersForPackage(row: UserRowDraft, errors: UserErrors): void {
+  if (packageRow(row.package).calling) {
+    if (row.phone === null && row.extension === null) {
+      errors.add(UserErrorCode.REQUIRED, `${row.package} includes calling: give a phone number, an extension or both.`, 'phoneNumber');
+    }
+    return;
+  }
+  if (row.phone !== null) errors.add(UserErrorCode.NOT_ALLOWED, `${row.package} has no calling: no phone number.`, 'phoneNumber');
+  if (row.extension !== null) errors.add(UserErrorCode.NOT_ALLOWED, `${row.package} has no calling: no extension.`, 'extension');
+}

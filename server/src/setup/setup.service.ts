@@ -1,0 +1,193 @@
+import { EntityManager, In, IsNull, Not } from 'typeorm';
+import type { Caller } from '../auth/caller';
+import { CustomerAdminRole, CustomerStatus } from '../customers/customer.enums';
+import { CustomerUser } from '../customers/customer-user.entity';
+import { Customer } from '../customers/customer.entity';
+import { attachPreview, rememberLocations } from '../customers/customer.preview';
+import { takenEmails } from '../customers/customer.service';
+import { Location } from '../customers/location.entity';
+import { normalizeLocation } from '../customers/location.rules';
+import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
+import { bulkInsert } from '../db/bulk-insert';
+import type { Database } from '../db/database';
+import { isId, newId } from '../db/ids';
+import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { phoneMatchesCountry } from './phone-number';
+import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
+import {
+  checkNumbersForPackage, checkUserPackage, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, UserRowDraft,
+} from './setup.rules';
+
+const LOOKUP_CHUNK = 900;
+
+/**
+ * setupCustomer: validate every row against one snapshot of the customer, collect every error,
+ * then write all rows in one transaction (multi-row inserts in chunks), or nothing.
+ */
+export class SetupService {
+  constructor(private readonly db: Database) {}
+
+  async setup(caller: Caller, input: SetupCustomerInput): Promise<SetupCustomerPayload> {
+    const errors = UserErrors.root('input');
+    const userInputs = input.users ?? [];
+    const locationInputs = input.locations ?? [];
+    if (userInputs.length > MAX_USERS_PER_SETUP) {
+      errors.add(UserErrorCode.LIMIT_EXCEEDED, `At most ${MAX_USERS_PER_SETUP} users per call (got ${userInputs.length}); split the import.`, 'users');
+    }
+    if (locationInputs.length > MAX_LOCATIONS_PER_SETUP) {
+      errors.add(UserErrorCode.LIMIT_EXCEEDED, `At most ${MAX_LOCATIONS_PER_SETUP} locations per call (got ${locationInputs.length}).`, 'locations');
+    }
+    if (errors.any()) return failed(errors);
+
+    // Everything that needs no database happens before the write lock is taken.
+    const rows = userInputs.map((u, i) => normalizeUserRow(u, i, errors.at('users', i)));
+
+    const dryRun = input.dryRun ?? false;
+    const outcome = await writeOrUserErrors(this.db, async (tx) => {
+      const customer = isId(input.customerId)
+        ? await tx.findOneBy(Customer, { id: input.customerId, partnerId: caller.partnerId }) : null;
+      if (!customer) {
+        errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'customerId');
+        throw new UserErrorsAbort(errors.list);
+      }
+      const now = new Date();
+      const existingLocations = await tx.findBy(Location, { customerId: customer.id });
+      const locationsByKey = new Map(existingLocations.map((l) => [l.name.toLowerCase(), l]));
+      const headquarters = existingLocations.find((l) => l.isHeadquarters)!;
+
+      const newLocations: Location[] = [];
+      locationInputs.forEach((locationInput, i) => {
+        const at = errors.at('locations', i);
+        const draft = normalizeLocation(locationInput, customer.language, at);
+        const key = draft.name.toLowerCase();
+        if (draft.name && !at.hasAt('name') && locationsByKey.has(key)) {
+          at.add(UserErrorCode.TAKEN, `The customer already has a location named "${draft.name}".`, 'name');
+        }
+        const location = Object.assign(new Location(), {
+          ...draft, id: newId(), customerId: customer.id, isHeadquarters: false, createdAt: now,
+        } satisfies Location);
+        if (!locationsByKey.has(key)) locationsByKey.set(key, location);
+        newLocations.push(location);
+      });
+
+      const snapshot = await this.loadSnapshot(tx, customer, rows);
+      const users: CustomerUser[] = [];
+      const created: CustomerUser[] = [];
+      let adminUpdate: CustomerUser | null = null;
+      const seenEmails = new Set<string>();
+      const seenPhones = new Set<string>();
+      const seenExtensions = new Set<string>();
+
+      for (const row of rows) {
+        const at = errors.at('users', row.index);
+        const isAdminRow = snapshot.admin !== null && row.email === snapshot.admin.email;
+        if (row.email && !at.hasAt('email')) {
+          if (seenEmails.has(row.email)) at.add(UserErrorCode.TAKEN, `${row.email} appears in an earlier row of this request.`, 'email');
+          else if (!isAdminRow && snapshot.takenEmails.has(row.email)) at.add(UserErrorCode.TAKEN, `${row.email} already belongs to a user.`, 'email');
+          seenEmails.add(row.email);
+        }
+        checkUserPackage(customer.package, row.package, isAdminRow, at);
+        checkNumbersForPackage(row, at);
+
+        let location: Location | undefined = headquarters;
+        if (row.locationKey !== null) {
+          location = locationsByKey.get(row.locationKey);
+          if (!location) at.add(UserErrorCode.NOT_FOUND, `No location named "${userInputs[row.index].locationName?.trim()}" exists or is added in this request.`, 'locationName');
+        }
+
+        let phoneNumber: string | null = null;
+        if (row.phone?.ok) {
+          phoneNumber = row.phone.e164;
+          if (location && !phoneMatchesCountry(row.phone.phone, location.countryCode)) {
+            at.add(UserErrorCode.INVALID, `${phoneNumber} is not a valid number for ${location.countryCode}, the country of location "${location.name}".`, 'phoneNumber');
+          } else if (seenPhones.has(phoneNumber)) {
+            at.add(UserErrorCode.TAKEN, `${phoneNumber} appears in an earlier row of this request.`, 'phoneNumber');
+          } else {
+            const holder = snapshot.phoneHolders.get(phoneNumber);
+            if (holder !== undefined && !(isAdminRow && holder === snapshot.admin?.id)) {
+              at.add(UserErrorCode.TAKEN, `${phoneNumber} is already assigned to a user.`, 'phoneNumber');
+            }
+          }
+          seenPhones.add(phoneNumber);
+        }
+        if (row.extension !== null && !at.hasAt('extension')) {
+          const holder = snapshot.extensionHolders.get(row.extension);
+          if (seenExtensions.has(row.extension)) {
+            at.add(UserErrorCode.TAKEN, `Extension ${row.extension} appears in an earlier row of this request.`, 'extension');
+          } else if (holder !== undefined && !(isAdminRow && holder === snapshot.admin?.id)) {
+            at.add(UserErrorCode.TAKEN, `Extension ${row.extension} is already used in this organization.`, 'extension');
+          }
+          seenExtensions.add(row.extension);
+        }
+        if (errors.any()) continue;
+
+        const fields = {
+          firstName: row.firstName, lastName: row.lastName, package: row.package,
+          locationId: location!.id, phoneNumber, extension: row.extension, updatedAt: now,
+        };
+        if (isAdminRow) {
+          adminUpdate = Object.assign(new CustomerUser(), { ...snapshot.admin!, ...fields });
+          users.push(adminUpdate);
+        } else {
+          const user = Object.assign(new CustomerUser(), {
+            ...fields, id: newId(), customerId: customer.id, email: row.email, roles: [] as CustomerAdminRole[], createdAt: now,
+          } satisfies CustomerUser);
+          users.push(user);
+          created.push(user);
+        }
+      }
+      if (errors.any()) throw new UserErrorsAbort(errors.list);
+
+      try {
+        await bulkInsert(tx, Location, newLocations);
+        await bulkInsert(tx, CustomerUser, created);
+        if (adminUpdate) {
+          const { firstName, lastName, package: pkg, locationId, phoneNumber, extension, updatedAt } = adminUpdate as CustomerUser;
+          await tx.update(CustomerUser, { id: (adminUpdate as CustomerUser).id }, { firstName, lastName, package: pkg, locationId, phoneNumber, extension, updatedAt });
+        }
+        customer.status = CustomerStatus.ACTIVE;
+        customer.updatedAt = now;
+        await tx.update(Customer, { id: customer.id }, { status: customer.status, updatedAt: now });
+      } catch (error) {
+        throw uniqueViolationAsUserError(error, errors);
+      }
+      rememberLocations(users, [...existingLocations, ...newLocations]);
+      if (dryRun) await attachPreview(tx, customer);
+      return { customer, locations: newLocations, users };
+    }, { dryRun });
+
+    return outcome.ok ? { ...outcome.value, userErrors: [] } : { customer: null, locations: [], users: [], userErrors: outcome.userErrors };
+  }
+
+  /** Set-based lookups for the whole request: a few queries, whatever the row count. */
+  private async loadSnapshot(tx: EntityManager, customer: Customer, rows: UserRowDraft[]) {
+    const emails = [...new Set(rows.map((r) => r.email).filter(Boolean))];
+    const phones = [...new Set(rows.flatMap((r) => (r.phone?.ok ? [r.phone.e164] : [])))];
+    const admin = await tx.findOneBy(CustomerUser, { customerId: customer.id, email: customer.adminEmail });
+    const phoneHolders = new Map<string, string>();
+    for (let i = 0; i < phones.length; i += LOOKUP_CHUNK) {
+      const found = await tx.find(CustomerUser, { select: { id: true, phoneNumber: true }, where: { phoneNumber: In(phones.slice(i, i + LOOKUP_CHUNK)) } });
+      found.forEach((u) => phoneHolders.set(u.phoneNumber!, u.id));
+    }
+    const extensionHolders = new Map<string, string>();
+    if (rows.some((r) => r.extension !== null)) {
+      const found = await tx.find(CustomerUser, { select: { id: true, extension: true }, where: { customerId: customer.id, extension: Not(IsNull()) } });
+      found.forEach((u) => extensionHolders.set(u.extension!, u.id));
+    }
+    return { admin, takenEmails: await takenEmails(tx, emails), phoneHolders, extensionHolders };
+  }
+}
+
+function failed(errors: UserErrors): SetupCustomerPayload {
+  return { customer: null, locations: [], users: [], userErrors: errors.list };
+}
+
+/** A concurrent writer (PostgreSQL) took a number or address after our check: still TAKEN, never a 500. */
+function uniqueViolationAsUserError(error: unknown, errors: UserErrors): unknown {
+  const index = violatedUniqueIndex(error) ?? '';
+  const field = /phone/i.test(index) ? 'phoneNumber' : /email/i.test(index) ? 'email' : /extension/i.test(index) ? 'extension'
+    : /location/i.test(index) ? 'locations' : null;
+  if (!field) return error;
+  errors.add(UserErrorCode.TAKEN, `A concurrent request took a value of this request (${field}); retry to see which.`, 'users');
+  return new UserErrorsAbort(errors.list);
+}

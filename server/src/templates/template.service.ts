@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import type { Caller } from '../auth/caller';
+import { PstnProvider } from '../catalog/pstn-provider.entity';
+import { PageArgs, Page, parsePageArgs, toPage } from '../common/connection';
+import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
+import type { Database } from '../db/database';
+import { isId, newId } from '../db/ids';
+import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { PartnerAdmin } from '../partners/partner-admin.entity';
+import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
+import { OnboardingTemplate } from './template.entity';
+import { CreateTemplateInput, CreateTemplatePayload } from './template.inputs';
+import {
+  DEFAULT_EMAIL_LANGUAGE, normalizeAuthentication, normalizeBrandName, normalizeCountryCode,
+  normalizeLanguage, normalizeName, normalizeOffer, PSTN_WARNING,
+} from './template.rules';
+
+/** An opaque, URL-safe id of 24 characters (144 random bits): never guessed, never reused. */
+export function newProvisioningId(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export class TemplateService {
+  constructor(private readonly db: Database) {}
+
+  async create(caller: Caller, input: CreateTemplateInput): Promise<CreateTemplatePayload> {
+    const errors = UserErrors.root('input');
+    const now = new Date();
+    const template = Object.assign(new OnboardingTemplate(), {
+      id: newId(),
+      partnerId: caller.partnerId,
+      provisioningId: newProvisioningId(),
+      offer: normalizeOffer(input.offer),
+      name: normalizeName(input.name, errors),
+      countryCode: normalizeCountryCode(input.countryCode, errors),
+      serviceProviderAdminId: input.serviceProviderAdminId,
+      subscriptionId: input.subscriptionId,
+      ...normalizeAuthentication(input.authentication, errors.at('authentication')),
+      pstnProviderId: input.pstnProviderId ?? null,
+      brandName: normalizeBrandName(input.brandName, errors),
+      defaultEmailLanguage: normalizeLanguage(input.defaultEmailLanguage, DEFAULT_EMAIL_LANGUAGE, errors, 'defaultEmailLanguage'),
+      restrictAdminInvitationEmails: input.restrictAdminInvitationEmails ?? false,
+      disableWebexCallingOneToOne: input.disableWebexCallingOneToOne ?? false,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies OnboardingTemplate);
+    const warnings = template.pstnProviderId ? [PSTN_WARNING] : [];
+
+    const outcome = await writeOrUserErrors(this.db, async (tx) => {
+      await this.checkReferences(tx, caller, template, errors);
+      if (errors.any()) throw new UserErrorsAbort(errors.list);
+      try {
+        await tx.insert(OnboardingTemplate, template);
+      } catch (error) {
+        throw this.uniqueViolationAsUserError(error, errors);
+      }
+      return template;
+    }, { dryRun: input.dryRun ?? false });
+    return outcome.ok
+      ? { template: outcome.value, userErrors: [], warnings }
+      : { template: null, userErrors: outcome.userErrors, warnings };
+  }
+
+  /** Lookups that need the database: the name is free, the admin, subscription and provider exist. */
+  async checkReferences(tx: EntityManager, caller: Caller, template: OnboardingTemplate, errors: UserErrors): Promise<void> {
+    const partnerId = caller.partnerId;
+    if (template.name && !errors.hasAt('name')) {
+      const clash = await tx.createQueryBuilder(OnboardingTemplate, 't')
+        .where('t.partnerId = :partnerId', { partnerId })
+        .andWhere('lower(t.name) = :name', { name: template.name.toLowerCase() })
+        .andWhere('t.id <> :id', { id: template.id })
+        .getExists();
+      if (clash) errors.add(UserErrorCode.TAKEN, `A template named "${template.name}" already exists.`, 'name');
+    }
+    const admin = isId(template.serviceProviderAdminId)
+      && await tx.existsBy(PartnerAdmin, { id: template.serviceProviderAdminId, partnerId });
+    if (!admin) errors.add(UserErrorCode.NOT_FOUND, 'No admin of your partner has this id.', 'serviceProviderAdminId');
+    const subscription = isId(template.subscriptionId)
+      && await tx.existsBy(WholesaleSubscription, { id: template.subscriptionId, partnerId });
+    if (!subscription) errors.add(UserErrorCode.NOT_FOUND, 'No wholesale subscription of your partner has this id.', 'subscriptionId');
+    if (template.pstnProviderId !== null) {
+      const provider = isId(template.pstnProviderId) && await tx.existsBy(PstnProvider, { id: template.pstnProviderId });
+      if (!provider) errors.add(UserErrorCode.NOT_FOUND, 'No Cloud Connected PSTN provider has this id (see pstnProviders).', 'pstnProviderId');
+    }
+  }
+
+  /** On PostgreSQL a concurrent request can take the name between check and insert: still TAKEN. */
+  uniqueViolationAsUserError(error: unknown, errors: UserErrors): unknown {
+    const index = violatedUniqueIndex(error);
+    if (index && /template_name|onboarding_template\.partnerId/.test(index)) {
+      errors.add(UserErrorCode.TAKEN, 'A template with this name already exists.', 'name');
+      return new UserErrorsAbort(errors.list);
+    }
+    return error;
+  }
+
+  async list(caller: Caller, args: PageArgs): Promise<Page<OnboardingTemplate>> {
+    const page = parsePageArgs(args);
+    const qb = this.db.manager.createQueryBuilder(OnboardingTemplate, 't').where('t.partnerId = :partnerId', { partnerId: caller.partnerId });
+    const countQb = qb.clone();
+    if (page.afterId) qb.andWhere('t.id < :afterId', { afterId: page.afterId });
+    const rows = await qb.orderBy('t.id', 'DESC').limit(page.first + 1).getMany();
+    return toPage(rows, page, () => countQb.getCount());
+  }
+
+  async byId(caller: Caller, id: string): Promise<OnboardingTemplate | null> {
+    if (!isId(id)) return null;
+    return this.db.manager.findOneBy(OnboardingTemplate, { id, partnerId: caller.partnerId });
+  }
+
+  async byProvisioningId(caller: Caller, provisioningId: string): Promise<OnboardingTemplate | null> {
+    if (provisioningId.length > 64) return null;
+    return this.db.manager.findOneBy(OnboardingTemplate, { provisioningId, partnerId: caller.partnerId });
+  }
+}
