@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AuditResolver } from './audit/audit.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { CustomerResolver, CustomerUserResolver, LocationResolver } from './customers/customer.resolver';
 import { PartnerAdminResolver, PartnerResolver } from './partners/partner.resolver';
@@ -16,6 +17,7 @@ export const RESOLVERS = [
   LocationResolver,
   CustomerUserResolver,
   SetupResolver,
+  AuditResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;

@@ -1,3 +1,4 @@
+import { AuditService } from '../audit/audit.service';
 import type { Database } from '../db/database';
 import { CustomerService } from '../customers/customer.service';
 import { PartnerService } from '../partners/partner.service';
@@ -10,6 +11,7 @@ export interface Services {
   templates: TemplateService;
   customers: CustomerService;
   setup: SetupService;
+  audit: AuditService;
 }
 
 export function createServices(db: Database): Services {
@@ -18,5 +20,6 @@ export function createServices(db: Database): Services {
     templates: new TemplateService(db),
     customers: new CustomerService(db),
     setup: new SetupService(db),
+    audit: new AuditService(db),
   };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { addOnAllowed, AddOn, Package, packageRow } from '../catalog/packages';
 import { defaultRegionFor } from '../catalog/regions';
@@ -107,6 +108,7 @@ export class CustomerService {
       } catch (error) {
         throw this.uniqueViolationAsUserError(error, errors);
       }
+      await recordAudit(tx, caller, 'createCustomer', [customer.id, headquarters.id, admin.id]);
       if (dryRun) await attachPreview(tx, customer);
       return { customer, replayed: false };
     }, { dryRun });

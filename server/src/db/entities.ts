@@ -1,3 +1,4 @@
+import { AuditEvent } from '../audit/audit-event.entity';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { CustomerUser } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
@@ -18,4 +19,5 @@ export const ENTITIES = [
   Customer,
   Location,
   CustomerUser,
+  AuditEvent,
 ];

@@ -1,4 +1,5 @@
 import { EntityManager, In, IsNull, Not } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { CustomerAdminRole, CustomerStatus } from '../customers/customer.enums';
 import { CustomerUser } from '../customers/customer-user.entity';
@@ -151,6 +152,7 @@ export class SetupService {
       } catch (error) {
         throw uniqueViolationAsUserError(error, errors);
       }
+      await recordAudit(tx, caller, 'setupCustomer', [customer.id, ...newLocations.map((l) => l.id), ...users.map((u) => u.id)]);
       rememberLocations(users, [...existingLocations, ...newLocations]);
       if (dryRun) await attachPreview(tx, customer);
       return { customer, locations: newLocations, users };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
+import { recordAudit } from '../audit/audit.service';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { PageArgs, Page, parsePageArgs, toPage } from '../common/connection';
 import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
@@ -55,6 +56,7 @@ export class TemplateService {
       } catch (error) {
         throw this.uniqueViolationAsUserError(error, errors);
       }
+      await recordAudit(tx, caller, 'createTemplate', [template.id]);
       return template;
     }, { dryRun: input.dryRun ?? false });
     return outcome.ok

@@ -1,0 +1,253 @@
+import { print, type DocumentNode } from 'graphql';
+import {
+  getSdk,
+  type CreateCustomerInput,
+  type CreateCustomerMutation,
+  type CreateTemplateInput,
+  type CreateTemplateMutation,
+  type CustomerFieldsFragment,
+  type CustomerFilter,
+  type CustomerUserFilter,
+  type SetupCustomerInput,
+  type SetupCustomerMutation,
+  type TemplateFieldsFragment,
+} from './generated/graphql.js';
+import { GraphQLRequestError, NetworkError, ProvisioningError, type GraphQLErrorEntry, type UserError } from './errors.js';
+
+/** A template as the SDK returns it, with the `provisioningId` to create customers from. */
+export type Template = TemplateFieldsFragment;
+/** A customer organization as the SDK returns it. */
+export type Customer = CustomerFieldsFragment;
+export type CreateTemplatePayload = CreateTemplateMutation['createTemplate'];
+export type CreateCustomerPayload = CreateCustomerMutation['createCustomer'];
+export type SetupCustomerPayload = SetupCustomerMutation['setupCustomer'];
+/** What a successful `setupCustomer` wrote: the customer and the locations and users of this call. */
+export type SetupResult = Omit<SetupCustomerPayload, 'userErrors' | 'customer'> & { customer: Customer };
+
+export interface ClientOptions {
+  /** The GraphQL endpoint, e.g. `http://localhost:4000/`. */
+  url: string;
+  /** An API token of a partner admin (sent as `Authorization: Bearer <token>`). */
+  token: string;
+  /** A fetch implementation; default the global `fetch` (Node 20+, browsers). */
+  fetch?: typeof fetch;
+  /** Extra headers for every request. */
+  headers?: Record<string, string>;
+  /** Abort a request after this many milliseconds (default 120 000; a 10,000-user setup takes seconds). */
+  timeoutMs?: number;
+}
+
+const printed = new WeakMap<DocumentNode, string>();
+
+function printOnce(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (!text) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
+}
+
+function operationName(document: DocumentNode): string | undefined {
+  const op = document.definitions.find((d) => d.kind === 'OperationDefinition');
+  return op && 'name' in op ? op.name?.value : undefined;
+}
+
+/**
+ * Sends one GraphQL operation and returns its `data`, or rejects with a typed error:
+ * `GraphQLRequestError` (with the server's code) or `NetworkError`.
+ */
+async function send<R, V>(options: ClientOptions, document: DocumentNode, variables?: V): Promise<R> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  if (!doFetch) throw new NetworkError('No fetch implementation: pass `fetch` to createClient.');
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 120_000);
+  let response: Response;
+  try {
+    response = await doFetch(options.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        authorization: `Bearer ${options.token}`,
+        ...options.headers,
+      },
+      body: JSON.stringify({ query: printOnce(document), variables: variables ?? {}, operationName: operationName(document) }),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    throw new NetworkError(`Could not reach ${options.url}: ${error instanceof Error ? error.message : String(error)}`, error);
+  } finally {
+    clearTimeout(timer);
+  }
+  let body: { data?: R | null; errors?: GraphQLErrorEntry[] };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch (error) {
+    throw new NetworkError(`${options.url} answered HTTP ${response.status} without a GraphQL JSON body.`, error);
+  }
+  if (body.errors?.length) {
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new GraphQLRequestError(String(body.errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR'), response.status, body.errors,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+  }
+  if (!body.data) throw new NetworkError(`${options.url} answered HTTP ${response.status} with neither data nor errors.`);
+  return body.data;
+}
+
+function unwrap<P extends { userErrors: UserError[] }>(operation: string, payload: P): P {
+  if (payload.userErrors.length > 0) throw new ProvisioningError(operation, payload.userErrors);
+  return payload;
+}
+
+/**
+ * Creates a client for the provisioning API. Mutation methods resolve to what they created and
+ * reject with a `ProvisioningError` carrying every `userErrors` entry; `payloads` gives the raw
+ * payloads instead, for callers who treat user errors as data.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@wholesale-provisioning/sdk';
+ * const hub = createClient({ url: 'http://localhost:4000/', token: process.env.HUB_TOKEN! });
+ * const { partner } = await hub.viewer();
+ * const template = await hub.createTemplate({
+ *   name: 'Benelux SMB', countryCode: 'NL', brandName: 'Acme Telecom',
+ *   serviceProviderAdminId: partner.admins[0].id, subscriptionId: partner.subscriptions[0].id,
+ * });
+ * const customer = await hub.createCustomer({
+ *   provisioningId: template.provisioningId, companyName: 'Bakkerij de Vries', adminEmail: 'it@devries.example',
+ *   package: 'WEBEX_CALLING', supportedLocationConfirmed: true,
+ *   headquarters: { name: 'Amsterdam', timeZone: 'Europe/Amsterdam',
+ *     address: { line1: 'Damrak 1', city: 'Amsterdam', postalCode: '1012 LG', countryCode: 'NL' } },
+ * });
+ * const setup = await hub.setupCustomer({ customerId: customer.id, users: [
+ *   { firstName: 'Eva', lastName: 'de Vries', email: 'eva@devries.example', package: 'WEBEX_CALLING', phoneNumber: '+31 20 794 8000' },
+ * ] });
+ * ```
+ */
+export function createClient(options: ClientOptions) {
+  const sdk = getSdk(<R, V>(doc: DocumentNode, vars?: V) => send<R, V>(options, doc, vars));
+
+  const payloads = {
+    /** `createTemplate` as data: `{ template, userErrors, warnings }`. */
+    createTemplate: async (input: CreateTemplateInput) => (await sdk.CreateTemplate({ input })).createTemplate,
+    /** `createCustomer` as data: `{ customer, userErrors }`. */
+    createCustomer: async (input: CreateCustomerInput) => (await sdk.CreateCustomer({ input })).createCustomer,
+    /** `setupCustomer` as data: `{ customer, locations, users, userErrors }`. */
+    setupCustomer: async (input: SetupCustomerInput) => (await sdk.SetupCustomer({ input })).setupCustomer,
+  };
+
+  return {
+    payloads,
+
+    /**
+     * Step 1: creates an onboarding template and resolves to it (with its `provisioningId`).
+     * Warnings (e.g. about a PSTN provider on the template) are on `payloads.createTemplate`.
+     * @example
+     * ```ts
+     * const template = await hub.createTemplate({ name: 'Benelux SMB', countryCode: 'NL', brandName: 'Acme',
+     *   serviceProviderAdminId: adminId, subscriptionId });
+     * console.log(template.provisioningId);
+     * ```
+     */
+    async createTemplate(input: CreateTemplateInput): Promise<Template> {
+      return unwrap('createTemplate', await payloads.createTemplate(input)).template!;
+    },
+
+    /**
+     * Step 2: creates a customer organization from a template (`templateId` or `provisioningId`).
+     * @example
+     * ```ts
+     * const customer = await hub.createCustomer({ provisioningId, companyName: 'Bakkerij de Vries',
+     *   adminEmail: 'it@devries.example', package: 'WEBEX_CALLING', supportedLocationConfirmed: true, headquarters });
+     * ```
+     */
+    async createCustomer(input: CreateCustomerInput): Promise<Customer> {
+      return unwrap('createCustomer', await payloads.createCustomer(input)).customer!;
+    },
+
+    /**
+     * Step 3: adds locations and users (all or nothing) and resolves to what was written.
+     * @example
+     * ```ts
+     * const { users } = await hub.setupCustomer({ customerId: customer.id, users: [
+     *   { firstName: 'Eva', lastName: 'de Vries', email: 'eva@devries.example', package: 'WEBEX_CALLING', extension: '2001' },
+     * ] });
+     * ```
+     */
+    async setupCustomer(input: SetupCustomerInput): Promise<SetupResult> {
+      const { userErrors: _ignored, customer, ...rest } = unwrap('setupCustomer', await payloads.setupCustomer(input));
+      return { ...rest, customer: customer! };
+    },
+
+    /** The signed-in admin and their partner (admins, subscriptions). @example `const { partner } = await hub.viewer();` */
+    async viewer() {
+      return (await sdk.Viewer()).viewer;
+    },
+
+    /** The packages table, for dropdowns. @example `const packages = await hub.packages();` */
+    async packages() {
+      return (await sdk.Packages()).packages;
+    },
+
+    /** The Cloud Connected PSTN provider catalog. @example `const providers = await hub.pstnProviders();` */
+    async pstnProviders() {
+      return (await sdk.PstnProviders()).pstnProviders;
+    },
+
+    /** Every country the API accepts, with its default data region. @example `const countries = await hub.countries();` */
+    async countries() {
+      return (await sdk.Countries()).countries;
+    },
+
+    /** A page of templates, newest first. @example `const { edges, pageInfo } = await hub.templates({ first: 50 });` */
+    async templates(args: { first?: number; after?: string } = {}) {
+      return (await sdk.Templates(args)).templates;
+    },
+
+    /** A template by id, or null. @example `const template = await hub.template(id);` */
+    async template(id: string) {
+      return (await sdk.Template({ id })).template ?? null;
+    },
+
+    /** A template by provisioning ID, or null. @example `const template = await hub.templateByProvisioningId(pid);` */
+    async templateByProvisioningId(provisioningId: string) {
+      return (await sdk.TemplateByProvisioningId({ provisioningId })).templateByProvisioningId ?? null;
+    },
+
+    /** A page of customers, newest first. @example `const page = await hub.customers({ filter: { search: 'bakkerij' } });` */
+    async customers(args: { first?: number; after?: string; filter?: CustomerFilter } = {}) {
+      return (await sdk.Customers(args)).customers;
+    },
+
+    /** A customer by id, or null. @example `const customer = await hub.customer(id);` */
+    async customer(id: string) {
+      return (await sdk.Customer({ id })).customer ?? null;
+    },
+
+    /** A page of a customer's users (null when the customer is not yours). @example `const page = await hub.customerUsers(id, { first: 100 });` */
+    async customerUsers(customerId: string, args: { first?: number; after?: string; filter?: CustomerUserFilter } = {}) {
+      return (await sdk.CustomerUsers({ customerId, ...args })).customer?.users ?? null;
+    },
+
+    /** A page of a customer's locations (null when the customer is not yours). @example `const page = await hub.customerLocations(id);` */
+    async customerLocations(customerId: string, args: { first?: number; after?: string } = {}) {
+      return (await sdk.CustomerLocations({ customerId, ...args })).customer?.locations ?? null;
+    },
+
+    /**
+     * Runs any operation document (e.g. one with fewer fields) with the client's URL and token.
+     * @example
+     * ```ts
+     * import { parse } from 'graphql';
+     * const data = await hub.request<{ customers: { totalCount: number } }>(parse('{ customers { totalCount } }'));
+     * ```
+     */
+    request<R, V = Record<string, unknown>>(document: DocumentNode, variables?: V): Promise<R> {
+      return send<R, V>(options, document, variables);
+    },
+  };
+}
+
+/** The client `createClient` returns. */
+export type ProvisioningClient = ReturnType<typeof createClient>;

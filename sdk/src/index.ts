@@ -1,0 +1,16 @@
+/**
+ * Typed client for the Webex for Wholesale provisioning API.
+ * Start with {@link createClient}; errors are {@link ProvisioningError} (user errors),
+ * {@link GraphQLRequestError} (coded GraphQL errors) and {@link NetworkError}.
+ */
+export { createClient } from './client.js';
+export type {
+  ClientOptions, ProvisioningClient, Template, Customer, SetupResult,
+  CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload,
+} from './client.js';
+export { HubError, ProvisioningError, GraphQLRequestError, NetworkError } from './errors.js';
+export type { UserError, GraphQLErrorEntry } from './errors.js';
+export type * from './generated/graphql.js';
+export {
+  CreateTemplateDocument, CreateCustomerDocument, SetupCustomerDocument, CustomersDocument, CustomerDocument,
+} from './generated/graphql.js';

@@ -1,0 +1,30 @@
+import type { EntityManager } from 'typeorm';
+import type { Caller } from '../auth/caller';
+import { Page, PageArgs, parsePageArgs, toPage } from '../common/connection';
+import type { Database } from '../db/database';
+import { newId } from '../db/ids';
+import { AuditEvent } from './audit-event.entity';
+
+/**
+ * Records one audit event inside the mutation's own write transaction, so the change and its
+ * record commit together (and a dry run's rollback takes both away).
+ */
+export async function recordAudit(tx: EntityManager, caller: Caller, operation: string, targetIds: string[]): Promise<void> {
+  await tx.insert(AuditEvent, {
+    id: newId(), partnerId: caller.partnerId, adminId: caller.admin.id, operation, targetIds, at: new Date(),
+  });
+}
+
+export class AuditService {
+  constructor(private readonly db: Database) {}
+
+  /** The caller partner's events, newest first. */
+  async list(caller: Caller, args: PageArgs): Promise<Page<AuditEvent>> {
+    const page = parsePageArgs(args);
+    const qb = this.db.manager.createQueryBuilder(AuditEvent, 'e').where('e.partnerId = :partnerId', { partnerId: caller.partnerId });
+    const countQb = qb.clone();
+    if (page.afterId) qb.andWhere('e.id < :afterId', { afterId: page.afterId });
+    const rows = await qb.orderBy('e.id', 'DESC').limit(page.first + 1).getMany();
+    return toPage(rows, page, () => countQb.getCount());
+  }
+}

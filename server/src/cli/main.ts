@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../app';
+import { ConfigError, loadConfig } from '../config';
+import { createServices, Services } from '../common/services';
+import { createLogger } from '../logger';
+import { PartnerAdminRole } from '../partners/partner-admin.entity';
+import { PartnerCommandError } from '../partners/partner.service';
+
+const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects the database)
+
+  create-partner --name <name> --admin-email <email> [--subscription <externalId>]...
+  create-admin   --partner-id <id> --email <email> --role <FULL_ADMIN|READ_ONLY>
+  create-token   --admin-id <id>
+  revoke-token   --token <token>
+
+Each command prints one line of JSON on stdout; logs go to stderr.`;
+
+type Command = (services: Services, args: string[]) => Promise<unknown>;
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new PartnerCommandError(`--${name} is required`);
+  return value;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  'create-partner': async (services, args) => {
+    const { values } = parseArgs({ args, options: {
+      name: { type: 'string' }, 'admin-email': { type: 'string' }, subscription: { type: 'string', multiple: true },
+    } });
+    return services.partners.createPartner({
+      name: required(values, 'name'), adminEmail: required(values, 'admin-email'), subscriptions: values.subscription,
+    });
+  },
+  'create-admin': async (services, args) => {
+    const { values } = parseArgs({ args, options: {
+      'partner-id': { type: 'string' }, email: { type: 'string' }, role: { type: 'string' },
+    } });
+    return services.partners.createAdmin({
+      partnerId: required(values, 'partner-id'), email: required(values, 'email'), role: required(values, 'role') as PartnerAdminRole,
+    });
+  },
+  'create-token': async (services, args) => {
+    const { values } = parseArgs({ args, options: { 'admin-id': { type: 'string' } } });
+    return services.partners.createToken(required(values, 'admin-id'));
+  },
+  'revoke-token': async (services, args) => {
+    const { values } = parseArgs({ args, options: { token: { type: 'string' } } });
+    return services.partners.revokeToken(required(values, 'token'));
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${name ? `Unknown command "${name}".\n\n` : ''}${USAGE}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const db = await openDatabase(config, log);
+  try {
+    const result = await command(createServices(db), args);
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    const operatorMistake = error instanceof PartnerCommandError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`Error: ${operatorMistake ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    if (operatorMistake) process.stderr.write(`\n${USAGE}\n`);
+    process.exit(operatorMistake ? 2 : 1);
+  },
+);
