@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
-import { Page, PageArgs, parsePageArgs, toPage } from '../common/connection';
+import { Page, PageArgs, pageOf } from '../common/connection';
 import type { Database } from '../db/database';
 import { newId } from '../db/ids';
 import { AuditEvent } from './audit-event.entity';
@@ -20,11 +20,7 @@ export class AuditService {
 
   /** The caller partner's events, newest first. */
   async list(caller: Caller, args: PageArgs): Promise<Page<AuditEvent>> {
-    const page = parsePageArgs(args);
     const qb = this.db.manager.createQueryBuilder(AuditEvent, 'e').where('e.partnerId = :partnerId', { partnerId: caller.partnerId });
-    const countQb = qb.clone();
-    if (page.afterId) qb.andWhere('e.id < :afterId', { afterId: page.afterId });
-    const rows = await qb.orderBy('e.id', 'DESC').limit(page.first + 1).getMany();
-    return toPage(rows, page, () => countQb.getCount());
+    return pageOf(qb, args);
   }
 }

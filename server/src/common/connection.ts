@@ -1,3 +1,4 @@
+import type { SelectQueryBuilder } from 'typeorm';
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { apiError } from '../errors/error-codes';
 import { isId } from '../db/ids';
@@ -108,4 +109,16 @@ export function toPage<T extends { id: string }>(
       return count;
     },
   };
+}
+
+/**
+ * One page of a list query, newest first (ids are time-ordered), with a lazy total count.
+ * `first`/`after` are checked before any SQL runs.
+ */
+export async function pageOf<T extends { id: string }>(qb: SelectQueryBuilder<T>, args: PageArgs): Promise<Page<T>> {
+  const request = parsePageArgs(args);
+  const countQuery = qb.clone();
+  if (request.afterId) qb.andWhere(`${qb.alias}.id < :afterId`, { afterId: request.afterId });
+  const rows = await qb.orderBy(`${qb.alias}.id`, 'DESC').limit(request.first + 1).getMany();
+  return toPage(rows, request, () => countQuery.getCount());
 }

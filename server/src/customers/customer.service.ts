@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { addOnAllowed, AddOn, Package, packageRow } from '../catalog/packages';
 import { defaultRegionFor } from '../catalog/regions';
-import { PageArgs, Page, parsePageArgs, toPage } from '../common/connection';
+import { Page, PageArgs, pageOf } from '../common/connection';
 import { normalizeEmail } from '../common/email';
 import { requiredText } from '../common/strings';
 import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
@@ -155,7 +155,6 @@ export class CustomerService {
   }
 
   async list(caller: Caller, args: PageArgs & { filter?: CustomerFilter | null }): Promise<Page<Customer>> {
-    const page = parsePageArgs(args);
     const qb = this.db.manager.createQueryBuilder(Customer, 'c').where('c.partnerId = :partnerId', { partnerId: caller.partnerId });
     const filter = args.filter;
     if (filter?.search) {
@@ -165,10 +164,7 @@ export class CustomerService {
     if (filter?.status) qb.andWhere('c.status = :status', { status: filter.status });
     if (filter?.templateId) qb.andWhere('c.templateId = :templateId', { templateId: isId(filter.templateId) ? filter.templateId : '' });
     if (filter?.externalId) qb.andWhere('c.externalId = :externalId', { externalId: filter.externalId.trim() });
-    const countQb = qb.clone();
-    if (page.afterId) qb.andWhere('c.id < :afterId', { afterId: page.afterId });
-    const rows = await qb.orderBy('c.id', 'DESC').limit(page.first + 1).getMany();
-    return toPage(rows, page, () => countQb.getCount());
+    return pageOf(qb, args);
   }
 
   async byId(caller: Caller, id: string): Promise<Customer | null> {

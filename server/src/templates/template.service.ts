@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { recordAudit } from '../audit/audit.service';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
-import { PageArgs, Page, parsePageArgs, toPage } from '../common/connection';
+import { Page, PageArgs, pageOf } from '../common/connection';
 import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
@@ -98,12 +98,8 @@ export class TemplateService {
   }
 
   async list(caller: Caller, args: PageArgs): Promise<Page<OnboardingTemplate>> {
-    const page = parsePageArgs(args);
     const qb = this.db.manager.createQueryBuilder(OnboardingTemplate, 't').where('t.partnerId = :partnerId', { partnerId: caller.partnerId });
-    const countQb = qb.clone();
-    if (page.afterId) qb.andWhere('t.id < :afterId', { afterId: page.afterId });
-    const rows = await qb.orderBy('t.id', 'DESC').limit(page.first + 1).getMany();
-    return toPage(rows, page, () => countQb.getCount());
+    return pageOf(qb, args);
   }
 
   async byId(caller: Caller, id: string): Promise<OnboardingTemplate | null> {
