@@ -6,6 +6,8 @@ import { Database } from './db/database';
 import { HttpServer, startHttpServer } from './http/app';
 import { createLogger } from './logger';
 
+const DEMO_ADMIN_EMAIL = 'admin@demo-partner.example';
+
 export interface RunningApp {
   url: string;
   port: number;
@@ -13,7 +15,9 @@ export interface RunningApp {
   services: Services;
   log: Logger;
   /** Printed once, when this start created the demo partner. */
-  demo: { token: string; partnerId: string } | null;
+  demo: { token: string; partnerId: string; adminId: string } | null;
+  /** The demo admin of an earlier start, so the banner can say how to get a new token. */
+  demoAdminId: string | null;
   http: HttpServer;
   /** Drains HTTP requests, then closes the database. */
   stop(): Promise<void>;
@@ -30,14 +34,15 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
   let demo: RunningApp['demo'] = null;
   if (config.seedDemoPartner && !(await services.partners.hasAnyPartner())) {
     const created = await services.partners.createPartner({
-      name: 'Demo Partner', adminEmail: 'admin@demo-partner.example', adminName: 'Demo Admin', subscriptions: ['Sub100452'],
+      name: 'Demo Partner', adminEmail: DEMO_ADMIN_EMAIL, adminName: 'Demo Admin', subscriptions: ['Sub100452'],
     });
-    demo = { token: created.token, partnerId: created.partnerId };
+    demo = { token: created.token, partnerId: created.partnerId, adminId: created.adminId };
   }
+  const demoAdminId = demo?.adminId ?? (config.seedDemoPartner ? await services.partners.adminIdByEmail(DEMO_ADMIN_EMAIL) : null);
   const http = await startHttpServer({ config, db, log, services });
   let stopped: Promise<void> | undefined;
   return {
-    url: http.url, port: http.port, db, services, log, demo, http,
+    url: http.url, port: http.port, db, services, log, demo, demoAdminId, http,
     stop: () => (stopped ??= (async () => {
       await http.stop();
       await db.close();

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
       `  ${app.demo.token}`,
       `Open ${displayUrl} in a browser (Apollo Sandbox) and add the header  Authorization: Bearer ${app.demo.token}`,
     );
+  } else if (app.demoAdminId) {
+    lines.push(`Lost the demo token? Make a new one:  npm run cli -- create-token --admin-id ${app.demoAdminId}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
 

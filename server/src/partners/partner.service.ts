@@ -87,6 +87,11 @@ export class PartnerService {
     return { revoked: true };
   }
 
+  async adminIdByEmail(email: string): Promise<string | null> {
+    const admin = await this.db.manager.findOne(PartnerAdmin, { select: { id: true }, where: { email: email.toLowerCase() } });
+    return admin?.id ?? null;
+  }
+
   async hasAnyPartner(): Promise<boolean> {
     return (await this.db.manager.count(Partner)) > 0;
   }
