@@ -8,6 +8,10 @@ import {
   type CustomerFieldsFragment,
   type CustomerFilter,
   type CustomerUserFilter,
+  type DeleteTemplateInput,
+  type DeleteTemplateMutation,
+  type UpdateTemplateInput,
+  type UpdateTemplateMutation,
   type SetupCustomerInput,
   type SetupCustomerMutation,
   type TemplateFieldsFragment,
@@ -21,6 +25,8 @@ export type Customer = CustomerFieldsFragment;
 export type CreateTemplatePayload = CreateTemplateMutation['createTemplate'];
 export type CreateCustomerPayload = CreateCustomerMutation['createCustomer'];
 export type SetupCustomerPayload = SetupCustomerMutation['setupCustomer'];
+export type UpdateTemplatePayload = UpdateTemplateMutation['updateTemplate'];
+export type DeleteTemplatePayload = DeleteTemplateMutation['deleteTemplate'];
 /** What a successful `setupCustomer` wrote: the customer and the locations and users of this call. */
 export type SetupResult = Omit<SetupCustomerPayload, 'userErrors' | 'customer'> & { customer: Customer };
 
@@ -135,6 +141,10 @@ export function createClient(options: ClientOptions) {
     createCustomer: async (input: CreateCustomerInput) => (await sdk.CreateCustomer({ input })).createCustomer,
     /** `setupCustomer` as data: `{ customer, locations, users, userErrors }`. */
     setupCustomer: async (input: SetupCustomerInput) => (await sdk.SetupCustomer({ input })).setupCustomer,
+    /** `updateTemplate` as data: `{ template, userErrors, warnings }`. */
+    updateTemplate: async (input: UpdateTemplateInput) => (await sdk.UpdateTemplate({ input })).updateTemplate,
+    /** `deleteTemplate` as data: `{ deletedTemplateId, userErrors }`. */
+    deleteTemplate: async (input: DeleteTemplateInput) => (await sdk.DeleteTemplate({ input })).deleteTemplate,
   };
 
   return {
@@ -178,6 +188,29 @@ export function createClient(options: ClientOptions) {
     async setupCustomer(input: SetupCustomerInput): Promise<SetupResult> {
       const { userErrors: _ignored, customer, ...rest } = unwrap('setupCustomer', await payloads.setupCustomer(input));
       return { ...rest, customer: customer! };
+    },
+
+    /**
+     * Edits a template: only the fields given change (the provisioning ID never does). Customers
+     * created earlier keep their settings. `dryRun: true` validates without writing.
+     * @example
+     * ```ts
+     * const template = await hub.updateTemplate({ id: template.id, brandName: 'Acme Business' });
+     * ```
+     */
+    async updateTemplate(input: UpdateTemplateInput): Promise<Template> {
+      return unwrap('updateTemplate', await payloads.updateTemplate(input)).template!;
+    },
+
+    /**
+     * Deletes a template no customer uses; rejects with `ProvisioningError` (`IN_USE`) otherwise.
+     * @example
+     * ```ts
+     * const deletedId = await hub.deleteTemplate(template.id);
+     * ```
+     */
+    async deleteTemplate(id: string): Promise<string> {
+      return unwrap('deleteTemplate', await payloads.deleteTemplate({ id })).deletedTemplateId!;
     },
 
     /** The signed-in admin and their partner (admins, subscriptions). @example `const { partner } = await hub.viewer();` */

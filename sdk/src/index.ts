@@ -6,7 +6,7 @@
 export { createClient } from './client.js';
 export type {
   ClientOptions, ProvisioningClient, Template, Customer, SetupResult,
-  CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload,
+  CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload, UpdateTemplatePayload, DeleteTemplatePayload,
 } from './client.js';
 export { HubError, ProvisioningError, GraphQLRequestError, NetworkError } from './errors.js';
 export type { UserError, GraphQLErrorEntry } from './errors.js';
