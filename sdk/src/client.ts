@@ -8,6 +8,8 @@ import {
   type CustomerFieldsFragment,
   type CustomerFilter,
   type CustomerUserFilter,
+  type AssignCustomerAdminRolesInput,
+  type AssignCustomerAdminRolesMutation,
   type DeleteTemplateInput,
   type DeleteTemplateMutation,
   type UpdateTemplateInput,
@@ -27,6 +29,9 @@ export type CreateCustomerPayload = CreateCustomerMutation['createCustomer'];
 export type SetupCustomerPayload = SetupCustomerMutation['setupCustomer'];
 export type UpdateTemplatePayload = UpdateTemplateMutation['updateTemplate'];
 export type DeleteTemplatePayload = DeleteTemplateMutation['deleteTemplate'];
+export type AssignCustomerAdminRolesPayload = AssignCustomerAdminRolesMutation['assignCustomerAdminRoles'];
+/** A user of a customer as the SDK returns it (with its Control Hub `roles`). */
+export type CustomerUser = AssignCustomerAdminRolesPayload['users'][number];
 /** What a successful `setupCustomer` wrote: the customer and the locations and users of this call. */
 export type SetupResult = Omit<SetupCustomerPayload, 'userErrors' | 'customer'> & { customer: Customer };
 
@@ -145,6 +150,9 @@ export function createClient(options: ClientOptions) {
     updateTemplate: async (input: UpdateTemplateInput) => (await sdk.UpdateTemplate({ input })).updateTemplate,
     /** `deleteTemplate` as data: `{ deletedTemplateId, userErrors }`. */
     deleteTemplate: async (input: DeleteTemplateInput) => (await sdk.DeleteTemplate({ input })).deleteTemplate,
+    /** `assignCustomerAdminRoles` as data: `{ users, userErrors }`. */
+    assignCustomerAdminRoles: async (input: AssignCustomerAdminRolesInput) =>
+      (await sdk.AssignCustomerAdminRoles({ input })).assignCustomerAdminRoles,
   };
 
   return {
@@ -211,6 +219,21 @@ export function createClient(options: ClientOptions) {
      */
     async deleteTemplate(id: string): Promise<string> {
       return unwrap('deleteTemplate', await payloads.deleteTemplate({ id })).deletedTemplateId!;
+    },
+
+    /**
+     * Sets Control Hub roles of a customer's users (each assignment replaces that user's roles)
+     * and resolves to the users. Role holders must hold the organization's package; the full
+     * administrator keeps `FULL_ADMIN`.
+     * @example
+     * ```ts
+     * const [eva] = await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
+     *   { userId: eva.id, roles: ['USER_ADMIN', 'SUPPORT_ADMIN'] },
+     * ] });
+     * ```
+     */
+    async assignCustomerAdminRoles(input: AssignCustomerAdminRolesInput): Promise<CustomerUser[]> {
+      return unwrap('assignCustomerAdminRoles', await payloads.assignCustomerAdminRoles(input)).users;
     },
 
     /** The signed-in admin and their partner (admins, subscriptions). @example `const { partner } = await hub.viewer();` */

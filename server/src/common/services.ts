@@ -1,6 +1,7 @@
 import { AuditService } from '../audit/audit.service';
 import type { Database } from '../db/database';
 import { CustomerService } from '../customers/customer.service';
+import { AdminRolesService } from '../customers/admin-roles.service';
 import { PartnerService } from '../partners/partner.service';
 import { SetupService } from '../setup/setup.service';
 import { TemplateService } from '../templates/template.service';
@@ -13,6 +14,7 @@ export interface Services {
   templateEdits: TemplateEditService;
   customers: CustomerService;
   setup: SetupService;
+  adminRoles: AdminRolesService;
   audit: AuditService;
 }
 
@@ -24,6 +26,7 @@ export function createServices(db: Database): Services {
     templateEdits: new TemplateEditService(db, templates),
     customers: new CustomerService(db),
     setup: new SetupService(db),
+    adminRoles: new AdminRolesService(db),
     audit: new AuditService(db),
   };
 }
