@@ -8,6 +8,9 @@ import {
   type CustomerFieldsFragment,
   type CustomerFilter,
   type CustomerUserFilter,
+  type RequestSetupAssistInput,
+  type RequestSetupAssistMutation,
+  type SetupAssistRequestFieldsFragment,
   type AssignCustomerAdminRolesInput,
   type AssignCustomerAdminRolesMutation,
   type DeleteTemplateInput,
@@ -30,6 +33,9 @@ export type SetupCustomerPayload = SetupCustomerMutation['setupCustomer'];
 export type UpdateTemplatePayload = UpdateTemplateMutation['updateTemplate'];
 export type DeleteTemplatePayload = DeleteTemplateMutation['deleteTemplate'];
 export type AssignCustomerAdminRolesPayload = AssignCustomerAdminRolesMutation['assignCustomerAdminRoles'];
+export type RequestSetupAssistPayload = RequestSetupAssistMutation['requestSetupAssist'];
+/** A Wholesale Setup Assist request. */
+export type SetupAssistRequest = SetupAssistRequestFieldsFragment;
 /** A user of a customer as the SDK returns it (with its Control Hub `roles`). */
 export type CustomerUser = AssignCustomerAdminRolesPayload['users'][number];
 /** What a successful `setupCustomer` wrote: the customer and the locations and users of this call. */
@@ -153,6 +159,8 @@ export function createClient(options: ClientOptions) {
     /** `assignCustomerAdminRoles` as data: `{ users, userErrors }`. */
     assignCustomerAdminRoles: async (input: AssignCustomerAdminRolesInput) =>
       (await sdk.AssignCustomerAdminRoles({ input })).assignCustomerAdminRoles,
+    /** `requestSetupAssist` as data: `{ request, userErrors }`. */
+    requestSetupAssist: async (input: RequestSetupAssistInput) => (await sdk.RequestSetupAssist({ input })).requestSetupAssist,
   };
 
   return {
@@ -234,6 +242,24 @@ export function createClient(options: ClientOptions) {
      */
     async assignCustomerAdminRoles(input: AssignCustomerAdminRolesInput): Promise<CustomerUser[]> {
       return unwrap('assignCustomerAdminRoles', await payloads.assignCustomerAdminRoles(input)).users;
+    },
+
+    /**
+     * Asks for Wholesale Setup Assist for one location of a customer and resolves to the request
+     * (status `REQUESTED`).
+     * @example
+     * ```ts
+     * const request = await hub.requestSetupAssist({ customerId: customer.id, locationId: customer.headquarters.id,
+     *   contactName: 'Eva de Vries', contactEmail: 'eva@devries.example', contactPhone: '+31 20 794 8000' });
+     * ```
+     */
+    async requestSetupAssist(input: RequestSetupAssistInput): Promise<SetupAssistRequest> {
+      return unwrap('requestSetupAssist', await payloads.requestSetupAssist(input)).request!;
+    },
+
+    /** A customer's Setup Assist requests, newest first (null when the customer is not yours). @example `const requests = await hub.setupAssistRequests(customer.id);` */
+    async setupAssistRequests(customerId: string): Promise<SetupAssistRequest[] | null> {
+      return (await sdk.SetupAssistRequests({ customerId })).customer?.setupAssistRequests ?? null;
     },
 
     /** The signed-in admin and their partner (admins, subscriptions). @example `const { partner } = await hub.viewer();` */

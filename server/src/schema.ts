@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver';
 import { AdminRolesResolver } from './customers/admin-roles.resolver';
+import { CustomerSetupAssistResolver, SetupAssistResolver } from './assist/setup-assist.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { CustomerResolver, CustomerUserResolver, LocationResolver } from './customers/customer.resolver';
 import { PartnerAdminResolver, PartnerResolver } from './partners/partner.resolver';
@@ -20,6 +21,8 @@ export const RESOLVERS = [
   SetupResolver,
   AuditResolver,
   AdminRolesResolver,
+  SetupAssistResolver,
+  CustomerSetupAssistResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;

@@ -1,4 +1,5 @@
 import { AuditService } from '../audit/audit.service';
+import { SetupAssistService } from '../assist/setup-assist.service';
 import type { Database } from '../db/database';
 import { CustomerService } from '../customers/customer.service';
 import { AdminRolesService } from '../customers/admin-roles.service';
@@ -15,6 +16,7 @@ export interface Services {
   customers: CustomerService;
   setup: SetupService;
   adminRoles: AdminRolesService;
+  setupAssist: SetupAssistService;
   audit: AuditService;
 }
 
@@ -27,6 +29,7 @@ export function createServices(db: Database): Services {
     customers: new CustomerService(db),
     setup: new SetupService(db),
     adminRoles: new AdminRolesService(db),
+    setupAssist: new SetupAssistService(db),
     audit: new AuditService(db),
   };
 }

@@ -1,4 +1,5 @@
 import { AuditEvent } from '../audit/audit-event.entity';
+import { SetupAssistRequest } from '../assist/setup-assist.entity';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { CustomerUser } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
@@ -20,4 +21,5 @@ export const ENTITIES = [
   Location,
   CustomerUser,
   AuditEvent,
+  SetupAssistRequest,
 ];
