@@ -8,6 +8,7 @@ import {
   type CustomerFieldsFragment,
   type CustomerFilter,
   type CustomerUserFilter,
+  type OutboxMessageFieldsFragment,
   type RequestSetupAssistInput,
   type RequestSetupAssistMutation,
   type SetupAssistRequestFieldsFragment,
@@ -36,6 +37,8 @@ export type AssignCustomerAdminRolesPayload = AssignCustomerAdminRolesMutation['
 export type RequestSetupAssistPayload = RequestSetupAssistMutation['requestSetupAssist'];
 /** A Wholesale Setup Assist request. */
 export type SetupAssistRequest = SetupAssistRequestFieldsFragment;
+/** An onboarding email of a customer with its delivery state (`PENDING`, `SENT`, `FAILED`). */
+export type OutboxMessage = OutboxMessageFieldsFragment;
 /** A user of a customer as the SDK returns it (with its Control Hub `roles`). */
 export type CustomerUser = AssignCustomerAdminRolesPayload['users'][number];
 /** What a successful `setupCustomer` wrote: the customer and the locations and users of this call. */
@@ -260,6 +263,19 @@ export function createClient(options: ClientOptions) {
     /** A customer's Setup Assist requests, newest first (null when the customer is not yours). @example `const requests = await hub.setupAssistRequests(customer.id);` */
     async setupAssistRequests(customerId: string): Promise<SetupAssistRequest[] | null> {
       return (await sdk.SetupAssistRequests({ customerId })).customer?.setupAssistRequests ?? null;
+    },
+
+    /**
+     * A page of a customer's onboarding emails (admin invitation, welcome emails), newest first;
+     * null when the customer is not yours.
+     * @example
+     * ```ts
+     * const outbox = await hub.customerOutbox(customer.id, { first: 100 });
+     * for (const { node } of outbox!.edges) console.log(node.kind, node.to, node.status);
+     * ```
+     */
+    async customerOutbox(customerId: string, args: { first?: number; after?: string } = {}) {
+      return (await sdk.CustomerOutbox({ customerId, ...args })).customer?.outbox ?? null;
     },
 
     /** The signed-in admin and their partner (admins, subscriptions). @example `const { partner } = await hub.viewer();` */

@@ -7,7 +7,7 @@ export { createClient } from './client.js';
 export type {
   ClientOptions, ProvisioningClient, Template, Customer, SetupResult,
   CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload, UpdateTemplatePayload, DeleteTemplatePayload,
-  AssignCustomerAdminRolesPayload, CustomerUser, RequestSetupAssistPayload, SetupAssistRequest,
+  AssignCustomerAdminRolesPayload, CustomerUser, RequestSetupAssistPayload, SetupAssistRequest, OutboxMessage,
 } from './client.js';
 export { HubError, ProvisioningError, GraphQLRequestError, NetworkError } from './errors.js';
 export type { UserError, GraphQLErrorEntry } from './errors.js';

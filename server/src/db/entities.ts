@@ -1,5 +1,6 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { SetupAssistRequest } from '../assist/setup-assist.entity';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { CustomerUser } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
@@ -22,4 +23,5 @@ export const ENTITIES = [
   CustomerUser,
   AuditEvent,
   SetupAssistRequest,
+  OutboxMessage,
 ];
