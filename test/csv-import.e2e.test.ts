@@ -91,6 +91,7 @@ describe('CSV import', () => {
       csvLine('Cas', 'Pkg', anEmail(), 'GOLD', ''),
       csvLine('Dan', 'Dup', repeated.toUpperCase(), 'WEBEX_CALLING', anAmsterdamNumber()),
       csvLine('Eve', 'Fine', anEmail(), 'WEBEX_CALLING', anAmsterdamNumber()),
+      csvLine('Fay', 'NoPkg', anEmail(), '', anAmsterdamNumber()),
     ].join('\r\n');
     const result = await importUsersFromCsv(partner.client, customer.id, csv, { batchSize: 2 });
     expect(result.imported).toBe(0);
@@ -99,6 +100,7 @@ describe('CSV import', () => {
       [4, 'phone', 'INVALID'], // a US number for the Amsterdam headquarters (line 4 holds a two-line name)
       [6, 'package', 'INVALID'],
       [7, 'e-mail', 'TAKEN'],
+      [9, 'package', 'REQUIRED'],
     ]);
     expect(await userCount(customer.id)).toBe(1);
   });

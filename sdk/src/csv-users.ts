@@ -207,7 +207,9 @@ export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<
     const value = (field: UserField) => { const i = columns.get(field); return i === undefined ? undefined : record.fields[i]; };
     const rawPackage = (value('package') ?? '').trim();
     const pkg = rawPackage.toUpperCase().replace(/[\s-]+/g, '_');
-    if (rawPackage && !PACKAGES.includes(pkg)) {
+    if (!rawPackage) {
+      errors.push({ line: record.line, column: headers[columns.get('package')!], code: 'REQUIRED', message: 'A package is required.' });
+    } else if (!PACKAGES.includes(pkg)) {
       errors.push({ line: record.line, column: headers[columns.get('package')!], code: 'INVALID',
         message: `"${rawPackage}" is not a package (one of ${PACKAGES.join(', ')}).` });
     }
@@ -257,7 +259,7 @@ export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<
 
   // Rows whose package is not even a package would fail the whole request: they are reported
   // above, and their batches are validated without them so every other row is still checked.
-  const invalidLines = new Set(errors.filter((e) => e.code === 'INVALID' && e.column === columnOf('package')).map((e) => e.line));
+  const invalidLines = new Set(errors.filter((e) => e.column === columnOf('package')).map((e) => e.line));
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b].filter((row) => !invalidLines.has(row.line));
     if (batch.length === 0) continue;
