@@ -48,6 +48,13 @@ describe('updateTemplate and deleteTemplate', () => {
     expectUserError(payload, 'REQUIRED', 'input', 'authentication', 'idpEntityId');
     expectUserError(payload, 'NOT_ALLOWED', 'input', 'authentication', 'oidcIdpName');
     expect(await hub.template(created.id)).toMatchObject({ name: created.name, countryCode: 'NL', brandName: created.brandName });
+
+    const removed = await hub.payloads.updateTemplate({ id: created.id, name: null, countryCode: null, serviceProviderAdminId: null,
+      subscriptionId: null, brandName: null });
+    for (const field of ['name', 'countryCode', 'serviceProviderAdminId', 'subscriptionId', 'brandName']) {
+      expectUserError(removed, 'REQUIRED', 'input', field);
+    }
+    expect(removed.userErrors).toHaveLength(5);
   });
 
   it('reports TAKEN for another template’s name (case-insensitive) but not for the template’s own', async () => {

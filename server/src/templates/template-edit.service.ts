@@ -38,13 +38,17 @@ export class TemplateEditService {
         throw new UserErrorsAbort(errors.list);
       }
       const next: OnboardingTemplate = Object.assign(new OnboardingTemplate(), current);
-      if (given(input, 'name')) next.name = normalizeName(input.name ?? '', errors);
-      if (given(input, 'countryCode')) next.countryCode = normalizeCountryCode(input.countryCode ?? '', errors);
-      if (given(input, 'serviceProviderAdminId')) next.serviceProviderAdminId = input.serviceProviderAdminId ?? '';
-      if (given(input, 'subscriptionId')) next.subscriptionId = input.subscriptionId ?? '';
+      const required = ['name', 'countryCode', 'serviceProviderAdminId', 'subscriptionId', 'brandName'] as const;
+      for (const key of required) {
+        if (input[key] === null) errors.add(UserErrorCode.REQUIRED, `${key} cannot be removed; omit it to keep the current value.`, key);
+      }
+      if (typeof input.name === 'string') next.name = normalizeName(input.name, errors);
+      if (typeof input.countryCode === 'string') next.countryCode = normalizeCountryCode(input.countryCode, errors);
+      if (typeof input.serviceProviderAdminId === 'string') next.serviceProviderAdminId = input.serviceProviderAdminId;
+      if (typeof input.subscriptionId === 'string') next.subscriptionId = input.subscriptionId;
       if (given(input, 'authentication')) Object.assign(next, normalizeAuthentication(input.authentication, errors.at('authentication')));
       if (given(input, 'pstnProviderId')) next.pstnProviderId = input.pstnProviderId ?? null;
-      if (given(input, 'brandName')) next.brandName = normalizeBrandName(input.brandName ?? '', errors);
+      if (typeof input.brandName === 'string') next.brandName = normalizeBrandName(input.brandName, errors);
       if (given(input, 'defaultEmailLanguage')) {
         next.defaultEmailLanguage = normalizeLanguage(input.defaultEmailLanguage, DEFAULT_EMAIL_LANGUAGE, errors, 'defaultEmailLanguage');
       }
