@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'graphql';
@@ -10,6 +10,22 @@ import { startTestServer, type TestPartner, type TestServer } from './support/te
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..');
+
+/** Newest modification time of the files under `dir` (recursively). */
+function newest(dir: string): number {
+  return Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? newest(full) : statSync(full).mtimeMs;
+  }));
+}
+
+/** The CLI runs from dist/ (as `npm run cli` does): compile only when a source is newer than the build. */
+async function ensureBuilt(): Promise<void> {
+  const built = path.join(root, 'dist/server/src/cli/import-users.js');
+  const sources = Math.max(newest(path.join(root, 'server/src')), statSync(path.join(root, 'sdk/src/csv-users.ts')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
+}
 
 function csvLine(...fields: string[]): string {
   return fields.map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
@@ -134,7 +150,7 @@ describe('CSV import', () => {
 
   describe('npm run cli -- import-users', () => {
     beforeAll(async () => {
-      await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
+      await ensureBuilt();
     }, 120_000);
 
     async function cli(...args: string[]) {
