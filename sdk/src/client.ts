@@ -8,6 +8,16 @@ import {
   type CustomerFieldsFragment,
   type CustomerFilter,
   type CustomerUserFilter,
+  type OutboxMessageFieldsFragment,
+  type RequestSetupAssistInput,
+  type RequestSetupAssistMutation,
+  type SetupAssistRequestFieldsFragment,
+  type AssignCustomerAdminRolesInput,
+  type AssignCustomerAdminRolesMutation,
+  type DeleteTemplateInput,
+  type DeleteTemplateMutation,
+  type UpdateTemplateInput,
+  type UpdateTemplateMutation,
   type SetupCustomerInput,
   type SetupCustomerMutation,
   type TemplateFieldsFragment,
@@ -21,6 +31,16 @@ export type Customer = CustomerFieldsFragment;
 export type CreateTemplatePayload = CreateTemplateMutation['createTemplate'];
 export type CreateCustomerPayload = CreateCustomerMutation['createCustomer'];
 export type SetupCustomerPayload = SetupCustomerMutation['setupCustomer'];
+export type UpdateTemplatePayload = UpdateTemplateMutation['updateTemplate'];
+export type DeleteTemplatePayload = DeleteTemplateMutation['deleteTemplate'];
+export type AssignCustomerAdminRolesPayload = AssignCustomerAdminRolesMutation['assignCustomerAdminRoles'];
+export type RequestSetupAssistPayload = RequestSetupAssistMutation['requestSetupAssist'];
+/** A Wholesale Setup Assist request. */
+export type SetupAssistRequest = SetupAssistRequestFieldsFragment;
+/** An onboarding email of a customer with its delivery state (`PENDING`, `SENT`, `FAILED`). */
+export type OutboxMessage = OutboxMessageFieldsFragment;
+/** A user of a customer as the SDK returns it (with its Control Hub `roles`). */
+export type CustomerUser = AssignCustomerAdminRolesPayload['users'][number];
 /** What a successful `setupCustomer` wrote: the customer and the locations and users of this call. */
 export type SetupResult = Omit<SetupCustomerPayload, 'userErrors' | 'customer'> & { customer: Customer };
 
@@ -135,6 +155,15 @@ export function createClient(options: ClientOptions) {
     createCustomer: async (input: CreateCustomerInput) => (await sdk.CreateCustomer({ input })).createCustomer,
     /** `setupCustomer` as data: `{ customer, locations, users, userErrors }`. */
     setupCustomer: async (input: SetupCustomerInput) => (await sdk.SetupCustomer({ input })).setupCustomer,
+    /** `updateTemplate` as data: `{ template, userErrors, warnings }`. */
+    updateTemplate: async (input: UpdateTemplateInput) => (await sdk.UpdateTemplate({ input })).updateTemplate,
+    /** `deleteTemplate` as data: `{ deletedTemplateId, userErrors }`. */
+    deleteTemplate: async (input: DeleteTemplateInput) => (await sdk.DeleteTemplate({ input })).deleteTemplate,
+    /** `assignCustomerAdminRoles` as data: `{ users, userErrors }`. */
+    assignCustomerAdminRoles: async (input: AssignCustomerAdminRolesInput) =>
+      (await sdk.AssignCustomerAdminRoles({ input })).assignCustomerAdminRoles,
+    /** `requestSetupAssist` as data: `{ request, userErrors }`. */
+    requestSetupAssist: async (input: RequestSetupAssistInput) => (await sdk.RequestSetupAssist({ input })).requestSetupAssist,
   };
 
   return {
@@ -178,6 +207,75 @@ export function createClient(options: ClientOptions) {
     async setupCustomer(input: SetupCustomerInput): Promise<SetupResult> {
       const { userErrors: _ignored, customer, ...rest } = unwrap('setupCustomer', await payloads.setupCustomer(input));
       return { ...rest, customer: customer! };
+    },
+
+    /**
+     * Edits a template: only the fields given change (the provisioning ID never does). Customers
+     * created earlier keep their settings. `dryRun: true` validates without writing.
+     * @example
+     * ```ts
+     * const template = await hub.updateTemplate({ id: template.id, brandName: 'Acme Business' });
+     * ```
+     */
+    async updateTemplate(input: UpdateTemplateInput): Promise<Template> {
+      return unwrap('updateTemplate', await payloads.updateTemplate(input)).template!;
+    },
+
+    /**
+     * Deletes a template no customer uses; rejects with `ProvisioningError` (`IN_USE`) otherwise.
+     * @example
+     * ```ts
+     * const deletedId = await hub.deleteTemplate(template.id);
+     * ```
+     */
+    async deleteTemplate(id: string): Promise<string> {
+      return unwrap('deleteTemplate', await payloads.deleteTemplate({ id })).deletedTemplateId!;
+    },
+
+    /**
+     * Sets Control Hub roles of a customer's users (each assignment replaces that user's roles)
+     * and resolves to the users. Role holders must hold the organization's package; the full
+     * administrator keeps `FULL_ADMIN`.
+     * @example
+     * ```ts
+     * const [eva] = await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
+     *   { userId: eva.id, roles: ['USER_ADMIN', 'SUPPORT_ADMIN'] },
+     * ] });
+     * ```
+     */
+    async assignCustomerAdminRoles(input: AssignCustomerAdminRolesInput): Promise<CustomerUser[]> {
+      return unwrap('assignCustomerAdminRoles', await payloads.assignCustomerAdminRoles(input)).users;
+    },
+
+    /**
+     * Asks for Wholesale Setup Assist for one location of a customer and resolves to the request
+     * (status `REQUESTED`).
+     * @example
+     * ```ts
+     * const request = await hub.requestSetupAssist({ customerId: customer.id, locationId: customer.headquarters.id,
+     *   contactName: 'Eva de Vries', contactEmail: 'eva@devries.example', contactPhone: '+31 20 794 8000' });
+     * ```
+     */
+    async requestSetupAssist(input: RequestSetupAssistInput): Promise<SetupAssistRequest> {
+      return unwrap('requestSetupAssist', await payloads.requestSetupAssist(input)).request!;
+    },
+
+    /** A customer's Setup Assist requests, newest first (null when the customer is not yours). @example `const requests = await hub.setupAssistRequests(customer.id);` */
+    async setupAssistRequests(customerId: string): Promise<SetupAssistRequest[] | null> {
+      return (await sdk.SetupAssistRequests({ customerId })).customer?.setupAssistRequests ?? null;
+    },
+
+    /**
+     * A page of a customer's onboarding emails (admin invitation, welcome emails), newest first;
+     * null when the customer is not yours.
+     * @example
+     * ```ts
+     * const outbox = await hub.customerOutbox(customer.id, { first: 100 });
+     * for (const { node } of outbox!.edges) console.log(node.kind, node.to, node.status);
+     * ```
+     */
+    async customerOutbox(customerId: string, args: { first?: number; after?: string } = {}) {
+      return (await sdk.CustomerOutbox({ customerId, ...args })).customer?.outbox ?? null;
     },
 
     /** The signed-in admin and their partner (admins, subscriptions). @example `const { partner } = await hub.viewer();` */

@@ -6,7 +6,8 @@
 export { createClient } from './client.js';
 export type {
   ClientOptions, ProvisioningClient, Template, Customer, SetupResult,
-  CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload,
+  CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload, UpdateTemplatePayload, DeleteTemplatePayload,
+  AssignCustomerAdminRolesPayload, CustomerUser, RequestSetupAssistPayload, SetupAssistRequest, OutboxMessage,
 } from './client.js';
 export { HubError, ProvisioningError, GraphQLRequestError, NetworkError } from './errors.js';
 export type { UserError, GraphQLErrorEntry } from './errors.js';
@@ -14,3 +15,7 @@ export type * from './generated/graphql.js';
 export {
   CreateTemplateDocument, CreateCustomerDocument, SetupCustomerDocument, CustomersDocument, CustomerDocument,
 } from './generated/graphql.js';
+export { importUsersFromCsv, parseCsvChunks, runCsvImport, CSV_HEADERS, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from './csv-import.js';
+export type {
+  CsvSource, CsvImportError, CsvImportOptions, CsvImportProgress, CsvImportResult, CsvRecord, CsvUserInput,
+} from './csv-import.js';

@@ -5,6 +5,7 @@ import { createServices, Services } from './common/services';
 import { Database } from './db/database';
 import { HttpServer, startHttpServer } from './http/app';
 import { createLogger } from './logger';
+import { OutboxSender } from './outbox/outbox.sender';
 
 const DEMO_ADMIN_EMAIL = 'admin@demo-partner.example';
 
@@ -19,6 +20,8 @@ export interface RunningApp {
   /** The demo admin of an earlier start, so the banner can say how to get a new token. */
   demoAdminId: string | null;
   http: HttpServer;
+  /** Delivers onboarding emails; null without SMTP_URL (they stay PENDING). */
+  outbox: OutboxSender | null;
   /** Drains HTTP requests, then closes the database. */
   stop(): Promise<void>;
 }
@@ -40,12 +43,24 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
   }
   const demoAdminId = demo?.adminId ?? (config.seedDemoPartner ? await services.partners.adminIdByEmail(DEMO_ADMIN_EMAIL) : null);
   const http = await startHttpServer({ config, db, log, services });
+  const outbox = startOutboxSender(config, db, log);
   let stopped: Promise<void> | undefined;
   return {
-    url: http.url, port: http.port, db, services, log, demo, demoAdminId, http,
+    url: http.url, port: http.port, db, services, log, demo, demoAdminId, http, outbox,
     stop: () => (stopped ??= (async () => {
       await http.stop();
+      await outbox?.stop();
       await db.close();
     })()),
   };
+}
+
+function startOutboxSender(config: AppConfig, db: Database, log: Logger): OutboxSender | null {
+  if (!config.smtpUrl) return null;
+  const sender = new OutboxSender(db, {
+    smtpUrl: config.smtpUrl, from: config.mailFrom, pollIntervalMs: config.outboxPollIntervalMs,
+    retryBaseMs: config.outboxRetryBaseMs, maxAttempts: config.outboxMaxAttempts, leaseMs: config.outboxLeaseMs,
+  }, log);
+  sender.start();
+  return sender;
 }

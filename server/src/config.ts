@@ -22,6 +22,18 @@ export interface AppConfig {
   exposeSqlCount: boolean;
   /** Create the demo partner on an empty database (never in production). */
   seedDemoPartner: boolean;
+  /** SMTP server for onboarding emails (smtp://host:port, smtps://user:pass@host); unset: emails stay PENDING. */
+  smtpUrl: string | null;
+  /** Sender address of onboarding emails. */
+  mailFrom: string;
+  /** How often the outbox sender looks for due emails. */
+  outboxPollIntervalMs: number;
+  /** First retry delay of a failed email; doubles per attempt (capped at an hour). */
+  outboxRetryBaseMs: number;
+  /** Attempts before an email is marked FAILED. */
+  outboxMaxAttempts: number;
+  /** How long a process's claim on a batch of emails keeps other processes away. */
+  outboxLeaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +74,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     exposeSqlCount: !production,
     seedDemoPartner: !production,
+    smtpUrl: env.SMTP_URL?.trim() || null,
+    mailFrom: env.MAIL_FROM?.trim() || 'Webex onboarding <no-reply@localhost>',
+    outboxPollIntervalMs: intFromEnv(env, 'OUTBOX_POLL_INTERVAL_MS', 5000, 10),
+    outboxRetryBaseMs: intFromEnv(env, 'OUTBOX_RETRY_BASE_MS', 30_000, 1),
+    outboxMaxAttempts: intFromEnv(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1),
+    outboxLeaseMs: intFromEnv(env, 'OUTBOX_LEASE_MS', 300_000, 1000),
     ...overrides,
   };
 }

@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver';
+import { AdminRolesResolver } from './customers/admin-roles.resolver';
+import { CustomerOutboxResolver } from './outbox/outbox.resolver';
+import { CustomerSetupAssistResolver, SetupAssistResolver } from './assist/setup-assist.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { CustomerResolver, CustomerUserResolver, LocationResolver } from './customers/customer.resolver';
 import { PartnerAdminResolver, PartnerResolver } from './partners/partner.resolver';
@@ -18,6 +21,10 @@ export const RESOLVERS = [
   CustomerUserResolver,
   SetupResolver,
   AuditResolver,
+  AdminRolesResolver,
+  SetupAssistResolver,
+  CustomerSetupAssistResolver,
+  CustomerOutboxResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;

@@ -3,9 +3,11 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../app';
 import { ConfigError, loadConfig } from '../config';
 import { createServices, Services } from '../common/services';
+import type { Database } from '../db/database';
 import { createLogger } from '../logger';
 import { PartnerAdminRole } from '../partners/partner-admin.entity';
 import { PartnerCommandError } from '../partners/partner.service';
+import { importUsersCommand } from './import-users';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects the database)
 
@@ -13,10 +15,11 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects
   create-admin   --partner-id <id> --email <email> --role <FULL_ADMIN|READ_ONLY>
   create-token   --admin-id <id>
   revoke-token   --token <token>
+  import-users   --customer-id <id> --file <users.csv> [--dry-run] [--batch-size <N>]
 
 Each command prints one line of JSON on stdout; logs go to stderr.`;
 
-type Command = (services: Services, args: string[]) => Promise<unknown>;
+type Command = (services: Services, args: string[], db: Database) => Promise<unknown>;
 
 function required(values: Record<string, unknown>, name: string): string {
   const value = values[name];
@@ -49,6 +52,7 @@ export const COMMANDS: Record<string, Command> = {
     const { values } = parseArgs({ args, options: { token: { type: 'string' } } });
     return services.partners.revokeToken(required(values, 'token'));
   },
+  'import-users': (services, args, db) => importUsersCommand(services, db, args),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -62,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const db = await openDatabase(config, log);
   try {
-    const result = await command(createServices(db), args);
+    const result = await command(createServices(db), args, db);
     process.stdout.write(JSON.stringify(result) + '\n');
     return 0;
   } finally {

@@ -20,6 +20,7 @@ import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter } from './cu
 import { Location } from './location.entity';
 import { normalizeLocation } from './location.rules';
 import { attachPreview } from './customer.preview';
+import { enqueueAdminInvitation } from '../outbox/outbox.enqueue';
 
 export const COMPANY_NAME_MAX = 256;
 export const EXTERNAL_ID_MAX = 128;
@@ -108,6 +109,7 @@ export class CustomerService {
       } catch (error) {
         throw this.uniqueViolationAsUserError(error, errors);
       }
+      await enqueueAdminInvitation(tx, customer, admin);
       await recordAudit(tx, caller, 'createCustomer', [customer.id, headquarters.id, admin.id]);
       if (dryRun) await attachPreview(tx, customer);
       return { customer, replayed: false };

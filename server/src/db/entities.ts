@@ -1,4 +1,6 @@
 import { AuditEvent } from '../audit/audit-event.entity';
+import { SetupAssistRequest } from '../assist/setup-assist.entity';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { CustomerUser } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
@@ -20,4 +22,6 @@ export const ENTITIES = [
   Location,
   CustomerUser,
   AuditEvent,
+  SetupAssistRequest,
+  OutboxMessage,
 ];

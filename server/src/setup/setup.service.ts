@@ -13,6 +13,7 @@ import { bulkInsert } from '../db/bulk-insert';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
 import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
 import { phoneMatchesCountry } from './phone-number';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
 import {
@@ -152,6 +153,7 @@ export class SetupService {
       } catch (error) {
         throw uniqueViolationAsUserError(error, errors);
       }
+      await enqueueWelcomeEmails(tx, customer, created);
       await recordAudit(tx, caller, 'setupCustomer', [customer.id, ...newLocations.map((l) => l.id), ...users.map((u) => u.id)]);
       rememberLocations(users, [...existingLocations, ...newLocations]);
       if (dryRun) await attachPreview(tx, customer);

@@ -65,3 +65,73 @@ export class CreateTemplatePayload {
   @Field(() => [String])
   warnings!: string[];
 }
+
+@InputType({
+  description: 'Changes to a template: only the fields given change. The provisioning ID never changes, and customers '
+    + 'created earlier keep the settings they were created with. null resets an optional field to its default '
+    + '(pstnProviderId: none, defaultEmailLanguage: en_US, authentication: WEBEX, booleans: false).',
+})
+export class UpdateTemplateInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  countryCode?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  serviceProviderAdminId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  subscriptionId?: string | null;
+
+  @Field(() => TemplateAuthenticationInput, { nullable: true })
+  authentication?: TemplateAuthenticationInput | null;
+
+  @Field(() => ID, { nullable: true })
+  pstnProviderId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  brandName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  defaultEmailLanguage?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  restrictAdminInvitationEmails?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  disableWebexCallingOneToOne?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Validate and answer as the real call would, but write nothing.' })
+  dryRun?: boolean | null;
+}
+
+@ObjectType()
+export class UpdateTemplatePayload {
+  @Field(() => OnboardingTemplate, { nullable: true })
+  template!: OnboardingTemplate | null;
+
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+
+  @Field(() => [String])
+  warnings!: string[];
+}
+
+@InputType()
+export class DeleteTemplateInput {
+  @Field(() => ID, { description: 'A template no customer uses (IN_USE otherwise).' })
+  id!: string;
+}
+
+@ObjectType()
+export class DeleteTemplatePayload {
+  @Field(() => ID, { nullable: true })
+  deletedTemplateId!: string | null;
+
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}

@@ -6,7 +6,9 @@ import { callerOf, RequestContext } from '../common/context';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
 import { OnboardingTemplate, TemplateAuthentication } from './template.entity';
-import { CreateTemplateInput, CreateTemplatePayload } from './template.inputs';
+import {
+  CreateTemplateInput, CreateTemplatePayload, DeleteTemplateInput, DeleteTemplatePayload, UpdateTemplateInput, UpdateTemplatePayload,
+} from './template.inputs';
 
 export const OnboardingTemplateConnection = ConnectionType('OnboardingTemplate', OnboardingTemplate);
 
@@ -15,6 +17,18 @@ export class TemplateResolver {
   @Mutation(() => CreateTemplatePayload, { description: 'Step 1: configure an onboarding template (dryRun: the wizard’s review step).' })
   createTemplate(@Arg('input', () => CreateTemplateInput) input: CreateTemplateInput, @Ctx() ctx: RequestContext) {
     return ctx.services.templates.create(callerOf(ctx), input);
+  }
+
+  @Mutation(() => UpdateTemplatePayload, {
+    description: 'Edit a template (same rules as createTemplate); affects only customers created afterwards.',
+  })
+  updateTemplate(@Arg('input', () => UpdateTemplateInput) input: UpdateTemplateInput, @Ctx() ctx: RequestContext) {
+    return ctx.services.templateEdits.update(callerOf(ctx), input);
+  }
+
+  @Mutation(() => DeleteTemplatePayload, { description: 'Delete a template that no customer uses (IN_USE otherwise).' })
+  deleteTemplate(@Arg('input', () => DeleteTemplateInput) input: DeleteTemplateInput, @Ctx() ctx: RequestContext) {
+    return ctx.services.templateEdits.delete(callerOf(ctx), input);
   }
 
   @Query(() => OnboardingTemplateConnection, { description: 'Your partner’s templates, newest first.' })

@@ -1,0 +1,94 @@
+import { In } from 'typeorm';
+import { recordAudit } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
+import { writeOrUserErrors } from '../common/write';
+import type { Database } from '../db/database';
+import { isId } from '../db/ids';
+import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { checkUserPackage } from '../setup/setup.rules';
+import { AssignCustomerAdminRolesInput, AssignCustomerAdminRolesPayload } from './admin-roles.inputs';
+import { CustomerAdminRole } from './customer.enums';
+import { CustomerUser } from './customer-user.entity';
+import { Customer } from './customer.entity';
+
+export const MAX_ROLE_ASSIGNMENTS = 10_000;
+const CHUNK = 900;
+
+/**
+ * assignCustomerAdminRoles: each assignment sets one user's Control Hub roles to the given list.
+ * Every role holder is bound by the administrator package rule of setupCustomer (exactly the
+ * organization's package), and the customer's full administrator (the admin email of
+ * createCustomer) always keeps FULL_ADMIN: removing it is refused with NOT_ALLOWED, because the
+ * organization would be left without the administrator its invitation was sent to.
+ */
+export class AdminRolesService {
+  constructor(private readonly db: Database) {}
+
+  async assign(caller: Caller, input: AssignCustomerAdminRolesInput): Promise<AssignCustomerAdminRolesPayload> {
+    const errors = UserErrors.root('input');
+    if (input.assignments.length > MAX_ROLE_ASSIGNMENTS) {
+      errors.add(UserErrorCode.LIMIT_EXCEEDED, `At most ${MAX_ROLE_ASSIGNMENTS} assignments per call.`, 'assignments');
+      return { users: [], userErrors: errors.list };
+    }
+    const outcome = await writeOrUserErrors(this.db, async (tx) => {
+      const customer = isId(input.customerId) ? await tx.findOneBy(Customer, { id: input.customerId, partnerId: caller.partnerId }) : null;
+      if (!customer) {
+        errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'customerId');
+        throw new UserErrorsAbort(errors.list);
+      }
+      const ids = [...new Set(input.assignments.map((a) => a.userId).filter(isId))];
+      const found = new Map<string, CustomerUser>();
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const rows = await tx.findBy(CustomerUser, { customerId: customer.id, id: In(ids.slice(i, i + CHUNK)) });
+        rows.forEach((u) => found.set(u.id, u));
+      }
+
+      const seen = new Set<string>();
+      const updated: CustomerUser[] = [];
+      input.assignments.forEach((assignment, i) => {
+        const at = errors.at('assignments', i);
+        const user = found.get(assignment.userId);
+        if (!user) {
+          at.add(UserErrorCode.NOT_FOUND, 'No user of this customer has this id.', 'userId');
+          return;
+        }
+        if (seen.has(user.id)) {
+          at.add(UserErrorCode.INVALID, 'This user already has an earlier assignment in this request.', 'userId');
+          return;
+        }
+        seen.add(user.id);
+        const roles = Object.values(CustomerAdminRole).filter((r) => assignment.roles.includes(r));
+        if (user.email === customer.adminEmail && !roles.includes(CustomerAdminRole.FULL_ADMIN)) {
+          at.add(UserErrorCode.NOT_ALLOWED, 'The customer’s full administrator keeps FULL_ADMIN.', 'roles');
+        }
+        if (roles.length > 0) {
+          // The rule reports on the user's package, which this input does not carry: report it on the roles.
+          const packageErrors = UserErrors.root();
+          checkUserPackage(customer.package, user.package, true, packageErrors);
+          for (const e of packageErrors.list) {
+            at.add(e.code, `${e.message} ${user.email} holds ${user.package}: change the package with setupCustomer first.`, 'roles');
+          }
+        }
+        updated.push(Object.assign(new CustomerUser(), user, { roles }));
+      });
+      if (errors.any()) throw new UserErrorsAbort(errors.list);
+
+      // One UPDATE per distinct role list (a handful), whatever the number of users.
+      const now = new Date();
+      const byRoles = new Map<string, string[]>();
+      for (const user of updated) {
+        user.updatedAt = now;
+        const key = JSON.stringify(user.roles);
+        byRoles.set(key, [...(byRoles.get(key) ?? []), user.id]);
+      }
+      for (const [key, userIds] of byRoles) {
+        for (let i = 0; i < userIds.length; i += CHUNK) {
+          await tx.update(CustomerUser, { id: In(userIds.slice(i, i + CHUNK)) }, { roles: JSON.parse(key), updatedAt: now });
+        }
+      }
+      await recordAudit(tx, caller, 'assignCustomerAdminRoles', [customer.id, ...updated.map((u) => u.id)]);
+      return updated;
+    });
+    return outcome.ok ? { users: outcome.value, userErrors: [] } : { users: [], userErrors: outcome.userErrors };
+  }
+}

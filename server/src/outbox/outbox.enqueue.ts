@@ -1,0 +1,36 @@
+import type { EntityManager } from 'typeorm';
+import type { CustomerUser } from '../customers/customer-user.entity';
+import type { Customer } from '../customers/customer.entity';
+import { bulkInsert } from '../db/bulk-insert';
+import { newId } from '../db/ids';
+import { emailTextsFor } from './email-texts';
+import { OutboxKind, OutboxMessage, OutboxStatus } from './outbox-message.entity';
+
+/**
+ * Emails are written in the caller's transaction, so they exist exactly when the change commits.
+ * The brand comes from the customer's own snapshot of its template (Customer.templateSettings):
+ * editing the template later does not rebrand an existing customer's emails.
+ */
+function message(customer: Customer, kind: OutboxKind, to: string, text: { subject: string; body: string }, now: Date): OutboxMessage {
+  return Object.assign(new OutboxMessage(), {
+    id: newId(), customerId: customer.id, kind, to, subject: text.subject, body: text.body, status: OutboxStatus.PENDING,
+    attempts: 0, nextAttemptAt: now, leaseUntil: null, claimToken: null, lastError: null, createdAt: now, sentAt: null,
+  } satisfies OutboxMessage);
+}
+
+export async function enqueueAdminInvitation(tx: EntityManager, customer: Customer, admin: CustomerUser): Promise<void> {
+  const texts = emailTextsFor(customer.language);
+  const text = texts.invitation({ brand: customer.templateSettings.brandName, company: customer.companyName, email: admin.email });
+  await bulkInsert(tx, OutboxMessage, [message(customer, OutboxKind.ADMIN_INVITATION, admin.email, text, new Date())]);
+}
+
+/** One welcome email per created user: multi-row inserts, no query per user. */
+export async function enqueueWelcomeEmails(tx: EntityManager, customer: Customer, created: readonly CustomerUser[]): Promise<void> {
+  if (created.length === 0) return;
+  const texts = emailTextsFor(customer.language);
+  const brand = customer.templateSettings.brandName;
+  const now = new Date();
+  const rows = created.map((user) => message(customer, OutboxKind.WELCOME, user.email,
+    texts.welcome({ brand, company: customer.companyName, firstName: user.firstName, email: user.email }), now));
+  await bulkInsert(tx, OutboxMessage, rows);
+}

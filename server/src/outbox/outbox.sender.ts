@@ -1,0 +1,142 @@
+import nodemailer, { type Transporter, type TransportOptions } from 'nodemailer';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database';
+import { newId } from '../db/ids';
+import { OutboxMessage, OutboxStatus } from './outbox-message.entity';
+
+export interface OutboxSenderOptions {
+  smtpUrl: string;
+  from: string;
+  pollIntervalMs: number;
+  /** First retry after this long; each further retry waits twice as long (capped at an hour). */
+  retryBaseMs: number;
+  maxAttempts: number;
+  /** How long a claim keeps other processes away; far longer than one SMTP delivery may take. */
+  leaseMs: number;
+  batchSize?: number;
+}
+
+const MAX_BACKOFF_MS = 60 * 60 * 1000;
+
+/**
+ * Delivers pending outbox messages over SMTP. Several processes may share one database: a batch
+ * is claimed with a conditional UPDATE (status PENDING, no live lease) that stamps a claim token
+ * and a lease, so each message is claimed by one process at a time. On SQLite the claim runs
+ * through db.write (the single writer, BEGIN IMMEDIATE), on PostgreSQL in a transaction whose
+ * UPDATE re-checks the condition on rows another process claimed meanwhile. A message is marked
+ * SENT right after the SMTP server accepted it; only a crash between the two resends it (after the
+ * lease), the usual at-least-once edge of an outbox.
+ */
+export class OutboxSender {
+  private readonly transport: Transporter;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly batchSize: number;
+
+  constructor(private readonly db: Database, private readonly options: OutboxSenderOptions, private readonly log: Logger) {
+    this.batchSize = options.batchSize ?? 50;
+    const timeout = Math.max(1000, Math.min(30_000, Math.floor(options.leaseMs / 4)));
+    // A pooled connection: one SMTP handshake for many messages, not one per message.
+    this.transport = nodemailer.createTransport({
+      url: options.smtpUrl, pool: true, maxConnections: 1,
+      connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
+    } as TransportOptions);
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.tick().finally(() => {
+        this.running = null;
+      });
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    let handled = 0;
+    try {
+      handled = await this.runOnce();
+    } catch (error) {
+      this.log.error({ err: error }, 'outbox: delivery round failed');
+    }
+    // A full batch suggests more are due: go on at once; otherwise wait for the next poll.
+    this.schedule(handled >= this.batchSize ? 0 : this.options.pollIntervalMs);
+  }
+
+  /** Claims one batch of due messages and tries each once; returns how many were claimed. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.claim();
+    for (const message of claimed) {
+      if (this.stopped) break;
+      await this.deliver(message);
+    }
+    return claimed.length;
+  }
+
+  private async claim(): Promise<OutboxMessage[]> {
+    const token = newId();
+    const now = new Date();
+    return this.db.write(async (tx) => {
+      const due = await tx.createQueryBuilder(OutboxMessage, 'm')
+        .select('m.id', 'id')
+        .where('m.status = :pending', { pending: OutboxStatus.PENDING })
+        .andWhere('m.nextAttemptAt <= :now', { now: now.getTime() })
+        .andWhere('(m.leaseUntil IS NULL OR m.leaseUntil < :now)', { now: now.getTime() })
+        .orderBy('m.id', 'ASC')
+        .limit(this.batchSize)
+        .getRawMany<{ id: string }>();
+      if (due.length === 0) return [];
+      await tx.createQueryBuilder()
+        .update(OutboxMessage)
+        .set({ claimToken: token, leaseUntil: new Date(now.getTime() + this.options.leaseMs) })
+        .where('id IN (:...ids)', { ids: due.map((d) => d.id) })
+        .andWhere('status = :pending', { pending: OutboxStatus.PENDING })
+        .andWhere('("leaseUntil" IS NULL OR "leaseUntil" < :now)', { now: now.getTime() })
+        .execute();
+      return tx.find(OutboxMessage, { where: { claimToken: token }, order: { id: 'ASC' } });
+    });
+  }
+
+  private async deliver(message: OutboxMessage): Promise<void> {
+    const attempts = message.attempts + 1;
+    try {
+      await this.transport.sendMail({
+        from: this.options.from, to: message.to, subject: message.subject, text: message.body,
+        messageId: `<${message.id}@outbox.provisioning>`, headers: { 'X-Outbox-Id': message.id },
+      });
+    } catch (error) {
+      const e = error as { responseCode?: number; message?: string };
+      const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
+      const status = permanent || attempts >= this.options.maxAttempts ? OutboxStatus.FAILED : OutboxStatus.PENDING;
+      const backoff = Math.min(this.options.retryBaseMs * 2 ** (attempts - 1), MAX_BACKOFF_MS);
+      this.log.warn({ messageId: message.id, attempts, status, err: e.message }, 'outbox: delivery failed');
+      await this.release(message, {
+        status, attempts, lastError: String(e.message ?? error).slice(0, 1000), nextAttemptAt: new Date(Date.now() + backoff),
+      });
+      return;
+    }
+    await this.release(message, { status: OutboxStatus.SENT, attempts, lastError: null, sentAt: new Date() });
+  }
+
+  /** Records the outcome, only while this process still holds the claim. */
+  private async release(message: OutboxMessage, changes: Partial<OutboxMessage>): Promise<void> {
+    await this.db.write((tx) => tx.update(OutboxMessage, { id: message.id, claimToken: message.claimToken! },
+      { ...changes, claimToken: null, leaseUntil: null }));
+  }
+
+  /** Stops polling and waits for the round in flight (the database must still be open). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+    this.transport.close();
+  }
+}

@@ -1,0 +1,99 @@
+import { parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
+import { expectUserError } from './support/expect-user-error';
+import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+
+describe('assignCustomerAdminRoles', () => {
+  let server: TestServer;
+  let partner: TestPartner;
+  let other: TestPartner;
+  let templateId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    partner = await server.newPartner();
+    other = await server.newPartner();
+    templateId = (await partner.client.createTemplate(aTemplateInput(partner))).id;
+  });
+  afterAll(() => server.stop());
+
+  /** A WEBEX_SUITE customer with a suite user, a calling user (below the suite) and a meetings user. */
+  async function aCustomerWithUsers() {
+    const hub = partner.client;
+    const customer = await hub.createCustomer(aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    const { users } = await hub.setupCustomer({ customerId: customer.id, users: [
+      aUser({ package: 'WEBEX_SUITE' }), aUser({ package: 'WEBEX_CALLING' }), aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null }),
+    ] });
+    const admin = (await hub.customerUsers(customer.id, { filter: { search: customer.adminEmail } }))!.edges[0].node;
+    return { customer, suite: users[0], calling: users[1], meetings: users[2], admin };
+  }
+
+  it('sets each user’s roles to the given list and shows them on CustomerUser.roles', async () => {
+    const hub = partner.client;
+    const { customer, suite, admin } = await aCustomerWithUsers();
+    const users = await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
+      { userId: suite.id, roles: ['SUPPORT_ADMIN', 'USER_ADMIN', 'USER_ADMIN'] },
+      { userId: admin.id, roles: ['FULL_ADMIN', 'DEVICE_ADMIN'] },
+    ] });
+    expect(users.map((u) => [u.id, u.roles])).toEqual([
+      [suite.id, ['USER_ADMIN', 'SUPPORT_ADMIN']], [admin.id, ['FULL_ADMIN', 'DEVICE_ADMIN']],
+    ]);
+    const listed = (await hub.customerUsers(customer.id, { first: 100 }))!.edges.map((e) => e.node);
+    expect(listed.find((u) => u.id === suite.id)!.roles).toEqual(['USER_ADMIN', 'SUPPORT_ADMIN']);
+
+    // The list replaces the roles: an empty list removes them all.
+    const [cleared] = await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [{ userId: suite.id, roles: [] }] });
+    expect(cleared.roles).toEqual([]);
+    const events = await hub.request<{ auditEvents: { edges: Array<{ node: { operation: string; targetIds: string[] } }> } }>(
+      parse('{ auditEvents(first: 1) { edges { node { operation targetIds } } } }'));
+    expect(events.auditEvents.edges[0].node).toEqual({ operation: 'assignCustomerAdminRoles', targetIds: [customer.id, suite.id] });
+  });
+
+  it('applies the administrator package rule: a package below the organization’s is DOWNGRADE_NOT_ALLOWED', async () => {
+    const hub = partner.client;
+    const { customer, suite, calling, meetings } = await aCustomerWithUsers();
+    const payload = await hub.payloads.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
+      { userId: suite.id, roles: ['USER_ADMIN'] },
+      { userId: calling.id, roles: ['READ_ONLY_ADMIN'] },
+      { userId: meetings.id, roles: ['FULL_ADMIN'] },
+      { userId: calling.id, roles: [] },
+    ] });
+    expect(payload.users).toEqual([]);
+    expectUserError(payload, 'DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 1, 'roles');
+    expectUserError(payload, 'DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 2, 'roles');
+    expectUserError(payload, 'INVALID', 'input', 'assignments', 3, 'userId');
+    expect(payload.userErrors).toHaveLength(3);
+    // Nothing written: the valid first assignment did not land either.
+    const listed = (await hub.customerUsers(customer.id, { first: 100 }))!.edges.map((e) => e.node);
+    expect(listed.find((u) => u.id === suite.id)!.roles).toEqual([]);
+  });
+
+  it('keeps FULL_ADMIN on the full administrator (NOT_ALLOWED to remove it)', async () => {
+    const { customer, admin } = await aCustomerWithUsers();
+    const payload = await partner.client.payloads.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
+      { userId: admin.id, roles: ['USER_ADMIN'] },
+    ] });
+    expectUserError(payload, 'NOT_ALLOWED', 'input', 'assignments', 0, 'roles');
+    const listed = (await partner.client.customerUsers(customer.id, { filter: { search: customer.adminEmail } }))!.edges[0].node;
+    expect(listed.roles).toEqual(['FULL_ADMIN']);
+  });
+
+  it('answers NOT_FOUND for another partner’s customer and for users outside the customer', async () => {
+    const hub = partner.client;
+    const first = await aCustomerWithUsers();
+    const second = await aCustomerWithUsers();
+    const wrongUsers = await hub.payloads.assignCustomerAdminRoles({ customerId: first.customer.id, assignments: [
+      { userId: second.suite.id, roles: ['USER_ADMIN'] }, { userId: 'garbage', roles: ['USER_ADMIN'] },
+    ] });
+    expectUserError(wrongUsers, 'NOT_FOUND', 'input', 'assignments', 0, 'userId');
+    expectUserError(wrongUsers, 'NOT_FOUND', 'input', 'assignments', 1, 'userId');
+
+    for (const customerId of [first.customer.id, 'nope']) {
+      const payload = await other.client.payloads.assignCustomerAdminRoles({ customerId, assignments: [
+        { userId: first.suite.id, roles: ['USER_ADMIN'] },
+      ] });
+      expectUserError(payload, 'NOT_FOUND', 'input', 'customerId');
+    }
+  });
+});

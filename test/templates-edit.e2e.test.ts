@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCustomerInput, aTemplateInput } from './support/factories';
+import { expectNoUserErrors, expectUserError } from './support/expect-user-error';
+import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+
+describe('updateTemplate and deleteTemplate', () => {
+  let server: TestServer;
+  let partner: TestPartner;
+  let other: TestPartner;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    partner = await server.newPartner();
+    other = await server.newPartner();
+  });
+  afterAll(() => server.stop());
+
+  it('changes only the given fields and never the provisioning ID', async () => {
+    const hub = partner.client;
+    const created = await hub.createTemplate(aTemplateInput(partner, { defaultEmailLanguage: 'nl_NL', disableWebexCallingOneToOne: true }));
+    const updated = await hub.updateTemplate({ id: created.id, brandName: '  Acme Business  ', countryCode: 'be' });
+    expect(updated).toMatchObject({
+      id: created.id, provisioningId: created.provisioningId, name: created.name, brandName: 'Acme Business', countryCode: 'BE',
+      defaultEmailLanguage: 'nl_NL', disableWebexCallingOneToOne: true,
+    });
+    expect(new Date(updated.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(created.updatedAt).getTime());
+    const read = await hub.template(created.id);
+    expect(read).toMatchObject({ brandName: 'Acme Business', countryCode: 'BE', provisioningId: created.provisioningId });
+    expect((await hub.templateByProvisioningId(created.provisioningId))!.id).toBe(created.id);
+  });
+
+  it('applies the create rules to every given field, all errors at once, and writes nothing', async () => {
+    const hub = partner.client;
+    const created = await hub.createTemplate(aTemplateInput(partner));
+    const payload = await hub.payloads.updateTemplate({
+      id: created.id, name: ' ', countryCode: 'XX', brandName: 'b'.repeat(101), serviceProviderAdminId: other.adminId,
+      subscriptionId: other.subscriptionIds[0], pstnProviderId: 'nope', defaultEmailLanguage: 'english',
+      authentication: { method: 'PARTNER_SAML', oidcIdpName: 'x' },
+    });
+    expect(payload.template).toBeNull();
+    expectUserError(payload, 'REQUIRED', 'input', 'name');
+    expectUserError(payload, 'INVALID', 'input', 'countryCode');
+    expectUserError(payload, 'TOO_LONG', 'input', 'brandName');
+    expectUserError(payload, 'NOT_FOUND', 'input', 'serviceProviderAdminId');
+    expectUserError(payload, 'NOT_FOUND', 'input', 'subscriptionId');
+    expectUserError(payload, 'NOT_FOUND', 'input', 'pstnProviderId');
+    expectUserError(payload, 'INVALID', 'input', 'defaultEmailLanguage');
+    expectUserError(payload, 'REQUIRED', 'input', 'authentication', 'idpEntityId');
+    expectUserError(payload, 'NOT_ALLOWED', 'input', 'authentication', 'oidcIdpName');
+    expect(await hub.template(created.id)).toMatchObject({ name: created.name, countryCode: 'NL', brandName: created.brandName });
+
+    const removed = await hub.payloads.updateTemplate({ id: created.id, name: null, countryCode: null, serviceProviderAdminId: null,
+      subscriptionId: null, brandName: null });
+    for (const field of ['name', 'countryCode', 'serviceProviderAdminId', 'subscriptionId', 'brandName']) {
+      expectUserError(removed, 'REQUIRED', 'input', field);
+    }
+    expect(removed.userErrors).toHaveLength(5);
+  });
+
+  it('reports TAKEN for another template’s name (case-insensitive) but not for the template’s own', async () => {
+    const hub = partner.client;
+    const first = await hub.createTemplate(aTemplateInput(partner));
+    const second = await hub.createTemplate(aTemplateInput(partner));
+    expectUserError(await hub.payloads.updateTemplate({ id: second.id, name: first.name.toUpperCase() }), 'TAKEN', 'input', 'name');
+    const same = await hub.payloads.updateTemplate({ id: second.id, name: second.name.toLowerCase() });
+    expectNoUserErrors(same);
+    expect(same.template!.name).toBe(second.name.toLowerCase());
+  });
+
+  it('answers NOT_FOUND on ["input","id"] for another partner’s or a malformed id', async () => {
+    const theirs = await other.client.createTemplate(aTemplateInput(other));
+    for (const id of [theirs.id, 'not-an-id', '0190a2b4-0000-7000-8000-000000000000']) {
+      const payload = await partner.client.payloads.updateTemplate({ id, brandName: 'Mine now' });
+      expectUserError(payload, 'NOT_FOUND', 'input', 'id');
+      expectUserError(await partner.client.payloads.deleteTemplate({ id }), 'NOT_FOUND', 'input', 'id');
+    }
+    expect((await other.client.template(theirs.id))!.brandName).toBe(theirs.brandName);
+  });
+
+  it('dryRun answers as the real call but keeps the template unchanged', async () => {
+    const hub = partner.client;
+    const created = await hub.createTemplate(aTemplateInput(partner));
+    const payload = await hub.payloads.updateTemplate({ id: created.id, brandName: 'Preview Brand', dryRun: true });
+    expectNoUserErrors(payload);
+    expect(payload.template!.brandName).toBe('Preview Brand');
+    expect((await hub.template(created.id))!.brandName).toBe(created.brandName);
+    const events = await hub.request<{ auditEvents: { edges: Array<{ node: { operation: string; targetIds: string[] } }> } }>(
+      (await import('graphql')).parse('{ auditEvents(first: 5) { edges { node { operation targetIds } } } }'));
+    expect(events.auditEvents.edges.some((e) => e.node.operation === 'updateTemplate' && e.node.targetIds.includes(created.id))).toBe(false);
+  });
+
+  it('warns about a PSTN provider when the resulting template has one, and null clears it', async () => {
+    const hub = partner.client;
+    const [provider] = await hub.pstnProviders();
+    const created = await hub.createTemplate(aTemplateInput(partner, { pstnProviderId: provider.id }));
+    const unrelated = await hub.payloads.updateTemplate({ id: created.id, brandName: 'Still PSTN' });
+    expect(unrelated.warnings).toHaveLength(1);
+    const cleared = await hub.payloads.updateTemplate({ id: created.id, pstnProviderId: null });
+    expect(cleared.warnings).toEqual([]);
+    expect(cleared.template!.pstnProvider).toBeNull();
+  });
+
+  it('records an audit event naming the template', async () => {
+    const hub = partner.client;
+    const created = await hub.createTemplate(aTemplateInput(partner));
+    await hub.updateTemplate({ id: created.id, brandName: 'Audited' });
+    await hub.deleteTemplate(created.id);
+    const { parse } = await import('graphql');
+    const events = await hub.request<{ auditEvents: { edges: Array<{ node: { operation: string; targetIds: string[] } }> } }>(
+      parse('{ auditEvents(first: 2) { edges { node { operation targetIds } } } }'));
+    expect(events.auditEvents.edges.map((e) => [e.node.operation, e.node.targetIds])).toEqual([
+      ['deleteTemplate', [created.id]], ['updateTemplate', [created.id]],
+    ]);
+  });
+
+  it('deletes an unused template and refuses one a customer uses with IN_USE', async () => {
+    const hub = partner.client;
+    const unused = await hub.createTemplate(aTemplateInput(partner));
+    expect(await hub.deleteTemplate(unused.id)).toBe(unused.id);
+    expect(await hub.template(unused.id)).toBeNull();
+    expectUserError(await hub.payloads.deleteTemplate({ id: unused.id }), 'NOT_FOUND', 'input', 'id');
+
+    const used = await hub.createTemplate(aTemplateInput(partner));
+    await hub.createCustomer(aCustomerInput(used.id));
+    const refused = await hub.payloads.deleteTemplate({ id: used.id });
+    expect(refused.deletedTemplateId).toBeNull();
+    expectUserError(refused, 'IN_USE', 'input', 'id');
+    expect(await hub.template(used.id)).not.toBeNull();
+  });
+
+  it('affects only customers created afterwards', async () => {
+    const hub = partner.client;
+    const template = await hub.createTemplate(aTemplateInput(partner, { defaultEmailLanguage: 'nl_NL' }));
+    const before = await hub.createCustomer(aCustomerInput(template.id));
+    await hub.updateTemplate({ id: template.id, defaultEmailLanguage: 'fr_FR' });
+    const after = await hub.createCustomer(aCustomerInput(template.id));
+    expect((await hub.customer(before.id))!.language).toBe('nl_NL');
+    expect(after.language).toBe('fr_FR');
+  });
+
+  it('refuses a read-only admin with FORBIDDEN', async () => {
+    const template = await partner.client.createTemplate(aTemplateInput(partner));
+    const readOnly = await server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: `ro${Date.now()}@p.example`, role: 'READ_ONLY' as never });
+    const response = await server.post({ query: `mutation { deleteTemplate(input: { id: "${template.id}" }) { deletedTemplateId } }` }, { token: readOnly.token });
+    expect(response.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(await partner.client.template(template.id)).not.toBeNull();
+  });
+});
