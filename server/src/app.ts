@@ -20,7 +20,7 @@ export interface RunningApp {
 }
 
 export async function openDatabase(config: AppConfig, log: Logger): Promise<Database> {
-  return Database.open({ target: config.database, logger: log, busyTimeoutMs: config.sqliteBusyTimeoutMs });
+  return Database.open({ target: config.database, logger: log, busyTimeoutMs: config.sqliteBusyTimeoutMs, poolSize: config.databasePoolSize });
 }
 
 /** Opens and migrates the database, seeds the demo partner when allowed, and serves HTTP. */
@@ -28,11 +28,15 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
   const db = await openDatabase(config, log);
   const services = createServices(db);
   let demo: RunningApp['demo'] = null;
-  if (config.seedDemoPartner && !(await services.partners.hasAnyPartner())) {
-    const created = await services.partners.createPartner({
-      name: 'Demo Partner', adminEmail: 'admin@demo-partner.example', adminName: 'Demo Admin', subscriptions: ['Sub100452'],
+  if (config.seedDemoPartner) {
+    // Under the start-up lock, so API processes started together on one PostgreSQL database seed once.
+    demo = await db.underStartupLock(async () => {
+      if (await services.partners.hasAnyPartner()) return null;
+      const created = await services.partners.createPartner({
+        name: 'Demo Partner', adminEmail: 'admin@demo-partner.example', adminName: 'Demo Admin', subscriptions: ['Sub100452'],
+      });
+      return { token: created.token, partnerId: created.partnerId };
     });
-    demo = { token: created.token, partnerId: created.partnerId };
   }
   const http = await startHttpServer({ config, db, log, services });
   let stopped: Promise<void> | undefined;
