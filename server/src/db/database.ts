@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, MigrationExecutor, QueryRunner } from 'typeorm';
 import type { DatabaseTarget } from '../config';
 import { apiError } from '../errors/error-codes';
 import { ENTITIES } from './entities';
@@ -95,8 +95,13 @@ export class Database {
       await ds.initialize();
       const db = new Database('postgres', ds, ds, busyTimeoutMs);
       try {
-        // Several processes may start on one empty database at once: one migrates, the others wait.
-        await db.underStartupLock(() => ds.runMigrations());
+        // Several processes may start on one empty database at once: one migrates, the others wait
+        // and then find nothing pending. The migrations share the lock's transaction.
+        await db.underStartupLock(async (runner) => {
+          const executor = new MigrationExecutor(ds, runner);
+          executor.transaction = 'all';
+          await executor.executePendingMigrations();
+        });
       } catch (error) {
         await ds.destroy().catch(() => undefined);
         throw error;
@@ -144,21 +149,30 @@ export class Database {
   }
 
   /**
-   * Runs `fn` while holding a database-wide advisory lock on PostgreSQL, so start-up work
-   * (migrations, the demo partner) happens once when several API processes start together.
-   * SQLite serialises such work through its own write lock.
+   * Runs `fn` while holding a database-wide lock on PostgreSQL, so start-up work (migrations, the
+   * demo partner) happens once when several API processes start together. The lock is a
+   * transaction-scoped advisory lock (released by commit or rollback, also through PgBouncer in
+   * transaction mode); `fn` gets that transaction's query runner. SQLite serialises such work
+   * through its own write lock.
    */
-  async underStartupLock<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.kind !== 'postgres') return fn();
+  async underStartupLock<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
     const runner = this.writer.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+    if (this.kind !== 'postgres') {
       try {
-        return await fn();
+        return await fn(runner);
       } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]);
+        await runner.release();
       }
+    }
+    try {
+      await runner.startTransaction();
+      await runner.query('SELECT pg_advisory_xact_lock($1)', [STARTUP_LOCK_KEY]);
+      const value = await fn(runner);
+      await runner.commitTransaction();
+      return value;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
     } finally {
       await runner.release();
     }
