@@ -66,7 +66,9 @@ export class TemplateService {
     if (template.name && !errors.hasAt('name')) {
       const clash = await tx.createQueryBuilder(OnboardingTemplate, 't')
         .where('t.partnerId = :partnerId', { partnerId })
-        .andWhere('lower(t.name) = :name', { name: template.name.toLowerCase() })
+        // The database's lower() on both sides, exactly as the unique index compares (README: it is
+        // ASCII-only on SQLite, Unicode-aware on PostgreSQL), so check and index always agree.
+        .andWhere('lower(t.name) = lower(:name)', { name: template.name })
         .andWhere('t.id <> :id', { id: template.id })
         .getExists();
       if (clash) errors.add(UserErrorCode.TAKEN, `A template named "${template.name}" already exists.`, 'name');
