@@ -115,4 +115,35 @@ describe(`concurrent writes (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       await other.end();
     }
   });
+
+  it.runIf(onPostgres)('a setup chosen as the victim of a deadlock is retried and reports TAKEN, not an error', async () => {
+    const hub = partner.client;
+    const holder = await hub.createCustomer(aCustomerInput(templateId));
+    const target = await hub.createCustomer(aCustomerInput(templateId));
+    const [x, y] = [anAmsterdamNumber(), anAmsterdamNumber()];
+    const other = new Client({ connectionString: server.databaseUrl });
+    await other.connect();
+    const insert = (n: number, phone: string) => other.query(
+      `INSERT INTO "customer_user" ("id", "customerId", "locationId", "firstName", "lastName", "email", "package",
+         "phoneNumber", "extension", "roles", "createdAt", "updatedAt")
+       VALUES ($1, $2, $3, 'Other', 'Process', $4, 'WEBEX_CALLING', $5, NULL, '[]', $6, $6)`,
+      [`00000000-0000-7000-8000-00000000010${n}`, holder.id, holder.headquarters.id, `${unique('other')}@devries.example`,
+        phone.replace(/\s/g, ''), Date.now()]);
+    try {
+      // The other transaction holds y; the API's insert takes x, then waits for y; the other then
+      // wants x: a deadlock. PostgreSQL aborts the API's transaction (it waited first).
+      await other.query('BEGIN');
+      await insert(1, y);
+      const setup = hub.payloads.setupCustomer({ customerId: target.id, users: [aUser({ phoneNumber: x }), aUser({ phoneNumber: y })] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await insert(2, x);
+      await other.query('COMMIT');
+      const payload = await setup;
+      expectUserError(payload, 'TAKEN', 'input', 'users', 0, 'phoneNumber');
+      expectUserError(payload, 'TAKEN', 'input', 'users', 1, 'phoneNumber');
+      expect((await hub.customerUsers(target.id))!.totalCount).toBe(1);
+    } finally {
+      await other.end();
+    }
+  });
 });

@@ -263,9 +263,13 @@ export class Database {
     }
   }
 
-  /** Maps a lock that outlived the busy timeout to the retryable error of domain.md §8. */
+  /**
+   * Maps a lock that outlived the busy timeout (SQLite), or a conflict that outlived the retries
+   * (PostgreSQL deadlock or serialization failure), to the retryable error of domain.md §8.
+   */
   translate(error: unknown): unknown {
-    if (isSqliteBusy(error)) {
+    const code = this.kind === 'postgres' ? postgresCode(error) : undefined;
+    if (isSqliteBusy(error) || code === '40P01' || code === '40001') {
       return apiError('SERVICE_UNAVAILABLE', 'The database is busy; retry shortly.', {
         retryAfterSeconds: RETRY_AFTER_SECONDS,
       });
