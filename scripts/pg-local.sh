@@ -45,7 +45,13 @@ case "$cmd" in
   start)
     bin=$(bindir)
     mkdir -p "$dir"
-    if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres: "$dir"
+      if ! runuser -u postgres -- test -w "$dir"; then
+        echo "The postgres user cannot reach $dir (a parent directory is private); set PG_LOCAL_DIR, e.g. PG_LOCAL_DIR=\$(mktemp -d)" >&2
+        exit 1
+      fi
+    fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
       as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
