@@ -20,18 +20,20 @@ const ROOT = path.resolve(__dirname, '..');
 const MAIN = path.join(ROOT, 'dist/server/src/main.js');
 const CLI = path.join(ROOT, 'dist/server/src/cli/main.js');
 
-function newestSource(dir: string): number {
+function newestFile(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+    newest = Math.max(newest, entry.isDirectory() ? newestFile(full) : statSync(full).mtimeMs);
   }
   return newest;
 }
 
 /** The children run the compiled server: build it when dist is missing or older than the sources. */
 function ensureBuilt(): void {
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestSource(path.join(ROOT, 'server/src'))) return;
+  // Newest output against newest source: an incremental build rewrites only what changed.
+  const built = existsSync(MAIN) ? newestFile(path.join(ROOT, 'dist/server/src')) : 0;
+  if (built >= newestFile(path.join(ROOT, 'server/src'))) return;
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
 }
 
