@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Database } from '../db/database';
+import type { Database, WriteOptions } from '../db/database';
 import { UserError, UserErrorsAbort } from '../errors/user-error';
 
 export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; userErrors: UserError[] };
@@ -13,6 +13,8 @@ export interface UniqueViolation {
 
 export interface WriteOrUserErrorsOptions {
   dryRun?: boolean;
+  /** See `WriteOptions.isolation` (PostgreSQL only). */
+  isolation?: WriteOptions['isolation'];
   /**
    * A unique index the write violated, still violated after PostgreSQL's retries (a concurrent
    * writer won the race): return the user errors that say which field is TAKEN, or null to let it
@@ -32,7 +34,7 @@ export async function writeOrUserErrors<T>(
   options: WriteOrUserErrorsOptions = {},
 ): Promise<WriteOutcome<T>> {
   try {
-    const value = await db.write(work, { dryRun: options.dryRun });
+    const value = await db.write(work, { dryRun: options.dryRun, isolation: options.isolation });
     return { ok: true, value };
   } catch (error) {
     if (error instanceof UserErrorsAbort) return { ok: false, userErrors: error.userErrors };

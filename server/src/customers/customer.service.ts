@@ -107,7 +107,13 @@ export class CustomerService {
       await recordAudit(tx, caller, 'createCustomer', [customer.id, headquarters.id, admin.id]);
       if (dryRun) await attachPreview(tx, customer);
       return { customer, replayed: false };
-    }, { dryRun, onUniqueViolation: (v) => this.uniqueViolationAsUserErrors(v) });
+    }, {
+      dryRun,
+      // One snapshot for the replay lookup and the email check: at READ COMMITTED an identical retry
+      // racing its original could miss the customer, then see its admin email taken.
+      isolation: 'REPEATABLE READ',
+      onUniqueViolation: (v) => this.uniqueViolationAsUserErrors(v),
+    });
     return outcome.ok
       ? { customer: outcome.value.customer, userErrors: [] }
       : { customer: null, userErrors: outcome.userErrors };

@@ -11,6 +11,13 @@ import { WriteQueue } from './write-queue';
 export interface WriteOptions {
   /** Run everything, then roll back: the answer of a real call, nothing kept. */
   dryRun?: boolean;
+  /**
+   * PostgreSQL only (SQLite writers are serial): REPEATABLE READ gives every statement of an
+   * attempt one snapshot, for writes whose checks must agree with each other (a replay lookup and
+   * a uniqueness check seeing different commits would contradict). Only for insert-only writes: a
+   * concurrent update of the same row fails such a transaction, and it is retried.
+   */
+  isolation?: 'READ COMMITTED' | 'REPEATABLE READ';
 }
 
 export interface DatabaseOptions {
@@ -246,7 +253,7 @@ export class Database {
   private async writePostgres<T>(work: (tx: EntityManager) => Promise<T>, options: WriteOptions): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const value = await this.writer.transaction(async (tx) => {
+        const value = await this.writer.transaction(options.isolation ?? 'READ COMMITTED', async (tx) => {
           const result = await work(tx);
           if (options.dryRun) throw new DryRunRollback(result);
           return result;
