@@ -154,7 +154,7 @@ describe('CSV import', () => {
     }, 120_000);
 
     async function cli(...args: string[]) {
-      const env = { ...process.env, DATABASE_URL: `sqlite:${path.join(server.dir, 'test.sqlite')}`, LOG_LEVEL: 'silent' };
+      const env = { ...process.env, DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent' };
       try {
         const { stdout, stderr } = await run('node', ['dist/server/src/cli/main.js', 'import-users', ...args], { cwd: root, env });
         return { code: 0, stdout, stderr };

@@ -27,7 +27,7 @@ export interface RunningApp {
 }
 
 export async function openDatabase(config: AppConfig, log: Logger): Promise<Database> {
-  return Database.open({ target: config.database, logger: log, busyTimeoutMs: config.sqliteBusyTimeoutMs });
+  return Database.open({ target: config.database, logger: log, busyTimeoutMs: config.sqliteBusyTimeoutMs, poolSize: config.databasePoolSize });
 }
 
 /** Opens and migrates the database, seeds the demo partner when allowed, and serves HTTP. */
@@ -35,11 +35,15 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
   const db = await openDatabase(config, log);
   const services = createServices(db);
   let demo: RunningApp['demo'] = null;
-  if (config.seedDemoPartner && !(await services.partners.hasAnyPartner())) {
-    const created = await services.partners.createPartner({
-      name: 'Demo Partner', adminEmail: DEMO_ADMIN_EMAIL, adminName: 'Demo Admin', subscriptions: ['Sub100452'],
+  if (config.seedDemoPartner) {
+    // Under the start-up lock, so API processes started together on one PostgreSQL database seed once.
+    demo = await db.underStartupLock(async () => {
+      if (await services.partners.hasAnyPartner()) return null;
+      const created = await services.partners.createPartner({
+        name: 'Demo Partner', adminEmail: DEMO_ADMIN_EMAIL, adminName: 'Demo Admin', subscriptions: ['Sub100452'],
+      });
+      return { token: created.token, partnerId: created.partnerId, adminId: created.adminId };
     });
-    demo = { token: created.token, partnerId: created.partnerId, adminId: created.adminId };
   }
   const demoAdminId = demo?.adminId ?? (config.seedDemoPartner ? await services.partners.adminIdByEmail(DEMO_ADMIN_EMAIL) : null);
   const http = await startHttpServer({ config, db, log, services });

@@ -17,6 +17,8 @@ export interface AppConfig {
   rateLimitPerSecond: number;
   /** How long SQLite waits for another process's write lock before answering SERVICE_UNAVAILABLE. */
   sqliteBusyTimeoutMs: number;
+  /** PostgreSQL: connections this process keeps open (reads and write transactions share them). */
+  databasePoolSize: number;
   logLevel: string;
   /** Expose `x-sql-statements` on responses (tests and benchmarks count queries with it). */
   exposeSqlCount: boolean;
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitBurst: intFromEnv(env, 'RATE_LIMIT_BURST', 300, 1),
     rateLimitPerSecond: intFromEnv(env, 'RATE_LIMIT_PER_SECOND', 50),
     sqliteBusyTimeoutMs: intFromEnv(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000),
+    databasePoolSize: intFromEnv(env, 'DATABASE_POOL_SIZE', 10, 1),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     exposeSqlCount: !production,
     seedDemoPartner: !production,

@@ -5,6 +5,9 @@ import pino from 'pino';
 import { createClient, type ProvisioningClient } from '../../sdk/src/index';
 import { startApp, type RunningApp } from '../../server/src/app';
 import { AppConfig, loadConfig } from '../../server/src/config';
+import { createScratchDatabase, type ScratchDatabase } from './postgres';
+
+export { onPostgres } from './postgres';
 
 export interface TestPartner {
   partnerId: string;
@@ -18,6 +21,8 @@ export interface TestServer {
   app: RunningApp;
   url: string;
   dir: string;
+  /** The DATABASE_URL the server runs on (a fresh SQLite file, or a fresh PostgreSQL database). */
+  databaseUrl: string;
   /** A fresh partner with one full admin, one subscription and an SDK client. */
   newPartner(name?: string): Promise<TestPartner>;
   client(token: string): ProvisioningClient;
@@ -35,21 +40,37 @@ export interface RawResponse {
 let partnerCounter = 0;
 
 /**
- * Starts the real server on an ephemeral port with a fresh SQLite file (or the PostgreSQL database
- * named by TEST_DATABASE_URL), exactly as `npm start` does, minus the demo partner.
+ * Starts the real server on an ephemeral port with a fresh SQLite file, exactly as `npm start`
+ * does, minus the demo partner. With TEST_DATABASE_URL set (a postgres:// URL whose user may
+ * create databases), each server gets a fresh PostgreSQL database instead, dropped by stop().
+ * An explicit DATABASE_URL in `env` wins over both.
  */
 export async function startTestServer(overrides: Partial<AppConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'provisioning-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: `sqlite:${path.join(dir, 'test.sqlite')}`, ...env }, {
+  let scratch: ScratchDatabase | null = null;
+  let databaseUrl = env.DATABASE_URL ?? `sqlite:${path.join(dir, 'test.sqlite')}`;
+  if (!env.DATABASE_URL && process.env.TEST_DATABASE_URL) {
+    scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL);
+    databaseUrl = scratch.url;
+  }
+  const config = loadConfig({ NODE_ENV: 'test', ...env, DATABASE_URL: databaseUrl }, {
     port: 0, host: '127.0.0.1', seedDemoPartner: false, rateLimitPerSecond: 0, ...overrides,
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const app = await startApp(config, log);
+  let app: RunningApp;
+  try {
+    app = await startApp(config, log);
+  } catch (error) {
+    await scratch?.drop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const client = (token: string) => createClient({ url: app.url, token });
   return {
     app,
     url: app.url,
     dir,
+    databaseUrl,
     client,
     async newPartner(name = `Partner ${++partnerCounter}`) {
       const created = await app.services.partners.createPartner({
@@ -77,8 +98,12 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}, env: N
       return { status: response.status, headers: response.headers, body: parsed };
     },
     async stop() {
-      await app.stop();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await app.stop();
+      } finally {
+        await scratch?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

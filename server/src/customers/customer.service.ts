@@ -7,10 +7,10 @@ import { defaultRegionFor } from '../catalog/regions';
 import { Page, PageArgs, pageOf } from '../common/connection';
 import { normalizeEmail } from '../common/email';
 import { requiredText } from '../common/strings';
-import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
+import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
-import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { OnboardingTemplate, settingsOf } from '../templates/template.entity';
 import { normalizeLanguage } from '../templates/template.rules';
 import { CustomerAdminRole, CustomerStatus } from './customer.enums';
@@ -102,18 +102,20 @@ export class CustomerService {
         package: input.package, phoneNumber: null, extension: null, roles: [CustomerAdminRole.FULL_ADMIN],
         createdAt: now, updatedAt: now,
       } satisfies CustomerUser);
-      try {
-        await tx.insert(Customer, customer);
-        await tx.insert(Location, headquarters);
-        await tx.insert(CustomerUser, admin);
-      } catch (error) {
-        throw this.uniqueViolationAsUserError(error, errors);
-      }
+      await tx.insert(Customer, customer);
+      await tx.insert(Location, headquarters);
+      await tx.insert(CustomerUser, admin);
       await enqueueAdminInvitation(tx, customer, admin);
       await recordAudit(tx, caller, 'createCustomer', [customer.id, headquarters.id, admin.id]);
       if (dryRun) await attachPreview(tx, customer);
       return { customer, replayed: false };
-    }, { dryRun });
+    }, {
+      dryRun,
+      // One snapshot for the replay lookup and the email check: at READ COMMITTED an identical retry
+      // racing its original could miss the customer, then see its admin email taken.
+      isolation: 'REPEATABLE READ',
+      onUniqueViolation: (v) => this.uniqueViolationAsUserErrors(v),
+    });
     return outcome.ok
       ? { customer: outcome.value.customer, userErrors: [] }
       : { customer: null, userErrors: outcome.userErrors };
@@ -148,12 +150,16 @@ export class CustomerService {
     return template;
   }
 
-  private uniqueViolationAsUserError(error: unknown, errors: UserErrors): unknown {
-    const index = violatedUniqueIndex(error) ?? '';
-    if (/user_email|customer_user\.email/.test(index)) errors.add(UserErrorCode.TAKEN, 'This email already belongs to a user.', 'adminEmail');
-    else if (/external_id|customer\.partnerId/.test(index)) errors.add(UserErrorCode.TAKEN, 'This externalId is taken.', 'externalId');
-    else return error;
-    return new UserErrorsAbort(errors.list);
+  /**
+   * A concurrent request took the admin email or the externalId after our checks (PostgreSQL; the
+   * write was retried, so this is a race that repeated): still TAKEN on the field.
+   */
+  private uniqueViolationAsUserErrors(violation: UniqueViolation): UserError[] | null {
+    const errors = UserErrors.root('input');
+    if (/user_email|customer_user\.email/.test(violation.index)) errors.add(UserErrorCode.TAKEN, 'This email already belongs to a user.', 'adminEmail');
+    else if (/external_id|customer\.partnerId/.test(violation.index)) errors.add(UserErrorCode.TAKEN, 'This externalId is taken.', 'externalId');
+    else return null;
+    return errors.list;
   }
 
   async list(caller: Caller, args: PageArgs & { filter?: CustomerFilter | null }): Promise<Page<Customer>> {

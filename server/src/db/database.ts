@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, MigrationExecutor, QueryRunner } from 'typeorm';
 import type { DatabaseTarget } from '../config';
 import { apiError } from '../errors/error-codes';
 import { ENTITIES } from './entities';
@@ -11,6 +11,13 @@ import { WriteQueue } from './write-queue';
 export interface WriteOptions {
   /** Run everything, then roll back: the answer of a real call, nothing kept. */
   dryRun?: boolean;
+  /**
+   * PostgreSQL only (SQLite writers are serial): REPEATABLE READ gives every statement of an
+   * attempt one snapshot, for writes whose checks must agree with each other (a replay lookup and
+   * a uniqueness check seeing different commits would contradict). Only for insert-only writes: a
+   * concurrent update of the same row fails such a transaction, and it is retried.
+   */
+  isolation?: 'READ COMMITTED' | 'REPEATABLE READ';
 }
 
 export interface DatabaseOptions {
@@ -18,6 +25,8 @@ export interface DatabaseOptions {
   logger: Logger;
   /** How long a write waits for another process's SQLite write lock before SERVICE_UNAVAILABLE. */
   busyTimeoutMs?: number;
+  /** PostgreSQL connection pool size per process (default 10). */
+  poolSize?: number;
 }
 
 /** Thrown inside `write()` to roll back a dry run after its answer is built. */
@@ -28,6 +37,27 @@ class DryRunRollback extends Error {
 }
 
 const RETRY_AFTER_SECONDS = 1;
+
+/** Attempts of one PostgreSQL write transaction before its conflict is reported (see writePostgres). */
+const POSTGRES_WRITE_ATTEMPTS = 3;
+
+/** Any constant: the key of the advisory lock that serialises migrations and seeding across processes. */
+const STARTUP_LOCK_KEY = 7_310_442_001;
+
+function postgresCode(error: unknown): string | undefined {
+  const e = error as { code?: string; driverError?: { code?: string } } | undefined;
+  return e?.driverError?.code ?? e?.code;
+}
+
+/**
+ * Conflicts with a concurrent transaction that a fresh attempt resolves: a unique violation (the
+ * other writer committed first: the retry's checks now see its rows and report TAKEN on the exact
+ * field), a deadlock between two multi-row inserts, a serialization failure.
+ */
+function isRetryableConflict(error: unknown): boolean {
+  const code = postgresCode(error);
+  return code === '23505' || code === '40P01' || code === '40001';
+}
 
 function isSqliteBusy(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } } | undefined;
@@ -67,11 +97,23 @@ export class Database {
         migrations: MIGRATIONS,
         migrationsTransactionMode: 'all',
         logger: typeormLogger,
-        extra: { max: 10 },
+        extra: { max: options.poolSize ?? 10 },
       });
       await ds.initialize();
-      await ds.runMigrations();
-      return new Database('postgres', ds, ds, busyTimeoutMs);
+      const db = new Database('postgres', ds, ds, busyTimeoutMs);
+      try {
+        // Several processes may start on one empty database at once: one migrates, the others wait
+        // and then find nothing pending. The migrations share the lock's transaction.
+        await db.underStartupLock(async (runner) => {
+          const executor = new MigrationExecutor(ds, runner);
+          executor.transaction = 'all';
+          await executor.executePendingMigrations();
+        });
+      } catch (error) {
+        await ds.destroy().catch(() => undefined);
+        throw error;
+      }
+      return db;
     }
     const file = options.target.file;
     const sqlite = (role: 'reader' | 'writer') =>
@@ -113,6 +155,36 @@ export class Database {
     }
   }
 
+  /**
+   * Runs `fn` while holding a database-wide lock on PostgreSQL, so start-up work (migrations, the
+   * demo partner) happens once when several API processes start together. The lock is a
+   * transaction-scoped advisory lock (released by commit or rollback, also through PgBouncer in
+   * transaction mode); `fn` gets that transaction's query runner. SQLite serialises such work
+   * through its own write lock.
+   */
+  async underStartupLock<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.writer.createQueryRunner();
+    if (this.kind !== 'postgres') {
+      try {
+        return await fn(runner);
+      } finally {
+        await runner.release();
+      }
+    }
+    try {
+      await runner.startTransaction();
+      await runner.query('SELECT pg_advisory_xact_lock($1)', [STARTUP_LOCK_KEY]);
+      const value = await fn(runner);
+      await runner.commitTransaction();
+      return value;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
   get manager(): EntityManager {
     return this.reader.manager;
   }
@@ -120,6 +192,11 @@ export class Database {
   /**
    * Runs `work` in one write transaction: commits when it resolves, rolls back when it throws or
    * when `dryRun` is set (the value is still returned).
+   *
+   * On PostgreSQL `work` may run more than once: a transaction that lost a race to a concurrent one
+   * (unique violation, deadlock, serialization failure) is rolled back and run again from scratch,
+   * so `work` must do its checks inside the transaction and keep no state between attempts other
+   * than what it derived before the first write. After the last attempt the error is thrown.
    */
   async write<T>(work: (tx: EntityManager) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     if (this.kind === 'postgres') return this.writePostgres(work, options);
@@ -168,25 +245,38 @@ export class Database {
     state.transactionDepth = 1;
   }
 
+  /**
+   * One transaction at READ COMMITTED: the checks inside `work` read committed rows, the unique
+   * indexes are the final arbiter. A unique violation aborts a PostgreSQL transaction, so a
+   * loser cannot continue: it is retried whole, and the retry's checks see the winner's rows.
+   */
   private async writePostgres<T>(work: (tx: EntityManager) => Promise<T>, options: WriteOptions): Promise<T> {
-    try {
-      const value = await this.writer.transaction(async (tx) => {
-        const result = await work(tx);
-        if (options.dryRun) throw new DryRunRollback(result);
-        return result;
-      });
-      const stats = currentRequestStats();
-      if (stats) stats.commits += 1;
-      return value;
-    } catch (error) {
-      if (error instanceof DryRunRollback) return error.value as T;
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const value = await this.writer.transaction(options.isolation ?? 'READ COMMITTED', async (tx) => {
+          const result = await work(tx);
+          if (options.dryRun) throw new DryRunRollback(result);
+          return result;
+        });
+        const stats = currentRequestStats();
+        if (stats) stats.commits += 1;
+        return value;
+      } catch (error) {
+        if (error instanceof DryRunRollback) return error.value as T;
+        if (attempt >= POSTGRES_WRITE_ATTEMPTS || !isRetryableConflict(error)) throw error;
+        // A short, jittered pause, so two losers of the same race do not collide again at once.
+        await sleep(Math.random() * 5 * attempt);
+      }
     }
   }
 
-  /** Maps a lock that outlived the busy timeout to the retryable error of domain.md §8. */
+  /**
+   * Maps a lock that outlived the busy timeout (SQLite), or a conflict that outlived the retries
+   * (PostgreSQL deadlock or serialization failure), to the retryable error of domain.md §8.
+   */
   translate(error: unknown): unknown {
-    if (isSqliteBusy(error)) {
+    const code = this.kind === 'postgres' ? postgresCode(error) : undefined;
+    if (isSqliteBusy(error) || code === '40P01' || code === '40001') {
       return apiError('SERVICE_UNAVAILABLE', 'The database is busy; retry shortly.', {
         retryAfterSeconds: RETRY_AFTER_SECONDS,
       });

@@ -7,12 +7,13 @@ import { Customer } from '../customers/customer.entity';
 import { attachPreview, rememberLocations } from '../customers/customer.preview';
 import { takenEmails } from '../customers/customer.service';
 import { Location } from '../customers/location.entity';
+import type { LocationInput } from '../customers/location.inputs';
 import { normalizeLocation } from '../customers/location.rules';
-import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
+import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import { bulkInsert } from '../db/bulk-insert';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
-import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
 import { phoneMatchesCountry } from './phone-number';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
@@ -140,25 +141,21 @@ export class SetupService {
       }
       if (errors.any()) throw new UserErrorsAbort(errors.list);
 
-      try {
-        await bulkInsert(tx, Location, newLocations);
-        await bulkInsert(tx, CustomerUser, created);
-        if (adminUpdate) {
-          const { firstName, lastName, package: pkg, locationId, phoneNumber, extension, updatedAt } = adminUpdate as CustomerUser;
-          await tx.update(CustomerUser, { id: (adminUpdate as CustomerUser).id }, { firstName, lastName, package: pkg, locationId, phoneNumber, extension, updatedAt });
-        }
-        customer.status = CustomerStatus.ACTIVE;
-        customer.updatedAt = now;
-        await tx.update(Customer, { id: customer.id }, { status: customer.status, updatedAt: now });
-      } catch (error) {
-        throw uniqueViolationAsUserError(error, errors);
+      await bulkInsert(tx, Location, newLocations);
+      await bulkInsert(tx, CustomerUser, created);
+      if (adminUpdate) {
+        const { firstName, lastName, package: pkg, locationId, phoneNumber, extension, updatedAt } = adminUpdate as CustomerUser;
+        await tx.update(CustomerUser, { id: (adminUpdate as CustomerUser).id }, { firstName, lastName, package: pkg, locationId, phoneNumber, extension, updatedAt });
       }
+      customer.status = CustomerStatus.ACTIVE;
+      customer.updatedAt = now;
+      await tx.update(Customer, { id: customer.id }, { status: customer.status, updatedAt: now });
       await enqueueWelcomeEmails(tx, customer, created);
       await recordAudit(tx, caller, 'setupCustomer', [customer.id, ...newLocations.map((l) => l.id), ...users.map((u) => u.id)]);
       rememberLocations(users, [...existingLocations, ...newLocations]);
       if (dryRun) await attachPreview(tx, customer);
       return { customer, locations: newLocations, users };
-    }, { dryRun });
+    }, { dryRun, onUniqueViolation: (v) => uniqueViolationAsUserErrors(v, rows, locationInputs) });
 
     return outcome.ok ? { ...outcome.value, userErrors: [] } : { customer: null, locations: [], users: [], userErrors: outcome.userErrors };
   }
@@ -186,12 +183,25 @@ function failed(errors: UserErrors): SetupCustomerPayload {
   return { customer: null, locations: [], users: [], userErrors: errors.list };
 }
 
-/** A concurrent writer (PostgreSQL) took a number or address after our check: still TAKEN, never a 500. */
-function uniqueViolationAsUserError(error: unknown, errors: UserErrors): unknown {
-  const index = violatedUniqueIndex(error) ?? '';
-  const field = /phone/i.test(index) ? 'phoneNumber' : /email/i.test(index) ? 'email' : /extension/i.test(index) ? 'extension'
-    : /location/i.test(index) ? 'locations' : null;
-  if (!field) return error;
-  errors.add(UserErrorCode.TAKEN, `A concurrent request took a value of this request (${field}); retry to see which.`, 'users');
-  return new UserErrorsAbort(errors.list);
+/**
+ * A concurrent writer (PostgreSQL) took a number, address, extension or location name after our
+ * checks, and did so again on every retry: still TAKEN, never a 500, on the row whose value
+ * clashed when PostgreSQL names the value (on SQLite, which serialises writers, this cannot happen).
+ */
+function uniqueViolationAsUserErrors(
+  violation: UniqueViolation, rows: UserRowDraft[], locationInputs: readonly LocationInput[],
+): UserError[] | null {
+  const errors = UserErrors.root('input');
+  const value = violation.values?.at(-1) ?? null;
+  const field = /phone/i.test(violation.index) ? 'phoneNumber' : /email/i.test(violation.index) ? 'email'
+    : /extension/i.test(violation.index) ? 'extension' : /location/i.test(violation.index) ? 'name' : null;
+  if (!field) return null;
+  const message = `A concurrent request took ${value ?? `a value of this request (${field})`}; retry to see the current state.`;
+  if (field === 'name') {
+    const i = value === null ? -1 : locationInputs.findIndex((l) => l.name?.trim().toLowerCase() === value);
+    return (i >= 0 ? errors.at('locations', i).add(UserErrorCode.TAKEN, message, 'name') : errors.add(UserErrorCode.TAKEN, message, 'locations')).list;
+  }
+  const row = value === null ? undefined : rows.find((r) =>
+    field === 'phoneNumber' ? r.phone?.ok && r.phone.e164 === value : field === 'email' ? r.email === value : r.extension === value);
+  return (row ? errors.at('users', row.index).add(UserErrorCode.TAKEN, message, field) : errors.add(UserErrorCode.TAKEN, message, 'users')).list;
 }

@@ -59,15 +59,11 @@ export class TemplateEditService {
       await this.templates.checkReferences(tx, caller, next, errors);
       if (errors.any()) throw new UserErrorsAbort(errors.list);
       const { id, partnerId: _p, provisioningId: _pid, createdAt: _c, ...changes } = next;
-      try {
-        await tx.update(OnboardingTemplate, { id }, changes);
-      } catch (error) {
-        throw this.templates.uniqueViolationAsUserError(error, errors);
-      }
+      await tx.update(OnboardingTemplate, { id }, changes);
       await recordAudit(tx, caller, 'updateTemplate', [id]);
       warnings = next.pstnProviderId ? [PSTN_WARNING] : [];
       return next;
-    }, { dryRun });
+    }, { dryRun, onUniqueViolation: (v) => this.templates.uniqueViolationAsUserErrors(v) });
     return outcome.ok
       ? { template: outcome.value, userErrors: [], warnings }
       : { template: null, userErrors: outcome.userErrors, warnings: [] };

@@ -4,10 +4,10 @@ import type { Caller } from '../auth/caller';
 import { recordAudit } from '../audit/audit.service';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { Page, PageArgs, pageOf } from '../common/connection';
-import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
+import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
-import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
 import { OnboardingTemplate } from './template.entity';
@@ -51,14 +51,10 @@ export class TemplateService {
     const outcome = await writeOrUserErrors(this.db, async (tx) => {
       await this.checkReferences(tx, caller, template, errors);
       if (errors.any()) throw new UserErrorsAbort(errors.list);
-      try {
-        await tx.insert(OnboardingTemplate, template);
-      } catch (error) {
-        throw this.uniqueViolationAsUserError(error, errors);
-      }
+      await tx.insert(OnboardingTemplate, template);
       await recordAudit(tx, caller, 'createTemplate', [template.id]);
       return template;
-    }, { dryRun: input.dryRun ?? false });
+    }, { dryRun: input.dryRun ?? false, onUniqueViolation: (v) => this.uniqueViolationAsUserErrors(v) });
     return outcome.ok
       ? { template: outcome.value, userErrors: [], warnings }
       : { template: null, userErrors: outcome.userErrors, warnings };
@@ -70,7 +66,9 @@ export class TemplateService {
     if (template.name && !errors.hasAt('name')) {
       const clash = await tx.createQueryBuilder(OnboardingTemplate, 't')
         .where('t.partnerId = :partnerId', { partnerId })
-        .andWhere('lower(t.name) = :name', { name: template.name.toLowerCase() })
+        // The database's lower() on both sides, exactly as the unique index compares (README: it is
+        // ASCII-only on SQLite, Unicode-aware on PostgreSQL), so check and index always agree.
+        .andWhere('lower(t.name) = lower(:name)', { name: template.name })
         .andWhere('t.id <> :id', { id: template.id })
         .getExists();
       if (clash) errors.add(UserErrorCode.TAKEN, `A template named "${template.name}" already exists.`, 'name');
@@ -87,14 +85,13 @@ export class TemplateService {
     }
   }
 
-  /** On PostgreSQL a concurrent request can take the name between check and insert: still TAKEN. */
-  uniqueViolationAsUserError(error: unknown, errors: UserErrors): unknown {
-    const index = violatedUniqueIndex(error);
-    if (index && /template_name|onboarding_template\.partnerId/.test(index)) {
-      errors.add(UserErrorCode.TAKEN, 'A template with this name already exists.', 'name');
-      return new UserErrorsAbort(errors.list);
-    }
-    return error;
+  /**
+   * On PostgreSQL a concurrent request can take the name between check and insert; the write is
+   * retried (and its check then reports TAKEN), and should the race repeat, it is still TAKEN.
+   */
+  uniqueViolationAsUserErrors(violation: UniqueViolation): UserError[] | null {
+    if (!/template_name|onboarding_template\.partnerId/.test(violation.index)) return null;
+    return UserErrors.root('input').add(UserErrorCode.TAKEN, 'A template with this name already exists.', 'name').list;
   }
 
   async list(caller: Caller, args: PageArgs): Promise<Page<OnboardingTemplate>> {

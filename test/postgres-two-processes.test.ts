@@ -1,0 +1,236 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, GraphQLRequestError, type ProvisioningClient } from '../sdk/src/index';
+import { aCustomerInput, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
+import { createScratchDatabase, onPostgres, type ScratchDatabase } from './support/postgres';
+import type { TestPartner } from './support/test-server';
+
+/**
+ * Two real API processes (`node dist/server/src/main.js`) on one PostgreSQL database, with
+ * conflicting requests sent to both at once. Scale with PG_TWO_PROCESS_SCALE (default 1: 24
+ * customers plus 12 contested ones; three setups of 300 users). Prints its figures.
+ */
+const SCALE = Math.max(1, Number(process.env.PG_TWO_PROCESS_SCALE ?? 1));
+const CUSTOMERS = 24 * SCALE;
+const BIG_SETUP_USERS = 300;
+const ROOT = path.resolve(__dirname, '..');
+const MAIN = path.join(ROOT, 'dist/server/src/main.js');
+const CLI = path.join(ROOT, 'dist/server/src/cli/main.js');
+
+function newestFile(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestFile(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** The children run the compiled server: build it when dist is missing or older than the sources. */
+function ensureBuilt(): void {
+  // Newest output against newest source: an incremental build rewrites only what changed.
+  const built = existsSync(MAIN) ? newestFile(path.join(ROOT, 'dist/server/src')) : 0;
+  if (built >= newestFile(path.join(ROOT, 'server/src'))) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+interface ApiProcess { child: ChildProcess; url: string; stdout: string }
+
+function startProcess(databaseUrl: string): Promise<ApiProcess> {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', RATE_LIMIT_PER_SECOND: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => { stderr += chunk; });
+    child.stdout!.on('data', (chunk) => {
+      stdout += chunk;
+      const match = /ready at (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve({ child, url: match[1].replace('localhost', '127.0.0.1'), stdout });
+    });
+    child.once('exit', (code) => reject(new Error(`API process exited with ${code}: ${stderr}`)));
+  });
+}
+
+function stopProcess(p: ApiProcess | undefined): Promise<void> {
+  if (!p || p.child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGTERM');
+  });
+}
+
+type Outcome = { status: 'ok' | 'taken' | 'invalid' | 'server-error'; value?: any; fields?: string[] };
+
+/** Sends one mutation through the SDK's raw payloads; a 5xx or transport error is recorded, not thrown. */
+async function attempt(send: () => Promise<{ userErrors: Array<{ code: string; field: string[] }> } & Record<string, any>>): Promise<Outcome> {
+  try {
+    const payload = await send();
+    if (payload.userErrors.length === 0) return { status: 'ok', value: payload };
+    const taken = payload.userErrors.filter((e) => e.code === 'TAKEN');
+    return { status: taken.length ? 'taken' : 'invalid', value: payload, fields: payload.userErrors.map((e) => `${e.code}@${e.field.join('.')}`) };
+  } catch (error) {
+    return { status: 'server-error', value: error instanceof GraphQLRequestError ? `${error.status} ${error.code}` : String(error) };
+  }
+}
+
+describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () => {
+  let scratch: ScratchDatabase;
+  let a: ApiProcess | undefined;
+  let b: ApiProcess | undefined;
+  let sql: Client;
+  let partner: TestPartner;
+  let hubs: [ProvisioningClient, ProvisioningClient];
+
+  beforeAll(async () => {
+    ensureBuilt();
+    scratch = await createScratchDatabase();
+    // Started together on an empty database: one migrates and seeds, the other waits for it.
+    [a, b] = await Promise.all([startProcess(scratch.url), startProcess(scratch.url)]);
+    const created = JSON.parse(execFileSync(process.execPath, [CLI, 'create-partner', '--name', 'Two Processes',
+      '--admin-email', `${unique('noc')}@partner.example`, '--subscription', 'Sub100452'],
+    { cwd: ROOT, env: { ...process.env, DATABASE_URL: scratch.url, LOG_LEVEL: 'warn' }, encoding: 'utf8' }));
+    partner = { ...created, client: createClient({ url: a.url, token: created.token }) };
+    hubs = [createClient({ url: a.url, token: created.token }), createClient({ url: b.url, token: created.token })];
+    sql = new Client({ connectionString: scratch.url });
+    await sql.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await sql?.end();
+    await Promise.all([stopProcess(a), stopProcess(b)]);
+    await scratch?.drop();
+  });
+
+  it('migrated once and seeded one demo partner although both started at once', async () => {
+    const migrations = await sql.query('SELECT COUNT(*)::int AS n FROM "migrations"');
+    const demos = await sql.query(`SELECT COUNT(*)::int AS n FROM "partner" WHERE "name" = 'Demo Partner'`);
+    expect(migrations.rows[0].n).toBeGreaterThan(0);
+    expect(demos.rows[0].n).toBe(1);
+    expect([a!.stdout, b!.stdout].filter((out) => out.includes('Created a demo partner'))).toHaveLength(1);
+  });
+
+  it('keeps every row exactly once and gives every conflict one winner, across both processes', async () => {
+    const started = Date.now();
+    const hubAt = (i: number) => hubs[i % 2];
+    const template = await hubs[0].createTemplate(aTemplateInput(partner, { name: unique('Two processes ') }));
+
+    // Phase 1: customers, with pairs that clash on admin email or externalId sent to A and B at once,
+    // and requests that fail validation.
+    const pairs = Math.max(3, CUSTOMERS / 4);
+    const emailPairs = Array.from({ length: pairs }, () => `${unique('dup')}@devries.example`);
+    const externalPairs = Array.from({ length: pairs }, () => unique('crm-'));
+    const phase1 = await Promise.all([
+      ...Array.from({ length: CUSTOMERS }, (_, i) => attempt(() => hubAt(i).payloads.createCustomer(aCustomerInput(template.id)))),
+      ...emailPairs.flatMap((adminEmail) => [0, 1].map((i) =>
+        attempt(() => hubAt(i).payloads.createCustomer(aCustomerInput(template.id, { adminEmail }))))),
+      ...externalPairs.flatMap((externalId) => [0, 1].map((i) =>
+        attempt(() => hubAt(i).payloads.createCustomer(aCustomerInput(template.id, { externalId, companyName: `Company ${i}` }))))),
+      ...Array.from({ length: 4 }, (_, i) =>
+        attempt(() => hubAt(i).payloads.createCustomer(aCustomerInput(template.id, { supportedLocationConfirmed: false })))),
+    ]);
+    const plain = phase1.slice(0, CUSTOMERS);
+    const emailRaces = phase1.slice(CUSTOMERS, CUSTOMERS + 2 * pairs);
+    const externalRaces = phase1.slice(CUSTOMERS + 2 * pairs, CUSTOMERS + 4 * pairs);
+    const invalid = phase1.slice(CUSTOMERS + 4 * pairs);
+    expect(phase1.filter((o) => o.status === 'server-error').map((o) => o.value)).toEqual([]);
+    expect(plain.every((o) => o.status === 'ok')).toBe(true);
+    for (let p = 0; p < pairs; p++) {
+      for (const [races, field] of [[emailRaces, 'TAKEN@input.adminEmail'], [externalRaces, 'TAKEN@input.externalId']] as const) {
+        const pair = races.slice(2 * p, 2 * p + 2);
+        expect(pair.filter((o) => o.status === 'ok')).toHaveLength(1);
+        expect(pair.find((o) => o.status !== 'ok')!.fields).toEqual([field]);
+      }
+    }
+    expect(invalid.every((o) => o.status === 'invalid' && o.fields!.includes('NOT_CONFIRMED@input.supportedLocationConfirmed'))).toBe(true);
+    const customers = phase1.filter((o) => o.status === 'ok').map((o) => o.value.customer as { id: string; adminEmail: string });
+
+    // Phase 2: a setup per customer, sent alternately to A and B. Contested phone numbers and
+    // emails are each claimed by two setups (one per process); a setup claims at most one, so
+    // exactly one of its two claimants can win. Some setups fail validation; a few are big.
+    // New customers whose admin email a setup also claims race in the same batch.
+    const contested = Math.floor(customers.length / 4);
+    const contestedPhones = Array.from({ length: contested }, () => anAmsterdamNumber());
+    const contestedEmails = Array.from({ length: contested }, () => `${unique('contested')}@devries.example`);
+    const crossEmails = Array.from({ length: 2 }, () => `${unique('cross')}@devries.example`);
+    const plans = customers.map((customer, i) => {
+      const big = i >= customers.length - 3;
+      const size = big ? BIG_SETUP_USERS : 5 + (i % 15);
+      const users = Array.from({ length: size }, () => aUser());
+      let claim: string | null = null;
+      if (i < 2 * contested) {
+        const k = Math.floor(i / 2);
+        if (k % 2 === 0) { users[1].phoneNumber = contestedPhones[k]; claim = `phone ${k}`; }
+        else { users[1].email = contestedEmails[k]; claim = `email ${k}`; }
+      } else if (i < 2 * contested + crossEmails.length) {
+        users[0].email = crossEmails[i - 2 * contested];
+        claim = `cross ${i - 2 * contested}`;
+      } else if (!big && i % 7 === 6) {
+        users[2].phoneNumber = '+31 20 12'; // fails validation: nothing of this setup is written
+      }
+      return { customer, users, claim, invalid: claim === null && !big && i % 7 === 6 };
+    });
+    const setups = Promise.all(plans.map((plan, i) =>
+      attempt(() => hubAt(i).payloads.setupCustomer({ customerId: plan.customer.id, users: plan.users }))));
+    const crossCustomers = Promise.all(crossEmails.map((adminEmail, i) =>
+      attempt(() => hubAt(i + 1).payloads.createCustomer(aCustomerInput(template.id, { adminEmail })))));
+    const [phase2, cross] = await Promise.all([setups, crossCustomers]);
+
+    const serverErrors = [...phase2, ...cross].filter((o) => o.status === 'server-error');
+    expect(serverErrors.map((o) => o.value)).toEqual([]);
+    const claims = new Map<string, Outcome[]>();
+    plans.forEach((plan, i) => { if (plan.claim) claims.set(plan.claim, [...(claims.get(plan.claim) ?? []), phase2[i]]); });
+    cross.forEach((o, i) => claims.get(`cross ${i}`)!.push(o));
+    for (const [claim, outcomes] of claims) {
+      expect(outcomes.filter((o) => o.status === 'ok'), claim).toHaveLength(1);
+      outcomes.filter((o) => o.status !== 'ok').forEach((o) => expect(o.status, `${claim}: ${o.fields}`).toBe('taken'));
+    }
+    plans.forEach((plan, i) => {
+      if (plan.invalid) expect(phase2[i].fields).toContain('INVALID@input.users.2.phoneNumber');
+      else if (!plan.claim) expect(phase2[i].status, String(phase2[i].fields)).toBe('ok');
+    });
+
+    // The database holds exactly what the successful answers said, once.
+    const expected = new Map<string, number>(customers.map((c) => [c.id, 1]));
+    plans.forEach((plan, i) => { if (phase2[i].status === 'ok') expected.set(plan.customer.id, 1 + plan.users.length); });
+    cross.forEach((o) => { if (o.status === 'ok') expected.set(o.value.customer.id, 1); });
+    const counted = await sql.query<{ customerId: string; n: number }>(
+      `SELECT c."id" AS "customerId", COUNT(u."id")::int AS n FROM "customer" c LEFT JOIN "customer_user" u ON u."customerId" = c."id"
+       WHERE c."templateId" = $1 GROUP BY c."id"`, [template.id]);
+    expect(new Map(counted.rows.map((r) => [r.customerId, r.n]))).toEqual(expected);
+    const rows = [...expected.values()].reduce((sum, n) => sum + n, 0);
+    const duplicates = await sql.query(
+      `SELECT 'email' AS k, "email" AS v FROM "customer_user" GROUP BY "email" HAVING COUNT(*) > 1
+       UNION ALL SELECT 'phone', "phoneNumber" FROM "customer_user" WHERE "phoneNumber" IS NOT NULL GROUP BY "phoneNumber" HAVING COUNT(*) > 1`);
+    expect(duplicates.rows).toEqual([]);
+    const statuses = await sql.query<{ status: string; n: number }>(
+      `SELECT "status", COUNT(*)::int AS n FROM "customer" WHERE "templateId" = $1 GROUP BY "status"`, [template.id]);
+    const active = phase2.filter((o) => o.status === 'ok').length;
+    expect(Object.fromEntries(statuses.rows.map((r) => [r.status, r.n]))).toEqual({
+      ...(active ? { ACTIVE: active } : {}), PENDING_SETUP: expected.size - active,
+    });
+    const audits = await sql.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "audit_event" WHERE "partnerId" = $1`, [partner.partnerId]);
+    const successes = 1 + [...phase1, ...phase2, ...cross].filter((o) => o.status === 'ok').length;
+    expect(audits.rows[0].n).toBe(successes);
+
+    const all = [...phase1, ...phase2, ...cross];
+    const figures = {
+      processes: 2,
+      requests: all.length + 1,
+      successes,
+      takenConflicts: all.filter((o) => o.status === 'taken').length,
+      validationFailures: all.filter((o) => o.status === 'invalid').length,
+      serverErrors: serverErrors.length,
+      usersWritten: rows,
+      rowsChecked: counted.rows.length + rows,
+      seconds: (Date.now() - started) / 1000,
+    };
+    console.log(`two processes on PostgreSQL: ${JSON.stringify(figures)}`);
+  }, 180_000);
+});
