@@ -12,7 +12,7 @@ import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
 import { bulkInsert } from '../db/bulk-insert';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
-import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { phoneMatchesCountry } from './phone-number';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
 import {
@@ -137,7 +137,7 @@ export class SetupService {
           created.push(user);
         }
       }
-      if (errors.any()) throw new UserErrorsAbort(errors.list);
+      if (errors.any()) throw new UserErrorsAbort(inRowOrder(errors.list));
 
       try {
         await bulkInsert(tx, Location, newLocations);
@@ -178,6 +178,18 @@ export class SetupService {
     }
     return { admin, takenEmails: await takenEmails(tx, emails), phoneHolders, extensionHolders };
   }
+}
+
+/**
+ * Rules run in two passes (row shape first, then lookups), so errors arrive grouped by pass; a
+ * client turning them into a CSV report wants them row by row: locations, then users, by index.
+ */
+function inRowOrder(list: UserError[]): UserError[] {
+  const rank = (e: UserError) => [e.field[1] === 'users' ? 1 : 0, Number(e.field[2] ?? -1)] as const;
+  return list
+    .map((e, i) => ({ e, i, r: rank(e) }))
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
+    .map(({ e }) => e);
 }
 
 function failed(errors: UserErrors): SetupCustomerPayload {
