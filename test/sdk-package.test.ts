@@ -2,13 +2,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
 const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = path.resolve(__dirname, '..');
 
 /**
  * What a user writes after `npm install @wholesale-provisioning/sdk`: plain ESM JavaScript, no
