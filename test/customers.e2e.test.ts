@@ -259,7 +259,15 @@ describe('createCustomer rules (domain.md §4)', () => {
     });
 
     it.each(['America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'UTC'])('accepts time zone %s', async (timeZone) => {
-      expectNoUserErrors(await hq({}, { timeZone }));
+      const payload = await hq({}, { timeZone });
+      expectNoUserErrors(payload);
+      expect(payload.customer!.headquarters.timeZone).toBe(timeZone);
+    });
+
+    it.each(['europe/amsterdam', 'EUROPE/AMSTERDAM', ' Europe/Amsterdam '])('stores time zone %j in its canonical spelling', async (timeZone) => {
+      const payload = await hq({}, { timeZone });
+      expectNoUserErrors(payload);
+      expect(payload.customer!.headquarters.timeZone).toBe('Europe/Amsterdam');
     });
 
     it.each(['dutch', 'nl-NL', 'NL'])('refuses language %j with INVALID', async (language) => {

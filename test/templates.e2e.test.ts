@@ -49,6 +49,13 @@ describe('createTemplate rules (domain.md §3)', () => {
       expectUserError(await create({ name: ` ${name.toLowerCase()} ` }), 'TAKEN', 'input', 'name');
       expectNoUserErrors(await create({ name }, other));
     });
+
+    it('compares case beyond ASCII: "Zürich Ärzte" takes "ZÜRICH ÄRZTE"', async () => {
+      const name = `Zürich Ärzte ${unique('')}`;
+      expectNoUserErrors(await create({ name }));
+      expectUserError(await create({ name: name.toUpperCase() }), 'TAKEN', 'input', 'name');
+      expectUserError(await create({ name: name.toUpperCase(), dryRun: true }), 'TAKEN', 'input', 'name');
+    });
   });
 
   describe('countryCode', () => {
