@@ -460,6 +460,29 @@ describe('customers list', () => {
     expect(filtered.pageInfo.hasNextPage).toBe(true);
   });
 
+  it('refuses first outside 1–100 on a customer’s users and locations too', async () => {
+    for (const field of ['users(first: 0)', 'users(first: 101)', 'locations(first: 0)']) {
+      const response = await server.post({ query: `query($id: ID!) { customer(id: $id) { ${field} { totalCount } } }`, variables: { id: ids.bakery } }, { token: partner.token });
+      expect(response.status, field).toBe(400);
+      expect(response.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('answers values outside the contract’s types with 400 BAD_USER_INPUT, never a 5xx', async () => {
+    const mutation = 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }';
+    for (const input of [
+      { ...aCustomerInput(templateA), package: 'WEBEX_GOLD' },
+      { ...aCustomerInput(templateA), supportedLocationConfirmed: null },
+      { ...aCustomerInput(templateA), addOns: ['FREE_LUNCH'] },
+      { ...aCustomerInput(templateA), companyName: 5 },
+    ]) {
+      const response = await server.post({ query: mutation, variables: { input } }, { token: partner.token });
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+    expect((await partner.client.customers()).totalCount).toBe(4);
+  });
+
   it('refuses first outside 1–100 with BAD_USER_INPUT (400)', async () => {
     for (const first of [0, 101]) {
       const response = await server.post({ query: 'query($first: Int) { customers(first: $first) { totalCount } }', variables: { first } }, { token: partner.token });
