@@ -438,6 +438,20 @@ describe('customers list', () => {
     expect(await names({ filter: { search: '_' } })).toEqual([]);
   });
 
+  it('folds case beyond ASCII in customer and user searches (Ö = ö, Å = å)', async () => {
+    const fresh = await server.newPartner();
+    const template = (await fresh.client.createTemplate(aTemplateInput(fresh))).id;
+    const customer = await fresh.client.createCustomer(aCustomerInput(template, { companyName: 'ÖZDEMIR BÄCKEREI', externalId: 'ÆBLE-1' }));
+    await fresh.client.createCustomer(aCustomerInput(template, { companyName: 'Ozdemir Backerei' }));
+    const found = async (search: string) => (await fresh.client.customers({ filter: { search } })).edges.map((e) => e.node.id);
+    expect(await found('özdemir bäck')).toEqual([customer.id]);
+    expect(await found('æble')).toEqual([customer.id]);
+    await fresh.client.setupCustomer({ customerId: customer.id, users: [aUser({ firstName: 'Åsa', lastName: 'Ångström' }), aUser({ firstName: 'Asa', lastName: 'Angstrom' })] });
+    const users = await fresh.client.customerUsers(customer.id, { filter: { search: 'ÅNGSTRÖM' } });
+    expect(users!.edges.map((e) => e.node.lastName)).toEqual(['Ångström']);
+    expect((await fresh.client.customerUsers(customer.id, { filter: { search: 'åsa' } }))!.totalCount).toBe(1);
+  });
+
   it('filters on status, template and externalId, combined with search', async () => {
     expect(await names({ filter: { status: 'ACTIVE' } })).toEqual(['Garage Pietersen']);
     expect(await names({ filter: { status: 'PENDING_SETUP' } })).toEqual(['Bloemen Bakker', 'Tandarts Jansen', 'Bakkerij de Vries']);

@@ -68,11 +68,12 @@ export class TemplateService {
   async checkReferences(tx: EntityManager, caller: Caller, template: OnboardingTemplate, errors: UserErrors): Promise<void> {
     const partnerId = caller.partnerId;
     if (template.name && !errors.hasAt('name')) {
-      // Compared in JS: SQLite's lower() folds ASCII only, so "Zürich" and "ZÜRICH" would both pass
-      // its index. A partner has tens of templates, not millions.
-      const key = template.name.toLowerCase();
-      const others = await tx.find(OnboardingTemplate, { select: { id: true, name: true }, where: { partnerId } });
-      const clash = others.some((t) => t.id !== template.id && t.name.toLowerCase() === key);
+      // caseFold, not lower(): SQLite's lower() folds ASCII only, so "ZÜRICH" would not clash with "Zürich".
+      const clash = await tx.createQueryBuilder(OnboardingTemplate, 't')
+        .where('t.partnerId = :partnerId', { partnerId })
+        .andWhere(`${this.db.caseFold('t.name')} = :name`, { name: template.name.toLowerCase() })
+        .andWhere('t.id <> :id', { id: template.id })
+        .getExists();
       if (clash) errors.add(UserErrorCode.TAKEN, `A template named "${template.name}" already exists.`, 'name');
     }
     const admin = isId(template.serviceProviderAdminId)
