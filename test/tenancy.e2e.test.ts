@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, GraphQLRequestError } from '../sdk/src/index';
+import { PartnerAdminRole } from '../server/src/partners/partner-admin.entity';
 import { expectUserError } from './support/expect-user-error';
 import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
@@ -105,8 +106,31 @@ describe('authentication', () => {
     expect(error).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
   });
 
+  it('a READ_ONLY admin may query but gets FORBIDDEN (403) on every mutation, writing nothing', async () => {
+    const template = await partner.client.createTemplate(aTemplateInput(partner));
+    const { token } = await server.app.services.partners.createAdmin({
+      partnerId: partner.partnerId, email: `reader.${Date.now()}@partner.example`, role: PartnerAdminRole.READ_ONLY,
+    });
+    const reader = server.client(token);
+    expect((await reader.viewer()).role).toBe('READ_ONLY');
+    expect((await reader.template(template.id))!.id).toBe(template.id);
+    const attempts: Array<() => Promise<unknown>> = [
+      () => reader.createTemplate(aTemplateInput(partner)),
+      () => reader.createCustomer(aCustomerInput(template.id)),
+      () => reader.setupCustomer({ customerId: template.id, users: [aUser()] }),
+    ];
+    for (const attempt of attempts) {
+      const error = await attempt().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GraphQLRequestError);
+      expect(error).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+    }
+    expect((await partner.client.templates()).totalCount).toBe(1);
+    expect((await partner.client.customers()).totalCount).toBe(0);
+  });
+
   it('an unauthenticated mutation writes nothing', async () => {
+    const before = (await partner.client.templates()).totalCount;
     await server.post({ query: 'mutation($input: CreateTemplateInput!) { createTemplate(input: $input) { template { id } } }', variables: { input: aTemplateInput(partner) } });
-    expect((await partner.client.templates()).totalCount).toBe(0);
+    expect((await partner.client.templates()).totalCount).toBe(before);
   });
 });
