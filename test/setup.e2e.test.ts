@@ -497,6 +497,20 @@ describe('setupCustomer rules (domain.md §5)', () => {
       expect((await partner.client.customerLocations(customer.id))!.totalCount).toBe(3);
     });
 
+    it('a dry run’s customer shows the would-be users and locations, like the real call’s', async () => {
+      const customer = await aCustomer();
+      const query = `mutation($input: SetupCustomerInput!) { setupCustomer(input: $input) {
+        customer { status locations { totalCount } users(first: 100) { totalCount edges { node { email location { name } } } } }
+        userErrors { code field } } }`;
+      const input = { customerId: customer.id, locations: [aNewYorkLocation({ name: 'NY' })], users: [aUser({ email: `${unique('preview')}@devries.example` }), aUser({ locationName: 'NY', phoneNumber: aNewYorkNumber() })] };
+      const dry = (await server.post({ query, variables: { input: { ...input, dryRun: true } } }, { token: partner.token })).body.data.setupCustomer;
+      const real = (await server.post({ query, variables: { input } }, { token: partner.token })).body.data.setupCustomer;
+      expect(dry.userErrors).toEqual([]);
+      expect(dry.customer.locations.totalCount).toBe(2);
+      expect(dry.customer.users.totalCount).toBe(3);
+      expect(dry).toEqual(real);
+    });
+
     it('an empty call is a valid first call and activates the customer', async () => {
       const customer = await aCustomer();
       const result = await partner.client.setupCustomer({ customerId: customer.id });
