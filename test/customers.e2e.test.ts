@@ -10,7 +10,7 @@ import { startTestServer, type TestPartner, type TestServer } from './support/te
 const CREATE_WITH_USERS = `mutation Create($input: CreateCustomerInput!) {
   createCustomer(input: $input) {
     customer {
-      id companyName adminEmail package status dataRegion language
+      id companyName adminEmail package status dataRegion language template { id customerCount }
       headquarters { id name isHeadquarters language address { countryCode } }
       locations { totalCount edges { node { id name isHeadquarters } } }
       users(first: 10) { totalCount edges { node { id email package roles phoneNumber extension firstName lastName location { id name isHeadquarters } } } }
@@ -329,7 +329,7 @@ describe('createCustomer rules (domain.md §4)', () => {
     expect(users!.edges.map((e) => e.node.id)).toEqual([admin.id]);
   });
 
-  it('dryRun answers the same shape (headquarters, users) and writes nothing', async () => {
+  it('dryRun answers the same shape (headquarters, users, template customerCount) and writes nothing', async () => {
     const adminEmail = `${unique('dry')}@devries.example`;
     const input = aCustomerInput(templateId, { adminEmail, externalId: unique('dry-'), headquarters: aNewYorkLocation() });
     const before = await countCustomers();

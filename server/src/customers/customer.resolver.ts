@@ -54,7 +54,7 @@ export class CustomerResolver {
 
   @FieldResolver(() => OnboardingTemplate)
   template(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.template.load(customer.templateId);
+    return previewOf(customer)?.template ?? ctx.loaders.template.load(customer.templateId);
   }
 
   @FieldResolver(() => Location)
