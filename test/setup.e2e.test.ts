@@ -7,8 +7,8 @@ import {
 } from './support/factories';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
-/** How many users the volume test sends (10,000 = the per-call limit). */
-const VOLUME_USERS = Number(process.env.SETUP_VOLUME_USERS ?? 10_000);
+/** How many users the volume test sends: SETUP_VOLUME_USERS, default and at most 10,000 (the per-call limit). */
+const VOLUME_USERS = Math.min(10_000, Math.max(1, Number(process.env.SETUP_VOLUME_USERS) || 10_000));
 
 describe('setupCustomer rules (domain.md §5)', () => {
   let server: TestServer;
