@@ -100,14 +100,14 @@ export class Database {
         // The writer waits for locks in JavaScript (see write()), so the event loop never blocks
         // inside SQLite's busy handler for long.
         timeout: role === 'writer' ? 50 : busyTimeoutMs,
-        prepareDatabase: (db: SqliteHandle) => {
+        prepareDatabase: (db: { pragma(s: string): unknown }) => {
           db.pragma('journal_mode = WAL');
-          // SQLite's lower() folds ASCII only; case-insensitive names and searches must treat
-          // "Ö" and "ö" alike, as PostgreSQL's lower() does. See Database.caseFold.
-          db.function('casefold', { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
           // WAL + NORMAL: a commit is durable once the WAL is checkpointed or synced; a power loss
           // can drop the last transactions but never corrupts the file (README, Performance).
           db.pragma('synchronous = NORMAL');
+          // SQLite's lower() folds ASCII only; case-insensitive names and searches must treat
+          // "Ö" and "ö" alike, as PostgreSQL's lower() does. See Database.caseFold.
+          (db as SqliteHandle).function('casefold', { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
         },
       });
     const writer = sqlite('writer');

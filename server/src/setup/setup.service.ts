@@ -12,11 +12,11 @@ import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
 import { bulkInsert } from '../db/bulk-insert';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
-import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { phoneMatchesCountry } from './phone-number';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
 import {
-  checkNumbersForPackage, checkUserPackage, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, UserRowDraft,
+  checkNumbersForPackage, checkUserPackage, inRowOrder, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, UserRowDraft,
 } from './setup.rules';
 
 const LOOKUP_CHUNK = 900;
@@ -178,18 +178,6 @@ export class SetupService {
     }
     return { admin, takenEmails: await takenEmails(tx, emails), phoneHolders, extensionHolders };
   }
-}
-
-/**
- * Rules run in two passes (row shape first, then lookups), so errors arrive grouped by pass; a
- * client turning them into a CSV report wants them row by row: locations, then users, by index.
- */
-function inRowOrder(list: UserError[]): UserError[] {
-  const rank = (e: UserError) => [e.field[1] === 'users' ? 1 : 0, Number(e.field[2] ?? -1)] as const;
-  return list
-    .map((e, i) => ({ e, i, r: rank(e) }))
-    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
-    .map(({ e }) => e);
 }
 
 function failed(errors: UserErrors): SetupCustomerPayload {
