@@ -101,13 +101,13 @@ export class Database {
         // inside SQLite's busy handler for long.
         timeout: role === 'writer' ? 50 : busyTimeoutMs,
         prepareDatabase: (db: { pragma(s: string): unknown }) => {
+          // SQLite's lower() folds ASCII only; case-insensitive names and searches must treat
+          // "Ö" and "ö" alike, as PostgreSQL's lower() does. See Database.caseFold.
+          (db as SqliteHandle).function('casefold', { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
           db.pragma('journal_mode = WAL');
           // WAL + NORMAL: a commit is durable once the WAL is checkpointed or synced; a power loss
           // can drop the last transactions but never corrupts the file (README, Performance).
           db.pragma('synchronous = NORMAL');
-          // SQLite's lower() folds ASCII only; case-insensitive names and searches must treat
-          // "Ö" and "ö" alike, as PostgreSQL's lower() does. See Database.caseFold.
-          (db as SqliteHandle).function('casefold', { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
         },
       });
     const writer = sqlite('writer');
