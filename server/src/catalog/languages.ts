@@ -8,22 +8,32 @@ export function isLanguageTag(value: string): boolean {
   return match !== null && (match[1] === undefined || isCountryCode(match[1]));
 }
 
-const zoneCache = new Map<string, boolean>();
-const ZONE_SHAPE = /^(?:UTC|GMT|[A-Z][A-Za-z_-]+(?:\/[A-Za-z0-9_+-]+){1,2})$/;
+const zoneCache = new Map<string, string | null>();
+const ZONE_SHAPE = /^(?:UTC|GMT|[A-Za-z][A-Za-z_-]+(?:\/[A-Za-z0-9_+-]+){1,2})$/i;
 
-/** An IANA time zone the runtime knows (Intl), e.g. `Europe/Amsterdam`. Offsets like `+01:00` are not zones. */
-export function isTimeZone(value: string): boolean {
+/**
+ * The IANA time zone the runtime knows under this name, in its canonical spelling (Intl matches
+ * names case-insensitively: `europe/amsterdam` is `Europe/Amsterdam`), or null. Offsets like
+ * `+01:00` are not zones. Only the casing is taken from the runtime: links such as
+ * `Asia/Calcutta` stay as given, because ICU's idea of canonical is older than IANA's.
+ */
+export function canonicalTimeZone(value: string): string | null {
   const cached = zoneCache.get(value);
   if (cached !== undefined) return cached;
-  let known = false;
+  let zone: string | null = null;
   if (value.length <= 64 && ZONE_SHAPE.test(value)) {
     try {
-      new Intl.DateTimeFormat('en-US', { timeZone: value });
-      known = true;
+      const resolved = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+      zone = resolved.toLowerCase() === value.toLowerCase() ? resolved : value;
     } catch {
-      known = false;
+      zone = null;
     }
   }
-  if (zoneCache.size < 10_000) zoneCache.set(value, known);
-  return known;
+  if (zoneCache.size < 10_000) zoneCache.set(value, zone);
+  return zone;
+}
+
+/** An IANA time zone the runtime knows (Intl), e.g. `Europe/Amsterdam`. */
+export function isTimeZone(value: string): boolean {
+  return canonicalTimeZone(value) !== null;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
+import { OnboardingTemplate } from '../templates/template.entity';
 import { CustomerUser } from './customer-user.entity';
-import type { Customer } from './customer.entity';
+import { Customer } from './customer.entity';
 import { Location } from './location.entity';
 
 /**
@@ -10,17 +11,29 @@ import { Location } from './location.entity';
 export interface CustomerPreview {
   locations: Location[];
   users: CustomerUser[];
+  /** The template as the transaction saw it, whose customerCount includes the would-be customer. */
+  template: OnboardingTemplate | null;
 }
 
 const previews = new WeakMap<Customer, CustomerPreview>();
 
 export async function attachPreview(tx: EntityManager, customer: Customer): Promise<void> {
-  const [locations, users] = await Promise.all([
+  const [locations, users, template, customerCount] = await Promise.all([
     tx.find(Location, { where: { customerId: customer.id }, order: { id: 'DESC' } }),
     tx.find(CustomerUser, { where: { customerId: customer.id }, order: { id: 'DESC' } }),
+    tx.findOneBy(OnboardingTemplate, { id: customer.templateId }),
+    tx.countBy(Customer, { templateId: customer.templateId }),
   ]);
-  previews.set(customer, { locations, users });
+  if (template) previewCustomerCounts.set(template, customerCount);
+  previews.set(customer, { locations, users, template });
   rememberLocations(users, locations);
+}
+
+const previewCustomerCounts = new WeakMap<OnboardingTemplate, number>();
+
+/** A dry run's template counts the would-be customer, as the real call's answer would. */
+export function previewCustomerCountOf(template: OnboardingTemplate): number | undefined {
+  return previewCustomerCounts.get(template);
 }
 
 export function previewOf(customer: Customer): CustomerPreview | undefined {

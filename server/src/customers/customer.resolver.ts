@@ -54,7 +54,7 @@ export class CustomerResolver {
 
   @FieldResolver(() => OnboardingTemplate)
   template(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.template.load(customer.templateId);
+    return previewOf(customer)?.template ?? ctx.loaders.template.load(customer.templateId);
   }
 
   @FieldResolver(() => Location)
@@ -89,7 +89,7 @@ export class CustomerResolver {
     const conditions: string[] = [];
     const params: Record<string, unknown> = {};
     if (search) {
-      conditions.push(`(lower(c."firstName") LIKE :search ESCAPE '\\' OR lower(c."lastName") LIKE :search ESCAPE '\\' OR c."email" LIKE :search ESCAPE '\\')`);
+      conditions.push(`(${ctx.db.caseFold('c."firstName"')} LIKE :search ESCAPE '\\' OR ${ctx.db.caseFold('c."lastName"')} LIKE :search ESCAPE '\\' OR c."email" LIKE :search ESCAPE '\\')`);
       params.search = likePattern(search);
     }
     if (locationId) {

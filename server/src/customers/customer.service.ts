@@ -166,7 +166,8 @@ export class CustomerService {
     const qb = this.db.manager.createQueryBuilder(Customer, 'c').where('c.partnerId = :partnerId', { partnerId: caller.partnerId });
     const filter = args.filter;
     if (filter?.search) {
-      qb.andWhere(`(lower(c.companyName) LIKE :q ESCAPE '\\' OR c.adminEmail LIKE :q ESCAPE '\\' OR lower(c.externalId) LIKE :q ESCAPE '\\')`,
+      const fold = (column: string) => this.db.caseFold(column);
+      qb.andWhere(`(${fold('c.companyName')} LIKE :q ESCAPE '\\' OR c.adminEmail LIKE :q ESCAPE '\\' OR ${fold('c.externalId')} LIKE :q ESCAPE '\\')`,
         { q: likePattern(filter.search) });
     }
     if (filter?.status) qb.andWhere('c.status = :status', { status: filter.status });

@@ -1,5 +1,5 @@
 import { postalCodeRequired, stateRequired } from '../catalog/countries';
-import { isTimeZone } from '../catalog/languages';
+import { canonicalTimeZone } from '../catalog/languages';
 import { DEFAULT_MAX_LENGTH, optionalText, requiredText } from '../common/strings';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { normalizeCountryCode, normalizeLanguage } from '../templates/template.rules';
@@ -24,7 +24,7 @@ export function normalizeLocation(input: LocationInput, defaultLanguage: string,
     stateOrProvince: optionalText(input.address.stateOrProvince, DEFAULT_MAX_LENGTH, address, 'stateOrProvince', 'State or province'),
     postalCode: optionalText(input.address.postalCode, 32, address, 'postalCode', 'Postal code'),
     countryCode,
-    timeZone: input.timeZone.trim(),
+    timeZone: canonicalTimeZone(input.timeZone.trim()) ?? input.timeZone.trim(),
     language: normalizeLanguage(input.language, defaultLanguage, errors, 'language'),
     emergencyLocationIdentifier: optionalText(input.emergencyLocationIdentifier, DEFAULT_MAX_LENGTH, errors,
       'emergencyLocationIdentifier', 'Emergency location identifier'),
@@ -35,7 +35,7 @@ export function normalizeLocation(input: LocationInput, defaultLanguage: string,
   if (countryValid && postalCodeRequired(countryCode) && draft.postalCode === null) {
     address.add(UserErrorCode.REQUIRED, `A postal code is required for addresses in ${countryCode}.`, 'postalCode');
   }
-  if (!isTimeZone(draft.timeZone)) {
+  if (canonicalTimeZone(draft.timeZone) === null) {
     errors.add(UserErrorCode.INVALID, `"${input.timeZone.slice(0, 40)}" is not an IANA time zone (e.g. Europe/Amsterdam).`, 'timeZone');
   }
   return draft;

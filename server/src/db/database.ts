@@ -65,6 +65,12 @@ function isSqliteBusy(error: unknown): boolean {
   return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED');
 }
 
+/** The part of a better-sqlite3 handle that `prepareDatabase` uses. */
+interface SqliteHandle {
+  pragma(source: string): unknown;
+  function(name: string, options: { deterministic: boolean }, fn: (value: unknown) => unknown): unknown;
+}
+
 /**
  * The application's view of its database: reads on one connection, writes through `write()`.
  * On SQLite, writes are serialised by a queue on a second connection that starts each
@@ -83,6 +89,14 @@ export class Database {
     this.reader = reader;
     this.writer = writer;
     this.busyTimeoutMs = busyTimeoutMs;
+  }
+
+  /**
+   * SQL that lower-cases `expression` beyond ASCII, for case-insensitive comparisons and searches:
+   * PostgreSQL's lower() does; on SQLite it is the `casefold` function registered on every connection.
+   */
+  caseFold(expression: string): string {
+    return this.kind === 'postgres' ? `lower(${expression})` : `casefold(${expression})`;
   }
 
   /** Opens (creating the SQLite file if needed) and runs pending migrations. */
@@ -129,6 +143,9 @@ export class Database {
         // inside SQLite's busy handler for long.
         timeout: role === 'writer' ? 50 : busyTimeoutMs,
         prepareDatabase: (db: { pragma(s: string): unknown }) => {
+          // SQLite's lower() folds ASCII only; case-insensitive names and searches must treat
+          // "Ö" and "ö" alike, as PostgreSQL's lower() does. See Database.caseFold.
+          (db as SqliteHandle).function('casefold', { deterministic: true }, (value) => (typeof value === 'string' ? value.toLowerCase() : value));
           db.pragma('journal_mode = WAL');
           // WAL + NORMAL: a commit is durable once the WAL is checkpointed or synced; a power loss
           // can drop the last transactions but never corrupts the file (README, Performance).

@@ -1,7 +1,7 @@
 import { isBelow, Package, packageRow, userPackageAllowed } from '../catalog/packages';
 import { normalizeEmail } from '../common/email';
 import { requiredText } from '../common/strings';
-import { UserErrorCode, UserErrors } from '../errors/user-error';
+import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { parseInternationalNumber, ParsedPhone } from './phone-number';
 import type { CustomerUserInput } from './setup-customer.inputs';
 
@@ -75,4 +75,16 @@ export function checkNumbersForPackage(row: UserRowDraft, errors: UserErrors): v
   }
   if (row.phone !== null) errors.add(UserErrorCode.NOT_ALLOWED, `${row.package} has no calling: no phone number.`, 'phoneNumber');
   if (row.extension !== null) errors.add(UserErrorCode.NOT_ALLOWED, `${row.package} has no calling: no extension.`, 'extension');
+}
+
+/**
+ * Rules run in two passes (row shape first, then lookups), so errors arrive grouped by pass; a
+ * client turning them into a CSV report wants them row by row: locations, then users, by index.
+ */
+export function inRowOrder(list: UserError[]): UserError[] {
+  const rank = (e: UserError) => [e.field[1] === 'users' ? 1 : 0, Number(e.field[2] ?? -1)] as const;
+  return list
+    .map((e, i) => ({ e, i, r: rank(e) }))
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
+    .map(({ e }) => e);
 }

@@ -18,7 +18,7 @@ import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
 import { phoneMatchesCountry } from './phone-number';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
 import {
-  checkNumbersForPackage, checkUserPackage, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, UserRowDraft,
+  checkNumbersForPackage, checkUserPackage, inRowOrder, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, UserRowDraft,
 } from './setup.rules';
 
 const LOOKUP_CHUNK = 900;
@@ -139,7 +139,7 @@ export class SetupService {
           created.push(user);
         }
       }
-      if (errors.any()) throw new UserErrorsAbort(errors.list);
+      if (errors.any()) throw new UserErrorsAbort(inRowOrder(errors.list));
 
       await bulkInsert(tx, Location, newLocations);
       await bulkInsert(tx, CustomerUser, created);

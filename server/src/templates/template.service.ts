@@ -64,11 +64,10 @@ export class TemplateService {
   async checkReferences(tx: EntityManager, caller: Caller, template: OnboardingTemplate, errors: UserErrors): Promise<void> {
     const partnerId = caller.partnerId;
     if (template.name && !errors.hasAt('name')) {
+      // caseFold, not lower(): SQLite's lower() folds ASCII only, so "ZÜRICH" would not clash with "Zürich".
       const clash = await tx.createQueryBuilder(OnboardingTemplate, 't')
         .where('t.partnerId = :partnerId', { partnerId })
-        // The database's lower() on both sides, exactly as the unique index compares (README: it is
-        // ASCII-only on SQLite, Unicode-aware on PostgreSQL), so check and index always agree.
-        .andWhere('lower(t.name) = lower(:name)', { name: template.name })
+        .andWhere(`${this.db.caseFold('t.name')} = :name`, { name: template.name.toLowerCase() })
         .andWhere('t.id <> :id', { id: template.id })
         .getExists();
       if (clash) errors.add(UserErrorCode.TAKEN, `A template named "${template.name}" already exists.`, 'name');

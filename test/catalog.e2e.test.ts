@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+
+/** domain.md §6, written out again here so the server's table is checked against the spec, not itself. */
+const PACKAGES_TABLE = [
+  { package: 'WEBEX_SUITE', customerLevel: true, userAssignable: true, calling: true, meetings: true, includes: ['WEBEX_CALLING', 'WEBEX_CALLING_STANDARD', 'WEBEX_VOICE', 'WEBEX_MEETINGS'] },
+  { package: 'WEBEX_CALLING', customerLevel: true, userAssignable: true, calling: true, meetings: false, includes: ['WEBEX_CALLING_STANDARD', 'WEBEX_VOICE'] },
+  { package: 'WEBEX_CALLING_STANDARD', customerLevel: true, userAssignable: true, calling: true, meetings: false, includes: ['WEBEX_VOICE'] },
+  { package: 'WEBEX_VOICE', customerLevel: true, userAssignable: true, calling: true, meetings: false, includes: [] },
+  { package: 'WEBEX_MEETINGS', customerLevel: true, userAssignable: true, calling: false, meetings: true, includes: [] },
+  { package: 'CX_ESSENTIALS', customerLevel: true, userAssignable: true, calling: true, meetings: false, includes: ['WEBEX_CALLING', 'WEBEX_CALLING_STANDARD', 'WEBEX_VOICE'] },
+  { package: 'COMMON_AREA_CALLING', customerLevel: false, userAssignable: false, calling: true, meetings: false, includes: [] },
+];
+
+/** domain.md §7. */
+const EU = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE'];
+const EFTA = ['IS', 'LI', 'NO', 'CH'];
+const OUTERMOST = ['RE', 'GF', 'GP', 'MQ', 'YT', 'MF', 'PM'];
+const REGIONS: Record<string, string[]> = {
+  US: ['US', 'PR', 'GU', 'VI', 'AS', 'MP', 'UM'],
+  CA: ['CA'],
+  UK: ['GB', 'JE', 'GG', 'IM'],
+  EU: [...EU, ...EFTA, ...OUTERMOST],
+  JP: ['JP'],
+  AU: ['AU', 'NZ'],
+  SA: ['SA'],
+  AE: ['AE'],
+  SG: ['SG', 'MY', 'TH', 'ID', 'PH', 'VN', 'HK', 'MO', 'TW', 'KR', 'IN', 'CN', 'BD', 'LK', 'PK', 'NP', 'KH', 'LA', 'MM', 'BN', 'MN', 'FJ', 'PG'],
+};
+/** Further ISO-coded territories of EU members that the "…" of §7 may cover. */
+const OTHER_EU_TERRITORIES = new Set(['BL', 'AX']);
+
+describe('catalog queries', () => {
+  let server: TestServer;
+  let partner: TestPartner;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    partner = await server.newPartner('Catalog Partner');
+  });
+  afterAll(() => server.stop());
+
+  it('packages is exactly the table of §6', async () => {
+    const packages = await partner.client.packages();
+    const normalized = packages.map((p) => ({ ...p, includes: [...p.includes].sort() }));
+    expect(normalized).toHaveLength(PACKAGES_TABLE.length);
+    for (const row of PACKAGES_TABLE) {
+      expect(normalized.find((p) => p.package === row.package), row.package).toEqual({ ...row, includes: [...row.includes].sort() });
+    }
+  });
+
+  it('package includes are transitive: what an included package includes is included too', async () => {
+    const packages = await partner.client.packages();
+    const byName = new Map(packages.map((p) => [p.package, p]));
+    for (const p of packages) {
+      for (const included of p.includes) {
+        for (const deeper of byName.get(included)!.includes) expect(p.includes, `${p.package} ⊇ ${included} ⊇ ${deeper}`).toContain(deeper);
+      }
+    }
+  });
+
+  it('countries lists about 249 ISO codes, each once, named, with the region of §7', async () => {
+    const countries = await partner.client.countries();
+    expect(countries.length).toBeGreaterThanOrEqual(245);
+    expect(countries.length).toBeLessThanOrEqual(252);
+    expect(new Set(countries.map((c) => c.code)).size).toBe(countries.length);
+    const expected = new Map(Object.entries(REGIONS).flatMap(([region, codes]) => codes.map((c) => [c, region] as const)));
+    for (const country of countries) {
+      expect(country.code).toMatch(/^[A-Z]{2}$/);
+      expect(country.name.length).toBeGreaterThan(1);
+      const region = expected.get(country.code);
+      if (region) expect(country.dataRegion, country.code).toBe(region);
+      else if (OTHER_EU_TERRITORIES.has(country.code)) expect(['EU', 'US']).toContain(country.dataRegion);
+      else expect(country.dataRegion, country.code).toBe('US');
+    }
+    // every code the table names is in the list
+    for (const code of expected.keys()) expect(countries.some((c) => c.code === code), code).toBe(true);
+    expect(countries.find((c) => c.code === 'NL')!.name).toMatch(/Netherlands/);
+  });
+
+  it('pstnProviders is a non-empty catalog with names and valid country codes', async () => {
+    const [providers, countries] = await Promise.all([partner.client.pstnProviders(), partner.client.countries()]);
+    const codes = new Set(countries.map((c) => c.code));
+    expect(providers.length).toBeGreaterThan(0);
+    expect(new Set(providers.map((p) => p.id)).size).toBe(providers.length);
+    for (const provider of providers) {
+      expect(provider.name.length).toBeGreaterThan(0);
+      expect(provider.countries.length).toBeGreaterThan(0);
+      for (const code of provider.countries) expect(codes.has(code), `${provider.name}: ${code}`).toBe(true);
+    }
+    // the catalog is global: another partner sees the same
+    const other = await server.newPartner();
+    expect(await other.client.pstnProviders()).toEqual(providers);
+  });
+
+  it('viewer is the signed-in admin with their partner, admins and subscriptions', async () => {
+    const viewer = await partner.client.viewer();
+    expect(viewer).toMatchObject({ id: partner.adminId, role: 'FULL_ADMIN', partner: { id: partner.partnerId, name: 'Catalog Partner' } });
+    expect(viewer.email).toMatch(/@/);
+    expect(viewer.partner.admins.map((a) => a.id)).toEqual([partner.adminId]);
+    expect(viewer.partner.subscriptions.map((s) => s.id)).toEqual(partner.subscriptionIds);
+    expect(viewer.partner.subscriptions[0].externalId).toBe('Sub100452');
+    const other = await server.newPartner();
+    const otherViewer = await other.client.viewer();
+    expect(otherViewer.partner.id).not.toBe(partner.partnerId);
+    expect(otherViewer.partner.admins.map((a) => a.id)).toEqual([other.adminId]);
+  });
+});
