@@ -51,3 +51,24 @@ export class CustomerUser {
   @InstantColumn()
   updatedAt!: Date;
 }
+
+/**
+ * A CustomerUser from its fields, assigned one by one: `Object.assign(new CustomerUser(), {...})`
+ * costs about ten times more per row, which shows at 10,000 users (README, Performance).
+ */
+export function customerUserOf(f: CustomerUser): CustomerUser {
+  const user = new CustomerUser();
+  user.id = f.id;
+  user.customerId = f.customerId;
+  user.locationId = f.locationId;
+  user.firstName = f.firstName;
+  user.lastName = f.lastName;
+  user.email = f.email;
+  user.package = f.package;
+  user.phoneNumber = f.phoneNumber;
+  user.extension = f.extension;
+  user.roles = f.roles;
+  user.createdAt = f.createdAt;
+  user.updatedAt = f.updatedAt;
+  return user;
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { addOnAllowed, AddOn, Package, packageRow } from '../catalog/packages';
@@ -10,6 +10,7 @@ import { requiredText } from '../common/strings';
 import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
+import { selectIn } from '../db/select-in';
 import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { OnboardingTemplate, settingsOf } from '../templates/template.entity';
 import { normalizeLanguage } from '../templates/template.rules';
@@ -31,12 +32,8 @@ export function likePattern(text: string): string {
 
 /** Case-insensitive "email is taken" check, in chunks that stay under bound-parameter limits. */
 export async function takenEmails(tx: EntityManager, emails: string[]): Promise<Set<string>> {
-  const taken = new Set<string>();
-  for (let i = 0; i < emails.length; i += 900) {
-    const rows = await tx.find(CustomerUser, { select: { email: true }, where: { email: In(emails.slice(i, i + 900)) } });
-    rows.forEach((r) => taken.add(r.email));
-  }
-  return taken;
+  const rows = await selectIn<{ email: string }>(tx, 'customer_user', ['email'], 'email', emails);
+  return new Set(rows.map((r) => r.email));
 }
 
 export class CustomerService {
