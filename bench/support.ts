@@ -57,7 +57,9 @@ export async function startServerProcess(options: { dbFile?: string; script?: st
   const child = spawn(process.execPath, options.script ?? [SERVER_MAIN], {
     env: {
       ...process.env,
-      NODE_ENV: 'development',
+      // As deployed: graphql-js and Express take their fast paths only in production mode.
+      NODE_ENV: 'production',
+      EXPOSE_SQL_STATS: '1',
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: `sqlite:${options.dbFile ?? ':memory:'}`,

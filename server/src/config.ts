@@ -18,7 +18,7 @@ export interface AppConfig {
   /** How long SQLite waits for another process's write lock before answering SERVICE_UNAVAILABLE. */
   sqliteBusyTimeoutMs: number;
   logLevel: string;
-  /** Expose `x-sql-statements` on responses (tests and benchmarks count queries with it). */
+  /** Expose `x-sql-*` headers on responses (tests and benchmarks count queries with it); EXPOSE_SQL_STATS=1|0 overrides. */
   exposeSqlCount: boolean;
   /** Create the demo partner on an empty database (never in production). */
   seedDemoPartner: boolean;
@@ -60,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPerSecond: intFromEnv(env, 'RATE_LIMIT_PER_SECOND', 50),
     sqliteBusyTimeoutMs: intFromEnv(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
-    exposeSqlCount: !production,
+    exposeSqlCount: env.EXPOSE_SQL_STATS ? env.EXPOSE_SQL_STATS === '1' : !production,
     seedDemoPartner: !production,
     ...overrides,
   };

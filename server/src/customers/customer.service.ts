@@ -9,6 +9,7 @@ import { normalizeEmail } from '../common/email';
 import { requiredText } from '../common/strings';
 import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
+import { bulkInsert } from '../db/bulk-insert';
 import { isId, newId } from '../db/ids';
 import { selectIn } from '../db/select-in';
 import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
@@ -99,9 +100,11 @@ export class CustomerService {
         createdAt: now, updatedAt: now,
       } satisfies CustomerUser);
       try {
-        await tx.insert(Customer, customer);
-        await tx.insert(Location, headquarters);
-        await tx.insert(CustomerUser, admin);
+        // bulkInsert binds every value; TypeORM's insert() inlines numbers (the timestamps) into
+        // the SQL text, so each call prepared a new statement (README, Performance).
+        await bulkInsert(tx, Customer, [customer]);
+        await bulkInsert(tx, Location, [headquarters]);
+        await bulkInsert(tx, CustomerUser, [admin]);
       } catch (error) {
         throw this.uniqueViolationAsUserError(error, errors);
       }
