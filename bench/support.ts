@@ -57,9 +57,9 @@ export async function startServerProcess(options: { dbFile?: string; script?: st
   const child = spawn(process.execPath, options.script ?? [SERVER_MAIN], {
     env: {
       ...process.env,
-      // As deployed: graphql-js and Express take their fast paths only in production mode.
+      // As deployed: graphql-js takes its fast paths only in production mode, and statement
+      // counting (AsyncLocalStorage) is off there; the counts are checked by test/query-count.
       NODE_ENV: 'production',
-      EXPOSE_SQL_STATS: '1',
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: `sqlite:${options.dbFile ?? ':memory:'}`,

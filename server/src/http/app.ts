@@ -87,7 +87,11 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     rateLimit({ burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }),
     requireJsonPosts,
     express.json({ limit: BODY_LIMIT, strict: false }),
-    (_req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next()),
+    // AsyncLocalStorage turns on promise hooks for every promise of the process: only where the
+    // x-sql-* headers are exposed (tests, benchmarks), never in production (README, Performance).
+    config.exposeSqlCount
+      ? (_req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next())
+      : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => ({
         config, db, log, services,
