@@ -16,13 +16,16 @@ interface AutocannonResult {
 
 export interface ScenarioFigures {
   reqPerSec: number;
+  /** Server CPU time per request: steadier than req/s when other processes share the cores. */
+  serverCpuMsPerRequest: number;
+  cpuVsTypename: number;
   p50Ms: number;
   p99Ms: number;
   /** Median over rounds of (this scenario's req/s ÷ { __typename }'s req/s in the same round). */
   throughputVsTypename: number;
   p50VsTypename: number;
   p99VsTypename: number;
-  rounds: { reqPerSec: number; p50Ms: number; p99Ms: number }[];
+  rounds: { reqPerSec: number; p50Ms: number; p99Ms: number; serverCpuMsPerRequest: number }[];
 }
 
 export interface HttpResult {
@@ -71,17 +74,18 @@ export async function benchHttp(base: BaseDatabase, dir: string, options: { conn
   // Warm-up: JIT, statement caches, and at least 20 customers for the list.
   for (const make of Object.values(scenarios)) await run(make, 2);
 
-  const perRound: Record<string, { reqPerSec: number; p50Ms: number; p99Ms: number; failed: number }[]> = {};
+  const perRound: Record<string, { reqPerSec: number; p50Ms: number; p99Ms: number; serverCpuMsPerRequest: number }[]> = {};
   for (let round = 0; round < options.rounds; round++) {
     const names = Object.keys(scenarios);
     for (let k = 0; k < names.length; k++) {
       const name = names[(k + round) % names.length];
+      const cpuBefore = server.cpuMs();
       const result = await run(scenarios[name], options.seconds);
+      const serverCpuMsPerRequest = (server.cpuMs() - cpuBefore) / Math.max(result.requests.total, 1);
       (perRound[name] ??= [])[round] = {
-        reqPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99,
-        failed: result.non2xx + result.errors + result.timeouts,
+        reqPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, serverCpuMsPerRequest,
       };
-      process.stdout.write(`  P4 round ${round + 1} ${name}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms\n`);
+      process.stdout.write(`  P4 round ${round + 1} ${name}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, server CPU ${serverCpuMsPerRequest.toFixed(2)} ms/request\n`);
       if (result.non2xx + result.errors + result.timeouts > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
     }
   }
@@ -95,10 +99,12 @@ export async function benchHttp(base: BaseDatabase, dir: string, options: { conn
       reqPerSec: median(rounds.map((r) => r.reqPerSec)),
       p50Ms: median(rounds.map((r) => r.p50Ms)),
       p99Ms: median(rounds.map((r) => r.p99Ms)),
+      serverCpuMsPerRequest: median(rounds.map((r) => r.serverCpuMsPerRequest)),
+      cpuVsTypename: median(rounds.map((r, i) => r.serverCpuMsPerRequest / baseline[i].serverCpuMsPerRequest)),
       throughputVsTypename: median(rounds.map((r, i) => r.reqPerSec / baseline[i].reqPerSec)),
       p50VsTypename: median(rounds.map((r, i) => r.p50Ms / Math.max(baseline[i].p50Ms, 1))),
       p99VsTypename: median(rounds.map((r, i) => r.p99Ms / Math.max(baseline[i].p99Ms, 1))),
-      rounds: rounds.map(({ reqPerSec, p50Ms, p99Ms }) => ({ reqPerSec, p50Ms, p99Ms })),
+      rounds,
     };
   }
   return { connections: options.connections, secondsPerRun: options.seconds, rounds: options.rounds, scenarios: figures, server: { peakRssMb, startupMs: server.startupMs } };

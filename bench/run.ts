@@ -56,8 +56,9 @@ async function main(): Promise<void> {
       ['(c) setupCustomer over HTTP', round(p1.medianMs.http, 0), round(p1.ratio.httpToFloor).toFixed(2)],
     ]);
     process.stdout.write(`rows per setup: ${JSON.stringify(p1.tablesWritten)}; answer ${round(p1.server.responseBytes / 1e6)} MB JSON (statement, commit and INSERT counts: test/query-count.e2e.test.ts); server peak RSS ${round(p1.server.peakRssMb, 0)} MB\n`);
-    printTable(`P4 HTTP (${CONNECTIONS} connections; medians of ${HTTP_ROUNDS} rounds × ${HTTP_SECONDS} s)`, ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs typename', 'p99 vs typename'],
-      Object.entries(p4.scenarios).map(([name, s]) => [name, Math.round(s.reqPerSec), s.p50Ms, s.p99Ms, round(s.throughputVsTypename).toFixed(2), round(s.p99VsTypename).toFixed(2)]));
+    printTable(`P4 HTTP (${CONNECTIONS} connections; medians of ${HTTP_ROUNDS} rounds × ${HTTP_SECONDS} s)`, ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs typename', 'p99 vs typename', 'server CPU ms/req', 'CPU vs typename'],
+      Object.entries(p4.scenarios).map(([name, s]) => [name, Math.round(s.reqPerSec), s.p50Ms, s.p99Ms, round(s.throughputVsTypename).toFixed(2), round(s.p99VsTypename).toFixed(2),
+        round(s.serverCpuMsPerRequest, 3).toFixed(3), round(s.cpuVsTypename).toFixed(2)]));
     process.stdout.write(`server peak RSS under load ${round(p4.server.peakRssMb, 0)} MB\n`);
     printTable(`Start-up (spawn → first 200 of /healthz; medians of ${REPS})`, ['process', 'median ms', 'ratio'], [
       ['bare node:http server', round(startup.medianBareNodeMs, 0), '1.00'],

@@ -42,6 +42,8 @@ export interface ServerProcess {
   startupMs: number;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** CPU time (user + system) the process has used so far, in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,12 @@ export async function startServerProcess(options: { dbFile?: string; script?: st
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
       return kb / 1024;
+    },
+    cpuMs: () => {
+      // /proc/<pid>/stat fields 14 and 15 (after the parenthesised name): utime, stime in clock ticks (100/s).
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
     },
     stop: async () => {
       if (!exited) child.kill('SIGTERM');

@@ -10,6 +10,7 @@ import { requiredText } from '../common/strings';
 import { violatedUniqueIndex, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
 import { bulkInsert } from '../db/bulk-insert';
+import { findOneWhere } from '../db/find-one';
 import { isId, newId } from '../db/ids';
 import { selectIn } from '../db/select-in';
 import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
@@ -69,7 +70,7 @@ export class CustomerService {
       // The externalId is looked up before every other rule: an identical replay returns the
       // customer it created, whatever has changed since (its admin email is now taken, by itself).
       if (externalId !== null && !errors.hasAt('externalId')) {
-        const existing = await tx.findOneBy(Customer, { partnerId: caller.partnerId, externalId });
+        const existing = await findOneWhere(tx, Customer, { partnerId: caller.partnerId, externalId });
         if (existing?.inputFingerprint === fingerprint) return { customer: existing, replayed: true };
         if (existing) {
           errors.add(UserErrorCode.TAKEN, `externalId "${externalId}" already names a customer created with a different input.`, 'externalId');
@@ -138,8 +139,8 @@ export class CustomerService {
       return null;
     }
     const template = byId !== null
-      ? isId(byId) ? await tx.findOneBy(OnboardingTemplate, { id: byId, partnerId: caller.partnerId }) : null
-      : byProvisioningId!.length <= 64 ? await tx.findOneBy(OnboardingTemplate, { provisioningId: byProvisioningId!.trim(), partnerId: caller.partnerId }) : null;
+      ? isId(byId) ? await findOneWhere(tx, OnboardingTemplate, { id: byId, partnerId: caller.partnerId }) : null
+      : byProvisioningId!.length <= 64 ? await findOneWhere(tx, OnboardingTemplate, { provisioningId: byProvisioningId!.trim(), partnerId: caller.partnerId }) : null;
     if (!template) {
       errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner matches.', byId !== null ? 'templateId' : 'provisioningId');
     }
