@@ -2,7 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7, validate, version } from 'uuid';
 
 // Random bytes for ids come from a pool: uuid's default asks crypto for 16 bytes per id, which
-// was a fifth of a 10,000-user setup's service time (README, Performance).
+// was about a tenth of a 10,000-user setup's service time (README, Performance).
 const POOL_BYTES = 16 * 1024;
 let pool = Buffer.alloc(0);
 let poolOffset = 0;
