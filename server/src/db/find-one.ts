@@ -36,3 +36,36 @@ export async function findOneWhere<T extends ObjectLiteral>(
   }
   return entity;
 }
+
+/**
+ * Rows whose `column` is one of `values` (and, optionally, whose other columns equal `equals`),
+ * hydrated like {@link findOneWhere}: the DataLoaders' batched lookups without the query builder.
+ * The caller keeps `values` under the bound-parameter limits (the loaders batch at most 500).
+ */
+export async function findWhereIn<T extends ObjectLiteral>(
+  manager: EntityManager, target: EntityTarget<T>, column: keyof T & string, values: readonly string[],
+  equals: Partial<Record<keyof T & string, string | boolean>> = {},
+): Promise<T[]> {
+  if (values.length === 0) return [];
+  const metadata = manager.connection.getMetadata(target);
+  const postgres = manager.connection.driver.options.type === 'postgres';
+  const name = (p: string) => {
+    const c = metadata.findColumnWithPropertyName(p);
+    if (!c) throw new Error(`${metadata.name} has no column ${p}`);
+    return `"${c.databaseName}"`;
+  };
+  const extra = Object.keys(equals);
+  const mark = (i: number) => (postgres ? `$${i + 1}` : '?');
+  const conditions = [
+    `${name(column)} IN (${values.map((_, i) => mark(i)).join(', ')})`,
+    ...extra.map((p, i) => `${name(p)} = ${mark(values.length + i)}`),
+  ];
+  const sql = `SELECT * FROM "${metadata.tableName}" WHERE ${conditions.join(' AND ')}`;
+  const rows: ObjectLiteral[] = await manager.query(sql, [...values, ...extra.map((p) => equals[p as keyof T & string])]);
+  const driver = manager.connection.driver;
+  return rows.map((row) => {
+    const entity = manager.create(target) as T;
+    for (const c of metadata.columns) (entity as ObjectLiteral)[c.propertyName] = driver.prepareHydratedValue(row[c.databaseName], c);
+    return entity;
+  });
+}
