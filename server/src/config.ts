@@ -20,7 +20,7 @@ export interface AppConfig {
   /** PostgreSQL: connections this process keeps open (reads and write transactions share them). */
   databasePoolSize: number;
   logLevel: string;
-  /** Expose `x-sql-statements` on responses (tests and benchmarks count queries with it). */
+  /** Expose `x-sql-*` headers on responses (tests and benchmarks count queries with it); EXPOSE_SQL_STATS=1|0 overrides. */
   exposeSqlCount: boolean;
   /** Create the demo partner on an empty database (never in production). */
   seedDemoPartner: boolean;
@@ -75,7 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sqliteBusyTimeoutMs: intFromEnv(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000),
     databasePoolSize: intFromEnv(env, 'DATABASE_POOL_SIZE', 10, 1),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
-    exposeSqlCount: !production,
+    exposeSqlCount: env.EXPOSE_SQL_STATS ? env.EXPOSE_SQL_STATS === '1' : !production,
     seedDemoPartner: !production,
     smtpUrl: env.SMTP_URL?.trim() || null,
     mailFrom: env.MAIL_FROM?.trim() || 'Webex onboarding <no-reply@localhost>',

@@ -6,7 +6,7 @@ import { isId } from '../db/ids';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType({ description: 'Where a page ends, to ask for the next one.' })
+@ObjectType({ description: 'Where a page ends, to ask for the next one.', simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -29,7 +29,7 @@ export interface Page<T> {
 
 /** The `XConnection` and `XEdge` types of one node type (GitHub-style connections). */
 export function ConnectionType<T extends object>(nodeName: string, nodeType: ClassType<T>) {
-  @ObjectType(`${nodeName}Edge`)
+  @ObjectType(`${nodeName}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field(() => String)
     cursor!: string;
@@ -38,7 +38,7 @@ export function ConnectionType<T extends object>(nodeName: string, nodeType: Cla
     node!: T;
   }
 
-  @ObjectType(`${nodeName}Connection`, { description: `A page of ${nodeName} nodes, newest first.` })
+  @ObjectType(`${nodeName}Connection`, { description: `A page of ${nodeName} nodes, newest first.`, simpleResolvers: true })
   class ConnectionClass {
     @Field(() => [EdgeType])
     edges!: EdgeType[];

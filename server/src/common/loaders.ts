@@ -4,6 +4,7 @@ import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import type { Database } from '../db/database';
+import { findWhereIn } from '../db/find-one';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { Partner } from '../partners/partner.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
@@ -39,7 +40,7 @@ export class Loaders {
 
   private byId<T extends ObjectLiteral & { id: string }>(name: string, target: EntityTarget<T>): DataLoader<string, T | null> {
     return this.memo(name, () => new DataLoader<string, T | null>(async (ids) => {
-      const rows = await this.db.manager.findBy(target, { id: In([...ids]) } as never);
+      const rows = await findWhereIn(this.db.manager, target, 'id', ids);
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }, { maxBatchSize: 500 }));
@@ -55,7 +56,7 @@ export class Loaders {
 
   get headquarters(): DataLoader<string, Location | null> {
     return this.memo('headquarters', () => new DataLoader<string, Location | null>(async (customerIds) => {
-      const rows = await this.db.manager.findBy(Location, { customerId: In([...customerIds]), isHeadquarters: true });
+      const rows = await findWhereIn(this.db.manager, Location, 'customerId', customerIds, { isHeadquarters: true });
       const byCustomer = new Map(rows.map((r) => [r.customerId, r]));
       return customerIds.map((id) => byCustomer.get(id) ?? null);
     }, { maxBatchSize: 500 }));

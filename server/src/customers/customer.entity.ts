@@ -6,7 +6,7 @@ import { IdColumn, InstantColumn, JsonColumn, RefColumn, TextColumn } from '../d
 import type { TemplateSettings } from '../templates/template.entity';
 import { CustomerStatus } from './customer.enums';
 
-@ObjectType({ description: 'Step 2 of onboarding: a business customer’s Webex organization.' })
+@ObjectType({ description: 'Step 2 of onboarding: a business customer’s Webex organization.', simpleResolvers: true })
 @Entity('customer')
 export class Customer {
   @Field(() => ID)

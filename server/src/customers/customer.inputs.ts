@@ -48,7 +48,7 @@ export class CreateCustomerInput {
   dryRun?: boolean | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreateCustomerPayload {
   @Field(() => Customer, { nullable: true })
   customer!: Customer | null;

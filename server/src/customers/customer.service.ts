@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { addOnAllowed, AddOn, Package, packageRow } from '../catalog/packages';
@@ -9,7 +9,10 @@ import { normalizeEmail } from '../common/email';
 import { requiredText } from '../common/strings';
 import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
+import { bulkInsert } from '../db/bulk-insert';
+import { findOneWhere } from '../db/find-one';
 import { isId, newId } from '../db/ids';
+import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { OnboardingTemplate, settingsOf } from '../templates/template.entity';
 import { normalizeLanguage } from '../templates/template.rules';
@@ -32,12 +35,8 @@ export function likePattern(text: string): string {
 
 /** Case-insensitive "email is taken" check, in chunks that stay under bound-parameter limits. */
 export async function takenEmails(tx: EntityManager, emails: string[]): Promise<Set<string>> {
-  const taken = new Set<string>();
-  for (let i = 0; i < emails.length; i += 900) {
-    const rows = await tx.find(CustomerUser, { select: { email: true }, where: { email: In(emails.slice(i, i + 900)) } });
-    rows.forEach((r) => taken.add(r.email));
-  }
-  return taken;
+  const rows = await selectIn<{ email: string }>(tx, 'customer_user', ['email'], 'email', emails);
+  return new Set(rows.map((r) => r.email));
 }
 
 export class CustomerService {
@@ -72,7 +71,7 @@ export class CustomerService {
       // The externalId is looked up before every other rule: an identical replay returns the
       // customer it created, whatever has changed since (its admin email is now taken, by itself).
       if (externalId !== null && !errors.hasAt('externalId')) {
-        const existing = await tx.findOneBy(Customer, { partnerId: caller.partnerId, externalId });
+        const existing = await findOneWhere(tx, Customer, { partnerId: caller.partnerId, externalId });
         if (existing?.inputFingerprint === fingerprint) return { customer: existing, replayed: true };
         if (existing) {
           errors.add(UserErrorCode.TAKEN, `externalId "${externalId}" already names a customer created with a different input.`, 'externalId');
@@ -102,9 +101,11 @@ export class CustomerService {
         package: input.package, phoneNumber: null, extension: null, roles: [CustomerAdminRole.FULL_ADMIN],
         createdAt: now, updatedAt: now,
       } satisfies CustomerUser);
-      await tx.insert(Customer, customer);
-      await tx.insert(Location, headquarters);
-      await tx.insert(CustomerUser, admin);
+      // bulkInsert binds every value; TypeORM's insert() inlines numbers (the timestamps) into
+      // the SQL text, so each call prepared a new statement (README, Performance).
+      await bulkInsert(tx, Customer, [customer]);
+      await bulkInsert(tx, Location, [headquarters]);
+      await bulkInsert(tx, CustomerUser, [admin]);
       await enqueueAdminInvitation(tx, customer, admin);
       await recordAudit(tx, caller, 'createCustomer', [customer.id, headquarters.id, admin.id]);
       if (dryRun) await attachPreview(tx, customer);
@@ -142,8 +143,8 @@ export class CustomerService {
       return null;
     }
     const template = byId !== null
-      ? isId(byId) ? await tx.findOneBy(OnboardingTemplate, { id: byId, partnerId: caller.partnerId }) : null
-      : byProvisioningId!.length <= 64 ? await tx.findOneBy(OnboardingTemplate, { provisioningId: byProvisioningId!.trim(), partnerId: caller.partnerId }) : null;
+      ? isId(byId) ? await findOneWhere(tx, OnboardingTemplate, { id: byId, partnerId: caller.partnerId }) : null
+      : byProvisioningId!.length <= 64 ? await findOneWhere(tx, OnboardingTemplate, { provisioningId: byProvisioningId!.trim(), partnerId: caller.partnerId }) : null;
     if (!template) {
       errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner matches.', byId !== null ? 'templateId' : 'provisioningId');
     }

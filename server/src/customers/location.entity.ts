@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Entity } from 'typeorm';
 import { BooleanColumn, IdColumn, InstantColumn, RefColumn, TextColumn } from '../db/columns';
 
-@ObjectType({ description: 'A postal address.' })
+@ObjectType({ description: 'A postal address.', simpleResolvers: true })
 export class Address {
   @Field(() => String)
   line1!: string;
@@ -23,7 +23,7 @@ export class Address {
   countryCode!: string;
 }
 
-@ObjectType({ description: 'A customer’s site (branch); one of them is the headquarters.' })
+@ObjectType({ description: 'A customer’s site (branch); one of them is the headquarters.', simpleResolvers: true })
 @Entity('location')
 export class Location {
   @Field(() => ID)

@@ -5,6 +5,7 @@ import type { DatabaseTarget } from '../config';
 import { apiError } from '../errors/error-codes';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { Checkpointer, startCheckpointer } from './checkpointer';
 import { CountingLogger, currentRequestStats } from './request-stats';
 import { WriteQueue } from './write-queue';
 
@@ -83,6 +84,7 @@ export class Database {
   private readonly writer: DataSource;
   private readonly queue = new WriteQueue();
   private readonly busyTimeoutMs: number;
+  private checkpointer: Checkpointer | null = null;
 
   private constructor(kind: DatabaseTarget['kind'], reader: DataSource, writer: DataSource, busyTimeoutMs: number) {
     this.kind = kind;
@@ -150,14 +152,25 @@ export class Database {
           // WAL + NORMAL: a commit is durable once the WAL is checkpointed or synced; a power loss
           // can drop the last transactions but never corrupts the file (README, Performance).
           db.pragma('synchronous = NORMAL');
+          // Checkpoints run on a worker thread (checkpointer.ts), not inside a request's commit.
+          if (offThread) db.pragma('wal_autocheckpoint = 0');
         },
       });
+    const offThread = file !== ':memory:';
     const writer = sqlite('writer');
     await writer.initialize();
     await Database.retryWhileBusy(() => writer.runMigrations(), busyTimeoutMs);
     const reader = sqlite('reader');
     await reader.initialize();
-    return new Database('sqlite', reader, writer, busyTimeoutMs);
+    const database = new Database('sqlite', reader, writer, busyTimeoutMs);
+    if (offThread) {
+      database.checkpointer = startCheckpointer(file, options.logger, () => {
+        for (const ds of [writer, reader]) {
+          if (ds.isInitialized) (ds.driver as unknown as { databaseConnection: { pragma(s: string): unknown } }).databaseConnection.pragma('wal_autocheckpoint = 1000');
+        }
+      });
+    }
+    return database;
   }
 
   private static async retryWhileBusy<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
@@ -311,6 +324,7 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
     if (this.writer.isInitialized) await this.queue.run(() => this.writer.destroy());
   }

@@ -6,12 +6,27 @@ import type { Logger } from 'pino';
 export interface RequestStats {
   statements: number;
   commits: number;
+  /** INSERT statements per table (the bulk-insert chunking promise is checked with it). */
+  inserts: Map<string, number>;
+}
+
+const INSERT_INTO = /^\s*INSERT\s+INTO\s+"?([A-Za-z_][A-Za-z0-9_]*)"?/i;
+
+function count(stats: RequestStats, query: string): void {
+  stats.statements += 1;
+  const match = INSERT_INTO.exec(query);
+  if (match) stats.inserts.set(match[1], (stats.inserts.get(match[1]) ?? 0) + 1);
+}
+
+/** `customer_user=20,location=1`: the x-sql-inserts header value. */
+export function formatInserts(stats: RequestStats): string {
+  return [...stats.inserts].map(([table, n]) => `${table}=${n}`).join(',');
 }
 
 const storage = new AsyncLocalStorage<RequestStats>();
 
 export function runWithRequestStats<T>(fn: () => T): T {
-  return storage.run({ statements: 0, commits: 0 }, fn);
+  return storage.run({ statements: 0, commits: 0, inserts: new Map() }, fn);
 }
 
 export function currentRequestStats(): RequestStats | undefined {
@@ -22,14 +37,14 @@ export function currentRequestStats(): RequestStats | undefined {
 export class CountingLogger implements TypeOrmLogger {
   constructor(private readonly pino: Logger) {}
 
-  logQuery(): void {
+  logQuery(query: string): void {
     const stats = storage.getStore();
-    if (stats) stats.statements += 1;
+    if (stats) count(stats, query);
   }
 
   logQueryError(error: string | Error, query: string): void {
     const stats = storage.getStore();
-    if (stats) stats.statements += 1;
+    if (stats) count(stats, query);
     this.pino.debug({ err: error, query }, 'query failed');
   }
 

@@ -19,7 +19,7 @@ registerEnumType(UserErrorCode, {
   description: 'Why a field of a mutation input was refused. Every user-fixable problem carries one of these.',
 });
 
-@ObjectType({ description: 'A problem the caller can fix, reported against the path of the offending input field.' })
+@ObjectType({ description: 'A problem the caller can fix, reported against the path of the offending input field.', simpleResolvers: true })
 export class UserError {
   @Field(() => UserErrorCode)
   code!: UserErrorCode;

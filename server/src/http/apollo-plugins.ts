@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError, Kind, OperationDefinitionNode } from 'graphql';
 import { resolveCaller } from '../auth/caller';
 import type { RequestContext } from '../common/context';
-import { currentRequestStats } from '../db/request-stats';
+import { currentRequestStats, formatInserts } from '../db/request-stats';
 import { apiError } from '../errors/error-codes';
 import { enforceComplexity, measureOperation } from './complexity';
 
@@ -71,6 +71,7 @@ export function responsePlugin(options: { exposeSqlCount: boolean }): ApolloServ
           if (options.exposeSqlCount && stats) {
             http.headers.set('x-sql-statements', String(stats.statements));
             http.headers.set('x-sql-commits', String(stats.commits));
+            http.headers.set('x-sql-inserts', formatInserts(stats));
           }
         },
       };

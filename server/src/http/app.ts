@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
@@ -60,6 +60,9 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // The default cache-control plugin wraps every field resolver (willResolveField); no answer
+      // of this API is cacheable, and at 10,000 users per payload the wrapping shows (README, Performance).
+      ApolloServerPluginCacheControlDisabled(),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT }),
@@ -84,7 +87,11 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     rateLimit({ burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }),
     requireJsonPosts,
     express.json({ limit: BODY_LIMIT, strict: false }),
-    (_req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next()),
+    // AsyncLocalStorage turns on promise hooks for every promise of the process: only where the
+    // x-sql-* headers are exposed (tests, benchmarks), never in production (README, Performance).
+    config.exposeSqlCount
+      ? (_req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next())
+      : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => ({
         config, db, log, services,

@@ -45,7 +45,7 @@ export class SetupCustomerInput {
   dryRun?: boolean | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SetupCustomerPayload {
   @Field(() => Customer, { nullable: true })
   customer!: Customer | null;

@@ -1,8 +1,8 @@
-import { EntityManager, In, IsNull, Not } from 'typeorm';
+import { EntityManager, IsNull, Not } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { CustomerAdminRole, CustomerStatus } from '../customers/customer.enums';
-import { CustomerUser } from '../customers/customer-user.entity';
+import { CustomerUser, customerUserOf } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
 import { attachPreview, rememberLocations } from '../customers/customer.preview';
 import { takenEmails } from '../customers/customer.service';
@@ -13,6 +13,7 @@ import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import { bulkInsert } from '../db/bulk-insert';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
+import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
 import { phoneMatchesCountry } from './phone-number';
@@ -20,8 +21,6 @@ import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.input
 import {
   checkNumbersForPackage, checkUserPackage, inRowOrder, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, UserRowDraft,
 } from './setup.rules';
-
-const LOOKUP_CHUNK = 900;
 
 /**
  * setupCustomer: validate every row against one snapshot of the customer, collect every error,
@@ -124,20 +123,16 @@ export class SetupService {
         }
         if (errors.any()) continue;
 
-        const fields = {
+        const admin = isAdminRow ? snapshot.admin! : null;
+        const user = customerUserOf({
+          id: admin?.id ?? newId(), customerId: customer.id, email: admin?.email ?? row.email,
+          roles: admin?.roles ?? ([] as CustomerAdminRole[]), createdAt: admin?.createdAt ?? now,
           firstName: row.firstName, lastName: row.lastName, package: row.package,
           locationId: location!.id, phoneNumber, extension: row.extension, updatedAt: now,
-        };
-        if (isAdminRow) {
-          adminUpdate = Object.assign(new CustomerUser(), { ...snapshot.admin!, ...fields });
-          users.push(adminUpdate);
-        } else {
-          const user = Object.assign(new CustomerUser(), {
-            ...fields, id: newId(), customerId: customer.id, email: row.email, roles: [] as CustomerAdminRole[], createdAt: now,
-          } satisfies CustomerUser);
-          users.push(user);
-          created.push(user);
-        }
+        });
+        users.push(user);
+        if (admin) adminUpdate = user;
+        else created.push(user);
       }
       if (errors.any()) throw new UserErrorsAbort(inRowOrder(errors.list));
 
@@ -166,9 +161,8 @@ export class SetupService {
     const phones = [...new Set(rows.flatMap((r) => (r.phone?.ok ? [r.phone.e164] : [])))];
     const admin = await tx.findOneBy(CustomerUser, { customerId: customer.id, email: customer.adminEmail });
     const phoneHolders = new Map<string, string>();
-    for (let i = 0; i < phones.length; i += LOOKUP_CHUNK) {
-      const found = await tx.find(CustomerUser, { select: { id: true, phoneNumber: true }, where: { phoneNumber: In(phones.slice(i, i + LOOKUP_CHUNK)) } });
-      found.forEach((u) => phoneHolders.set(u.phoneNumber!, u.id));
+    for (const u of await selectIn<{ id: string; phoneNumber: string }>(tx, 'customer_user', ['id', 'phoneNumber'], 'phoneNumber', phones)) {
+      phoneHolders.set(u.phoneNumber, u.id);
     }
     const extensionHolders = new Map<string, string>();
     if (rows.some((r) => r.extension !== null)) {
