@@ -22,6 +22,12 @@ export interface AppConfig {
   exposeSqlCount: boolean;
   /** Create the demo partner on an empty database (never in production). */
   seedDemoPartner: boolean;
+  /**
+   * Test-only fault injection: the failpoints a request may trigger with the `x-failpoint` header
+   * (see db/failpoints.ts). Set only in-process by test harnesses; never read from the environment,
+   * so a deployed server has none.
+   */
+  failpoints?: ReadonlySet<string>;
 }
 
 export class ConfigError extends Error {}

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { DatabaseTarget } from '../config';
 import { apiError } from '../errors/error-codes';
 import { ENTITIES } from './entities';
+import { failpoint, FAILPOINTS } from './failpoints';
 import { MIGRATIONS } from './migrations';
 import { CountingLogger, currentRequestStats } from './request-stats';
 import { WriteQueue } from './write-queue';
@@ -132,6 +133,7 @@ export class Database {
     let value: T;
     try {
       value = await work(runner.manager);
+      failpoint(FAILPOINTS.beforeCommit);
     } catch (error) {
       await runner.rollbackTransaction();
       throw error;
@@ -172,6 +174,7 @@ export class Database {
     try {
       const value = await this.writer.transaction(async (tx) => {
         const result = await work(tx);
+        failpoint(FAILPOINTS.beforeCommit);
         if (options.dryRun) throw new DryRunRollback(result);
         return result;
       });

@@ -6,12 +6,14 @@ import type { Logger } from 'pino';
 export interface RequestStats {
   statements: number;
   commits: number;
+  /** The test-only failpoint this request armed (config.failpoints, `x-failpoint` header). */
+  failpoint?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestStats>();
 
-export function runWithRequestStats<T>(fn: () => T): T {
-  return storage.run({ statements: 0, commits: 0 }, fn);
+export function runWithRequestStats<T>(fn: () => T, failpoint?: string): T {
+  return storage.run({ statements: 0, commits: 0, failpoint }, fn);
 }
 
 export function currentRequestStats(): RequestStats | undefined {

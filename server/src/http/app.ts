@@ -84,7 +84,7 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     rateLimit({ burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }),
     requireJsonPosts,
     express.json({ limit: BODY_LIMIT, strict: false }),
-    (_req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next()),
+    (req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req)),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => ({
         config, db, log, services,
@@ -109,6 +109,13 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     server,
     stop: () => (stopping ??= apollo.stop()),
   };
+}
+
+/** The failpoint a test request asks for, honoured only when the in-process config lists it. */
+function armedFailpoint(config: AppConfig, req: Request): string | undefined {
+  if (!config.failpoints?.size) return undefined;
+  const name = req.headers['x-failpoint'];
+  return typeof name === 'string' && config.failpoints.has(name) ? name : undefined;
 }
 
 /** CSRF prevention and a clear contract: a POST body is JSON, nothing else. */
