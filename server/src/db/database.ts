@@ -85,8 +85,9 @@ export class Database {
         logger: typeormLogger,
         statementCacheSize: 500,
         // The writer waits for locks in JavaScript (see write()), so the event loop never blocks
-        // inside SQLite's busy handler for long.
-        timeout: role === 'writer' ? 50 : busyTimeoutMs,
+        // inside SQLite's busy handler for long: its handler sleeps synchronously, and 50 ms per
+        // attempt stalled every other request for most of the wait (reads took 10× longer).
+        timeout: role === 'writer' ? 5 : busyTimeoutMs,
         prepareDatabase: (db: { pragma(s: string): unknown }) => {
           db.pragma('journal_mode = WAL');
           // WAL + NORMAL: a commit is durable once the WAL is checkpointed or synced; a power loss
