@@ -17,7 +17,7 @@ import type { Database } from '../db/database';
 import { runWithRequestStats } from '../db/request-stats';
 import { errorBody } from '../errors/error-codes';
 import { buildAppSchema } from '../schema';
-import { accessPlugin, responsePlugin } from './apollo-plugins';
+import { accessPlugin, noSubscriptions, responsePlugin } from './apollo-plugins';
 import { formatError } from './format-error';
 import { rateLimit } from './rate-limit';
 
@@ -53,6 +53,7 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     hideSchemaDetailsFromClientErrors: config.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    validationRules: [noSubscriptions],
     formatError: formatError(config.production),
     parseOptions: { maxTokens: 1_000_000 },
     logger: {
