@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildAppSchema } from '../../server/src/schema';
 import { aCustomerInput, aNewYorkLocation, aTemplateInput, aUser } from '../support/factories';
@@ -11,6 +13,10 @@ const PER_MODE = Math.ceil(OPERATIONS / 2);
 const CONCURRENCY = envInt('FUZZ_CONCURRENCY', 8);
 const SEED = envInt('FUZZ_SEED', 1337);
 const STACK_TRACE = /\n\s+at\s|\s{4}at\s\S|stacktrace|\.(?:ts|js):\d+:\d+/i;
+
+/** A full collection before each memory reading, so the figure is what stays, not garbage. */
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc') as () => void;
 
 interface Finding { kind: string; status: number; request: string; response: string }
 
@@ -83,6 +89,9 @@ describe('hostile input (R5)', () => {
       servers.push(server);
       const pool = await seed(server);
       const generator = new FuzzGenerator(await buildAppSchema(), seededRandom(SEED + (mode === 'production' ? 1 : 0)), pool);
+      collect();
+      const rssBefore = process.memoryUsage().rss;
+      const heapBefore = process.memoryUsage().heapUsed;
       const requests = Array.from({ length: PER_MODE }, () => generator.next());
 
       const findings = { dropped: [] as Finding[], serverErrors: [] as Finding[], internal: [] as Finding[], stackTraces: [] as Finding[], suggestions: [] as Finding[] };
@@ -90,8 +99,6 @@ describe('hostile input (R5)', () => {
       let resets = 0;
       const resetKinds: string[] = [];
       const slowest: Array<{ ms: number; kind: string; size: number }> = [];
-      global.gc?.();
-      const rssBefore = process.memoryUsage().rss;
       const started = Date.now();
       let next = 0;
       const worker = async () => {
@@ -133,8 +140,10 @@ describe('hostile input (R5)', () => {
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
       const elapsed = Date.now() - started;
-      global.gc?.();
+      requests.length = 0;
+      collect();
       const rssAfter = process.memoryUsage().rss;
+      const heapAfter = process.memoryUsage().heapUsed;
       const health = await fetch(new URL('/healthz', server.url));
       const viewer = await server.post({ query: '{ viewer { id } }' }, { token: pool.tokens[0] });
 
@@ -142,7 +151,7 @@ describe('hostile input (R5)', () => {
       console.log(`[fuzz] ${mode}: seed ${SEED}, ${PER_MODE} operations in ${elapsed} ms (${CONCURRENCY} at a time); `
         + `HTTP 5xx ${findings.serverErrors.length}, dropped connections ${findings.dropped.length} (keep-alive resets retried ${resets}${resets ? `: ${resetKinds.slice(0, 3).join(', ')}` : ''}), INTERNAL_SERVER_ERROR ${findings.internal.length}, `
         + `bodies with stack traces ${findings.stackTraces.length}${mode === 'production' ? `, "Did you mean" ${findings.suggestions.length}` : ''}; `
-        + `/healthz ${health.status}; RSS ${mb(rssBefore)} → ${mb(rssAfter)} MB (test process and server together); `
+        + `/healthz ${health.status}; RSS ${mb(rssBefore)} → ${mb(rssAfter)} MB, heap after GC ${mb(heapBefore)} → ${mb(heapAfter)} MB (test process and server together); `
         + `slowest ${slowest.map((x) => `${x.kind} ${x.size} B ${x.ms} ms`).join(', ')}; `
         + `statuses ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
       for (const [name, list] of Object.entries(findings)) {
