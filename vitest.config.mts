@@ -14,6 +14,8 @@ export default defineConfig({
     environment: 'node',
     // Suites start their own server on port 0 with their own SQLite file, so files run in parallel.
     pool: 'forks',
+    // Compiles the server once when dist/ is stale: the crash and CLI suites run the real processes.
+    globalSetup: ['test/support/build-server.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { NODE_ENV: 'test' },

@@ -334,6 +334,20 @@ export function createClient(options: ClientOptions) {
     },
 
     /**
+     * A page of your partner's audit trail, newest first: one event per successful mutation, with
+     * who (`admin`), what (`operation`, `targetIds`) and when (`at`). Dry runs and failed calls leave none.
+     * @example
+     * ```ts
+     * const page = await hub.auditEvents({ first: 50 });
+     * for (const { node } of page.edges) console.log(node.at, node.admin.email, node.operation, node.targetIds);
+     * const next = page.pageInfo.hasNextPage ? await hub.auditEvents({ first: 50, after: page.pageInfo.endCursor! }) : null;
+     * ```
+     */
+    async auditEvents(args: { first?: number; after?: string } = {}) {
+      return (await sdk.AuditEvents(args)).auditEvents;
+    },
+
+    /**
      * Runs any operation document (e.g. one with fewer fields) with the client's URL and token.
      * @example
      * ```ts

@@ -36,6 +36,12 @@ export interface AppConfig {
   outboxMaxAttempts: number;
   /** How long a process's claim on a batch of emails keeps other processes away. */
   outboxLeaseMs: number;
+  /**
+   * Test-only fault injection: the failpoints a request may trigger with the `x-failpoint` header
+   * (see db/failpoints.ts). Set only in-process by test harnesses; never read from the environment,
+   * so a deployed server has none.
+   */
+  failpoints?: ReadonlySet<string>;
 }
 
 export class ConfigError extends Error {}

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, MigrationExecutor, QueryRunner } from 'typeo
 import type { DatabaseTarget } from '../config';
 import { apiError } from '../errors/error-codes';
 import { ENTITIES } from './entities';
+import { failpoint, FAILPOINTS } from './failpoints';
 import { MIGRATIONS } from './migrations';
 import { Checkpointer, startCheckpointer } from './checkpointer';
 import { CountingLogger, currentRequestStats } from './request-stats';
@@ -142,8 +143,9 @@ export class Database {
         logger: typeormLogger,
         statementCacheSize: 500,
         // The writer waits for locks in JavaScript (see write()), so the event loop never blocks
-        // inside SQLite's busy handler for long.
-        timeout: role === 'writer' ? 50 : busyTimeoutMs,
+        // inside SQLite's busy handler for long: its handler sleeps synchronously, and 50 ms per
+        // attempt stalled every other request for most of the wait (reads took 10× longer).
+        timeout: role === 'writer' ? 5 : busyTimeoutMs,
         prepareDatabase: (db: { pragma(s: string): unknown }) => {
           // SQLite's lower() folds ASCII only; case-insensitive names and searches must treat
           // "Ö" and "ö" alike, as PostgreSQL's lower() does. See Database.caseFold.
@@ -239,6 +241,7 @@ export class Database {
     let value: T;
     try {
       value = await work(runner.manager);
+      failpoint(FAILPOINTS.beforeCommit);
     } catch (error) {
       await runner.rollbackTransaction();
       throw error;
@@ -285,6 +288,7 @@ export class Database {
       try {
         const value = await this.writer.transaction(options.isolation ?? 'READ COMMITTED', async (tx) => {
           const result = await work(tx);
+          failpoint(FAILPOINTS.beforeCommit);
           if (options.dryRun) throw new DryRunRollback(result);
           return result;
         });

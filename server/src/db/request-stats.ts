@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 export interface RequestStats {
   statements: number;
   commits: number;
+  /** The test-only failpoint this request armed (config.failpoints, `x-failpoint` header). */
+  failpoint?: string;
   /** INSERT statements per table (the bulk-insert chunking promise is checked with it). */
   inserts: Map<string, number>;
 }
@@ -25,8 +27,8 @@ export function formatInserts(stats: RequestStats): string {
 
 const storage = new AsyncLocalStorage<RequestStats>();
 
-export function runWithRequestStats<T>(fn: () => T): T {
-  return storage.run({ statements: 0, commits: 0, inserts: new Map() }, fn);
+export function runWithRequestStats<T>(fn: () => T, failpoint?: string): T {
+  return storage.run({ statements: 0, commits: 0, inserts: new Map(), failpoint }, fn);
 }
 
 export function currentRequestStats(): RequestStats | undefined {

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { GraphQLError, Kind, OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, OperationDefinitionNode, ValidationContext, ASTVisitor } from 'graphql';
 import { resolveCaller } from '../auth/caller';
 import type { RequestContext } from '../common/context';
 import { currentRequestStats, formatInserts } from '../db/request-stats';
@@ -9,6 +9,21 @@ import { enforceComplexity, measureOperation } from './complexity';
 function onlyIntrospection(operation: OperationDefinitionNode): boolean {
   return operation.operation === 'query' && operation.selectionSet.selections.every(
     (s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
+}
+
+/**
+ * A validation rule: the schema has no Subscription type, and graphql-js would only notice at
+ * execution ("Schema is not configured to execute subscription operation", a 500). Refused here
+ * as the client's fault (GRAPHQL_VALIDATION_FAILED, 400).
+ */
+export function noSubscriptions(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      if (node.operation === 'subscription' && !context.getSchema().getSubscriptionType()) {
+        context.reportError(new GraphQLError('This API has no subscriptions; send a query or a mutation.', { nodes: node }));
+      }
+    },
+  };
 }
 
 /**

@@ -17,7 +17,7 @@ import type { Database } from '../db/database';
 import { runWithRequestStats } from '../db/request-stats';
 import { errorBody } from '../errors/error-codes';
 import { buildAppSchema } from '../schema';
-import { accessPlugin, responsePlugin } from './apollo-plugins';
+import { accessPlugin, noSubscriptions, responsePlugin } from './apollo-plugins';
 import { formatError } from './format-error';
 import { rateLimit } from './rate-limit';
 
@@ -53,6 +53,7 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     hideSchemaDetailsFromClientErrors: config.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    validationRules: [noSubscriptions],
     formatError: formatError(config.production),
     parseOptions: { maxTokens: 1_000_000 },
     logger: {
@@ -88,9 +89,9 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     requireJsonPosts,
     express.json({ limit: BODY_LIMIT, strict: false }),
     // AsyncLocalStorage turns on promise hooks for every promise of the process: only where the
-    // x-sql-* headers are exposed (tests, benchmarks), never in production (README, Performance).
-    config.exposeSqlCount
-      ? (_req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next())
+    // x-sql-* headers are exposed or test failpoints are configured, never in production (README, Performance).
+    config.exposeSqlCount || config.failpoints?.size
+      ? (req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req))
       : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<RequestContext> => ({
@@ -116,6 +117,13 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     server,
     stop: () => (stopping ??= apollo.stop()),
   };
+}
+
+/** The failpoint a test request asks for, honoured only when the in-process config lists it. */
+function armedFailpoint(config: AppConfig, req: Request): string | undefined {
+  if (!config.failpoints?.size) return undefined;
+  const name = req.headers['x-failpoint'];
+  return typeof name === 'string' && config.failpoints.has(name) ? name : undefined;
 }
 
 /** CSRF prevention and a clear contract: a POST body is JSON, nothing else. */

@@ -2,7 +2,7 @@ import {
   DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLSchema, getNamedType,
   Kind, OperationDefinitionNode, SelectionSetNode, GraphQLObjectType, GraphQLInterfaceType, GraphQLField, valueFromASTUntyped,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from '../common/connection';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/connection';
 import { apiError } from '../errors/error-codes';
 
 export const MAX_DEPTH = 10;
@@ -14,6 +14,8 @@ interface Measure {
   depth: number;
   aliases: number;
   cost: number;
+  /** A `first` outside 1–100 seen while measuring (refused here, before the token lookup runs SQL). */
+  badFirst?: unknown;
 }
 
 /**
@@ -56,7 +58,7 @@ export function measureOperation(
     measure.cost += multiplier;
     if (!field.selectionSet || introspection) return;
     const definition: GraphQLField<unknown, unknown> | undefined = parent?.getFields()[field.name.value];
-    const childMultiplier = multiplier * pageSizeOf(field, definition, variables);
+    const childMultiplier = multiplier * pageSizeOf(field, definition, variables, measure);
     walk(field.selectionSet, asComposite(definition ? getNamedType(definition.type) : null), level, childMultiplier, stack);
   };
 
@@ -69,17 +71,29 @@ function asComposite(type: unknown): GraphQLObjectType | GraphQLInterfaceType | 
 }
 
 /** A connection (a field with `first`) multiplies its children by the page size asked for. */
-function pageSizeOf(field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined, variables: Record<string, unknown>): number {
+function pageSizeOf(
+  field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined, variables: Record<string, unknown>, measure: Measure,
+): number {
   if (!definition?.args.some((a) => a.name === 'first')) {
     return 1;
   }
   const arg = field.arguments?.find((a) => a.name.value === 'first');
   const value = arg ? valueFromASTUntyped(arg.value, variables) : DEFAULT_PAGE_SIZE;
-  return typeof value === 'number' && value > 0 ? Math.min(value, 100) : DEFAULT_PAGE_SIZE;
+  if (value === null || value === undefined) return DEFAULT_PAGE_SIZE;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
+    measure.badFirst ??= value;
+    return DEFAULT_PAGE_SIZE;
+  }
+  return value;
 }
 
-/** Throws QUERY_TOO_COMPLEX (400) when a limit is passed. */
+/** Throws QUERY_TOO_COMPLEX (400) when a limit is passed, BAD_USER_INPUT for a page size outside 1–100. */
 export function enforceComplexity(measure: Measure): void {
+  if (measure.badFirst !== undefined) {
+    throw apiError('BAD_USER_INPUT', `"first" must be between 1 and ${MAX_PAGE_SIZE}, got ${String(measure.badFirst)}.`, {
+      extensions: { argument: 'first' },
+    });
+  }
   if (measure.depth > MAX_DEPTH) {
     throw apiError('QUERY_TOO_COMPLEX', `The operation is nested deeper than ${MAX_DEPTH} levels.`, { extensions: { limit: 'depth', max: MAX_DEPTH } });
   }

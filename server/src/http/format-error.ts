@@ -9,8 +9,11 @@ const ALLOWED_EXTENSIONS = new Set(['code', 'limit', 'max', 'argument', 'retryAf
  * production a generic message for internal faults (their detail is in the log).
  */
 export function formatError(production: boolean) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
-    const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR';
+  return (formatted: GraphQLFormattedError, original?: unknown): GraphQLFormattedError => {
+    let code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR';
+    // Apollo and graphql-js refuse some requests without a code (a persisted-query hash that does
+    // not match, "Too many errors processing variables"): the client's fault, never an internal error.
+    if (code === 'INTERNAL_SERVER_ERROR' && isCodelessRequestError(original)) code = 'BAD_REQUEST';
     const extensions: Record<string, unknown> = { code };
     for (const [key, value] of Object.entries(formatted.extensions ?? {})) {
       if (ALLOWED_EXTENSIONS.has(key)) extensions[key] = value;
@@ -22,4 +25,16 @@ export function formatError(production: boolean) {
     if (production) message = message.replace(/ ?Did you mean [^?]*\?/g, '');
     return { message, locations: formatted.locations, path: formatted.path, extensions };
   };
+}
+
+/**
+ * A GraphQLError raised by the request pipeline itself: no code, and either a 4xx status or neither a
+ * resolver path nor a wrapped exception (every thrown fault inside the server carries one of those).
+ */
+function isCodelessRequestError(error: unknown): boolean {
+  const e = error as { extensions?: { code?: unknown; http?: { status?: unknown } }; path?: unknown; originalError?: unknown } | undefined;
+  if (!e || e.extensions?.code !== undefined) return false;
+  const status = e.extensions?.http?.status;
+  if (typeof status === 'number') return status >= 400 && status < 500;
+  return e.path === undefined && (e.originalError === undefined || e.originalError === null);
 }

@@ -1,0 +1,162 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import {
+  getNamedType, GraphQLEnumType, GraphQLInputObjectType, GraphQLInputType, GraphQLList, GraphQLNonNull, parse,
+} from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, GraphQLRequestError } from '../../sdk/src/index';
+import { loadConfig } from '../../server/src/config';
+import { buildAppSchema } from '../../server/src/schema';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * The CLI as an operator runs it: its exit code, stdout and stderr. Asynchronous, so the server in
+ * this process keeps serving (a blocked event loop makes keep-alive sockets race).
+ */
+function cli(databaseFile: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, 'dist/server/src/cli/main.js'), ...args], {
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: `sqlite:${databaseFile}` }, encoding: 'utf8',
+    }, (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
+  });
+}
+
+/** stdout is exactly one line of JSON; returns it parsed. */
+function oneJsonLine(stdout: string): Record<string, unknown> {
+  const lines = stdout.split('\n');
+  expect(lines, stdout).toHaveLength(2);
+  expect(lines[1]).toBe('');
+  return JSON.parse(lines[0]);
+}
+
+/** A syntactically valid value for a required input (the role check comes before the input is read). */
+function minimal(type: GraphQLInputType): unknown {
+  if (type instanceof GraphQLNonNull) return minimal(type.ofType);
+  if (type instanceof GraphQLList) return [minimal(type.ofType)];
+  if (type instanceof GraphQLEnumType) return type.getValues()[0].value;
+  if (type instanceof GraphQLInputObjectType) {
+    return Object.fromEntries(Object.values(type.getFields()).filter((f) => f.type instanceof GraphQLNonNull).map((f) => [f.name, minimal(f.type)]));
+  }
+  const name = getNamedType(type).name;
+  return name === 'Int' || name === 'Float' ? 1 : name === 'Boolean' ? false : '0190a0b0-0000-7000-8000-000000000000';
+}
+
+describe('roles, tokens and the CLI (§8, §10)', () => {
+  let server: TestServer;
+  let file: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    file = path.join(server.dir, 'test.sqlite');
+  });
+  afterAll(() => server.stop());
+
+  it('create-partner, create-admin, create-token and revoke-token print one JSON line; a revoked token is refused at once', async () => {
+    const partner = await cli(file, 'create-partner', '--name', 'CLI Partner', '--admin-email', 'owner@cli.example', '--subscription', 'Sub1', '--subscription', 'Sub2');
+    expect(partner.status, partner.stderr).toBe(0);
+    const created = oneJsonLine(partner.stdout);
+    expect(Object.keys(created).sort()).toEqual(['adminId', 'partnerId', 'subscriptionIds', 'token']);
+    expect(created.subscriptionIds).toHaveLength(2);
+
+    const admin = await cli(file, 'create-admin', '--partner-id', String(created.partnerId), '--email', 'reader@cli.example', '--role', 'READ_ONLY');
+    expect(admin.status, admin.stderr).toBe(0);
+    const reader = oneJsonLine(admin.stdout);
+    expect(Object.keys(reader).sort()).toEqual(['adminId', 'token']);
+    const full = oneJsonLine((await cli(file, 'create-admin', '--partner-id', String(created.partnerId), '--email', 'second@cli.example', '--role', 'FULL_ADMIN')).stdout);
+
+    const token = await cli(file, 'create-token', '--admin-id', String(reader.adminId));
+    expect(token.status).toBe(0);
+    const second = oneJsonLine(token.stdout);
+    expect(Object.keys(second)).toEqual(['token']);
+
+    // Every token works against the running server (same database file).
+    const viewer = await createClient({ url: server.url, token: String(second.token) }).viewer();
+    expect(viewer).toMatchObject({ id: reader.adminId, role: 'READ_ONLY' });
+    expect((await createClient({ url: server.url, token: String(full.token) }).viewer()).role).toBe('FULL_ADMIN');
+
+    const revoke = await cli(file, 'revoke-token', '--token', String(second.token));
+    expect(revoke.status).toBe(0);
+    expect(oneJsonLine(revoke.stdout)).toEqual({ revoked: true });
+    const after = await server.post({ query: '{ viewer { id } }' }, { token: String(second.token) });
+    expect(after.status).toBe(401);
+    expect(after.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    // The admin's other token still works.
+    expect((await server.post({ query: '{ viewer { id } }' }, { token: String(reader.token) })).status).toBe(200);
+
+    // Operator mistakes: exit code 2, nothing on stdout, the reason on stderr.
+    for (const args of [
+      ['no-such-command'], ['create-admin', '--partner-id', String(created.partnerId), '--email', 'x@cli.example', '--role', 'OWNER'],
+      ['create-token', '--admin-id', 'not-an-id'], ['revoke-token', '--token', String(second.token)], ['create-partner', '--name', 'X'],
+    ]) {
+      const failed = await cli(file, ...args);
+      expect(failed.status, args.join(' ')).toBe(2);
+      expect(failed.stdout).toBe('');
+      expect(failed.stderr).toMatch(/\S/);
+    }
+    console.log('[cli] create-partner/create-admin/create-token/revoke-token: one JSON line each, exit 0; 5 operator mistakes exit 2 with empty stdout; revoked token → 401 on the next request');
+  });
+
+  it('a READ_ONLY admin gets FORBIDDEN (403) on every mutation of the schema and can query', async () => {
+    const owner = await server.newPartner();
+    const admin = await cli(file, 'create-admin', '--partner-id', owner.partnerId, '--email', 'ro@roles.example', '--role', 'READ_ONLY');
+    const reader = oneJsonLine(admin.stdout);
+    const schema = await buildAppSchema();
+    const mutations = Object.values(schema.getMutationType()!.getFields());
+    const auditBefore = await owner.client.request<{ auditEvents: { totalCount: number } }>(parse('{ auditEvents { totalCount } }'));
+    for (const field of mutations) {
+      const required = field.args.filter((a) => a.type instanceof GraphQLNonNull);
+      const declarations = required.map((a) => `$${a.name}: ${String(a.type)}`).join(', ');
+      const query = `mutation${declarations ? `(${declarations})` : ''} { ${field.name}${required.length ? `(${required.map((a) => `${a.name}: $${a.name}`).join(', ')})` : ''} { __typename } }`;
+      const response = await server.post({ query, variables: Object.fromEntries(required.map((a) => [a.name, minimal(a.type)])) }, { token: String(reader.token) });
+      expect(response.status, `${field.name}: ${JSON.stringify(response.body)}`).toBe(403);
+      expect(response.body.errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(response.body.data ?? null).toBeNull();
+    }
+    const auditAfter = await owner.client.request<{ auditEvents: { totalCount: number } }>(parse('{ auditEvents { totalCount } }'));
+    expect(auditAfter.auditEvents.totalCount).toBe(auditBefore.auditEvents.totalCount);
+    const hub = createClient({ url: server.url, token: String(reader.token) });
+    expect((await hub.viewer()).role).toBe('READ_ONLY');
+    expect(await hub.customers()).toMatchObject({ totalCount: 0 });
+    expect((await hub.packages()).length).toBeGreaterThan(0);
+    const error = await hub.createTemplate({ name: 'x', countryCode: 'NL', brandName: 'x', serviceProviderAdminId: owner.adminId, subscriptionId: owner.subscriptionIds[0] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphQLRequestError);
+    expect(error).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+    console.log(`[roles] READ_ONLY token: ${mutations.length} mutations from the schema (${mutations.map((m) => m.name).join(', ')}) → 403 FORBIDDEN, nothing written; queries 200`);
+  });
+
+  it('the rate limit: RATE_LIMITED (429, Retry-After) past the burst, per token; off with RATE_LIMIT_PER_SECOND=0', async () => {
+    const burst = 5;
+    const limited = await startTestServer({ ...pick(loadConfig({ RATE_LIMIT_BURST: String(burst), RATE_LIMIT_PER_SECOND: '1' })) });
+    try {
+      const one = await limited.newPartner();
+      const two = await limited.newPartner();
+      const ask = (token: string) => limited.post({ query: '{ viewer { id } }' }, { token });
+      for (let i = 0; i < burst; i++) expect((await ask(one.token)).status).toBe(200);
+      const refused = await ask(one.token);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(refused.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+      expect((await ask(two.token)).status).toBe(200); // another token has its own bucket
+      const sdkError = await one.client.viewer().catch((e: unknown) => e);
+      expect(sdkError).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+    } finally {
+      await limited.stop();
+    }
+    const off = await startTestServer({ ...pick(loadConfig({ RATE_LIMIT_BURST: '1', RATE_LIMIT_PER_SECOND: '0' })) });
+    try {
+      const partner = await off.newPartner();
+      const statuses = await Promise.all(Array.from({ length: 30 }, () => off.post({ query: '{ viewer { id } }' }, { token: partner.token })));
+      expect(statuses.every((r) => r.status === 200)).toBe(true);
+    } finally {
+      await off.stop();
+    }
+    console.log(`[rate-limit] burst ${burst}: request ${burst + 1} → 429 RATE_LIMITED with Retry-After, a second token unaffected; RATE_LIMIT_PER_SECOND=0 (burst 1): 30/30 answered 200`);
+  });
+});
+
+function pick(config: ReturnType<typeof loadConfig>) {
+  return { rateLimitBurst: config.rateLimitBurst, rateLimitPerSecond: config.rateLimitPerSecond };
+}
