@@ -1,5 +1,5 @@
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aUser, unique } from '../support/factories';
 import { startTestServer, type RawResponse, type TestPartner, type TestServer } from '../support/test-server';
@@ -13,30 +13,57 @@ const SEED = envInt('CONCURRENCY_SEED', 20261124);
 type Kind = 'create' | 'create-invalid' | 'create-fault' | 'setup' | 'setup-invalid' | 'setup-fault';
 interface Op { kind: Kind; marker: string; customerId?: string; body: unknown; fault: boolean }
 
+/** A second, read-only look at the server's database (SQLite file or PostgreSQL), beside the API. */
+interface Reader {
+  /** First row of `sql`, whose parameters are written `?` on both engines. */
+  row<T>(sql: string, ...params: unknown[]): Promise<T>;
+  /** SQLite: the file's own integrity checks (PostgreSQL enforces foreign keys on every statement). */
+  sqlite: BetterSqlite3.Database | null;
+  close(): Promise<void>;
+}
+
+async function openReader(databaseUrl: string): Promise<Reader> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const sqlite = new BetterSqlite3(databaseUrl.slice('sqlite:'.length), { readonly: true });
+    return { sqlite, row: async (sql, ...params) => sqlite.prepare(sql).get(...params) as never, close: async () => { sqlite.close(); } };
+  }
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  return {
+    sqlite: null,
+    async row(sql, ...params) {
+      let n = 0;
+      return (await pg.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows[0];
+    },
+    close: () => pg.end(),
+  };
+}
+
 /**
- * R1: many mutations at once against one server and one SQLite file, some failing validation and
+ * R1: many mutations at once against one server and one database, some failing validation and
  * some failing inside their transaction, must leave exactly the successful ones' rows.
  */
 describe('concurrency (R1)', () => {
   let server: TestServer;
   let partner: TestPartner;
   let templateId: string;
-  let sqlite: BetterSqlite3.Database;
+  let reader: Reader;
 
   beforeAll(async () => {
     server = await startTestServer({ failpoints: ALL_FAILPOINTS });
     ({ partner, templateId } = await partnerWithTemplate(server));
-    sqlite = new BetterSqlite3(path.join(server.dir, 'test.sqlite'), { readonly: true });
+    reader = await openReader(server.databaseUrl);
   });
   afterAll(async () => {
-    sqlite?.close();
+    await reader?.close();
     await server.stop();
   });
 
   const send = (op: Op) => server.post(op.body, {
     token: partner.token, headers: op.fault ? { 'x-failpoint': FAILPOINTS.beforeCommit } : {},
   });
-  const count = (sql: string, ...params: unknown[]) => (sqlite.prepare(sql).get(...params) as { n: number }).n;
+  // PostgreSQL answers count(*) as a bigint string.
+  const count = async (sql: string, ...params: unknown[]) => Number((await reader.row<{ n: number | string }>(sql, ...params)).n);
 
   it('50 mixed mutations at once: successes fully written, failures fully absent, only the injected 500s', async () => {
     const random = seededRandom(SEED);
@@ -65,7 +92,7 @@ describe('concurrency (R1)', () => {
       const j = random.int(i + 1);
       [ops[i], ops[j]] = [ops[j], ops[i]];
     }
-    const auditBefore = count('SELECT count(*) AS n FROM audit_event');
+    const auditBefore = await count('SELECT count(*) AS n FROM audit_event');
 
     const started = Date.now();
     const responses: RawResponse[] = await Promise.all(ops.map(send));
@@ -92,19 +119,21 @@ describe('concurrency (R1)', () => {
     // The database holds exactly what succeeded.
     for (const op of ops) {
       if (op.kind.startsWith('create')) {
-        const rows = count('SELECT count(*) AS n FROM customer WHERE "externalId" = ?', op.marker);
+        const rows = await count('SELECT count(*) AS n FROM customer WHERE "externalId" = ?', op.marker);
         expect(rows, `${op.kind} ${op.marker}`).toBe(op.kind === 'create' ? 1 : 0);
       } else {
-        const users = count('SELECT count(*) AS n FROM customer_user WHERE "customerId" = ?', op.customerId);
-        const status = (sqlite.prepare('SELECT status FROM customer WHERE id = ?').get(op.customerId) as { status: string }).status;
+        const users = await count('SELECT count(*) AS n FROM customer_user WHERE "customerId" = ?', op.customerId);
+        const { status } = await reader.row<{ status: string }>('SELECT status FROM customer WHERE id = ?', op.customerId);
         expect(users, `${op.kind} ${op.customerId}`).toBe(op.kind === 'setup' ? USERS_PER_SETUP + 1 : 1);
         expect(status).toBe(op.kind === 'setup' ? 'ACTIVE' : 'PENDING_SETUP');
       }
     }
     const successes = ops.filter((op) => op.kind === 'create' || op.kind === 'setup').length;
-    expect(count('SELECT count(*) AS n FROM audit_event') - auditBefore).toBe(successes);
-    expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(sqlite.pragma('foreign_key_check')).toEqual([]);
+    expect(await count('SELECT count(*) AS n FROM audit_event') - auditBefore).toBe(successes);
+    if (reader.sqlite) {
+      expect(reader.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(reader.sqlite.pragma('foreign_key_check')).toEqual([]);
+    }
     // The writer is not wedged by the failed transactions.
     await expect(partner.client.createCustomer(aCustomerInput(templateId))).resolves.toHaveProperty('id');
 

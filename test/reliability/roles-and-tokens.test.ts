@@ -15,10 +15,10 @@ const ROOT = path.resolve(__dirname, '../..');
  * The CLI as an operator runs it: its exit code, stdout and stderr. Asynchronous, so the server in
  * this process keeps serving (a blocked event loop makes keep-alive sockets race).
  */
-function cli(databaseFile: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(databaseUrl: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [path.join(ROOT, 'dist/server/src/cli/main.js'), ...args], {
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: `sqlite:${databaseFile}` }, encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl }, encoding: 'utf8',
     }, (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
   });
 }
@@ -45,38 +45,39 @@ function minimal(type: GraphQLInputType): unknown {
 
 describe('roles, tokens and the CLI (§8, §10)', () => {
   let server: TestServer;
-  let file: string;
+  let databaseUrl: string;
 
   beforeAll(async () => {
     server = await startTestServer();
-    file = path.join(server.dir, 'test.sqlite');
+    // The server's database, SQLite file or PostgreSQL, as DATABASE_URL for the CLI.
+    databaseUrl = server.databaseUrl;
   });
   afterAll(() => server.stop());
 
   it('create-partner, create-admin, create-token and revoke-token print one JSON line; a revoked token is refused at once', async () => {
-    const partner = await cli(file, 'create-partner', '--name', 'CLI Partner', '--admin-email', 'owner@cli.example', '--subscription', 'Sub1', '--subscription', 'Sub2');
+    const partner = await cli(databaseUrl, 'create-partner', '--name', 'CLI Partner', '--admin-email', 'owner@cli.example', '--subscription', 'Sub1', '--subscription', 'Sub2');
     expect(partner.status, partner.stderr).toBe(0);
     const created = oneJsonLine(partner.stdout);
     expect(Object.keys(created).sort()).toEqual(['adminId', 'partnerId', 'subscriptionIds', 'token']);
     expect(created.subscriptionIds).toHaveLength(2);
 
-    const admin = await cli(file, 'create-admin', '--partner-id', String(created.partnerId), '--email', 'reader@cli.example', '--role', 'READ_ONLY');
+    const admin = await cli(databaseUrl, 'create-admin', '--partner-id', String(created.partnerId), '--email', 'reader@cli.example', '--role', 'READ_ONLY');
     expect(admin.status, admin.stderr).toBe(0);
     const reader = oneJsonLine(admin.stdout);
     expect(Object.keys(reader).sort()).toEqual(['adminId', 'token']);
-    const full = oneJsonLine((await cli(file, 'create-admin', '--partner-id', String(created.partnerId), '--email', 'second@cli.example', '--role', 'FULL_ADMIN')).stdout);
+    const full = oneJsonLine((await cli(databaseUrl, 'create-admin', '--partner-id', String(created.partnerId), '--email', 'second@cli.example', '--role', 'FULL_ADMIN')).stdout);
 
-    const token = await cli(file, 'create-token', '--admin-id', String(reader.adminId));
+    const token = await cli(databaseUrl, 'create-token', '--admin-id', String(reader.adminId));
     expect(token.status).toBe(0);
     const second = oneJsonLine(token.stdout);
     expect(Object.keys(second)).toEqual(['token']);
 
-    // Every token works against the running server (same database file).
+    // Every token works against the running server (same database).
     const viewer = await createClient({ url: server.url, token: String(second.token) }).viewer();
     expect(viewer).toMatchObject({ id: reader.adminId, role: 'READ_ONLY' });
     expect((await createClient({ url: server.url, token: String(full.token) }).viewer()).role).toBe('FULL_ADMIN');
 
-    const revoke = await cli(file, 'revoke-token', '--token', String(second.token));
+    const revoke = await cli(databaseUrl, 'revoke-token', '--token', String(second.token));
     expect(revoke.status).toBe(0);
     expect(oneJsonLine(revoke.stdout)).toEqual({ revoked: true });
     const after = await server.post({ query: '{ viewer { id } }' }, { token: String(second.token) });
@@ -90,7 +91,7 @@ describe('roles, tokens and the CLI (§8, §10)', () => {
       ['no-such-command'], ['create-admin', '--partner-id', String(created.partnerId), '--email', 'x@cli.example', '--role', 'OWNER'],
       ['create-token', '--admin-id', 'not-an-id'], ['revoke-token', '--token', String(second.token)], ['create-partner', '--name', 'X'],
     ]) {
-      const failed = await cli(file, ...args);
+      const failed = await cli(databaseUrl, ...args);
       expect(failed.status, args.join(' ')).toBe(2);
       expect(failed.stdout).toBe('');
       expect(failed.stderr).toMatch(/\S/);
@@ -100,7 +101,7 @@ describe('roles, tokens and the CLI (§8, §10)', () => {
 
   it('a READ_ONLY admin gets FORBIDDEN (403) on every mutation of the schema and can query', async () => {
     const owner = await server.newPartner();
-    const admin = await cli(file, 'create-admin', '--partner-id', owner.partnerId, '--email', 'ro@roles.example', '--role', 'READ_ONLY');
+    const admin = await cli(databaseUrl, 'create-admin', '--partner-id', owner.partnerId, '--email', 'ro@roles.example', '--role', 'READ_ONLY');
     const reader = oneJsonLine(admin.stdout);
     const schema = await buildAppSchema();
     const mutations = Object.values(schema.getMutationType()!.getFields());
