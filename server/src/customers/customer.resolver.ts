@@ -1,6 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionType, Page, parsePageArgs, toPage } from '../common/connection';
 import { callerOf, RequestContext } from '../common/context';
+import { hasNul } from '../common/strings';
 import { PageArgsType } from '../common/page-args';
 import { isId } from '../db/ids';
 import { OnboardingTemplate } from '../templates/template.entity';
@@ -88,7 +89,9 @@ export class CustomerResolver {
     const request = parsePageArgs(args);
     const conditions: string[] = [];
     const params: Record<string, unknown> = {};
-    if (search) {
+    // No stored text contains NUL (see hasNul): such a search matches nothing, and PostgreSQL would refuse it.
+    if (search && hasNul(search)) conditions.push('1 = 0');
+    else if (search) {
       conditions.push(`(${ctx.db.caseFold('c."firstName"')} LIKE :search ESCAPE '\\' OR ${ctx.db.caseFold('c."lastName"')} LIKE :search ESCAPE '\\' OR c."email" LIKE :search ESCAPE '\\')`);
       params.search = likePattern(search);
     }

@@ -6,7 +6,7 @@ import { addOnAllowed, AddOn, Package, packageRow } from '../catalog/packages';
 import { defaultRegionFor } from '../catalog/regions';
 import { Page, PageArgs, pageOf } from '../common/connection';
 import { normalizeEmail } from '../common/email';
-import { requiredText } from '../common/strings';
+import { hasNul, requiredText } from '../common/strings';
 import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
 import { bulkInsert } from '../db/bulk-insert';
@@ -126,6 +126,7 @@ export class CustomerService {
     if (value === null || value === undefined) return null;
     const externalId = value.trim();
     if (!externalId) errors.add(UserErrorCode.INVALID, 'externalId must not be blank; omit it instead.', 'externalId');
+    else if (hasNul(externalId)) errors.add(UserErrorCode.INVALID, 'externalId must not contain the NUL character (U+0000).', 'externalId');
     else if (externalId.length > EXTERNAL_ID_MAX) errors.add(UserErrorCode.TOO_LONG, `externalId must be at most ${EXTERNAL_ID_MAX} characters.`, 'externalId');
     return externalId;
   }
@@ -144,7 +145,7 @@ export class CustomerService {
     }
     const template = byId !== null
       ? isId(byId) ? await findOneWhere(tx, OnboardingTemplate, { id: byId, partnerId: caller.partnerId }) : null
-      : byProvisioningId!.length <= 64 ? await findOneWhere(tx, OnboardingTemplate, { provisioningId: byProvisioningId!.trim(), partnerId: caller.partnerId }) : null;
+      : byProvisioningId!.length <= 64 && !hasNul(byProvisioningId!) ? await findOneWhere(tx, OnboardingTemplate, { provisioningId: byProvisioningId!.trim(), partnerId: caller.partnerId }) : null;
     if (!template) {
       errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner matches.', byId !== null ? 'templateId' : 'provisioningId');
     }
@@ -166,14 +167,16 @@ export class CustomerService {
   async list(caller: Caller, args: PageArgs & { filter?: CustomerFilter | null }): Promise<Page<Customer>> {
     const qb = this.db.manager.createQueryBuilder(Customer, 'c').where('c.partnerId = :partnerId', { partnerId: caller.partnerId });
     const filter = args.filter;
-    if (filter?.search) {
+    // No stored text contains NUL (see hasNul): such a filter matches nothing, and PostgreSQL would refuse it.
+    if ([filter?.search, filter?.externalId].some((text) => text && hasNul(text))) qb.andWhere('1 = 0');
+    else if (filter?.search) {
       const fold = (column: string) => this.db.caseFold(column);
       qb.andWhere(`(${fold('c.companyName')} LIKE :q ESCAPE '\\' OR c.adminEmail LIKE :q ESCAPE '\\' OR ${fold('c.externalId')} LIKE :q ESCAPE '\\')`,
         { q: likePattern(filter.search) });
     }
     if (filter?.status) qb.andWhere('c.status = :status', { status: filter.status });
     if (filter?.templateId) qb.andWhere('c.templateId = :templateId', { templateId: isId(filter.templateId) ? filter.templateId : '' });
-    if (filter?.externalId) qb.andWhere('c.externalId = :externalId', { externalId: filter.externalId.trim() });
+    if (filter?.externalId && !hasNul(filter.externalId)) qb.andWhere('c.externalId = :externalId', { externalId: filter.externalId.trim() });
     return pageOf(qb, args);
   }
 

@@ -4,6 +4,7 @@ import type { Caller } from '../auth/caller';
 import { recordAudit } from '../audit/audit.service';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { Page, PageArgs, pageOf } from '../common/connection';
+import { hasNul } from '../common/strings';
 import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
@@ -104,7 +105,7 @@ export class TemplateService {
   }
 
   async byProvisioningId(caller: Caller, provisioningId: string): Promise<OnboardingTemplate | null> {
-    if (provisioningId.length > 64) return null;
+    if (provisioningId.length > 64 || hasNul(provisioningId)) return null;
     return this.db.manager.findOneBy(OnboardingTemplate, { provisioningId, partnerId: caller.partnerId });
   }
 }
