@@ -18,12 +18,11 @@ export interface CustomerPreview {
 const previews = new WeakMap<Customer, CustomerPreview>();
 
 export async function attachPreview(tx: EntityManager, customer: Customer): Promise<void> {
-  const [locations, users, template, customerCount] = await Promise.all([
-    tx.find(Location, { where: { customerId: customer.id }, order: { id: 'DESC' } }),
-    tx.find(CustomerUser, { where: { customerId: customer.id }, order: { id: 'DESC' } }),
-    tx.findOneBy(OnboardingTemplate, { id: customer.templateId }),
-    tx.countBy(Customer, { templateId: customer.templateId }),
-  ]);
+  // One after another: a transaction is one connection, and pg warns about (and queues) concurrent queries on it.
+  const locations = await tx.find(Location, { where: { customerId: customer.id }, order: { id: 'DESC' } });
+  const users = await tx.find(CustomerUser, { where: { customerId: customer.id }, order: { id: 'DESC' } });
+  const template = await tx.findOneBy(OnboardingTemplate, { id: customer.templateId });
+  const customerCount = await tx.countBy(Customer, { templateId: customer.templateId });
   if (template) previewCustomerCounts.set(template, customerCount);
   previews.set(customer, { locations, users, template });
   rememberLocations(users, locations);
