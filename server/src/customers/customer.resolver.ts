@@ -9,7 +9,7 @@ import { likePattern } from './customer.service';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
 import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter, CustomerUserFilter } from './customer.inputs';
-import { previewLocationOf, previewOf } from './customer.preview';
+import { knownHeadquartersOf, previewLocationOf, previewOf } from './customer.preview';
 import { Address, Location } from './location.entity';
 
 export const CustomerConnection = ConnectionType('Customer', Customer);
@@ -62,7 +62,7 @@ export class CustomerResolver {
   headquarters(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     const preview = previewOf(customer);
     if (preview) return preview.locations.find((l) => l.isHeadquarters);
-    return ctx.loaders.headquarters.load(customer.id);
+    return knownHeadquartersOf(customer) ?? ctx.loaders.headquarters.load(customer.id);
   }
 
   @FieldResolver(() => LocationConnection)

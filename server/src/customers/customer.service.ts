@@ -22,7 +22,7 @@ import { Customer } from './customer.entity';
 import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter } from './customer.inputs';
 import { Location } from './location.entity';
 import { normalizeLocation } from './location.rules';
-import { attachPreview } from './customer.preview';
+import { attachPreview, rememberHeadquarters } from './customer.preview';
 import { enqueueAdminInvitation } from '../outbox/outbox.enqueue';
 
 export const COMPANY_NAME_MAX = 256;
@@ -108,6 +108,7 @@ export class CustomerService {
       await bulkInsert(tx, CustomerUser, [admin]);
       await enqueueAdminInvitation(tx, customer, admin);
       await recordAudit(tx, caller, 'createCustomer', [customer.id, headquarters.id, admin.id]);
+      rememberHeadquarters(customer, headquarters);
       if (dryRun) await attachPreview(tx, customer);
       return { customer, replayed: false };
     }, {

@@ -12,10 +12,24 @@ import { OutboxKind, OutboxMessage, OutboxStatus } from './outbox-message.entity
  * editing the template later does not rebrand an existing customer's emails.
  */
 function message(customer: Customer, kind: OutboxKind, to: string, text: { subject: string; body: string }, now: Date): OutboxMessage {
-  return Object.assign(new OutboxMessage(), {
-    id: newId(), customerId: customer.id, kind, to, subject: text.subject, body: text.body, status: OutboxStatus.PENDING,
-    attempts: 0, nextAttemptAt: now, leaseUntil: null, claimToken: null, lastError: null, createdAt: now, sentAt: null,
-  } satisfies OutboxMessage);
+  // Assigned field by field: one per created user, and `Object.assign(new X(), {...})` costs
+  // about ten times more per row at 10,000 users (README, Performance).
+  const m = new OutboxMessage();
+  m.id = newId();
+  m.customerId = customer.id;
+  m.kind = kind;
+  m.to = to;
+  m.subject = text.subject;
+  m.body = text.body;
+  m.status = OutboxStatus.PENDING;
+  m.attempts = 0;
+  m.nextAttemptAt = now;
+  m.leaseUntil = null;
+  m.claimToken = null;
+  m.lastError = null;
+  m.createdAt = now;
+  m.sentAt = null;
+  return m;
 }
 
 export async function enqueueAdminInvitation(tx: EntityManager, customer: Customer, admin: CustomerUser): Promise<void> {

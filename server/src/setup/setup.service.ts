@@ -4,7 +4,7 @@ import type { Caller } from '../auth/caller';
 import { CustomerAdminRole, CustomerStatus } from '../customers/customer.enums';
 import { CustomerUser, customerUserOf } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
-import { attachPreview, rememberLocations } from '../customers/customer.preview';
+import { attachPreview, rememberHeadquarters, rememberLocations } from '../customers/customer.preview';
 import { takenEmails } from '../customers/customer.service';
 import { Location } from '../customers/location.entity';
 import type { LocationInput } from '../customers/location.inputs';
@@ -148,6 +148,7 @@ export class SetupService {
       await enqueueWelcomeEmails(tx, customer, created);
       await recordAudit(tx, caller, 'setupCustomer', [customer.id, ...newLocations.map((l) => l.id), ...users.map((u) => u.id)]);
       rememberLocations(users, [...existingLocations, ...newLocations]);
+      rememberHeadquarters(customer, headquarters);
       if (dryRun) await attachPreview(tx, customer);
       return { customer, locations: newLocations, users };
     }, { dryRun, onUniqueViolation: (v) => uniqueViolationAsUserErrors(v, rows, locationInputs) });
