@@ -27,6 +27,9 @@ const UNICODE = [
   '../../etc/passwd', 'null', 'undefined', '{}', '__proto__', 'constructor', '\r\n\t',
 ];
 
+/** The most one generated list may serialise to: twice the server's 8 MB body limit. */
+const MAX_LIST_BYTES = 16 * 1024 * 1024;
+
 export class FuzzGenerator {
   constructor(private readonly schema: GraphQLSchema, private readonly random: Random, private readonly pool: FuzzIds) {}
 
@@ -110,9 +113,13 @@ export class FuzzGenerator {
       const r = this.random.next();
       const length = r < 0.97 ? this.random.int(4) : r < 0.995 ? 50 + this.random.int(500) : 1_001 + this.random.int(10_000);
       if (length > 100) {
-        // Oversized lists repeat one item: the server must still look at every row.
+        // Oversized lists repeat one item: the server must still look at every row. The item is
+        // shared, so nested oversized lists or huge strings in it would multiply into a body of
+        // hundreds of megabytes: capped at twice the 8 MB limit, which still tests the 413 path
+        // without the client (in this process, beside the server) serialising for seconds.
         const item = this.value(type.ofType, depth + 1);
-        return Array.from({ length }, () => item);
+        const itemBytes = Buffer.byteLength(JSON.stringify(item) ?? 'null') + 1;
+        return Array.from({ length: Math.max(1, Math.min(length, Math.floor(MAX_LIST_BYTES / itemBytes))) }, () => item);
       }
       return Array.from({ length }, () => this.value(type.ofType, depth + 1));
     }
