@@ -198,7 +198,7 @@ describe('CSV import', () => {
         csvLine('Bob', '', anEmail(), 'WEBEX_CALLING', anAmsterdamNumber()),
       ].join('\n'));
       const result = await cli('--customer-id', customer.id, '--file', file);
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(1);
       const output = JSON.parse(result.stdout);
       expect(output.imported).toBe(0);
       expect(output.errors).toEqual([expect.objectContaining({ line: 3, column: 'lastName', code: 'REQUIRED' })]);

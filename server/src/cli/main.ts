@@ -17,9 +17,16 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects
   revoke-token   --token <token>
   import-users   --customer-id <id> --file <users.csv> [--dry-run] [--batch-size <N>]
 
-Each command prints one line of JSON on stdout; logs go to stderr.`;
+Each command prints one line of JSON on stdout; logs go to stderr. Exit codes: 0 done;
+1 failed (import-users: the JSON lists the errors, \`imported\` the users written); 2 a mistake in
+the command or its options.`;
 
 type Command = (services: Services, args: string[], db: Database) => Promise<unknown>;
+
+/** A command's JSON answer that still exits non-zero (an import that reported errors exits 1). */
+class Outcome {
+  constructor(readonly json: unknown, readonly exitCode: number) {}
+}
 
 function required(values: Record<string, unknown>, name: string): string {
   const value = values[name];
@@ -52,7 +59,10 @@ export const COMMANDS: Record<string, Command> = {
     const { values } = parseArgs({ args, options: { token: { type: 'string' } } });
     return services.partners.revokeToken(required(values, 'token'));
   },
-  'import-users': (services, args, db) => importUsersCommand(services, db, args),
+  'import-users': async (services, args, db) => {
+    const result = await importUsersCommand(services, db, args);
+    return new Outcome(result, result.errors.length > 0 ? 1 : 0);
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -67,8 +77,9 @@ async function main(argv: string[]): Promise<number> {
   const db = await openDatabase(config, log);
   try {
     const result = await command(createServices(db), args, db);
-    process.stdout.write(JSON.stringify(result) + '\n');
-    return 0;
+    const outcome = result instanceof Outcome ? result : new Outcome(result, 0);
+    process.stdout.write(JSON.stringify(outcome.json) + '\n');
+    return outcome.exitCode;
   } finally {
     await db.close();
   }
