@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importUsersFromCsv, parseCsvChunks, type CsvImportProgress } from '../sdk/src/index';
+import { CsvSyntaxError, importUsersFromCsv, parseCsvChunks, type CsvImportProgress, type CsvSource } from '../sdk/src/index';
 import { aCustomerInput, anAmsterdamNumber, aTemplateInput, unique } from './support/factories';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
@@ -35,7 +35,14 @@ function anEmail(): string {
   return `${unique('csv')}@devries.example`;
 }
 
-async function collect(chunks: AsyncIterable<string> | Iterable<string>) {
+/** The text cut into chunks of `size` characters. */
+function chunked(text: string, size: number): string[] {
+  const chunks = [];
+  for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
+  return chunks;
+}
+
+async function collect(chunks: CsvSource) {
   const out = [];
   for await (const r of parseCsvChunks(chunks)) out.push(r);
   return out;
@@ -74,6 +81,38 @@ describe('CSV import', () => {
       for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
       expect(await collect(chunks)).toEqual(whole);
     }
+  });
+
+  it('counts lines exactly: CRLF, LF and CR breaks inside quoted cells, blank lines, a split surrogate pair', async () => {
+    const text = 'h1,h2\r\n"a\r\nb\r\nc",1\r\n\r\n"d\re",2\rlast,3\n\n"q""uote",4\r\n"😀\n😀",5\n';
+    const whole = await collect([text]);
+    expect(whole).toEqual([
+      { line: 1, fields: ['h1', 'h2'] },
+      { line: 2, fields: ['a\r\nb\r\nc', '1'] },
+      { line: 6, fields: ['d\re', '2'] },
+      { line: 8, fields: ['last', '3'] },
+      { line: 10, fields: ['q"uote', '4'] },
+      { line: 11, fields: ['😀\n😀', '5'] },
+    ]);
+    for (const size of [1, 2, 3, 5]) expect(await collect(chunked(text, size))).toEqual(whole);
+    const bytes = new TextEncoder().encode(text);
+    async function* byteChunks() {
+      for (let i = 0; i < bytes.length; i += 3) yield bytes.slice(i, i + 3);
+    }
+    expect(await collect(byteChunks())).toEqual(whole);
+  });
+
+  it('throws a CsvSyntaxError with the line of the record from parseCsvChunks on malformed CSV, after the records before it', async () => {
+    const records: number[] = [];
+    let error: unknown;
+    try {
+      for await (const r of parseCsvChunks('a,b\r\n"x\r\ny",1\r\n\r\nok,2\r\nstill,"open\r\nto the end\r\n')) records.push(r.line);
+    } catch (e) {
+      error = e;
+    }
+    expect(records).toEqual([1, 2, 5]);
+    expect(error).toBeInstanceOf(CsvSyntaxError);
+    expect(error).toMatchObject({ line: 6, field: 1, reason: 'CSV_QUOTE_NOT_CLOSED' });
   });
 
   it('imports through the SDK in batches, mapping headers case-insensitively', async () => {
@@ -132,6 +171,33 @@ describe('CSV import', () => {
     expect(missing.errors.map((e) => [e.line, e.column, e.code])).toEqual([[1, 'firstName', 'REQUIRED'], [1, 'lastName', 'REQUIRED'], [1, 'package', 'REQUIRED']]);
     const unknown = await importUsersFromCsv(partner.client, '0190a2b4-0000-7000-8000-000000000000', csv);
     expect(unknown.errors).toEqual([expect.objectContaining({ line: null, column: null, code: 'NOT_FOUND' })]);
+  });
+
+  it('answers malformed CSV (an unclosed or a stray quote) with an INVALID error on its line and column, and writes nothing', async () => {
+    const customer = await aCustomer();
+    const header = 'First Name,Last Name,Email,Package,Phone';
+    const good = () => csvLine('Ann', 'Good', anEmail(), 'WEBEX_CALLING', anAmsterdamNumber());
+    const twoLines = () => csvLine('Multi\r\nLine', 'Name', anEmail(), 'WEBEX_CALLING', anAmsterdamNumber());
+    const cases: Array<[string, number, string | null]> = [
+      // a quote opened in line 5's Last Name is never closed: the rest of the file would be one cell
+      [[header, good(), twoLines(), `Bob,"Bad,${anEmail()},WEBEX_CALLING,${anAmsterdamNumber()}`, good()].join('\r\n'), 5, 'Last Name'],
+      // a quote inside an unquoted cell
+      [[header, twoLines(), '', `Dan,O"Neil,${anEmail()},WEBEX_CALLING,`, good()].join('\n'), 5, 'Last Name'],
+      // text after a quoted cell's closing quote
+      [[header, good(), `"Eve" Smith,Fine,${anEmail()},WEBEX_CALLING,`].join('\n'), 3, 'First Name'],
+      // in the header itself
+      ['First Name,"Last Name,Email\nAnn,Good,x@y.example\n', 1, null],
+    ];
+    for (const [csv, line, column] of cases) {
+      const result = await importUsersFromCsv(partner.client, customer.id, csv);
+      expect(result.imported).toBe(0);
+      expect(result.batches).toBe(0);
+      expect(result.errors).toEqual([{ line, column, code: 'INVALID', message: expect.stringMatching(/quote/) }]);
+      for (const size of [1, 4]) {
+        expect((await importUsersFromCsv(partner.client, customer.id, chunked(csv, size))).errors).toEqual(result.errors);
+      }
+    }
+    expect(await userCount(customer.id)).toBe(1);
   });
 
   it('reads a stream of byte chunks', async () => {
@@ -209,5 +275,49 @@ describe('CSV import', () => {
       expect(unknown.stdout).toBe('');
       expect(unknown.stderr).toContain('no customer with id nope');
     });
+
+    it('names the exact line after a quoted cell with CRLF line breaks in a CRLF file', async () => {
+      const customer = await aCustomer();
+      const file = path.join(server.dir, 'crlf.csv');
+      writeFileSync(file, [
+        'First Name,Last Name,Email,Package,Phone,Notes',
+        csvLine('Ann', 'Good', anEmail(), 'WEBEX_CALLING', anAmsterdamNumber(), 'three\r\nline\r\nnote'), // lines 2-4
+        '', // line 5
+        csvLine('Bob', 'Fine', anEmail(), 'WEBEX_CALLING', anAmsterdamNumber(), ''), // line 6
+        csvLine('Cas', 'Bad', 'not-an-address', 'WEBEX_CALLING', anAmsterdamNumber(), 'x'), // line 7
+      ].join('\r\n') + '\r\n');
+      const result = await cli('--customer-id', customer.id, '--file', file);
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toEqual({ imported: 0, rows: 3, batches: 1, dryRun: false, errors: [
+        { line: 7, column: 'Email', code: 'INVALID', message: expect.any(String) },
+      ] });
+      expect(await userCount(customer.id)).toBe(1);
+    });
+
+    it('answers a malformed file with one JSON line naming the line and column, exit 1, writing nothing', async () => {
+      const customer = await aCustomer();
+      const file = path.join(server.dir, 'malformed.csv');
+      writeFileSync(file, [
+        'firstName,lastName,email,package',
+        csvLine('Ann', 'Good', anEmail(), 'WEBEX_CALLING'),
+        csvLine('Multi\r\nLine', 'Name', anEmail(), 'WEBEX_CALLING'), // lines 3-4
+        `Bob,"Bad,${anEmail()},WEBEX_CALLING`, // line 5: the quote is never closed
+        csvLine('Cas', 'Fine', anEmail(), 'WEBEX_CALLING'),
+      ].join('\r\n'));
+      const result = await cli('--customer-id', customer.id, '--file', file);
+      expect(result.code).toBe(1);
+      expect(result.stdout.trim().split('\n')).toHaveLength(1);
+      expect(JSON.parse(result.stdout)).toEqual({ imported: 0, rows: 2, batches: 0, dryRun: false, errors: [
+        { line: 5, column: 'lastName', code: 'INVALID', message: expect.stringMatching(/quote/) },
+      ] });
+      expect(result.stderr).not.toMatch(/^\s+at /m); // no stack trace
+      expect(await userCount(customer.id)).toBe(1);
+
+      writeFileSync(file, `firstName,lastName,email,package\nDan,O"Neil,${anEmail()},WEBEX_CALLING\n`);
+      const stray = await cli('--customer-id', customer.id, '--file', file, '--dry-run');
+      expect(stray.code).toBe(1);
+      expect(JSON.parse(stray.stdout).errors).toEqual([expect.objectContaining({ line: 2, column: 'lastName', code: 'INVALID' })]);
+    });
+
   });
 });

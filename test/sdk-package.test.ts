@@ -14,7 +14,7 @@ const repoRoot = path.resolve(__dirname, '..');
  * TypeScript, no test harness. It prints one JSON line for the test to check.
  */
 const CONSUMER_SCRIPT = `
-import { createClient, ProvisioningError, GraphQLRequestError } from '@wholesale-provisioning/sdk';
+import { createClient, importUsersFromCsv, ProvisioningError, GraphQLRequestError } from '@wholesale-provisioning/sdk';
 
 const hub = createClient({ url: process.env.HUB_URL, token: process.env.HUB_TOKEN });
 const { partner } = await hub.viewer();
@@ -44,6 +44,12 @@ try {
   };
 }
 
+// csv-parse's browser build, as the packaged SDK loads it in plain Node
+const csv = await importUsersFromCsv(hub, customer.id,
+  'First Name,Last Name,Email,Package,Phone,Notes\\r\\nJoost,Bakker,joost@devries-pkg.example,WEBEX_CALLING,+31 20 794 8002,"two\\r\\nlines"\\r\\n'
+  + 'Anna,Bakker,anna@devries-pkg.example,WEBEX_CALLING,+31 20 794 8003,\\r\\n');
+const malformed = await importUsersFromCsv(hub, customer.id, 'firstName,lastName,email,package\\nAnn,"Open,ann@devries-pkg.example,WEBEX_CALLING\\n');
+
 let unauthenticated = null;
 try {
   await createClient({ url: process.env.HUB_URL, token: 'not-a-token' }).viewer();
@@ -57,6 +63,8 @@ console.log(JSON.stringify({
   templateId: template.id,
   setup: { status: setup.customer.status, users: setup.users.map((u) => ({ email: u.email, phoneNumber: u.phoneNumber })) },
   refused,
+  csv: { imported: csv.imported, errors: csv.errors },
+  malformed: malformed.errors.map((e) => [e.line, e.column, e.code]),
   unauthenticated,
 }));
 `;
@@ -90,6 +98,7 @@ describe('the SDK as a user installs it (npm pack → npm install → plain .mjs
     const tree = JSON.parse(stdout);
     expect(Object.keys(tree.dependencies)).toEqual(['@wholesale-provisioning/sdk']);
     expect(tree.dependencies['@wholesale-provisioning/sdk'].dependencies.graphql.version).toMatch(/^16\./);
+    expect(tree.dependencies['@wholesale-provisioning/sdk'].dependencies['csv-parse'].version).toMatch(/^7\./);
     const files = readdirSync(path.join(dir, 'node_modules', '@wholesale-provisioning', 'sdk', 'dist'));
     expect(files).toContain('index.js');
     expect(files).toContain('index.d.ts');
@@ -109,10 +118,14 @@ describe('the SDK as a user installs it (npm pack → npm install → plain .mjs
       isProvisioningError: true, name: 'ProvisioningError', operation: 'setupCustomer',
       userErrors: ['NOT_ALLOWED:input.users.0.package', 'NOT_ALLOWED:input.users.0.phoneNumber', 'REQUIRED:input.users.0.firstName', 'TAKEN:input.users.0.email'],
     });
+    expect(result.csv).toEqual({ imported: 2, errors: [] });
+    expect(result.malformed).toEqual([[2, 'lastName', 'INVALID']]);
     expect(result.unauthenticated).toEqual({ isGraphQLRequestError: true, code: 'UNAUTHENTICATED', status: 401 });
 
     // the script's writes are real: the customer is there for the partner
     const customer = await partner.client.customer(result.customer.id);
     expect(customer).toMatchObject({ status: 'ACTIVE', template: { provisioningId: result.provisioningId } });
+    const users = (await partner.client.customerUsers(result.customer.id, { first: 10 }))!.edges.map((e) => e.node.email).sort();
+    expect(users).toEqual(['anna@devries-pkg.example', 'eva@devries-pkg.example', 'it@devries-pkg.example', 'joost@devries-pkg.example']);
   });
 });

@@ -1,24 +1,23 @@
+import { Parser } from 'csv-parse/browser/esm';
 import type { ProvisioningClient } from './client.js';
 import type { CustomerUserInput, Package } from './generated/graphql.js';
-import { parseCsvChunks, runCsvImport, type CsvImportOptions, type CsvImportResult } from './csv-users.js';
+import {
+  readCsvRecords, runCsvImport, type CsvImportOptions, type CsvImportResult, type CsvParserFactory, type CsvRecord, type CsvSource,
+} from './csv-users.js';
 
-export { CSV_HEADERS, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, parseCsvChunks, runCsvImport } from './csv-users.js';
-export type { CsvImportError, CsvImportOptions, CsvImportProgress, CsvImportResult, CsvRecord, CsvUserInput } from './csv-users.js';
+export { CSV_HEADERS, CsvSyntaxError, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, runCsvImport } from './csv-users.js';
+export type { CsvImportError, CsvImportOptions, CsvImportProgress, CsvImportResult, CsvRecord, CsvSource, CsvUserInput } from './csv-users.js';
 
-/** CSV text: a whole string, or chunks of text or bytes (UTF-8), e.g. a fetch body or a file stream. */
-export type CsvSource = string | Iterable<string> | AsyncIterable<string | Uint8Array>;
+/** csv-parse's browser build: no Node built-ins, so the SDK parses CSV alike in browsers and in Node. */
+const createParser: CsvParserFactory = (options) => new Parser(options);
 
-async function* textChunks(source: CsvSource): AsyncGenerator<string> {
-  if (typeof source === 'string') {
-    yield source;
-    return;
-  }
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
-    yield typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-  }
-  const rest = decoder.decode();
-  if (rest) yield rest;
+/**
+ * Parses CSV with csv-parse, streamed, yielding each record with the line of the file it starts on
+ * (a BOM and blank lines skipped). Malformed CSV (an unclosed or stray quote) throws a
+ * {@link CsvSyntaxError} with the line its record starts on, after the records before it.
+ */
+export function parseCsvChunks(source: CsvSource): AsyncGenerator<CsvRecord> {
+  return readCsvRecords(source, createParser);
 }
 
 /**
@@ -26,7 +25,8 @@ async function* textChunks(source: CsvSource): AsyncGenerator<string> {
  * Headers (case-insensitive): firstName / first_name / "First Name", lastName, email, package,
  * location / locationName, phoneNumber / phone, extension. The whole file is validated first
  * (dry runs); only when no row has an error are the batches written, so a bad row anywhere writes
- * nothing. Errors carry the CSV line and the column's header. Works in browsers and Node.
+ * nothing. Errors carry the CSV line and the column's header; malformed CSV is an INVALID error on
+ * its line, not an exception. Works in browsers and Node.
  *
  * @example
  * ```ts
@@ -41,7 +41,7 @@ async function* textChunks(source: CsvSource): AsyncGenerator<string> {
 export async function importUsersFromCsv(
   client: ProvisioningClient, customerId: string, source: CsvSource, options: CsvImportOptions = {},
 ): Promise<CsvImportResult> {
-  return runCsvImport(parseCsvChunks(textChunks(source)), async (users, dryRun) =>
+  return runCsvImport(parseCsvChunks(source), async (users, dryRun) =>
     client.payloads.setupCustomer({
       customerId, dryRun, users: users.map((u) => ({ ...u, package: u.package as Package }) satisfies CustomerUserInput),
     }), options);

@@ -1,7 +1,8 @@
 /**
- * CSV → setupCustomer users: header mapping, a streaming CSV parser, batching and error mapping.
- * Pure TypeScript without imports or Node-only APIs, so it runs in browsers; the server's CLI
- * reuses it with its own (Node stream) parser.
+ * CSV → setupCustomer users: reading records with csv-parse (streamed, exact line numbers), header
+ * mapping, batching and error mapping. Shared by the SDK and the server's CLI, so both report the
+ * same lines and columns. It imports nothing and uses no Node-only API: the caller hands it
+ * csv-parse's `Parser` (the Node build in the CLI, the browser build in the SDK).
  */
 
 /** A parsed CSV record and the line of the file it starts on (1-based). */
@@ -88,78 +89,146 @@ const FIELD_BY_HEADER = new Map<string, UserField>(
   (Object.entries(CSV_HEADERS) as Array<[UserField, string[]]>).flatMap(([field, names]) => names.map((n) => [headerKey(n), field] as const)),
 );
 
+/** CSV text: a whole string, or chunks of text or bytes (UTF-8), e.g. a fetch body or a file stream. */
+export type CsvSource = string | Iterable<string> | AsyncIterable<string | Uint8Array>;
+
 /**
- * Parses CSV text arriving in chunks (RFC 4180: quoted fields, "" inside quotes, CRLF or LF),
- * yielding each record with the line it starts on. A BOM is skipped; blank lines are skipped.
+ * The CSV is malformed where csv-parse stopped (an unclosed quote, a stray quote): no record after
+ * `line` can be trusted. `field` is the 0-based index of the cell in its record, when known.
  */
-export async function* parseCsvChunks(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<CsvRecord> {
-  const UNQUOTED = 0;
-  const QUOTED = 1;
-  const QUOTE_SEEN = 2; // a quote inside a quoted field: an escaped "" or the field's end
-  let state = UNQUOTED;
-  let field = '';
-  let fields: string[] = [];
-  let touched = false; // the record has a comma or a quote, so it is not a blank line
-  let line = 1;
-  let start = 1;
-  let pendingCr = false;
-  let first = true;
-  const finish = (): CsvRecord | null => {
-    fields.push(field);
-    const record = fields.length === 1 && field === '' && !touched ? null : { line: start, fields };
-    field = '';
-    fields = [];
-    touched = false;
-    return record;
-  };
-  for await (const chunk of chunks) {
-    let i = 0;
-    if (first && chunk.length > 0) {
-      first = false;
-      if (chunk.charCodeAt(0) === 0xfeff) i = 1;
-    }
-    for (; i < chunk.length; i++) {
-      const c = chunk[i];
-      if (pendingCr) {
-        pendingCr = false;
-        if (c === '\n') continue;
-      }
-      if (state === QUOTED) {
-        if (c === '"') state = QUOTE_SEEN;
-        else {
-          if (c === '\n') line++;
-          field += c;
-        }
-        continue;
-      }
-      if (state === QUOTE_SEEN) {
-        state = UNQUOTED;
-        if (c === '"') {
-          field += '"';
-          state = QUOTED;
-          continue;
-        }
-      }
-      if (c === '"' && field === '') {
-        state = QUOTED;
-        touched = true;
-      } else if (c === ',') {
-        fields.push(field);
-        field = '';
-        touched = true;
-      } else if (c === '\r' || c === '\n') {
-        const record = finish();
-        if (record) yield record;
-        line++;
-        start = line;
-        pendingCr = c === '\r';
-      } else {
-        field += c;
-      }
-    }
+export class CsvSyntaxError extends Error {
+  override readonly name = 'CsvSyntaxError';
+  constructor(readonly line: number, readonly field: number | null, readonly reason: string, message: string) {
+    super(message);
   }
-  const record = finish();
-  if (record) yield record;
+}
+
+/** The options this module gives csv-parse (a subset of its `Options`). */
+export interface CsvParserOptions {
+  bom: boolean;
+  relax_column_count: boolean;
+  skip_empty_lines: boolean;
+  record_delimiter: string[];
+  skip_records_with_error: boolean;
+  on_record: (record: string[], context: { empty_lines: number }) => null;
+  on_skip: (error: { code?: string; column?: unknown; empty_lines?: unknown } | undefined, raw: string | undefined) => undefined;
+}
+
+/** What this module uses of csv-parse's `Parser` (a Node stream, or the browser build's stream). */
+export interface CsvParserStream {
+  write(chunk: string, callback: (error?: Error | null) => void): boolean;
+  end(): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  once(event: 'finish', listener: () => void): unknown;
+  once(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Makes a csv-parse `Parser`: `(options) => new Parser(options)` with `Parser` from `csv-parse` in
+ * Node or from `csv-parse/browser/esm` in browsers. The same csv-parse release behind either, so
+ * both read a file alike; this module itself imports nothing and runs anywhere.
+ */
+export type CsvParserFactory = (options: CsvParserOptions) => CsvParserStream;
+
+/** Text of the source, decoded as UTF-8 across chunk boundaries, never splitting a surrogate pair. */
+async function* textChunks(source: CsvSource): AsyncGenerator<string> {
+  if (typeof source === 'string') {
+    if (source) yield source;
+    return;
+  }
+  const decoder = new TextDecoder('utf-8');
+  let held = '';
+  for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
+    let text = held + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    held = '';
+    const last = text.charCodeAt(text.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      held = text.slice(-1); // a high surrogate whose pair is in the next chunk
+      text = text.slice(0, -1);
+    }
+    if (text) yield text;
+  }
+  const rest = held + decoder.decode();
+  if (rest) yield rest;
+}
+
+const LINE_BREAK = /\r\n|\r|\n/g;
+
+function lineBreaks(fields: string[]): number {
+  let n = 0;
+  for (const field of fields) n += field.match(LINE_BREAK)?.length ?? 0;
+  return n;
+}
+
+function syntaxMessage(reason: string | undefined): string {
+  switch (reason) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'A quoted cell is never closed: the file ends inside it. A closing quote (") is missing in this record.';
+    case 'INVALID_OPENING_QUOTE':
+      return 'A quote (") inside a cell that does not start with one: quote the whole cell and double each quote inside it ("").';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'A quoted cell goes on after its closing quote ("): double each quote inside a cell ("") and end the cell with a comma or a line break.';
+    default:
+      return `The CSV is malformed here (${reason ?? 'unknown error'}).`;
+  }
+}
+
+/**
+ * Reads CSV records with csv-parse, streamed chunk by chunk, each with the line of the file it
+ * starts on (1-based; a BOM and blank lines are skipped). Lines are counted here rather than taken
+ * from csv-parse, whose count takes a CRLF inside a quoted cell for two lines: a record starts on
+ * the line after the previous record ends plus the blank lines skipped since (csv-parse counts
+ * those), and ends its own line breaks later. CRLF, LF and CR all end a line. Malformed CSV (an
+ * unclosed or stray quote) throws a {@link CsvSyntaxError} naming the line its record starts on,
+ * after every record before it.
+ */
+export async function* readCsvRecords(source: CsvSource, createParser: CsvParserFactory): AsyncGenerator<CsvRecord> {
+  const ready: CsvRecord[] = [];
+  let failure: CsvSyntaxError | null = null;
+  let nextLine = 1; // the line after the last record's end
+  let skippedBefore = 0; // blank lines csv-parse had skipped by the last record
+  const parser = createParser({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    // Errors reach on_skip synchronously, in order with the records: the first one ends the read.
+    skip_records_with_error: true,
+    on_record: (fields, context) => {
+      if (failure) return null;
+      const line = nextLine + context.empty_lines - skippedBefore;
+      skippedBefore = context.empty_lines;
+      nextLine = line + lineBreaks(fields) + 1;
+      ready.push({ line, fields });
+      return null; // nothing is pushed to the stream: records are taken here
+    },
+    on_skip: (error) => {
+      if (failure) return undefined;
+      const skipped = typeof error?.empty_lines === 'number' ? error.empty_lines : skippedBefore;
+      failure = new CsvSyntaxError(nextLine + skipped - skippedBefore, typeof error?.column === 'number' ? error.column : null,
+        error?.code ?? 'CSV_ERROR', syntaxMessage(error?.code));
+      return undefined;
+    },
+  });
+  let streamError: Error | null = null;
+  parser.on('error', (error) => { streamError ??= error; });
+  const drain = function* () {
+    yield* ready.splice(0);
+    if (failure) throw failure;
+    if (streamError) throw streamError;
+  };
+  for await (const text of textChunks(source)) {
+    await new Promise<void>((resolve, reject) => parser.write(text, (error) => (error ? reject(error) : resolve())));
+    yield* drain();
+  }
+  if (!streamError) {
+    await new Promise<void>((resolve, reject) => {
+      parser.once('finish', resolve);
+      parser.once('error', reject);
+      parser.end();
+    });
+  }
+  yield* drain();
 }
 
 interface Row {
@@ -171,7 +240,9 @@ const optional = (value: string | undefined) => (value === undefined || value.tr
 
 /**
  * Reads every record, validates the whole file with dry runs (batch by batch), and only when no
- * row has an error writes the batches for real. A bad row anywhere therefore writes nothing.
+ * row has an error writes the batches for real. A bad row anywhere therefore writes nothing, and
+ * neither does malformed CSV (a {@link CsvSyntaxError} from the records becomes an INVALID error
+ * on its line; any other error of the source is thrown).
  * Rows repeated across batches (email, phone number, extension) are caught here, since each
  * batch's dry run cannot see the others. If a write batch still fails (someone else took a value
  * meanwhile), the import stops there: earlier batches stay written and `imported` says how many.
@@ -188,35 +259,43 @@ export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<
   let headers: string[] | null = null;
   const columns = new Map<UserField, number>();
   const rows: Row[] = [];
-  for await (const record of records) {
-    if (!headers) {
-      headers = record.fields.map((h) => h.trim());
-      headers.forEach((h, i) => {
-        const field = FIELD_BY_HEADER.get(headerKey(h));
-        if (field && !columns.has(field)) columns.set(field, i);
-      });
-      for (const field of REQUIRED_COLUMNS) {
-        if (!columns.has(field)) {
-          errors.push({ line: record.line, column: CSV_HEADERS[field][0], code: 'REQUIRED',
-            message: `The header has no ${field} column (accepted: ${CSV_HEADERS[field].join(', ')}).` });
+  try {
+    for await (const record of records) {
+      if (!headers) {
+        headers = record.fields.map((h) => h.trim());
+        headers.forEach((h, i) => {
+          const field = FIELD_BY_HEADER.get(headerKey(h));
+          if (field && !columns.has(field)) columns.set(field, i);
+        });
+        for (const field of REQUIRED_COLUMNS) {
+          if (!columns.has(field)) {
+            errors.push({ line: record.line, column: CSV_HEADERS[field][0], code: 'REQUIRED',
+              message: `The header has no ${field} column (accepted: ${CSV_HEADERS[field].join(', ')}).` });
+          }
         }
+        if (errors.length) return result(0, 0, 0);
+        continue;
       }
-      if (errors.length) return result(0, 0, 0);
-      continue;
+      const value = (field: UserField) => { const i = columns.get(field); return i === undefined ? undefined : record.fields[i]; };
+      const rawPackage = (value('package') ?? '').trim();
+      const pkg = rawPackage.toUpperCase().replace(/[\s-]+/g, '_');
+      if (!rawPackage) {
+        errors.push({ line: record.line, column: headers[columns.get('package')!], code: 'REQUIRED', message: 'A package is required.' });
+      } else if (!PACKAGES.includes(pkg)) {
+        errors.push({ line: record.line, column: headers[columns.get('package')!], code: 'INVALID',
+          message: `"${rawPackage}" is not a package (one of ${PACKAGES.join(', ')}).` });
+      }
+      rows.push({ line: record.line, user: {
+        firstName: value('firstName') ?? '', lastName: value('lastName') ?? '', email: value('email') ?? '', package: pkg,
+        locationName: optional(value('locationName')), phoneNumber: optional(value('phoneNumber')), extension: optional(value('extension')),
+      } });
     }
-    const value = (field: UserField) => { const i = columns.get(field); return i === undefined ? undefined : record.fields[i]; };
-    const rawPackage = (value('package') ?? '').trim();
-    const pkg = rawPackage.toUpperCase().replace(/[\s-]+/g, '_');
-    if (!rawPackage) {
-      errors.push({ line: record.line, column: headers[columns.get('package')!], code: 'REQUIRED', message: 'A package is required.' });
-    } else if (!PACKAGES.includes(pkg)) {
-      errors.push({ line: record.line, column: headers[columns.get('package')!], code: 'INVALID',
-        message: `"${rawPackage}" is not a package (one of ${PACKAGES.join(', ')}).` });
-    }
-    rows.push({ line: record.line, user: {
-      firstName: value('firstName') ?? '', lastName: value('lastName') ?? '', email: value('email') ?? '', package: pkg,
-      locationName: optional(value('locationName')), phoneNumber: optional(value('phoneNumber')), extension: optional(value('extension')),
-    } });
+  } catch (error) {
+    // Malformed CSV: nothing after it can be trusted, so nothing is validated or written.
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    errors.push({ line: error.line, column: error.field === null ? null : headers?.[error.field] ?? null, code: 'INVALID', message: error.message });
+    errors.sort((x, y) => (x.line ?? 0) - (y.line ?? 0));
+    return result(0, rows.length, 0);
   }
   if (!headers) {
     errors.push({ line: null, column: null, code: 'REQUIRED', message: 'The file is empty: it needs a header line and rows.' });

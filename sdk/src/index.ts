@@ -15,7 +15,7 @@ export type * from './generated/graphql.js';
 export {
   CreateTemplateDocument, CreateCustomerDocument, SetupCustomerDocument, CustomersDocument, CustomerDocument,
 } from './generated/graphql.js';
-export { importUsersFromCsv, parseCsvChunks, runCsvImport, CSV_HEADERS, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from './csv-import.js';
+export { importUsersFromCsv, parseCsvChunks, runCsvImport, CsvSyntaxError, CSV_HEADERS, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from './csv-import.js';
 export type {
   CsvSource, CsvImportError, CsvImportOptions, CsvImportProgress, CsvImportResult, CsvRecord, CsvUserInput,
 } from './csv-import.js';

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse';
-import { runCsvImport, type CsvImportResult, type CsvRecord } from '../../../sdk/src/csv-users';
+import { Parser } from 'csv-parse';
+import { readCsvRecords, runCsvImport, type CsvImportResult, type CsvParserFactory } from '../../../sdk/src/csv-users';
 import type { Caller } from '../auth/caller';
 import type { Services } from '../common/services';
 import { Customer } from '../customers/customer.entity';
@@ -14,6 +14,9 @@ import type { Package } from '../catalog/packages';
 
 /** The admin the CLI acts as: one per partner, created on first use, named in the audit trail. */
 export const CLI_ADMIN_EMAIL = 'cli-import@system.invalid';
+
+/** csv-parse's Node build: the same release and the same reading code as the SDK's browser build. */
+const createParser: CsvParserFactory = (options) => new Parser(options);
 
 /**
  * The CLI talks to the services directly, which need a caller of the customer's partner: a system
@@ -37,15 +40,6 @@ export async function cliCallerFor(db: Database, customerId: string): Promise<Ca
   });
 }
 
-/** csv-parse's records (streamed from the file) with the line each starts on. */
-async function* csvRecords(file: string): AsyncGenerator<CsvRecord> {
-  const parser = createReadStream(file).pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }));
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const embeddedNewlines = record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
-    yield { line: info.lines - embeddedNewlines, fields: record };
-  }
-}
-
 export async function importUsersCommand(services: Services, db: Database, args: string[]): Promise<CsvImportResult> {
   const { values } = parseArgs({ args, options: {
     'customer-id': { type: 'string' }, file: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' },
@@ -60,7 +54,7 @@ export async function importUsersCommand(services: Services, db: Database, args:
     throw new PartnerCommandError('--batch-size must be an integer from 1 to 10000');
   }
   const caller = await cliCallerFor(db, customerId);
-  return runCsvImport(csvRecords(file), (users, dryRun) => services.setup.setup(caller, {
+  return runCsvImport(readCsvRecords(createReadStream(file), createParser), (users, dryRun) => services.setup.setup(caller, {
     customerId, dryRun, users: users.map((u) => ({ ...u, package: u.package as Package })),
   }), {
     batchSize,
