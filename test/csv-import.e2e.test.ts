@@ -319,5 +319,32 @@ describe('CSV import', () => {
       expect(JSON.parse(stray.stdout).errors).toEqual([expect.objectContaining({ line: 2, column: 'lastName', code: 'INVALID' })]);
     });
 
+    it('writes nothing on --dry-run or when a row is bad: no CLI admin appears until the first write', async () => {
+      const other = await server.newPartner();
+      const otherTemplate = await other.client.createTemplate(aTemplateInput(other));
+      const customer = await other.client.createCustomer(aCustomerInput(otherTemplate.id, { package: 'WEBEX_SUITE' }));
+      const admins = async () => (await other.client.viewer()).partner.admins.map((a) => a.email).sort();
+      const auditCount = async () => (await other.client.request<{ auditEvents: { edges: unknown[] } }>(
+        parse('{ auditEvents(first: 100) { edges { node { id } } } }'))).auditEvents.edges.length;
+      const adminsBefore = await admins();
+      const auditBefore = await auditCount();
+      expect(adminsBefore).not.toContain('cli-import@system.invalid');
+
+      const file = path.join(server.dir, 'dry.csv');
+      const rows = Array.from({ length: 3 }, (_, i) => csvLine(`D${i}`, 'Dry', anEmail(), 'WEBEX_CALLING', anAmsterdamNumber()));
+      writeFileSync(file, ['firstName,lastName,email,package,phone', ...rows].join('\n'));
+      const dry = await cli('--customer-id', customer.id, '--file', file, '--dry-run', '--batch-size', '2');
+      expect(dry.code).toBe(0);
+      expect(JSON.parse(dry.stdout)).toEqual({ imported: 0, rows: 3, batches: 2, dryRun: true, errors: [] });
+
+      writeFileSync(file, ['firstName,lastName,email,package,phone', ...rows, csvLine('Bad', '', anEmail(), 'WEBEX_CALLING', anAmsterdamNumber())].join('\n'));
+      const bad = await cli('--customer-id', customer.id, '--file', file);
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.stdout).errors).toEqual([expect.objectContaining({ line: 5, column: 'lastName', code: 'REQUIRED' })]);
+
+      expect(await admins()).toEqual(adminsBefore);
+      expect(await auditCount()).toBe(auditBefore);
+      expect((await other.client.customerUsers(customer.id, { first: 1 }))!.totalCount).toBe(1);
+    });
   });
 });

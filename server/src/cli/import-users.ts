@@ -18,22 +18,35 @@ export const CLI_ADMIN_EMAIL = 'cli-import@system.invalid';
 /** csv-parse's Node build: the same release and the same reading code as the SDK's browser build. */
 const createParser: CsvParserFactory = (options) => new Parser(options);
 
+function cliAdmin(partnerId: string): PartnerAdmin {
+  return Object.assign(new PartnerAdmin(), {
+    id: newId(), partnerId, email: CLI_ADMIN_EMAIL, displayName: 'CSV import (CLI)',
+    role: PartnerAdminRole.FULL_ADMIN, createdAt: new Date(),
+  });
+}
+
 /**
- * The CLI talks to the services directly, which need a caller of the customer's partner: a system
- * admin of that partner ("CSV import (CLI)", FULL_ADMIN, no API token), so every audit event of an
- * import names it.
+ * The caller for validating: the partner's CLI admin as stored, or an unsaved one when the CLI
+ * has never written for this partner. Dry runs record no audit event, so nothing needs the admin
+ * to exist, and validating (or `--dry-run`) writes nothing at all.
  */
-export async function cliCallerFor(db: Database, customerId: string): Promise<Caller> {
-  const customer = isId(customerId) ? await db.manager.findOneBy(Customer, { id: customerId }) : null;
-  if (!customer) throw new PartnerCommandError(`no customer with id ${customerId}`);
+export async function cliValidationCaller(db: Database, customer: Customer): Promise<Caller> {
+  const partner = (await db.manager.findOneBy(Partner, { id: customer.partnerId }))!;
+  const admin = await db.manager.findOneBy(PartnerAdmin, { partnerId: partner.id, email: CLI_ADMIN_EMAIL }) ?? cliAdmin(partner.id);
+  return { admin, partner, partnerId: partner.id, canWrite: true };
+}
+
+/**
+ * The caller for writing: a system admin of the customer's partner ("CSV import (CLI)", FULL_ADMIN,
+ * no API token), created here on first use, so every audit event of an import names it. Called
+ * only right before the first write batch.
+ */
+export async function cliWriteCaller(db: Database, customer: Customer): Promise<Caller> {
   return db.write(async (tx) => {
     const partner = (await tx.findOneBy(Partner, { id: customer.partnerId }))!;
     let admin = await tx.findOneBy(PartnerAdmin, { partnerId: partner.id, email: CLI_ADMIN_EMAIL });
     if (!admin) {
-      admin = Object.assign(new PartnerAdmin(), {
-        id: newId(), partnerId: partner.id, email: CLI_ADMIN_EMAIL, displayName: 'CSV import (CLI)',
-        role: PartnerAdminRole.FULL_ADMIN, createdAt: new Date(),
-      });
+      admin = cliAdmin(partner.id);
       await tx.insert(PartnerAdmin, admin);
     }
     return { admin, partner, partnerId: partner.id, canWrite: true };
@@ -53,10 +66,14 @@ export async function importUsersCommand(services: Services, db: Database, args:
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)) {
     throw new PartnerCommandError('--batch-size must be an integer from 1 to 10000');
   }
-  const caller = await cliCallerFor(db, customerId);
-  return runCsvImport(readCsvRecords(createReadStream(file), createParser), (users, dryRun) => services.setup.setup(caller, {
-    customerId, dryRun, users: users.map((u) => ({ ...u, package: u.package as Package })),
-  }), {
+  const customer = isId(customerId) ? await db.manager.findOneBy(Customer, { id: customerId }) : null;
+  if (!customer) throw new PartnerCommandError(`no customer with id ${customerId}`);
+  const validator = await cliValidationCaller(db, customer);
+  let writer: Caller | null = null;
+  return runCsvImport(readCsvRecords(createReadStream(file), createParser), async (users, dryRun) => {
+    const caller = dryRun ? validator : (writer ??= await cliWriteCaller(db, customer));
+    return services.setup.setup(caller, { customerId, dryRun, users: users.map((u) => ({ ...u, package: u.package as Package })) });
+  }, {
     batchSize,
     dryRun: values['dry-run'] ?? false,
     onProgress: (p) => process.stderr.write(`${p.phase} batch ${p.batch}/${p.batches}: ${p.rows} rows\n`),

@@ -146,7 +146,9 @@ export class SetupService {
       customer.updatedAt = now;
       await tx.update(Customer, { id: customer.id }, { status: customer.status, updatedAt: now });
       await enqueueWelcomeEmails(tx, customer, created);
-      await recordAudit(tx, caller, 'setupCustomer', [customer.id, ...newLocations.map((l) => l.id), ...users.map((u) => u.id)]);
+      // A dry run records no audit event (domain.md: only mutations that are not dry runs do), so
+      // its caller need not be a stored admin: the CLI validates a CSV import without writing one.
+      if (!dryRun) await recordAudit(tx, caller, 'setupCustomer', [customer.id, ...newLocations.map((l) => l.id), ...users.map((u) => u.id)]);
       rememberLocations(users, [...existingLocations, ...newLocations]);
       rememberHeadquarters(customer, headquarters);
       if (dryRun) await attachPreview(tx, customer);
