@@ -274,6 +274,15 @@ describe('CSV import', () => {
       expect(unknown.code).toBe(2);
       expect(unknown.stdout).toBe('');
       expect(unknown.stderr).toContain('no customer with id nope');
+
+      // A directory or a missing file is the operator's mistake too: exit 2, no stack trace.
+      for (const [target, message] of [[path.dirname(file), 'is not a regular file'], [`${file}.missing`, 'no file']] as const) {
+        const wrong = await cli('--customer-id', customer.id, '--file', target);
+        expect(wrong.code).toBe(2);
+        expect(wrong.stdout).toBe('');
+        expect(wrong.stderr).toContain(message);
+        expect(wrong.stderr).not.toMatch(/\n\s+at\s/);
+      }
     });
 
     it('names the exact line after a quoted cell with CRLF line breaks in a CRLF file', async () => {

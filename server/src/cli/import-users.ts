@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Parser } from 'csv-parse';
 import { readCsvRecords, runCsvImport, type CsvImportResult, type CsvParserFactory } from '../../../sdk/src/csv-users';
@@ -53,6 +53,18 @@ export async function cliWriteCaller(db: Database, customer: Customer): Promise<
   });
 }
 
+/** A missing, unreadable or non-regular file is the operator's mistake (exit 2), not a crash. */
+function assertReadableFile(file: string): void {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) throw new PartnerCommandError(`no file ${file}`);
+  if (!stat.isFile()) throw new PartnerCommandError(`${file} is not a regular file`);
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    throw new PartnerCommandError(`${file} cannot be read (permissions)`);
+  }
+}
+
 export async function importUsersCommand(services: Services, db: Database, args: string[]): Promise<CsvImportResult> {
   const { values } = parseArgs({ args, options: {
     'customer-id': { type: 'string' }, file: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' },
@@ -61,7 +73,7 @@ export async function importUsersCommand(services: Services, db: Database, args:
   const file = values.file;
   if (!customerId) throw new PartnerCommandError('--customer-id is required');
   if (!file) throw new PartnerCommandError('--file is required');
-  if (!existsSync(file)) throw new PartnerCommandError(`no file ${file}`);
+  assertReadableFile(file);
   const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)) {
     throw new PartnerCommandError('--batch-size must be an integer from 1 to 10000');
