@@ -239,4 +239,38 @@ describe('several server processes sharing one database', () => {
       await sink.stop();
     }
   });
+
+  it('deliver each message exactly once when a batch takes longer than the lease (a slow SMTP server)', async () => {
+    // 31 messages at 100 ms each take about 3 s: half again the 2 s lease the batch was claimed
+    // under. The process sending it must keep its claim; the other must not take over the rest.
+    const sink = await startSmtpSink({ delayMs: 100 });
+    const slow = { ...fast, outboxPollIntervalMs: 10, outboxLeaseMs: 2000, smtpUrl: sink.url };
+    const server = await startTestServer(slow);
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: server.databaseUrl }, {
+      port: 0, host: '127.0.0.1', seedDemoPartner: false, rateLimitPerSecond: 0, ...slow,
+    });
+    const second = await startApp(config, pino({ level: 'silent' }));
+    try {
+      const partner = await server.newPartner();
+      const template = await partner.client.createTemplate(aTemplateInput(partner));
+      const customer = await partner.client.createCustomer(aCustomerInput(template.id, { package: 'WEBEX_MEETINGS' }));
+      const count = 30;
+      await partner.client.setupCustomer({ customerId: customer.id, users: Array.from({ length: count }, () =>
+        aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null })) });
+      const outbox = await eventually(async () => {
+        const messages = await outboxOf(partner, customer.id);
+        return messages.every((m) => m.status === 'SENT') && messages;
+      }, 30_000);
+      // Long enough for a second process's claim of an expired lease to show up at the server.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(outbox).toHaveLength(count + 1);
+      const ids = sink.received.map((r) => r.outboxId);
+      expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]); // no message twice
+      expect(new Set(ids)).toEqual(new Set(outbox.map((m) => m.id)));
+    } finally {
+      await second.stop();
+      await server.stop();
+      await sink.stop();
+    }
+  });
 });
