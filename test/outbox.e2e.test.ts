@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { print } from 'graphql';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -215,7 +214,7 @@ describe('several server processes sharing one database', () => {
   it('deliver each message exactly once', async () => {
     const sink = await startSmtpSink();
     const server = await startTestServer({ ...fast, outboxPollIntervalMs: 10, smtpUrl: sink.url });
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: `sqlite:${path.join(server.dir, 'test.sqlite')}` }, {
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: server.databaseUrl }, {
       port: 0, host: '127.0.0.1', seedDemoPartner: false, rateLimitPerSecond: 0, ...fast, outboxPollIntervalMs: 10, smtpUrl: sink.url,
     });
     const second = await startApp(config, pino({ level: 'silent' }));
