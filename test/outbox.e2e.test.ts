@@ -33,6 +33,7 @@ describe('onboarding emails in the outbox (no SMTP_URL: they stay PENDING)', () 
 
     const [invitation] = await outboxOf(partner, dutch.id);
     expect(invitation).toMatchObject({ kind: 'ADMIN_INVITATION', to: dutch.adminEmail, status: 'PENDING', sentAt: null, attempts: 0 });
+    expect(Date.parse(invitation.nextAttemptAt!)).toBeLessThanOrEqual(Date.now()); // due at once
     expect(invitation.subject).toContain('Acme Telecom');
     expect(invitation.subject).toContain('uw Webex-organisatie');
     expect((await outboxOf(partner, english.id))[0].subject).toContain('your Webex organization');
@@ -166,6 +167,42 @@ describe('delivery to an SMTP server that fails at first', () => {
     }
   });
 
+  it('waits base × 2^(attempts − 1) after each failed attempt, as nextAttemptAt shows, before trying again', async () => {
+    // A base far above the poll interval and the time a refusal takes to reach the sender, so a
+    // constant delay, no delay or a doubling off by one attempt all fall outside the tolerance.
+    const base = 500;
+    const tolerance = base / 2;
+    const sink = await startSmtpSink({ rejectFirst: 3, rejectCode: 451 });
+    const server = await startTestServer({ ...fast, outboxRetryBaseMs: base, smtpUrl: sink.url });
+    try {
+      const partner = await server.newPartner();
+      const template = await partner.client.createTemplate(aTemplateInput(partner));
+      const customer = await partner.client.createCustomer(aCustomerInput(template.id));
+      const dueAfter = new Map<number, string | null>(); // attempts so far → nextAttemptAt
+      const sent = await eventually(async () => {
+        const [message] = await outboxOf(partner, customer.id);
+        if (message.status === 'PENDING' && message.attempts > 0) dueAfter.set(message.attempts, message.nextAttemptAt);
+        return message.status === 'SENT' && message;
+      });
+      expect(sent).toMatchObject({ attempts: 4, nextAttemptAt: null });
+      expect(sink.refused).toHaveLength(3);
+      expect([...dueAfter.keys()].sort()).toEqual([1, 2, 3]);
+      for (const attempts of [1, 2, 3]) {
+        const failedAt = sink.refused[attempts - 1].at;
+        const due = Date.parse(dueAfter.get(attempts)!);
+        const delay = base * 2 ** (attempts - 1);
+        expect(due - failedAt, `delay after attempt ${attempts}`).toBeGreaterThanOrEqual(delay);
+        expect(due - failedAt, `delay after attempt ${attempts}`).toBeLessThan(delay + tolerance);
+        // …and the next attempt waited for it.
+        const nextAt = attempts < 3 ? sink.refused[attempts].at : sink.received[0].at;
+        expect(nextAt).toBeGreaterThanOrEqual(due);
+      }
+    } finally {
+      await server.stop();
+      await sink.stop();
+    }
+  });
+
   it('marks a message FAILED with lastError on a permanent 5xx refusal and keeps delivering the others', async () => {
     const sink = await startSmtpSink({ rejectTo: /^nobody/, rejectCode: 550 });
     const server = await startTestServer({ ...fast, smtpUrl: sink.url });
@@ -180,7 +217,7 @@ describe('delivery to an SMTP server that fails at first', () => {
         return messages.every((m) => m.status !== 'PENDING') && messages;
       });
       const failed = outbox.find((m) => m.to === nobody.email)!;
-      expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, sentAt: null });
+      expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, sentAt: null, nextAttemptAt: null });
       expect(failed.lastError).toContain('550');
       expect(outbox.filter((m) => m.status === 'SENT')).toHaveLength(2);
     } finally {

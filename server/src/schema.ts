@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver';
 import { AdminRolesResolver } from './customers/admin-roles.resolver';
-import { CustomerOutboxResolver } from './outbox/outbox.resolver';
+import { CustomerOutboxResolver, OutboxMessageResolver } from './outbox/outbox.resolver';
 import { CustomerSetupAssistResolver, SetupAssistResolver } from './assist/setup-assist.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { CustomerResolver, CustomerUserResolver, LocationResolver } from './customers/customer.resolver';
@@ -25,6 +25,7 @@ export const RESOLVERS = [
   SetupAssistResolver,
   CustomerSetupAssistResolver,
   CustomerOutboxResolver,
+  OutboxMessageResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;
