@@ -64,6 +64,11 @@ describe('assignCustomerAdminRoles', () => {
     expectUserError(payload, 'DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 2, 'roles');
     expectUserError(payload, 'INVALID', 'input', 'assignments', 3, 'userId');
     expect(payload.userErrors).toHaveLength(3);
+    // The message names what works (no operation changes an existing user's package).
+    const downgrade = payload.userErrors.find((e) => e.field.join('/') === 'input/assignments/1/roles')!;
+    expect(downgrade.message).toContain(`${calling.email} holds WEBEX_CALLING`);
+    expect(downgrade.message).toContain('created with WEBEX_SUITE');
+    expect(downgrade.message).not.toMatch(/change the package/);
     // Nothing written: the valid first assignment did not land either.
     const listed = (await hub.customerUsers(customer.id, { first: 100 }))!.edges.map((e) => e.node);
     expect(listed.find((u) => u.id === suite.id)!.roles).toEqual([]);

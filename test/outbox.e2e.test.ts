@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { print } from 'graphql';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +33,7 @@ describe('onboarding emails in the outbox (no SMTP_URL: they stay PENDING)', () 
 
     const [invitation] = await outboxOf(partner, dutch.id);
     expect(invitation).toMatchObject({ kind: 'ADMIN_INVITATION', to: dutch.adminEmail, status: 'PENDING', sentAt: null, attempts: 0 });
+    expect(Date.parse(invitation.nextAttemptAt!)).toBeLessThanOrEqual(Date.now()); // due at once
     expect(invitation.subject).toContain('Acme Telecom');
     expect(invitation.subject).toContain('uw Webex-organisatie');
     expect((await outboxOf(partner, english.id))[0].subject).toContain('your Webex organization');
@@ -167,6 +167,42 @@ describe('delivery to an SMTP server that fails at first', () => {
     }
   });
 
+  it('waits base × 2^(attempts − 1) after each failed attempt, as nextAttemptAt shows, before trying again', async () => {
+    // A base far above the poll interval and the time a refusal takes to reach the sender, so a
+    // constant delay, no delay or a doubling off by one attempt all fall outside the tolerance.
+    const base = 500;
+    const tolerance = base / 2;
+    const sink = await startSmtpSink({ rejectFirst: 3, rejectCode: 451 });
+    const server = await startTestServer({ ...fast, outboxRetryBaseMs: base, smtpUrl: sink.url });
+    try {
+      const partner = await server.newPartner();
+      const template = await partner.client.createTemplate(aTemplateInput(partner));
+      const customer = await partner.client.createCustomer(aCustomerInput(template.id));
+      const dueAfter = new Map<number, string | null>(); // attempts so far → nextAttemptAt
+      const sent = await eventually(async () => {
+        const [message] = await outboxOf(partner, customer.id);
+        if (message.status === 'PENDING' && message.attempts > 0) dueAfter.set(message.attempts, message.nextAttemptAt);
+        return message.status === 'SENT' && message;
+      });
+      expect(sent).toMatchObject({ attempts: 4, nextAttemptAt: null });
+      expect(sink.refused).toHaveLength(3);
+      expect([...dueAfter.keys()].sort()).toEqual([1, 2, 3]);
+      for (const attempts of [1, 2, 3]) {
+        const failedAt = sink.refused[attempts - 1].at;
+        const due = Date.parse(dueAfter.get(attempts)!);
+        const delay = base * 2 ** (attempts - 1);
+        expect(due - failedAt, `delay after attempt ${attempts}`).toBeGreaterThanOrEqual(delay);
+        expect(due - failedAt, `delay after attempt ${attempts}`).toBeLessThan(delay + tolerance);
+        // …and the next attempt waited for it.
+        const nextAt = attempts < 3 ? sink.refused[attempts].at : sink.received[0].at;
+        expect(nextAt).toBeGreaterThanOrEqual(due);
+      }
+    } finally {
+      await server.stop();
+      await sink.stop();
+    }
+  });
+
   it('marks a message FAILED with lastError on a permanent 5xx refusal and keeps delivering the others', async () => {
     const sink = await startSmtpSink({ rejectTo: /^nobody/, rejectCode: 550 });
     const server = await startTestServer({ ...fast, smtpUrl: sink.url });
@@ -181,7 +217,7 @@ describe('delivery to an SMTP server that fails at first', () => {
         return messages.every((m) => m.status !== 'PENDING') && messages;
       });
       const failed = outbox.find((m) => m.to === nobody.email)!;
-      expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, sentAt: null });
+      expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, sentAt: null, nextAttemptAt: null });
       expect(failed.lastError).toContain('550');
       expect(outbox.filter((m) => m.status === 'SENT')).toHaveLength(2);
     } finally {
@@ -215,7 +251,7 @@ describe('several server processes sharing one database', () => {
   it('deliver each message exactly once', async () => {
     const sink = await startSmtpSink();
     const server = await startTestServer({ ...fast, outboxPollIntervalMs: 10, smtpUrl: sink.url });
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: `sqlite:${path.join(server.dir, 'test.sqlite')}` }, {
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: server.databaseUrl }, {
       port: 0, host: '127.0.0.1', seedDemoPartner: false, rateLimitPerSecond: 0, ...fast, outboxPollIntervalMs: 10, smtpUrl: sink.url,
     });
     const second = await startApp(config, pino({ level: 'silent' }));
@@ -233,6 +269,40 @@ describe('several server processes sharing one database', () => {
       expect(new Set(ids).size).toBe(count + 1);
       const page = await partner.client.customerOutbox(customer.id, { first: 1 });
       expect(page!.totalCount).toBe(count + 1);
+    } finally {
+      await second.stop();
+      await server.stop();
+      await sink.stop();
+    }
+  });
+
+  it('deliver each message exactly once when a batch takes longer than the lease (a slow SMTP server)', async () => {
+    // 31 messages at 100 ms each take about 3 s: half again the 2 s lease the batch was claimed
+    // under. The process sending it must keep its claim; the other must not take over the rest.
+    const sink = await startSmtpSink({ delayMs: 100 });
+    const slow = { ...fast, outboxPollIntervalMs: 10, outboxLeaseMs: 2000, smtpUrl: sink.url };
+    const server = await startTestServer(slow);
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: server.databaseUrl }, {
+      port: 0, host: '127.0.0.1', seedDemoPartner: false, rateLimitPerSecond: 0, ...slow,
+    });
+    const second = await startApp(config, pino({ level: 'silent' }));
+    try {
+      const partner = await server.newPartner();
+      const template = await partner.client.createTemplate(aTemplateInput(partner));
+      const customer = await partner.client.createCustomer(aCustomerInput(template.id, { package: 'WEBEX_MEETINGS' }));
+      const count = 30;
+      await partner.client.setupCustomer({ customerId: customer.id, users: Array.from({ length: count }, () =>
+        aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null })) });
+      const outbox = await eventually(async () => {
+        const messages = await outboxOf(partner, customer.id);
+        return messages.every((m) => m.status === 'SENT') && messages;
+      }, 30_000);
+      // Long enough for a second process's claim of an expired lease to show up at the server.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(outbox).toHaveLength(count + 1);
+      const ids = sink.received.map((r) => r.outboxId);
+      expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]); // no message twice
+      expect(new Set(ids)).toEqual(new Set(outbox.map((m) => m.id)));
     } finally {
       await second.stop();
       await server.stop();

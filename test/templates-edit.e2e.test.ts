@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomerInput, aTemplateInput } from './support/factories';
+import { aCustomerInput, aTemplateInput, unique } from './support/factories';
 import { expectNoUserErrors, expectUserError } from './support/expect-user-error';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
@@ -136,6 +136,48 @@ describe('updateTemplate and deleteTemplate', () => {
     const after = await hub.createCustomer(aCustomerInput(template.id));
     expect((await hub.customer(before.id))!.language).toBe('nl_NL');
     expect(after.language).toBe('fr_FR');
+  });
+
+  it('keeps what an earlier customer was created with in Customer.templateSettings; later customers show the edit', async () => {
+    const owner = await server.app.services.partners.createPartner({
+      name: unique('Two subscriptions '), adminEmail: `${unique('settings')}@partner.example`, subscriptions: ['Sub100452', 'Sub100453'],
+    });
+    const hub = server.client(owner.token);
+    const [provider] = await hub.pstnProviders();
+    const template = await hub.createTemplate({
+      name: unique('Settings '), countryCode: 'NL', serviceProviderAdminId: owner.adminId, subscriptionId: owner.subscriptionIds[0],
+      brandName: 'Old Brand', defaultEmailLanguage: 'nl_NL',
+    });
+    const original = {
+      offer: 'WEBEX_WHOLESALE', countryCode: 'NL', subscription: { id: owner.subscriptionIds[0], externalId: 'Sub100452' },
+      authentication: { method: 'WEBEX', idpEntityId: null, oidcIdpName: null }, pstnProvider: null, brandName: 'Old Brand',
+      defaultEmailLanguage: 'nl_NL', restrictAdminInvitationEmails: false, disableWebexCallingOneToOne: false,
+    };
+    const before = await hub.createCustomer(aCustomerInput(template.id));
+    expect(before.templateSettings).toMatchObject(original);
+
+    await hub.updateTemplate({
+      id: template.id, brandName: 'New Brand', countryCode: 'BE', subscriptionId: owner.subscriptionIds[1],
+      authentication: { method: 'PARTNER_SAML', idpEntityId: 'https://idp.example/saml' }, pstnProviderId: provider.id,
+      defaultEmailLanguage: 'fr_BE', restrictAdminInvitationEmails: true, disableWebexCallingOneToOne: true,
+    });
+    const edited = {
+      offer: 'WEBEX_WHOLESALE', countryCode: 'BE', subscription: { id: owner.subscriptionIds[1], externalId: 'Sub100453' },
+      authentication: { method: 'PARTNER_SAML', idpEntityId: 'https://idp.example/saml', oidcIdpName: null },
+      pstnProvider: { id: provider.id, name: provider.name }, brandName: 'New Brand', defaultEmailLanguage: 'fr_BE',
+      restrictAdminInvitationEmails: true, disableWebexCallingOneToOne: true,
+    };
+    const after = await hub.createCustomer(aCustomerInput(template.id));
+    expect(after.templateSettings).toMatchObject(edited);
+    expect((await hub.customer(before.id))!.templateSettings).toMatchObject(original);
+    expect((await hub.customer(after.id))!.templateSettings).toMatchObject(edited);
+
+    // Customer.template is the live template: it shows the edit for both.
+    const query = `query($id: ID!) { customer(id: $id) { template { brandName } templateSettings { brandName pstnProvider { id } } } }`;
+    const earlier = await server.post({ query, variables: { id: before.id } }, { token: owner.token });
+    expect(earlier.body).toEqual({ data: { customer: { template: { brandName: 'New Brand' }, templateSettings: { brandName: 'Old Brand', pstnProvider: null } } } });
+    const later = await server.post({ query, variables: { id: after.id } }, { token: owner.token });
+    expect(later.body.data.customer.templateSettings).toEqual({ brandName: 'New Brand', pstnProvider: { id: provider.id } });
   });
 
   it('refuses a read-only admin with FORBIDDEN', async () => {

@@ -34,7 +34,10 @@ export interface AppConfig {
   outboxRetryBaseMs: number;
   /** Attempts before an email is marked FAILED. */
   outboxMaxAttempts: number;
-  /** How long a process's claim on a batch of emails keeps other processes away. */
+  /**
+   * How long a process's claim on a batch of emails keeps other processes away; renewed while the
+   * batch is sent, and one delivery may take at most a third of it.
+   */
   outboxLeaseMs: number;
   /**
    * Test-only fault injection: the failpoints a request may trigger with the `x-failpoint` header

@@ -3,9 +3,10 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver';
 import { AdminRolesResolver } from './customers/admin-roles.resolver';
-import { CustomerOutboxResolver } from './outbox/outbox.resolver';
+import { CustomerOutboxResolver, OutboxMessageResolver } from './outbox/outbox.resolver';
 import { CustomerSetupAssistResolver, SetupAssistResolver } from './assist/setup-assist.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
+import { CustomerTemplateSettingsResolver } from './customers/customer-template-settings';
 import { CustomerResolver, CustomerUserResolver, LocationResolver } from './customers/customer.resolver';
 import { PartnerAdminResolver, PartnerResolver } from './partners/partner.resolver';
 import { SetupResolver } from './setup/setup.resolver';
@@ -17,6 +18,7 @@ export const RESOLVERS = [
   PartnerResolver,
   TemplateResolver,
   CustomerResolver,
+  CustomerTemplateSettingsResolver,
   LocationResolver,
   CustomerUserResolver,
   SetupResolver,
@@ -25,6 +27,7 @@ export const RESOLVERS = [
   SetupAssistResolver,
   CustomerSetupAssistResolver,
   CustomerOutboxResolver,
+  OutboxMessageResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;

@@ -6,6 +6,15 @@ export interface ReceivedMail {
   to: string[];
   subject: string;
   body: string;
+  /** When the server accepted it (epoch ms). */
+  at: number;
+}
+
+export interface RefusedMail {
+  outboxId: string;
+  to: string[];
+  /** When the server refused it (epoch ms), before the client could see the refusal. */
+  at: number;
 }
 
 export interface SmtpSink {
@@ -13,16 +22,19 @@ export interface SmtpSink {
   received: ReceivedMail[];
   /** How many DATA commands were refused so far (the server's simulated failures). */
   rejected: number;
+  /** The refused messages, in order. */
+  refused: RefusedMail[];
   stop(): Promise<void>;
 }
 
 /**
  * A real SMTP server on an ephemeral port that keeps what it accepts. `rejectFirst` refuses the
- * first N messages with `rejectCode` (451: try again later; 550: permanent).
+ * first N messages with `rejectCode` (451: try again later; 550: permanent). `delayMs` makes it a
+ * slow server: it answers each message's DATA that much later (accepting or refusing it then).
  */
-export async function startSmtpSink(options: { rejectFirst?: number; rejectCode?: number; rejectTo?: RegExp } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(options: { rejectFirst?: number; rejectCode?: number; rejectTo?: RegExp; delayMs?: number } = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
-  const sink: SmtpSink = { url: '', received, rejected: 0, stop: async () => undefined };
+  const sink: SmtpSink = { url: '', received, rejected: 0, refused: [], stop: async () => undefined };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -30,22 +42,24 @@ export async function startSmtpSink(options: { rejectFirst?: number; rejectCode?
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      const answer = () => {
         const to = session.envelope.rcptTo.map((r) => r.address);
-        const refuse = (sink.rejected < (options.rejectFirst ?? 0)) || (options.rejectTo?.test(to.join(',')) ?? false);
-        if (refuse) {
-          sink.rejected += 1;
-          const error = Object.assign(new Error('Simulated failure, try again later'), { responseCode: options.rejectCode ?? 451 });
-          callback(error);
-          return;
-        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const split = raw.indexOf('\r\n\r\n');
         const headers = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
         const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(headers)?.[1] ?? '';
-        received.push({ outboxId: header('X-Outbox-Id'), to, subject: header('Subject'), body: raw.slice(split + 4) });
+        const refuse = (sink.rejected < (options.rejectFirst ?? 0)) || (options.rejectTo?.test(to.join(',')) ?? false);
+        if (refuse) {
+          sink.rejected += 1;
+          sink.refused.push({ outboxId: header('X-Outbox-Id'), to, at: Date.now() });
+          const error = Object.assign(new Error('Simulated failure, try again later'), { responseCode: options.rejectCode ?? 451 });
+          callback(error);
+          return;
+        }
+        received.push({ outboxId: header('X-Outbox-Id'), to, subject: header('Subject'), body: raw.slice(split + 4), at: Date.now() });
         callback();
-      });
+      };
+      stream.on('end', () => (options.delayMs ? setTimeout(answer, options.delayMs) : answer()));
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

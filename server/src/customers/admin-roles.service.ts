@@ -66,7 +66,10 @@ export class AdminRolesService {
           const packageErrors = UserErrors.root();
           checkUserPackage(customer.package, user.package, true, packageErrors);
           for (const e of packageErrors.list) {
-            at.add(e.code, `${e.message} ${user.email} holds ${user.package}: change the package with setupCustomer first.`, 'roles');
+            // No operation changes an existing user's package (setupCustomer refuses a user's email again with
+            // TAKEN; only the full administrator's row updates it), so say what does work.
+            at.add(e.code, `${e.message} ${user.email} holds ${user.package}, and a user's package cannot be changed: `
+              + `roles go to users created with ${customer.package} (setupCustomer).`, 'roles');
           }
         }
         updated.push(Object.assign(new CustomerUser(), user, { roles }));

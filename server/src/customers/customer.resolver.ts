@@ -6,6 +6,7 @@ import { PageArgsType } from '../common/page-args';
 import { isId } from '../db/ids';
 import { OnboardingTemplate } from '../templates/template.entity';
 import { likePattern } from './customer.service';
+import { CustomerTemplateSettings } from './customer-template-settings';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
 import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter, CustomerUserFilter } from './customer.inputs';
@@ -53,9 +54,20 @@ export class CustomerResolver {
     return ctx.services.customers.byId(callerOf(ctx), id);
   }
 
-  @FieldResolver(() => OnboardingTemplate)
+  @FieldResolver(() => OnboardingTemplate, {
+    description: 'The template the customer was created from, as it is now: it shows later edits, which do not apply to '
+      + 'this customer. What the customer was created with is templateSettings.',
+  })
   template(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return previewOf(customer)?.template ?? ctx.loaders.template.load(customer.templateId);
+  }
+
+  @FieldResolver(() => CustomerTemplateSettings, {
+    description: 'The template’s settings as they were when the customer was created (its own copy, used for its emails); '
+      + 'unchanged by later edits of the template.',
+  })
+  templateSettings(@Root() customer: Customer): CustomerTemplateSettings {
+    return customer.templateSettings;
   }
 
   @FieldResolver(() => Location)

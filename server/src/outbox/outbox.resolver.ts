@@ -4,7 +4,7 @@ import type { RequestContext } from '../common/context';
 import { PageArgsType } from '../common/page-args';
 import { previewOf } from '../customers/customer.preview';
 import { Customer } from '../customers/customer.entity';
-import { OutboxMessage } from './outbox-message.entity';
+import { OutboxMessage, OutboxStatus } from './outbox-message.entity';
 
 export const OutboxMessageConnection = ConnectionType('OutboxMessage', OutboxMessage);
 
@@ -18,5 +18,17 @@ export class CustomerOutboxResolver {
     const query = { ...request, where: null, key: '' };
     const rows = await ctx.loaders.childPage(OutboxMessage, 'customerId', query).load(customer.id);
     return toPage(rows, request, () => ctx.loaders.childCount(OutboxMessage, 'customerId', query).load(customer.id));
+  }
+}
+
+@Resolver(() => OutboxMessage)
+export class OutboxMessageResolver {
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'PENDING: when the next delivery attempt is due at the earliest. After a failed attempt that is the attempt’s '
+      + 'time plus the retry delay, which doubles per attempt (base × 2^(attempts − 1), at most an hour). Null once SENT or FAILED.',
+  })
+  nextAttemptAt(@Root() message: OutboxMessage): Date | null {
+    return message.status === OutboxStatus.PENDING ? message.nextAttemptAt : null;
   }
 }

@@ -11,21 +11,40 @@ export interface OutboxSenderOptions {
   /** First retry after this long; each further retry waits twice as long (capped at an hour). */
   retryBaseMs: number;
   maxAttempts: number;
-  /** How long a claim keeps other processes away; far longer than one SMTP delivery may take. */
+  /**
+   * How long a claim keeps other processes away. One delivery may take at most a third of it;
+   * the sender renews the claim while it works through a batch (see runOnce).
+   */
   leaseMs: number;
   batchSize?: number;
 }
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 
+/** A claimed batch: the claim token and when its lease ends (epoch ms, as stored in the rows). */
+interface Claim {
+  token: string;
+  leaseUntil: number;
+  messages: OutboxMessage[];
+}
+
 /**
  * Delivers pending outbox messages over SMTP. Several processes may share one database: a batch
  * is claimed with a conditional UPDATE (status PENDING, no live lease) that stamps a claim token
  * and a lease, so each message is claimed by one process at a time. On SQLite the claim runs
  * through db.write (the single writer, BEGIN IMMEDIATE), on PostgreSQL in a transaction whose
- * UPDATE re-checks the condition on rows another process claimed meanwhile. A message is marked
- * SENT right after the SMTP server accepted it; only a crash between the two resends it (after the
- * lease), the usual at-least-once edge of an outbox.
+ * UPDATE re-checks the condition on rows another process claimed meanwhile.
+ *
+ * A batch is sent one message after another, which may take longer than the lease. So no message
+ * is ever sent outside a live lease: each delivery is cut off after a third of the lease (an abort
+ * signal, whatever the server's pace), and before each one the sender renews the claim of the
+ * batch's remaining messages (a conditional UPDATE on the claim token) whenever less than two
+ * thirds of the lease are left. A delivery therefore ends with at least a third of the lease to
+ * spare for recording its outcome, and a message whose lease lapsed and which another process
+ * claimed meanwhile no longer carries this claim's token: the renewal leaves it out and it is
+ * skipped. A message is marked SENT right after the SMTP server accepted it; only a crash between
+ * the two (or a delivery cut off after the server took it) resends it, the usual at-least-once
+ * edge of an outbox.
  */
 export class OutboxSender {
   private readonly transport: Transporter;
@@ -33,10 +52,13 @@ export class OutboxSender {
   private running: Promise<void> | null = null;
   private stopped = false;
   private readonly batchSize: number;
+  /** The longest one delivery may take (connection, handshake and the message): a third of the lease. */
+  private readonly sendDeadlineMs: number;
 
   constructor(private readonly db: Database, private readonly options: OutboxSenderOptions, private readonly log: Logger) {
     this.batchSize = options.batchSize ?? 50;
-    const timeout = Math.max(1000, Math.min(30_000, Math.floor(options.leaseMs / 4)));
+    this.sendDeadlineMs = Math.floor(options.leaseMs / 3);
+    const timeout = Math.min(30_000, this.sendDeadlineMs);
     // A pooled connection: one SMTP handshake for many messages, not one per message.
     this.transport = nodemailer.createTransport({
       url: options.smtpUrl, pool: true, maxConnections: 1,
@@ -72,18 +94,23 @@ export class OutboxSender {
 
   /** Claims one batch of due messages and tries each once; returns how many were claimed. */
   async runOnce(): Promise<number> {
-    const claimed = await this.claim();
-    for (const message of claimed) {
+    const claim = await this.claim();
+    let held: Set<string> | null = null;
+    for (const message of claim.messages) {
       if (this.stopped) break;
+      if (claim.leaseUntil - Date.now() < 2 * this.sendDeadlineMs) held = await this.renew(claim);
+      // Not renewed: the lease has held since the claim (or the last renewal), so the message is still ours.
+      if (held && !held.has(message.id)) continue;
       await this.deliver(message);
     }
-    return claimed.length;
+    return claim.messages.length;
   }
 
-  private async claim(): Promise<OutboxMessage[]> {
+  private async claim(): Promise<Claim> {
     const token = newId();
     const now = new Date();
-    return this.db.write(async (tx) => {
+    const leaseUntil = now.getTime() + this.options.leaseMs;
+    const messages = await this.db.write(async (tx) => {
       const due = await tx.createQueryBuilder(OutboxMessage, 'm')
         .select('m.id', 'id')
         .where('m.status = :pending', { pending: OutboxStatus.PENDING })
@@ -95,12 +122,36 @@ export class OutboxSender {
       if (due.length === 0) return [];
       await tx.createQueryBuilder()
         .update(OutboxMessage)
-        .set({ claimToken: token, leaseUntil: new Date(now.getTime() + this.options.leaseMs) })
+        .set({ claimToken: token, leaseUntil: new Date(leaseUntil) })
         .where('id IN (:...ids)', { ids: due.map((d) => d.id) })
         .andWhere('status = :pending', { pending: OutboxStatus.PENDING })
         .andWhere('("leaseUntil" IS NULL OR "leaseUntil" < :now)', { now: now.getTime() })
         .execute();
       return tx.find(OutboxMessage, { where: { claimToken: token }, order: { id: 'ASC' } });
+    });
+    return { token, leaseUntil, messages };
+  }
+
+  /**
+   * Extends the lease of the claim's messages that still carry its token and are still PENDING
+   * (one conditional UPDATE), and returns their ids: those this process may still send.
+   */
+  private async renew(claim: Claim): Promise<Set<string>> {
+    return this.db.write(async (tx) => {
+      const leaseUntil = Date.now() + this.options.leaseMs;
+      await tx.createQueryBuilder()
+        .update(OutboxMessage)
+        .set({ leaseUntil: new Date(leaseUntil) })
+        .where('"claimToken" = :token', { token: claim.token })
+        .andWhere('status = :pending', { pending: OutboxStatus.PENDING })
+        .execute();
+      const rows = await tx.createQueryBuilder(OutboxMessage, 'm')
+        .select('m.id', 'id')
+        .where('m.claimToken = :token', { token: claim.token })
+        .andWhere('m.status = :pending', { pending: OutboxStatus.PENDING })
+        .getRawMany<{ id: string }>();
+      claim.leaseUntil = leaseUntil;
+      return new Set(rows.map((r) => r.id));
     });
   }
 
@@ -110,6 +161,9 @@ export class OutboxSender {
       await this.transport.sendMail({
         from: this.options.from, to: message.to, subject: message.subject, text: message.body,
         messageId: `<${message.id}@outbox.provisioning>`, headers: { 'X-Outbox-Id': message.id },
+        // Cut off a delivery that would outlive the lease (a server trickling its replies defeats
+        // socket timeouts): it fails like a connection error and is retried after the backoff.
+        signal: AbortSignal.timeout(this.sendDeadlineMs),
       });
     } catch (error) {
       const e = error as { responseCode?: number; message?: string };
@@ -127,8 +181,13 @@ export class OutboxSender {
 
   /** Records the outcome, only while this process still holds the claim. */
   private async release(message: OutboxMessage, changes: Partial<OutboxMessage>): Promise<void> {
-    await this.db.write((tx) => tx.update(OutboxMessage, { id: message.id, claimToken: message.claimToken! },
+    const result = await this.db.write((tx) => tx.update(OutboxMessage, { id: message.id, claimToken: message.claimToken! },
       { ...changes, claimToken: null, leaseUntil: null }));
+    if (result.affected === 0) {
+      // Recording the outcome took longer than the lease had left and another process claimed the
+      // message meanwhile (or the clocks of the processes disagree by a third of the lease).
+      this.log.warn({ messageId: message.id, status: changes.status }, 'outbox: claim lapsed before the outcome was recorded');
+    }
   }
 
   /** Stops polling and waits for the round in flight (the database must still be open). */
