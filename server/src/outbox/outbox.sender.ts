@@ -59,9 +59,11 @@ export class OutboxSender {
     this.batchSize = options.batchSize ?? 50;
     this.sendDeadlineMs = Math.floor(options.leaseMs / 3);
     const timeout = Math.min(30_000, this.sendDeadlineMs);
-    // A pooled connection: one SMTP handshake for many messages, not one per message.
+    // A pooled connection: one SMTP handshake for many messages, not one per message. The pool
+    // would re-send a message on its own when a connection closes mid-send (maxRequeues, default 5),
+    // possibly twice and outside our lease: retries belong to the outbox, which records each attempt.
     this.transport = nodemailer.createTransport({
-      url: options.smtpUrl, pool: true, maxConnections: 1,
+      url: options.smtpUrl, pool: true, maxConnections: 1, maxRequeues: 0,
       connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
     } as TransportOptions);
   }
