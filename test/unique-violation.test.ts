@@ -1,9 +1,29 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueViolationOf } from '../server/src/common/write';
+import { keyValuesOf, uniqueViolationOf } from '../server/src/common/write';
 import { newId } from '../server/src/db/ids';
 import { aCustomerInput, anAmsterdamNumber, aTemplateInput, aUser } from './support/factories';
 import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
+
+describe('keyValuesOf: the values of PostgreSQL\'s unique-violation detail', () => {
+  it('gives one value per indexed column; the last keeps its commas', () => {
+    expect(keyValuesOf('Key ("customerId", lower(name::text))=(0193a1b2-0000-7000-8000-000000000001, paris, nord) already exists.'))
+      .toEqual(['0193a1b2-0000-7000-8000-000000000001', 'paris, nord']);
+    expect(keyValuesOf('Key ("phoneNumber")=(+31207948000) already exists.')).toEqual(['+31207948000']);
+    expect(keyValuesOf('Key (lower(email::text))=("a, b"@x.example) already exists.')).toEqual(['"a, b"@x.example']);
+    expect(keyValuesOf('Key ("customerId", extension)=(0193, 2001) already exists.')).toEqual(['0193', '2001']);
+    // Commas and parentheses inside a quoted column name or an expression do not separate columns.
+    expect(keyValuesOf('Key ("a, b", coalesce(x, \'(\'), c)=(1, 2, y, z) already exists.')).toEqual(['1', '2', 'y, z']);
+    expect(keyValuesOf('Key ("partnerId", "externalId")=(0193, ) already exists.')).toEqual(['0193', '']);
+  });
+
+  it('is null for anything else', () => {
+    expect(keyValuesOf('')).toBeNull();
+    expect(keyValuesOf('Key (a, b)=(1) already exists.')).toBeNull();
+    expect(keyValuesOf('Key (a=(1) already exists.')).toBeNull();
+    expect(keyValuesOf('Failing row contains (1, 2).')).toBeNull();
+  });
+});
 
 /**
  * What a unique violation tells the services on each engine: the index always (its name on
