@@ -1,9 +1,34 @@
 import 'reflect-metadata';
+import type { EntityManager } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyValuesOf, uniqueViolationOf } from '../server/src/common/write';
+import { CustomerUser } from '../server/src/customers/customer-user.entity';
+import { takenEmails } from '../server/src/customers/customer.service';
+import { findOneWhere } from '../server/src/db/find-one';
 import { newId } from '../server/src/db/ids';
-import { aCustomerInput, anAmsterdamNumber, aTemplateInput, aUser } from './support/factories';
+import { aCustomerInput, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
 import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
+
+const USER_INSERT = `INSERT INTO "customer_user" ("id", "customerId", "locationId", "firstName", "lastName", "email", "package",
+    "phoneNumber", "extension", "roles", "createdAt", "updatedAt")
+  VALUES (:1, :2, :3, 'Raw', 'Insert', :4, 'WEBEX_CALLING', :5, :6, '[]', 0, 0)`;
+/** A copy of template :4 with id :1, provisioningId :2 and name :3 (same partner). */
+const TEMPLATE_COPY = `INSERT INTO "onboarding_template" ("id", "partnerId", "provisioningId", "name", "offer", "countryCode",
+    "serviceProviderAdminId", "subscriptionId", "authenticationMethod", "idpEntityId", "oidcIdpName", "pstnProviderId", "brandName",
+    "defaultEmailLanguage", "restrictAdminInvitationEmails", "disableWebexCallingOneToOne", "createdAt", "updatedAt")
+  SELECT :1, "partnerId", :2, :3, "offer", "countryCode", "serviceProviderAdminId", "subscriptionId", "authenticationMethod",
+    "idpEntityId", "oidcIdpName", "pstnProviderId", "brandName", "defaultEmailLanguage", "restrictAdminInvitationEmails",
+    "disableWebexCallingOneToOne", "createdAt", "updatedAt" FROM "onboarding_template" WHERE "id" = :4`;
+
+/** `:1`, `:2`… as the engine's placeholders. */
+function sqlFor(sql: string): string {
+  return sql.replace(/:(\d+)/g, (_, n) => (onPostgres ? `$${n}` : '?'));
+}
+
+/** How SQLite names a violated index: `index 'name'` for an index on expressions, `table.column, …` otherwise. */
+function indexAsReported(name: string, sqliteColumns?: string): string {
+  return onPostgres ? name : sqliteColumns ?? `index '${name}'`;
+}
 
 describe('keyValuesOf: the values of PostgreSQL\'s unique-violation detail', () => {
   it('gives one value per indexed column; the last keeps its commas', () => {
@@ -40,12 +65,20 @@ describe(`unique violations as the services see them (${onPostgres ? 'PostgreSQL
   });
   afterAll(() => server.stop());
 
+  /** The error of raw SQL in a write transaction (the application's checks bypassed), or null. */
+  function rawWrite(sql: string, params: unknown[]): Promise<unknown> {
+    return server.app.db.write((tx) => tx.query(sqlFor(sql), params)).then(() => null, (e: unknown) => e);
+  }
+
   async function violation(sql: string, params: unknown[]) {
-    const marks = params.map((_, i) => (onPostgres ? `$${i + 1}` : '?'));
-    const text = sql.replace(/:(\d+)/g, (_, n) => marks[Number(n) - 1]);
-    const error = await server.app.db.write((tx) => tx.query(text, params)).then(() => null, (e: unknown) => e);
+    const error = await rawWrite(sql, params);
     expect(error).not.toBeNull();
     return uniqueViolationOf(error);
+  }
+
+  async function aCustomer() {
+    const template = await partner.client.createTemplate(aTemplateInput(partner));
+    return partner.client.createCustomer(aCustomerInput(template.id, { externalId: unique('crm-') }));
   }
 
   it('names the index and, on PostgreSQL, the values', async () => {
@@ -70,5 +103,68 @@ describe(`unique violations as the services see them (${onPostgres ? 'PostgreSQL
       [newId(), customer.id, customer.headquarters.name.toUpperCase(), false]);
     expect(byName?.index).toMatch(onPostgres ? /^ux_location_name$/ : /location/);
     if (onPostgres) expect(byName?.values).toEqual([customer.id, customer.headquarters.name.toLowerCase()]);
+  });
+
+  it('enforces case-insensitive emails in the schema: a second user differing only in case violates ux_user_email_lower', async () => {
+    const customer = await aCustomer();
+    const mixed = `${unique('Raw.Case')}@DeVries.Example`;
+    expect(await rawWrite(USER_INSERT, [newId(), customer.id, customer.headquarters.id, mixed, null, null])).toBeNull();
+    for (const other of [mixed.toLowerCase(), mixed.toUpperCase(), customer.adminEmail.toUpperCase()]) {
+      const byEmail = await violation(USER_INSERT, [newId(), customer.id, customer.headquarters.id, other, null, null]);
+      expect(byEmail?.index).toBe(indexAsReported('ux_user_email_lower'));
+      if (onPostgres) expect(byEmail?.values).toEqual([other.toLowerCase()]);
+    }
+    // Beyond ASCII: PostgreSQL's lower() under a UTF-8 ctype folds Æ; SQLite's built-in lower() folds
+    // ASCII only, so there the index lets it through and the serialised application check (which
+    // compares addresses lower-cased in JavaScript) is what refuses it (README).
+    const nordic = `${unique('ærø')}@devries.example`;
+    expect(await rawWrite(USER_INSERT, [newId(), customer.id, customer.headquarters.id, nordic, null, null])).toBeNull();
+    const upper = nordic.replace('ærø', 'ÆRØ');
+    const error = await rawWrite(USER_INSERT, [newId(), customer.id, customer.headquarters.id, upper, null, null]);
+    if (onPostgres) expect(uniqueViolationOf(error)).toEqual({ index: 'ux_user_email_lower', values: [nordic] });
+    else expect(error).toBeNull();
+  });
+
+  it('enforces case-insensitive template names in the schema: ASCII on both engines, Å/å on PostgreSQL (UTF-8 ctype)', async () => {
+    if (onPostgres) {
+      // The README's claim needs a UTF-8 ctype; scripts/pg-local.sh (CI) initialises the cluster with C.UTF-8.
+      const [{ ctype }] = await server.app.db.manager.query('SELECT datctype AS ctype FROM pg_database WHERE datname = current_database()');
+      expect(ctype).toMatch(/utf-?8/i);
+    }
+    const ascii = await partner.client.createTemplate(aTemplateInput(partner, { name: unique('Case Schema ') }));
+    const byAscii = await violation(TEMPLATE_COPY, [newId(), unique('prov-'), ascii.name.toUpperCase(), ascii.id]);
+    expect(byAscii?.index).toBe(indexAsReported('ux_template_name'));
+    if (onPostgres) expect(byAscii?.values).toEqual([partner.partnerId, ascii.name.toLowerCase()]);
+
+    const aarhus = await partner.client.createTemplate(aTemplateInput(partner, { name: unique('Århus ') }));
+    const lowered = aarhus.name.replace('Å', 'å');
+    const error = await rawWrite(TEMPLATE_COPY, [newId(), unique('prov-'), lowered, aarhus.id]);
+    if (onPostgres) expect(uniqueViolationOf(error)).toEqual({ index: 'ux_template_name', values: [partner.partnerId, lowered] });
+    else expect(error).toBeNull(); // SQLite's lower() folds ASCII only: the casefold check in the service is the arbiter there
+  });
+
+  it('looks users up by email through the lower("email") index (EXPLAIN on both engines)', async () => {
+    const customer = await aCustomer();
+    // The statements the services send, recorded by a manager that answers no rows.
+    const statements: Array<{ sql: string; params: unknown[] }> = [];
+    const recorder = {
+      connection: server.app.db.manager.connection,
+      query: async (sql: string, params: unknown[]) => { statements.push({ sql, params }); return []; },
+    } as unknown as EntityManager;
+    await takenEmails(recorder, [customer.adminEmail, `${unique('free')}@devries.example`]);
+    await findOneWhere(recorder, CustomerUser, { customerId: customer.id, email: customer.adminEmail }, { lower: ['email'] });
+    expect(statements).toHaveLength(2);
+    for (const { sql, params } of statements) {
+      expect(sql).toContain('lower("email")');
+      const plan = onPostgres
+        ? await server.app.db.write(async (tx) => {
+          // The tables are tiny: forbid sequential scans so the plan shows whether an index can serve the query.
+          await tx.query('SET LOCAL enable_seqscan = off');
+          const rows: Array<{ 'QUERY PLAN': string }> = await tx.query(`EXPLAIN ${sql}`, params);
+          return rows.map((r) => r['QUERY PLAN']).join('\n');
+        })
+        : (await server.app.db.manager.query(`EXPLAIN QUERY PLAN ${sql}`, params) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
+      expect(plan, sql).toContain('ux_user_email_lower');
+    }
   });
 });

@@ -11,6 +11,7 @@ import type { LocationInput } from '../customers/location.inputs';
 import { normalizeLocation } from '../customers/location.rules';
 import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import { bulkInsert } from '../db/bulk-insert';
+import { findOneWhere } from '../db/find-one';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
 import { selectIn } from '../db/select-in';
@@ -160,7 +161,7 @@ export class SetupService {
   private async loadSnapshot(tx: EntityManager, customer: Customer, rows: UserRowDraft[]) {
     const emails = [...new Set(rows.map((r) => r.email).filter(Boolean))];
     const phones = [...new Set(rows.flatMap((r) => (r.phone?.ok ? [r.phone.e164] : [])))];
-    const admin = await tx.findOneBy(CustomerUser, { customerId: customer.id, email: customer.adminEmail });
+    const admin = await findOneWhere(tx, CustomerUser, { customerId: customer.id, email: customer.adminEmail }, { lower: ['email'] });
     const phoneHolders = new Map<string, string>();
     for (const u of await selectIn<{ id: string; phoneNumber: string }>(tx, 'customer_user', ['id', 'phoneNumber'], 'phoneNumber', phones)) {
       phoneHolders.set(u.phoneNumber, u.id);
