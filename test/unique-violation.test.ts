@@ -1,17 +1,28 @@
 import 'reflect-metadata';
 import type { EntityManager } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyValuesOf, uniqueViolationOf } from '../server/src/common/write';
+import { keyValuesOf, uniqueViolationOf, writeOrUserErrors, type UniqueViolation } from '../server/src/common/write';
 import { CustomerUser } from '../server/src/customers/customer-user.entity';
-import { takenEmails } from '../server/src/customers/customer.service';
+import { takenEmails, uniqueViolationAsUserErrors as createCustomerMapping } from '../server/src/customers/customer.service';
 import { findOneWhere } from '../server/src/db/find-one';
 import { newId } from '../server/src/db/ids';
-import { aCustomerInput, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
+import type { UserError } from '../server/src/errors/user-error';
+import { UserErrors } from '../server/src/errors/user-error';
+import { normalizeUserRow } from '../server/src/setup/setup.rules';
+import { uniqueViolationAsUserErrors as setupCustomerMapping } from '../server/src/setup/setup.service';
+import { aCustomerInput, anAmsterdamLocation, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
 import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
 const USER_INSERT = `INSERT INTO "customer_user" ("id", "customerId", "locationId", "firstName", "lastName", "email", "package",
     "phoneNumber", "extension", "roles", "createdAt", "updatedAt")
   VALUES (:1, :2, :3, 'Raw', 'Insert', :4, 'WEBEX_CALLING', :5, :6, '[]', 0, 0)`;
+const LOCATION_INSERT = `INSERT INTO "location" ("id", "customerId", "name", "line1", "city", "countryCode", "timeZone", "language", "isHeadquarters", "createdAt")
+  VALUES (:1, :2, :3, 'Damrak 1', 'Amsterdam', 'NL', 'Europe/Amsterdam', 'en_US', :4, 0)`;
+/** A copy of customer :3 with id :1 and admin email :2 (same partner, same externalId). */
+const CUSTOMER_COPY = `INSERT INTO "customer" ("id", "partnerId", "templateId", "companyName", "adminEmail", "package", "addOns",
+    "externalId", "status", "dataRegion", "language", "templateSettings", "inputFingerprint", "createdAt", "updatedAt")
+  SELECT :1, "partnerId", "templateId", "companyName", :2, "package", "addOns", "externalId", "status", "dataRegion",
+    "language", "templateSettings", "inputFingerprint", "createdAt", "updatedAt" FROM "customer" WHERE "id" = :3`;
 /** A copy of template :4 with id :1, provisioningId :2 and name :3 (same partner). */
 const TEMPLATE_COPY = `INSERT INTO "onboarding_template" ("id", "partnerId", "provisioningId", "name", "offer", "countryCode",
     "serviceProviderAdminId", "subscriptionId", "authenticationMethod", "idpEntityId", "oidcIdpName", "pstnProviderId", "brandName",
@@ -74,6 +85,22 @@ describe(`unique violations as the services see them (${onPostgres ? 'PostgreSQL
     const error = await rawWrite(sql, params);
     expect(error).not.toBeNull();
     return uniqueViolationOf(error);
+  }
+
+  /**
+   * A write that violates a unique index on every attempt (on PostgreSQL after writeOrUserErrors'
+   * retries, as a race that keeps repeating), answered through `mapping`, the service's own.
+   */
+  async function lostRace(sql: string, params: unknown[], mapping: (v: UniqueViolation) => UserError[] | null) {
+    const seen: UniqueViolation[] = [];
+    const outcome = await writeOrUserErrors(server.app.db, (tx) => tx.query(sqlFor(sql), params), {
+      onUniqueViolation: (v) => { seen.push(v); return mapping(v); },
+    });
+    expect(seen).toHaveLength(1);
+    expect(outcome.ok).toBe(false);
+    const errors = outcome.ok ? [] : outcome.userErrors;
+    for (const e of errors) expect(e.message.length).toBeGreaterThan(0);
+    return { index: seen[0].index, errors: errors.map((e) => `${e.code}@${e.field.join('.')}`) };
   }
 
   async function aCustomer() {
@@ -166,5 +193,68 @@ describe(`unique violations as the services see them (${onPostgres ? 'PostgreSQL
         : (await server.app.db.manager.query(`EXPLAIN QUERY PLAN ${sql}`, params) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
       expect(plan, sql).toContain('ux_user_email_lower');
     }
+  });
+
+  it('maps every unique index createCustomer can violate to TAKEN on its field, after the retries', async () => {
+    const customer = await aCustomer();
+    const byEmail = await lostRace(USER_INSERT, [newId(), customer.id, customer.headquarters.id, customer.adminEmail.toUpperCase(), null, null],
+      createCustomerMapping);
+    expect(byEmail).toEqual({ index: indexAsReported('ux_user_email_lower'), errors: ['TAKEN@input.adminEmail'] });
+    const byExternalId = await lostRace(CUSTOMER_COPY, [newId(), `${unique('copy')}@devries.example`, customer.id], createCustomerMapping);
+    expect(byExternalId).toEqual({
+      index: indexAsReported('ux_customer_external_id', 'customer.partnerId, customer.externalId'), errors: ['TAKEN@input.externalId'],
+    });
+  });
+
+  it('maps the template name index to TAKEN on the name, for createTemplate and updateTemplate alike', async () => {
+    const template = await partner.client.createTemplate(aTemplateInput(partner, { name: unique('Race Name ') }));
+    // updateTemplate (template-edit.service.ts) answers through the same mapping as createTemplate.
+    const mapping = (v: UniqueViolation) => server.app.services.templates.uniqueViolationAsUserErrors(v);
+    const byName = await lostRace(TEMPLATE_COPY, [newId(), unique('prov-'), template.name.toUpperCase(), template.id], mapping);
+    expect(byName).toEqual({ index: indexAsReported('ux_template_name'), errors: ['TAKEN@input.name'] });
+  });
+
+  it('maps every unique index setupCustomer can violate to TAKEN on the clashing row (PostgreSQL names the value)', async () => {
+    const holder = await aCustomer();
+    const target = await aCustomer();
+    const taken = { email: `${unique('race')}@devries.example`, phone: anAmsterdamNumber(), extension: '4711', location: 'Paris, Nord' };
+    await partner.client.setupCustomer({
+      customerId: holder.id,
+      locations: [anAmsterdamLocation({ name: taken.location })],
+      users: [aUser({ email: taken.email, phoneNumber: taken.phone, extension: taken.extension })],
+    });
+    // The request that lost: its second user claims each value, its second location the name.
+    const inputs = [aUser(), aUser({ email: taken.email.toUpperCase(), phoneNumber: taken.phone, extension: taken.extension })];
+    const rows = inputs.map((u, i) => normalizeUserRow(u as never, i, UserErrors.root('input').at('users', i)));
+    const locations = [anAmsterdamLocation({ name: 'Zuidas' }), anAmsterdamLocation({ name: ' PARIS, NORD ' })];
+    const mapping = (v: UniqueViolation) => setupCustomerMapping(v, rows, locations as never);
+    const e164 = taken.phone.replace(/\s/g, '');
+
+    const byEmail = await lostRace(USER_INSERT, [newId(), target.id, target.headquarters.id, taken.email.toUpperCase(), null, null], mapping);
+    expect(byEmail).toEqual({ index: indexAsReported('ux_user_email_lower'), errors: [onPostgres ? 'TAKEN@input.users.1.email' : 'TAKEN@input.users'] });
+    const byPhone = await lostRace(USER_INSERT, [newId(), target.id, target.headquarters.id, `${unique('p')}@devries.example`, e164, null], mapping);
+    expect(byPhone).toEqual({
+      index: indexAsReported('ux_user_phone', 'customer_user.phoneNumber'), errors: [onPostgres ? 'TAKEN@input.users.1.phoneNumber' : 'TAKEN@input.users'],
+    });
+    // The extension is unique per customer: the clash is inside the holder.
+    const byExtension = await lostRace(USER_INSERT, [newId(), holder.id, holder.headquarters.id, `${unique('x')}@devries.example`, null, taken.extension], mapping);
+    expect(byExtension).toEqual({
+      index: indexAsReported('ux_user_extension', 'customer_user.customerId, customer_user.extension'),
+      errors: [onPostgres ? 'TAKEN@input.users.1.extension' : 'TAKEN@input.users'],
+    });
+    // A name containing ", ": PostgreSQL's detail joins values with ", " too; the last value keeps them.
+    const byLocation = await lostRace(LOCATION_INSERT, [newId(), holder.id, 'paris, nord', false], mapping);
+    expect(byLocation).toEqual({ index: indexAsReported('ux_location_name'), errors: [onPostgres ? 'TAKEN@input.locations.1.name' : 'TAKEN@input.locations'] });
+  });
+
+  it('has no unique index that these tests do not cover (a new or renamed one must get its mapping and its test)', async () => {
+    const rows: Array<{ name: string }> = onPostgres
+      ? await server.app.db.manager.query(`SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE i.indisunique AND NOT i.indisprimary AND n.nspname = current_schema()`)
+      : await server.app.db.manager.query(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE 'CREATE UNIQUE INDEX%'`);
+    const mapped = ['ux_customer_external_id', 'ux_location_name', 'ux_template_name', 'ux_user_email_lower', 'ux_user_extension', 'ux_user_phone'];
+    // Values no request chooses: a generated provisioningId, a random token's hash, subscriptions created by the CLI.
+    const unreachable = ['ux_api_token_hash', 'ux_subscription_external', 'ux_template_provisioning_id'];
+    expect(rows.map((r) => r.name).sort()).toEqual([...mapped, ...unreachable].sort());
   });
 });

@@ -184,7 +184,7 @@ function failed(errors: UserErrors): SetupCustomerPayload {
  * checks, and did so again on every retry: still TAKEN, never a 500, on the row whose value
  * clashed when PostgreSQL names the value (on SQLite, which serialises writers, this cannot happen).
  */
-function uniqueViolationAsUserErrors(
+export function uniqueViolationAsUserErrors(
   violation: UniqueViolation, rows: UserRowDraft[], locationInputs: readonly LocationInput[],
 ): UserError[] | null {
   const errors = UserErrors.root('input');
