@@ -39,12 +39,17 @@ function ensureBuilt(): void {
 
 interface ApiProcess { child: ChildProcess; url: string; stdout: string }
 
+/** Every API process spawned and not yet exited, ready or not: whatever happens, the suite stops them. */
+const children = new Set<ChildProcess>();
+
 function startProcess(databaseUrl: string): Promise<ApiProcess> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', RATE_LIMIT_PER_SECOND: '0', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
@@ -58,12 +63,28 @@ function startProcess(databaseUrl: string): Promise<ApiProcess> {
   });
 }
 
-function stopProcess(p: ApiProcess | undefined): Promise<void> {
-  if (!p || p.child.exitCode !== null) return Promise.resolve();
+/** SIGTERM, then SIGKILL should the process not have exited 10 s later. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    p.child.once('exit', () => resolve());
-    p.child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => { clearTimeout(kill); resolve(); });
+    child.kill('SIGTERM');
   });
+}
+
+function stopAll(): Promise<void> {
+  return Promise.all([...children].map(stopChild)).then(() => undefined);
+}
+
+/** `count` processes started at once; should one fail to start, the others (ready or still starting) are stopped. */
+async function startProcesses(databaseUrl: string, count: number): Promise<ApiProcess[]> {
+  try {
+    return await Promise.all(Array.from({ length: count }, () => startProcess(databaseUrl)));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 }
 
 type Outcome = { status: 'ok' | 'taken' | 'invalid' | 'server-error'; value?: any; fields?: string[] };
@@ -82,8 +103,8 @@ async function attempt(send: () => Promise<{ userErrors: Array<{ code: string; f
 
 describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () => {
   let scratch: ScratchDatabase;
-  let a: ApiProcess | undefined;
-  let b: ApiProcess | undefined;
+  let a: ApiProcess;
+  let b: ApiProcess;
   let sql: Client;
   let partner: TestPartner;
   let hubs: [ProvisioningClient, ProvisioningClient];
@@ -92,7 +113,7 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
     ensureBuilt();
     scratch = await createScratchDatabase();
     // Started together on an empty database: one migrates and seeds, the other waits for it.
-    [a, b] = await Promise.all([startProcess(scratch.url), startProcess(scratch.url)]);
+    [a, b] = await startProcesses(scratch.url, 2);
     const created = JSON.parse(execFileSync(process.execPath, [CLI, 'create-partner', '--name', 'Two Processes',
       '--admin-email', `${unique('noc')}@partner.example`, '--subscription', 'Sub100452'],
     { cwd: ROOT, env: { ...process.env, DATABASE_URL: scratch.url, LOG_LEVEL: 'warn' }, encoding: 'utf8' }));
@@ -104,7 +125,7 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
 
   afterAll(async () => {
     await sql?.end();
-    await Promise.all([stopProcess(a), stopProcess(b)]);
+    await stopAll();
     await scratch?.drop();
   });
 
@@ -113,7 +134,7 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
     const demos = await sql.query(`SELECT COUNT(*)::int AS n FROM "partner" WHERE "name" = 'Demo Partner'`);
     expect(migrations.rows[0].n).toBeGreaterThan(0);
     expect(demos.rows[0].n).toBe(1);
-    expect([a!.stdout, b!.stdout].filter((out) => out.includes('Created a demo partner'))).toHaveLength(1);
+    expect([a.stdout, b.stdout].filter((out) => out.includes('Created a demo partner'))).toHaveLength(1);
   });
 
   it('keeps every row exactly once and gives every conflict one winner, across both processes', async () => {
