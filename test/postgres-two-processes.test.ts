@@ -4,14 +4,16 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, GraphQLRequestError, type ProvisioningClient } from '../sdk/src/index';
-import { aCustomerInput, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
+import { INSERT_CHUNK_SIZE } from '../server/src/db/bulk-insert';
+import { aCustomerInput, anAmsterdamLocation, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
 import { createScratchDatabase, onPostgres, type ScratchDatabase } from './support/postgres';
 import type { TestPartner } from './support/test-server';
 
 /**
  * Two real API processes (`node dist/server/src/main.js`) on one PostgreSQL database, with
- * conflicting requests sent to both at once. Scale with PG_TWO_PROCESS_SCALE (default 1: 24
- * customers plus 12 contested ones; three setups of 300 users). Prints its figures.
+ * conflicting requests sent to both at once, and requests that fail inside their transaction
+ * (faults injected by triggers in the database, see FAULTS). Scale with PG_TWO_PROCESS_SCALE
+ * (default 1: 24 customers plus 12 contested ones; three setups of 300 users). Prints its figures.
  */
 const SCALE = Math.max(1, Number(process.env.PG_TWO_PROCESS_SCALE ?? 1));
 const CUSTOMERS = 24 * SCALE;
@@ -39,12 +41,17 @@ function ensureBuilt(): void {
 
 interface ApiProcess { child: ChildProcess; url: string; stdout: string }
 
+/** Every API process spawned and not yet exited, ready or not: whatever happens, the suite stops them. */
+const children = new Set<ChildProcess>();
+
 function startProcess(databaseUrl: string): Promise<ApiProcess> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', RATE_LIMIT_PER_SECOND: '0', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
@@ -58,13 +65,66 @@ function startProcess(databaseUrl: string): Promise<ApiProcess> {
   });
 }
 
-function stopProcess(p: ApiProcess | undefined): Promise<void> {
-  if (!p || p.child.exitCode !== null) return Promise.resolve();
+/** SIGTERM, then SIGKILL should the process not have exited 10 s later. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    p.child.once('exit', () => resolve());
-    p.child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => { clearTimeout(kill); resolve(); });
+    child.kill('SIGTERM');
   });
 }
+
+function stopAll(): Promise<void> {
+  return Promise.all([...children].map(stopChild)).then(() => undefined);
+}
+
+/** `count` processes started at once; should one fail to start, the others (ready or still starting) are stopped. */
+async function startProcesses(databaseUrl: string, count: number): Promise<ApiProcess[]> {
+  try {
+    return await Promise.all(Array.from({ length: count }, () => startProcess(databaseUrl)));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * Faults injected inside the API's transactions without any hook in the server: triggers on the
+ * test's database raise an exception for rows carrying a marker. A request hitting one must answer
+ * 500 INTERNAL_SERVER_ERROR and leave nothing behind, whatever it had inserted before.
+ * - customer: a companyName containing FAULTS.company fails createCustomer at its first insert;
+ * - customer_user: a firstName containing FAULTS.user fails a setupCustomer at the chunk holding
+ *   that row (after the locations and the earlier chunks), and a createCustomer whose admin
+ *   (first name = the email's local part) carries it after the customer and headquarters rows;
+ * - audit_event, the last insert of both mutations: fails when the customer has a user whose
+ *   lastName contains FAULTS.late (a createCustomer's admin takes the company name as last name),
+ *   after the customer, locations, users, status update and outbox rows were written.
+ */
+const FAULTS = { company: 'zzfaultcompany', user: 'zzfaultuser', late: 'zzfaultlate' };
+
+const FAULT_TRIGGERS = `
+CREATE FUNCTION test_fault_customer() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW."companyName" LIKE '%${FAULTS.company}%' THEN RAISE EXCEPTION 'injected fault: customer %', NEW."id"; END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER test_fault_customer BEFORE INSERT ON "customer" FOR EACH ROW EXECUTE FUNCTION test_fault_customer();
+CREATE FUNCTION test_fault_user() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW."firstName" LIKE '%${FAULTS.user}%' THEN RAISE EXCEPTION 'injected fault: user %', NEW."id"; END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER test_fault_user BEFORE INSERT ON "customer_user" FOR EACH ROW EXECUTE FUNCTION test_fault_user();
+CREATE FUNCTION test_fault_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM "customer_user" WHERE "customerId" = (NEW."targetIds"::json ->> 0) AND "lastName" LIKE '%${FAULTS.late}%') THEN
+    RAISE EXCEPTION 'injected fault: audit of %', NEW."operation";
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER test_fault_audit BEFORE INSERT ON "audit_event" FOR EACH ROW EXECUTE FUNCTION test_fault_audit();
+`;
 
 type Outcome = { status: 'ok' | 'taken' | 'invalid' | 'server-error'; value?: any; fields?: string[] };
 
@@ -82,8 +142,8 @@ async function attempt(send: () => Promise<{ userErrors: Array<{ code: string; f
 
 describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () => {
   let scratch: ScratchDatabase;
-  let a: ApiProcess | undefined;
-  let b: ApiProcess | undefined;
+  let a: ApiProcess;
+  let b: ApiProcess;
   let sql: Client;
   let partner: TestPartner;
   let hubs: [ProvisioningClient, ProvisioningClient];
@@ -92,7 +152,7 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
     ensureBuilt();
     scratch = await createScratchDatabase();
     // Started together on an empty database: one migrates and seeds, the other waits for it.
-    [a, b] = await Promise.all([startProcess(scratch.url), startProcess(scratch.url)]);
+    [a, b] = await startProcesses(scratch.url, 2);
     const created = JSON.parse(execFileSync(process.execPath, [CLI, 'create-partner', '--name', 'Two Processes',
       '--admin-email', `${unique('noc')}@partner.example`, '--subscription', 'Sub100452'],
     { cwd: ROOT, env: { ...process.env, DATABASE_URL: scratch.url, LOG_LEVEL: 'warn' }, encoding: 'utf8' }));
@@ -100,11 +160,12 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
     hubs = [createClient({ url: a.url, token: created.token }), createClient({ url: b.url, token: created.token })];
     sql = new Client({ connectionString: scratch.url });
     await sql.connect();
+    await sql.query(FAULT_TRIGGERS);
   }, 120_000);
 
   afterAll(async () => {
     await sql?.end();
-    await Promise.all([stopProcess(a), stopProcess(b)]);
+    await stopAll();
     await scratch?.drop();
   });
 
@@ -113,7 +174,7 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
     const demos = await sql.query(`SELECT COUNT(*)::int AS n FROM "partner" WHERE "name" = 'Demo Partner'`);
     expect(migrations.rows[0].n).toBeGreaterThan(0);
     expect(demos.rows[0].n).toBe(1);
-    expect([a!.stdout, b!.stdout].filter((out) => out.includes('Created a demo partner'))).toHaveLength(1);
+    expect([a.stdout, b.stdout].filter((out) => out.includes('Created a demo partner'))).toHaveLength(1);
   });
 
   it('keeps every row exactly once and gives every conflict one winner, across both processes', async () => {
@@ -122,8 +183,15 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
     const template = await hubs[0].createTemplate(aTemplateInput(partner, { name: unique('Two processes ') }));
 
     // Phase 1: customers, with pairs that clash on admin email or externalId sent to A and B at once,
-    // and requests that fail validation.
+    // requests that fail validation, customers kept for the faulty setups of phase 2, and
+    // createCustomer requests that fail inside their transaction at each of the three FAULTS.
     const pairs = Math.max(3, CUSTOMERS / 4);
+    const faultTargetCount = 4 * SCALE;
+    const faultyCreateInputs = Array.from({ length: 2 * SCALE }, (_, i) => [
+      aCustomerInput(template.id, { companyName: `Fault ${FAULTS.company} ${i}` }),
+      aCustomerInput(template.id, { adminEmail: `${unique(FAULTS.user)}@devries.example` }),
+      aCustomerInput(template.id, { companyName: `${FAULTS.late} ${i}` }),
+    ]).flat();
     const emailPairs = Array.from({ length: pairs }, () => `${unique('dup')}@devries.example`);
     const externalPairs = Array.from({ length: pairs }, () => unique('crm-'));
     const phase1 = await Promise.all([
@@ -134,13 +202,20 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
         attempt(() => hubAt(i).payloads.createCustomer(aCustomerInput(template.id, { externalId, companyName: `Company ${i}` }))))),
       ...Array.from({ length: 4 }, (_, i) =>
         attempt(() => hubAt(i).payloads.createCustomer(aCustomerInput(template.id, { supportedLocationConfirmed: false })))),
+      ...Array.from({ length: faultTargetCount }, (_, i) => attempt(() => hubAt(i).payloads.createCustomer(aCustomerInput(template.id)))),
+      ...faultyCreateInputs.map((input, i) => attempt(() => hubAt(i).payloads.createCustomer(input))),
     ]);
+    const regularCount = CUSTOMERS + 4 * pairs + 4;
+    const regular = phase1.slice(0, regularCount);
     const plain = phase1.slice(0, CUSTOMERS);
     const emailRaces = phase1.slice(CUSTOMERS, CUSTOMERS + 2 * pairs);
     const externalRaces = phase1.slice(CUSTOMERS + 2 * pairs, CUSTOMERS + 4 * pairs);
-    const invalid = phase1.slice(CUSTOMERS + 4 * pairs);
-    expect(phase1.filter((o) => o.status === 'server-error').map((o) => o.value)).toEqual([]);
+    const invalid = phase1.slice(CUSTOMERS + 4 * pairs, regularCount);
+    const faultTargetOutcomes = phase1.slice(regularCount, regularCount + faultTargetCount);
+    const faultyCreates = phase1.slice(regularCount + faultTargetCount);
+    expect(regular.filter((o) => o.status === 'server-error').map((o) => o.value)).toEqual([]);
     expect(plain.every((o) => o.status === 'ok')).toBe(true);
+    expect(faultTargetOutcomes.map((o) => o.status)).toEqual(faultTargetOutcomes.map(() => 'ok'));
     for (let p = 0; p < pairs; p++) {
       for (const [races, field] of [[emailRaces, 'TAKEN@input.adminEmail'], [externalRaces, 'TAKEN@input.externalId']] as const) {
         const pair = races.slice(2 * p, 2 * p + 2);
@@ -149,7 +224,8 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
       }
     }
     expect(invalid.every((o) => o.status === 'invalid' && o.fields!.includes('NOT_CONFIRMED@input.supportedLocationConfirmed'))).toBe(true);
-    const customers = phase1.filter((o) => o.status === 'ok').map((o) => o.value.customer as { id: string; adminEmail: string });
+    const customers = regular.filter((o) => o.status === 'ok').map((o) => o.value.customer as { id: string; adminEmail: string });
+    const faultTargets = faultTargetOutcomes.map((o) => o.value.customer as { id: string; adminEmail: string });
 
     // Phase 2: a setup per customer, sent alternately to A and B. Contested phone numbers and
     // emails are each claimed by two setups (one per process); a setup claims at most one, so
@@ -176,11 +252,30 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
       }
       return { customer, users, claim, invalid: claim === null && !big && i % 7 === 6 };
     });
+    // Setups that fail inside their transaction, each with a new location: half at the second
+    // chunk of users (INSERT_CHUNK_SIZE rows already inserted), half at the audit row, the last
+    // insert (after users, status update and welcome emails).
+    const faultyPlans = faultTargets.map((customer, i) => {
+      const atChunk = i % 2 === 0;
+      const users = Array.from({ length: atChunk ? INSERT_CHUNK_SIZE + 100 : 10 }, () => aUser());
+      if (atChunk) users[INSERT_CHUNK_SIZE + 50].firstName = `Eva ${FAULTS.user}`;
+      else users[7].lastName = `de Vries ${FAULTS.late}`;
+      const location = anAmsterdamLocation({ name: unique('Fault site ') });
+      users[3].locationName = location.name;
+      return { customer, users, location };
+    });
     const setups = Promise.all(plans.map((plan, i) =>
       attempt(() => hubAt(i).payloads.setupCustomer({ customerId: plan.customer.id, users: plan.users }))));
     const crossCustomers = Promise.all(crossEmails.map((adminEmail, i) =>
       attempt(() => hubAt(i + 1).payloads.createCustomer(aCustomerInput(template.id, { adminEmail })))));
-    const [phase2, cross] = await Promise.all([setups, crossCustomers]);
+    const faultySetups = Promise.all(faultyPlans.map((plan, i) =>
+      attempt(() => hubAt(i + 1).payloads.setupCustomer({ customerId: plan.customer.id, users: plan.users, locations: [plan.location] }))));
+    const [phase2, cross, faultyPhase2] = await Promise.all([setups, crossCustomers, faultySetups]);
+
+    // Every injected fault answers 500 INTERNAL_SERVER_ERROR, from either process.
+    const faulty = [...faultyCreates, ...faultyPhase2];
+    expect(faulty.map((o) => (o.status === 'server-error' ? o.value : `${o.status} ${o.fields ?? ''}`)))
+      .toEqual(faulty.map(() => '500 INTERNAL_SERVER_ERROR'));
 
     const serverErrors = [...phase2, ...cross].filter((o) => o.status === 'server-error');
     expect(serverErrors.map((o) => o.value)).toEqual([]);
@@ -197,7 +292,7 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
     });
 
     // The database holds exactly what the successful answers said, once.
-    const expected = new Map<string, number>(customers.map((c) => [c.id, 1]));
+    const expected = new Map<string, number>([...customers, ...faultTargets].map((c) => [c.id, 1]));
     plans.forEach((plan, i) => { if (phase2[i].status === 'ok') expected.set(plan.customer.id, 1 + plan.users.length); });
     cross.forEach((o) => { if (o.status === 'ok') expected.set(o.value.customer.id, 1); });
     const counted = await sql.query<{ customerId: string; n: number }>(
@@ -206,7 +301,7 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
     expect(new Map(counted.rows.map((r) => [r.customerId, r.n]))).toEqual(expected);
     const rows = [...expected.values()].reduce((sum, n) => sum + n, 0);
     const duplicates = await sql.query(
-      `SELECT 'email' AS k, "email" AS v FROM "customer_user" GROUP BY "email" HAVING COUNT(*) > 1
+      `SELECT 'email' AS k, lower("email") AS v FROM "customer_user" GROUP BY lower("email") HAVING COUNT(*) > 1
        UNION ALL SELECT 'phone', "phoneNumber" FROM "customer_user" WHERE "phoneNumber" IS NOT NULL GROUP BY "phoneNumber" HAVING COUNT(*) > 1`);
     expect(duplicates.rows).toEqual([]);
     const statuses = await sql.query<{ status: string; n: number }>(
@@ -219,7 +314,34 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
     const successes = 1 + [...phase1, ...phase2, ...cross].filter((o) => o.status === 'ok').length;
     expect(audits.rows[0].n).toBe(successes);
 
-    const all = [...phase1, ...phase2, ...cross];
+    // Each customer's locations and outbox: its headquarters only (no setup adds a location but the
+    // faulty ones), and one email per user (the admin's invitation, a welcome per user set up).
+    const perCustomer = await sql.query<{ customerId: string; locations: number; outbox: number }>(
+      `SELECT c."id" AS "customerId",
+         (SELECT COUNT(*)::int FROM "location" l WHERE l."customerId" = c."id") AS locations,
+         (SELECT COUNT(*)::int FROM "outbox_message" o WHERE o."customerId" = c."id") AS outbox
+       FROM "customer" c WHERE c."templateId" = $1`, [template.id]);
+    expect(new Map(perCustomer.rows.map((r) => [r.customerId, r.locations]))).toEqual(new Map([...expected.keys()].map((id) => [id, 1])));
+    expect(new Map(perCustomer.rows.map((r) => [r.customerId, r.outbox]))).toEqual(expected);
+
+    // Nothing of the faulty requests was kept: rows that carry their markers, emails, location names or
+    // customer ids; their target customers hold their createCustomer rows only and are still PENDING_SETUP.
+    const faultEmails = [...faultyCreateInputs.map((input) => input.adminEmail.toLowerCase()),
+      ...faultyPlans.flatMap((plan) => plan.users.map((u) => u.email.toLowerCase()))];
+    const faultTargetIds = faultTargets.map((c) => c.id);
+    const markedPrefix = 'zzfault%'; // every FAULTS marker starts so
+    const left = (await sql.query<Record<'customers' | 'users' | 'locations' | 'outbox' | 'audit', number>>(
+      `SELECT
+         (SELECT COUNT(*)::int FROM "customer" WHERE lower("companyName") LIKE '%' || $1 OR "adminEmail" LIKE $1 OR "status" <> 'PENDING_SETUP' AND "id" = ANY($4)) AS customers,
+         (SELECT COUNT(*)::int FROM "customer_user" WHERE lower("email") = ANY($2) OR "firstName" LIKE '%' || $1 OR "lastName" LIKE '%' || $1
+            OR "customerId" = ANY($4) AND "email" NOT IN (SELECT "adminEmail" FROM "customer" WHERE "id" = ANY($4))) AS users,
+         (SELECT COUNT(*)::int FROM "location" WHERE "name" = ANY($3) OR "customerId" = ANY($4) AND NOT "isHeadquarters") AS locations,
+         (SELECT COUNT(*)::int FROM "outbox_message" WHERE "recipient" = ANY($2) OR "customerId" = ANY($4) AND "kind" <> 'ADMIN_INVITATION') AS outbox,
+         (SELECT COUNT(*)::int FROM "audit_event" WHERE ("targetIds"::json ->> 0) = ANY($4) AND "operation" <> 'createCustomer') AS audit`,
+      [markedPrefix, faultEmails, faultyPlans.map((plan) => plan.location.name), faultTargetIds])).rows[0];
+    expect(left).toEqual({ customers: 0, users: 0, locations: 0, outbox: 0, audit: 0 });
+
+    const all = [...phase1, ...phase2, ...cross, ...faultyPhase2];
     const figures = {
       processes: 2,
       requests: all.length + 1,
@@ -227,6 +349,8 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
       takenConflicts: all.filter((o) => o.status === 'taken').length,
       validationFailures: all.filter((o) => o.status === 'invalid').length,
       serverErrors: serverErrors.length,
+      injectedFaults: { createCustomer: faultyCreates.length, setupCustomer: faultyPhase2.length,
+        answered500: faulty.filter((o) => o.value === '500 INTERNAL_SERVER_ERROR').length, rowsLeft: left },
       usersWritten: rows,
       rowsChecked: counted.rows.length + rows,
       seconds: (Date.now() - started) / 1000,

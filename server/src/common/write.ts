@@ -7,7 +7,7 @@ export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; userErrors: 
 /** A unique index violated by the write: its name, and on PostgreSQL the values that clashed. */
 export interface UniqueViolation {
   index: string;
-  /** Column list and values from PostgreSQL's detail, e.g. `("phoneNumber")=(+31207948000)`; null on SQLite. */
+  /** The clashing values from PostgreSQL's detail, one per indexed column (see keyValuesOf); null on SQLite. */
   values: string[] | null;
 }
 
@@ -50,9 +50,42 @@ export function uniqueViolationOf(error: unknown): UniqueViolation | null {
   const index = violatedUniqueIndex(error);
   if (index === null) return null;
   const detail = (error as { driverError?: { detail?: string } })?.driverError?.detail ?? '';
-  // PostgreSQL: Key ("customerId", extension)=(0193…, 2001) already exists.
-  const match = /^Key \((.*)\)=\((.*)\) already exists\.?$/s.exec(detail);
-  return { index, values: match ? match[2].split(', ') : null };
+  return { index, values: keyValuesOf(detail) };
+}
+
+/**
+ * The values of PostgreSQL's unique-violation detail, one per indexed column or expression:
+ * `Key ("customerId", lower(name::text))=(0193…, paris, nord) already exists.` gives
+ * `["0193…", "paris, nord"]`. PostgreSQL joins the values with ", " and quotes none, so a value
+ * containing ", " cannot be told apart from two values; the column list can (its commas outside
+ * parentheses and quotes separate columns). Every unique index of the schema has ids (no commas)
+ * in its leading columns and the user's text last, so the last value takes whatever remains.
+ * Null when the detail is not in that form.
+ */
+export function keyValuesOf(detail: string): string[] | null {
+  const prefix = 'Key (';
+  if (!detail.startsWith(prefix)) return null;
+  let columns = 1;
+  let depth = 0;
+  let quote: string | null = null;
+  let end = -1;
+  for (let i = prefix.length; i < detail.length && end < 0; i++) {
+    const c = detail[i];
+    if (quote !== null) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') {
+      if (depth === 0) end = i;
+      else depth--;
+    } else if (c === ',' && depth === 0) columns++;
+  }
+  if (end < 0) return null;
+  const rest = /^\)=\((.*)\) already exists\.?$/s.exec(detail.slice(end));
+  if (!rest) return null;
+  const parts = rest[1].split(', ');
+  if (parts.length < columns) return null;
+  return [...parts.slice(0, columns - 1), parts.slice(columns - 1).join(', ')];
 }
 
 /** Uniqueness index that a write violated (a concurrent writer on PostgreSQL won the race), or null. */

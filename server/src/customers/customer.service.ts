@@ -33,10 +33,28 @@ export function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Case-insensitive "email is taken" check, in chunks that stay under bound-parameter limits. */
+/**
+ * Case-insensitive "email is taken" check for lower-cased addresses, in chunks that stay under
+ * bound-parameter limits. By lower("email"), the expression of the unique index ux_user_email_lower,
+ * so each address is one index lookup.
+ */
 export async function takenEmails(tx: EntityManager, emails: string[]): Promise<Set<string>> {
-  const rows = await selectIn<{ email: string }>(tx, 'customer_user', ['email'], 'email', emails);
-  return new Set(rows.map((r) => r.email));
+  const rows = await selectIn<{ email: string }>(tx, 'customer_user', ['email'], 'email', emails, { lower: true });
+  return new Set(rows.map((r) => r.email.toLowerCase()));
+}
+
+/**
+ * createCustomer's answer to a unique violation: a concurrent request took the admin email or the
+ * externalId after our checks (PostgreSQL; the write was retried, so this is a race that repeated):
+ * still TAKEN on the field. The index names are PostgreSQL's, or SQLite's `index 'name'` /
+ * `table.column` (test/unique-violation.test.ts produces every one of them).
+ */
+export function uniqueViolationAsUserErrors(violation: UniqueViolation): UserError[] | null {
+  const errors = UserErrors.root('input');
+  if (/user_email|customer_user\.email/.test(violation.index)) errors.add(UserErrorCode.TAKEN, 'This email already belongs to a user.', 'adminEmail');
+  else if (/external_id|customer\.partnerId/.test(violation.index)) errors.add(UserErrorCode.TAKEN, 'This externalId is taken.', 'externalId');
+  else return null;
+  return errors.list;
 }
 
 export class CustomerService {
@@ -116,7 +134,7 @@ export class CustomerService {
       // One snapshot for the replay lookup and the email check: at READ COMMITTED an identical retry
       // racing its original could miss the customer, then see its admin email taken.
       isolation: 'REPEATABLE READ',
-      onUniqueViolation: (v) => this.uniqueViolationAsUserErrors(v),
+      onUniqueViolation: uniqueViolationAsUserErrors,
     });
     return outcome.ok
       ? { customer: outcome.value.customer, userErrors: [] }
@@ -151,18 +169,6 @@ export class CustomerService {
       errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner matches.', byId !== null ? 'templateId' : 'provisioningId');
     }
     return template;
-  }
-
-  /**
-   * A concurrent request took the admin email or the externalId after our checks (PostgreSQL; the
-   * write was retried, so this is a race that repeated): still TAKEN on the field.
-   */
-  private uniqueViolationAsUserErrors(violation: UniqueViolation): UserError[] | null {
-    const errors = UserErrors.root('input');
-    if (/user_email|customer_user\.email/.test(violation.index)) errors.add(UserErrorCode.TAKEN, 'This email already belongs to a user.', 'adminEmail');
-    else if (/external_id|customer\.partnerId/.test(violation.index)) errors.add(UserErrorCode.TAKEN, 'This externalId is taken.', 'externalId');
-    else return null;
-    return errors.list;
   }
 
   async list(caller: Caller, args: PageArgs & { filter?: CustomerFilter | null }): Promise<Page<Customer>> {

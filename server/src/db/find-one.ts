@@ -10,10 +10,12 @@ const sqlCache = new WeakMap<EntityMetadata, Map<string, string>>();
  */
 export async function findOneWhere<T extends ObjectLiteral>(
   manager: EntityManager, target: EntityTarget<T>, where: Partial<Record<keyof T & string, string>>,
+  options: { lower?: ReadonlyArray<keyof T & string> } = {},
 ): Promise<T | null> {
   const metadata = manager.connection.getMetadata(target);
   const properties = Object.keys(where);
-  const key = properties.join(',');
+  const lowered = new Set<string>(options.lower ?? []);
+  const key = properties.map((p) => (lowered.has(p) ? `lower:${p}` : p)).join(',');
   let byKey = sqlCache.get(metadata);
   if (!byKey) sqlCache.set(metadata, (byKey = new Map()));
   let sql = byKey.get(key);
@@ -22,7 +24,9 @@ export async function findOneWhere<T extends ObjectLiteral>(
     const conditions = properties.map((p, i) => {
       const column = metadata.findColumnWithPropertyName(p);
       if (!column) throw new Error(`${metadata.name} has no column ${p}`);
-      return `"${column.databaseName}" = ${postgres ? `$${i + 1}` : '?'}`;
+      // lower(column) = value: matches an expression index on lower(column), e.g. the users' emails.
+      const left = lowered.has(p) ? `lower("${column.databaseName}")` : `"${column.databaseName}"`;
+      return `${left} = ${postgres ? `$${i + 1}` : '?'}`;
     });
     sql = `SELECT * FROM "${metadata.tableName}" WHERE ${conditions.join(' AND ')} LIMIT 1`;
     byKey.set(key, sql);

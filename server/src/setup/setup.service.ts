@@ -11,6 +11,7 @@ import type { LocationInput } from '../customers/location.inputs';
 import { normalizeLocation } from '../customers/location.rules';
 import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import { bulkInsert } from '../db/bulk-insert';
+import { findOneWhere } from '../db/find-one';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
 import { selectIn } from '../db/select-in';
@@ -162,7 +163,7 @@ export class SetupService {
   private async loadSnapshot(tx: EntityManager, customer: Customer, rows: UserRowDraft[]) {
     const emails = [...new Set(rows.map((r) => r.email).filter(Boolean))];
     const phones = [...new Set(rows.flatMap((r) => (r.phone?.ok ? [r.phone.e164] : [])))];
-    const admin = await tx.findOneBy(CustomerUser, { customerId: customer.id, email: customer.adminEmail });
+    const admin = await findOneWhere(tx, CustomerUser, { customerId: customer.id, email: customer.adminEmail }, { lower: ['email'] });
     const phoneHolders = new Map<string, string>();
     for (const u of await selectIn<{ id: string; phoneNumber: string }>(tx, 'customer_user', ['id', 'phoneNumber'], 'phoneNumber', phones)) {
       phoneHolders.set(u.phoneNumber, u.id);
@@ -185,7 +186,7 @@ function failed(errors: UserErrors): SetupCustomerPayload {
  * checks, and did so again on every retry: still TAKEN, never a 500, on the row whose value
  * clashed when PostgreSQL names the value (on SQLite, which serialises writers, this cannot happen).
  */
-function uniqueViolationAsUserErrors(
+export function uniqueViolationAsUserErrors(
   violation: UniqueViolation, rows: UserRowDraft[], locationInputs: readonly LocationInput[],
 ): UserError[] | null {
   const errors = UserErrors.root('input');
