@@ -12,6 +12,8 @@ export const ErrorCode = {
   QUERY_TOO_COMPLEX: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  /** A path other than `/` and `/healthz` (answered before GraphQL runs). */
+  NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,

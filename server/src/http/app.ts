@@ -77,12 +77,18 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     const ok = await db.ping();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });
   });
+  // Apollo answers other methods on `/` the same way (405, Allow, a JSON error with code BAD_REQUEST).
+  app.all('/healthz', (_req, res) => {
+    res.status(405).set('allow', 'GET, HEAD').json(errorBody('BAD_REQUEST', '/healthz answers GET only.'));
+  });
 
   const corsMiddleware = config.corsOrigins === null
     ? (_req: Request, _res: Response, next: NextFunction) => next()
     : cors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, maxAge: 600 });
 
-  app.use(
+  // GraphQL lives at `/` only (GET for the landing page and GET queries, POST for everything):
+  // `app.use('/')` would also run it for /healthz with POST, /graphql, /anything.
+  app.all(
     '/',
     corsMiddleware,
     rateLimit({ burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }),
@@ -102,6 +108,9 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
       }),
     }),
   );
+  app.use((req: Request, res: Response) => {
+    res.status(404).json(errorBody('NOT_FOUND', `Nothing at ${req.path}: the GraphQL API is at / and the health check at GET /healthz.`));
+  });
   app.use(bodyErrors(log));
 
   await new Promise<void>((resolve, reject) => {
