@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
-/** The HTTP surface around GraphQL: which paths answer. */
+/** The HTTP surface around GraphQL: which paths answer, and what needs a token. */
 describe('HTTP surface', () => {
   let server: TestServer;
   let partner: TestPartner;
@@ -64,6 +64,29 @@ describe('HTTP surface', () => {
       const body = await json(post);
       expect(body.data).toBeUndefined();
       expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    });
+  });
+
+  describe('operations that need no token', () => {
+    it('{ __typename } and introspection answer without a token (Sandbox loads the schema before a token is pasted)', async () => {
+      const typename = await server.post({ query: '{ __typename }' });
+      expect(typename.status).toBe(200);
+      expect(typename.body).toEqual({ data: { __typename: 'Query' } });
+
+      const introspection = await server.post({ query: '{ __schema { queryType { name } } }' });
+      expect(introspection.status).toBe(200);
+      expect(introspection.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    });
+
+    it('an operation with any other field needs a token: { __typename viewer { id } } is 401 UNAUTHENTICATED', async () => {
+      const mixed = await server.post({ query: '{ __typename viewer { id } }' });
+      expect(mixed.status).toBe(401);
+      expect(mixed.body.data).toBeUndefined();
+      expect(mixed.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+
+      const mutation = await server.post({ query: 'mutation { __typename }' });
+      expect(mutation.status).toBe(401);
+      expect(mutation.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     });
   });
 

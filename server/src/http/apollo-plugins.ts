@@ -6,6 +6,11 @@ import { currentRequestStats, formatInserts } from '../db/request-stats';
 import { apiError } from '../errors/error-codes';
 import { enforceComplexity, measureOperation } from './complexity';
 
+/**
+ * A query of nothing but `__typename` and introspection fields (`__schema`, `__type`) runs without
+ * a token, so Sandbox can load the schema before one is pasted (README, The API in one page); it
+ * reads no partner data. Anything else selected next to them needs the token.
+ */
 function onlyIntrospection(operation: OperationDefinitionNode): boolean {
   return operation.operation === 'query' && operation.selectionSet.selections.every(
     (s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
