@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aTemplateInput } from './support/factories';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
 /** The HTTP surface around GraphQL: which paths answer, and what needs a token. */
@@ -90,4 +91,19 @@ describe('HTTP surface', () => {
     });
   });
 
+  describe('x-sql-* headers (outside production)', () => {
+    it('x-sql-inserts is absent on a read and names the tables a write inserted into', async () => {
+      const read = await server.post({ query: '{ viewer { id } }' }, { token: partner.token });
+      expect(read.status).toBe(200);
+      expect(Number(read.headers.get('x-sql-statements'))).toBeGreaterThan(0);
+      expect(read.headers.get('x-sql-inserts')).toBeNull();
+
+      const write = await server.post({
+        query: 'mutation ($input: CreateTemplateInput!) { createTemplate(input: $input) { template { id } userErrors { code } } }',
+        variables: { input: aTemplateInput(partner) },
+      }, { token: partner.token });
+      expect(write.body.data.createTemplate.userErrors).toEqual([]);
+      expect(write.headers.get('x-sql-inserts')?.split(',')).toContain('onboarding_template=1');
+    });
+  });
 });

@@ -91,7 +91,8 @@ export function responsePlugin(options: { exposeSqlCount: boolean }): ApolloServ
           if (options.exposeSqlCount && stats) {
             http.headers.set('x-sql-statements', String(stats.statements));
             http.headers.set('x-sql-commits', String(stats.commits));
-            http.headers.set('x-sql-inserts', formatInserts(stats));
+            // Only when something was inserted: an empty header on every read says nothing.
+            if (stats.inserts.size > 0) http.headers.set('x-sql-inserts', formatInserts(stats));
           }
         },
       };
