@@ -46,6 +46,44 @@ describe('setupCustomer rules (domain.md §5)', () => {
       }
       expect((await other.client.customerUsers(theirs.id))!.totalCount).toBe(1);
     });
+
+    it('an unknown customer still gets every location and row error of the request, in row order', async () => {
+      const theirs = await other.client.createCustomer(aCustomerInput(otherTemplateId));
+      const taken = await aCustomer();
+      const takenNumber = anAmsterdamNumber();
+      const { users: [holder] } = await partner.client.setupCustomer({ customerId: taken.id, users: [aUser({ phoneNumber: takenNumber })] });
+      const repeated = `${unique('twice')}@devries.example`;
+      for (const customerId of [theirs.id, AN_UNKNOWN_ID, 'customer-1']) {
+        const payload = await setup(customerId, {
+          users: [
+            aUser({ firstName: '' }),
+            aMeetingsUser({ phoneNumber: anAmsterdamNumber() }),
+            aUser({ email: repeated }),
+            aUser({ email: repeated, phoneNumber: takenNumber }),
+            aUser({ email: holder.email, locationName: 'NYC', phoneNumber: anAmsterdamNumber() }),
+          ],
+          locations: [
+            anAmsterdamLocation({ name: 'Utrecht', address: { line1: '', city: 'Utrecht', postalCode: '3511 AA', countryCode: 'NL' } }),
+            aNewYorkLocation({ name: 'NYC', timeZone: 'Mars/Olympus' }),
+            aNewYorkLocation({ name: 'nyc' }),
+          ],
+        });
+        expect(payload.customer).toBeNull();
+        expect(codes(payload), customerId).toEqual([
+          'NOT_FOUND:input.customerId',
+          'REQUIRED:input.locations.0.address.line1',
+          'INVALID:input.locations.1.timeZone',
+          'TAKEN:input.locations.2.name',
+          'REQUIRED:input.users.0.firstName',
+          'NOT_ALLOWED:input.users.1.phoneNumber',
+          'TAKEN:input.users.3.email',
+          'TAKEN:input.users.3.phoneNumber',
+          'TAKEN:input.users.4.email',
+          'INVALID:input.users.4.phoneNumber',
+        ]);
+      }
+      expect((await other.client.customerUsers(theirs.id))!.totalCount).toBe(1);
+    });
   });
 
   describe('user names', () => {

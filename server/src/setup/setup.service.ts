@@ -17,6 +17,7 @@ import { isId, newId } from '../db/ids';
 import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
+import { DEFAULT_EMAIL_LANGUAGE } from '../templates/template.rules';
 import { phoneMatchesCountry } from './phone-number';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
 import {
@@ -49,25 +50,26 @@ export class SetupService {
     const outcome = await writeOrUserErrors(this.db, async (tx) => {
       const customer = isId(input.customerId)
         ? await tx.findOneBy(Customer, { id: input.customerId, partnerId: caller.partnerId }) : null;
-      if (!customer) {
-        errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'customerId');
-        throw new UserErrorsAbort(errors.list);
-      }
+      // An unknown customer does not end the checks: every rule that does not need the customer
+      // (location fields, row shapes, numbers against the package, values taken in the system or
+      // repeated in the request) still runs, so the caller gets all of the request's errors at once.
+      if (!customer) errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'customerId');
       const now = new Date();
-      const existingLocations = await tx.findBy(Location, { customerId: customer.id });
+      const existingLocations = customer ? await tx.findBy(Location, { customerId: customer.id }) : [];
       const locationsByKey = new Map(existingLocations.map((l) => [l.name.toLowerCase(), l]));
-      const headquarters = existingLocations.find((l) => l.isHeadquarters)!;
+      const headquarters: Location | undefined = existingLocations.find((l) => l.isHeadquarters);
 
       const newLocations: Location[] = [];
       locationInputs.forEach((locationInput, i) => {
         const at = errors.at('locations', i);
-        const draft = normalizeLocation(locationInput, customer.language, at);
+        const draft = normalizeLocation(locationInput, customer?.language ?? DEFAULT_EMAIL_LANGUAGE, at);
         const key = draft.name.toLowerCase();
         if (draft.name && !at.hasAt('name') && locationsByKey.has(key)) {
           at.add(UserErrorCode.TAKEN, `The customer already has a location named "${draft.name}".`, 'name');
         }
         const location = Object.assign(new Location(), {
-          ...draft, id: newId(), customerId: customer.id, isHeadquarters: false, createdAt: now,
+          // without a customer the row is only looked at (errors are certain), never written
+          ...draft, id: newId(), customerId: customer?.id ?? '', isHeadquarters: false, createdAt: now,
         } satisfies Location);
         if (!locationsByKey.has(key)) locationsByKey.set(key, location);
         newLocations.push(location);
@@ -89,13 +91,14 @@ export class SetupService {
           else if (!isAdminRow && snapshot.takenEmails.has(row.email)) at.add(UserErrorCode.TAKEN, `${row.email} already belongs to a user.`, 'email');
           seenEmails.add(row.email);
         }
-        checkUserPackage(customer.package, row.package, isAdminRow, at);
+        if (customer) checkUserPackage(customer.package, row.package, isAdminRow, at);
         checkNumbersForPackage(row, at);
 
         let location: Location | undefined = headquarters;
         if (row.locationKey !== null) {
           location = locationsByKey.get(row.locationKey);
-          if (!location) at.add(UserErrorCode.NOT_FOUND, `No location named "${userInputs[row.index].locationName?.trim()}" exists or is added in this request.`, 'locationName');
+          // an unknown customer's locations are unknown: only a name added in this request resolves
+          if (!location && customer) at.add(UserErrorCode.NOT_FOUND, `No location named "${userInputs[row.index].locationName?.trim()}" exists or is added in this request.`, 'locationName');
         }
 
         let phoneNumber: string | null = null;
@@ -122,7 +125,7 @@ export class SetupService {
           }
           seenExtensions.add(row.extension);
         }
-        if (errors.any()) continue;
+        if (errors.any() || !customer) continue;
 
         const admin = isAdminRow ? snapshot.admin! : null;
         const user = customerUserOf({
@@ -135,7 +138,7 @@ export class SetupService {
         if (admin) adminUpdate = user;
         else created.push(user);
       }
-      if (errors.any()) throw new UserErrorsAbort(inRowOrder(errors.list));
+      if (errors.any() || !customer) throw new UserErrorsAbort(inRowOrder(errors.list));
 
       await bulkInsert(tx, Location, newLocations);
       await bulkInsert(tx, CustomerUser, created);
@@ -151,7 +154,7 @@ export class SetupService {
       // its caller need not be a stored admin: the CLI validates a CSV import without writing one.
       if (!dryRun) await recordAudit(tx, caller, 'setupCustomer', [customer.id, ...newLocations.map((l) => l.id), ...users.map((u) => u.id)]);
       rememberLocations(users, [...existingLocations, ...newLocations]);
-      rememberHeadquarters(customer, headquarters);
+      rememberHeadquarters(customer, headquarters!);
       if (dryRun) await attachPreview(tx, customer);
       return { customer, locations: newLocations, users };
     }, { dryRun, onUniqueViolation: (v) => uniqueViolationAsUserErrors(v, rows, locationInputs) });
@@ -160,16 +163,17 @@ export class SetupService {
   }
 
   /** Set-based lookups for the whole request: a few queries, whatever the row count. */
-  private async loadSnapshot(tx: EntityManager, customer: Customer, rows: UserRowDraft[]) {
+  private async loadSnapshot(tx: EntityManager, customer: Customer | null, rows: UserRowDraft[]) {
     const emails = [...new Set(rows.map((r) => r.email).filter(Boolean))];
     const phones = [...new Set(rows.flatMap((r) => (r.phone?.ok ? [r.phone.e164] : [])))];
-    const admin = await findOneWhere(tx, CustomerUser, { customerId: customer.id, email: customer.adminEmail }, { lower: ['email'] });
+    const admin = customer
+      ? await findOneWhere(tx, CustomerUser, { customerId: customer.id, email: customer.adminEmail }, { lower: ['email'] }) : null;
     const phoneHolders = new Map<string, string>();
     for (const u of await selectIn<{ id: string; phoneNumber: string }>(tx, 'customer_user', ['id', 'phoneNumber'], 'phoneNumber', phones)) {
       phoneHolders.set(u.phoneNumber, u.id);
     }
     const extensionHolders = new Map<string, string>();
-    if (rows.some((r) => r.extension !== null)) {
+    if (customer && rows.some((r) => r.extension !== null)) {
       const found = await tx.find(CustomerUser, { select: { id: true, extension: true }, where: { customerId: customer.id, extension: Not(IsNull()) } });
       found.forEach((u) => extensionHolders.set(u.extension!, u.id));
     }
