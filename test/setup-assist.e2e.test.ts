@@ -61,6 +61,15 @@ describe('requestSetupAssist', () => {
     expect(await hub.setupAssistRequests(customer.id)).toHaveLength(1);
   });
 
+  it('a blank contactPhone (as a form sends it) is no phone, not INVALID', async () => {
+    const hub = partner.client;
+    const customer = await hub.createCustomer(aCustomerInput(templateId));
+    for (const contactPhone of ['', '   ']) {
+      const request = await hub.requestSetupAssist({ customerId: customer.id, locationId: customer.headquarters.id, ...valid, contactPhone });
+      expect(request.contactPhone).toBeNull();
+    }
+  });
+
   it('answers NOT_FOUND for another partner’s customer and for a location of another customer', async () => {
     const hub = partner.client;
     const customer = await hub.createCustomer(aCustomerInput(templateId));

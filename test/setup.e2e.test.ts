@@ -322,6 +322,24 @@ describe('setupCustomer rules (domain.md §5)', () => {
         'NOT_ALLOWED:input.users.2.phoneNumber', 'NOT_ALLOWED:input.users.2.extension',
       ]);
     });
+
+    it('a blank phoneNumber or extension (as a form sends it) is not given: never INVALID, never NOT_ALLOWED', async () => {
+      const customer = await aCustomer('WEBEX_SUITE');
+      const refused = await setupUsers(customer.id, [
+        aMeetingsUser({ phoneNumber: '', extension: '' }),
+        aUser({ phoneNumber: '', extension: '  ' }),
+        aUser({ phoneNumber: ' ', extension: '31' }),
+      ]);
+      expect(codes(refused)).toEqual(['REQUIRED:input.users.1.phoneNumber']);
+
+      const number = anAmsterdamNumber();
+      const result = await partner.client.setupCustomer({ customerId: customer.id, users: [
+        aMeetingsUser({ phoneNumber: '', extension: ' ' }),
+        aUser({ phoneNumber: '\t', extension: '32' }),
+        aUser({ phoneNumber: number, extension: '' }),
+      ] });
+      expect(result.users.map((u) => [u.phoneNumber, u.extension])).toEqual([[null, null], [null, '32'], [number.replace(/ /g, ''), null]]);
+    });
   });
 
   describe('the full administrator’s row', () => {

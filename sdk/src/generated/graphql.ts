@@ -127,7 +127,7 @@ export type CustomerUserFilter = {
 export type CustomerUserInput = {
   /** Unique across the system (case-insensitive). */
   email: string;
-  /** 2–10 digits, unique within the customer. */
+  /** 2–10 digits, unique within the customer. Blank (as a form sends it) means none. */
   extension?: string | null | undefined;
   /** 1–64 characters. */
   firstName: string;
@@ -137,7 +137,7 @@ export type CustomerUserInput = {
   locationName?: string | null | undefined;
   /** The customer’s package or one it includes. */
   package: Package;
-  /** International form, valid for the location’s country; stored as E.164. */
+  /** International form, valid for the location’s country; stored as E.164. Blank (as a form sends it) means none. */
   phoneNumber?: string | null | undefined;
 };
 

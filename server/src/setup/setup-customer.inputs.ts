@@ -23,10 +23,10 @@ export class CustomerUserInput {
   @Field(() => String, { nullable: true, description: 'An existing location or one added in the same call (case-insensitive); default the headquarters.' })
   locationName?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'International form, valid for the location’s country; stored as E.164.' })
+  @Field(() => String, { nullable: true, description: 'International form, valid for the location’s country; stored as E.164. Blank (as a form sends it) means none.' })
   phoneNumber?: string | null;
 
-  @Field(() => String, { nullable: true, description: '2–10 digits, unique within the customer.' })
+  @Field(() => String, { nullable: true, description: '2–10 digits, unique within the customer. Blank (as a form sends it) means none.' })
   extension?: string | null;
 }
 

@@ -22,12 +22,19 @@ export interface UserRowDraft {
   extension: string | null;
 }
 
+/** An optional text field as a form sends it: blank (empty or whitespace only) means not given. */
+function givenOrNull(value: string | null | undefined): string | null {
+  return value === null || value === undefined || value.trim() === '' ? null : value;
+}
+
 export function normalizeUserRow(input: CustomerUserInput, index: number, errors: UserErrors): UserRowDraft {
-  const extension = input.extension === null || input.extension === undefined ? null : input.extension.trim();
+  // Forms and CSV files send "" for an empty field: a blank number or extension is not given,
+  // like a blank address line 2, never INVALID (nor NOT_ALLOWED on a row without calling).
+  const extension = givenOrNull(input.extension)?.trim() ?? null;
   if (extension !== null && !EXTENSION.test(extension)) {
     errors.add(UserErrorCode.INVALID, 'An extension is 2 to 10 digits.', 'extension');
   }
-  const phoneRaw = input.phoneNumber === null || input.phoneNumber === undefined ? null : input.phoneNumber;
+  const phoneRaw = givenOrNull(input.phoneNumber);
   const phone = phoneRaw === null ? null : parseInternationalNumber(phoneRaw);
   if (phone && !phone.ok) {
     errors.add(UserErrorCode.INVALID, `"${phoneRaw!.slice(0, 40)}" ${phone.reason}.`, 'phoneNumber');
