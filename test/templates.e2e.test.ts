@@ -149,6 +149,17 @@ describe('createTemplate rules (domain.md §3)', () => {
       expect(without.warnings).toEqual([]);
       expect(without.template!.pstnProvider).toBeNull();
     });
+
+    it('may name a provider that does not serve the template’s country: the country list is informative only (§2)', async () => {
+      const providers = await partner.client.pstnProviders();
+      const elsewhere = providers.find((p) => !p.countries.includes('NL'));
+      expect(elsewhere, 'the seeded catalog has a provider that does not serve NL').toBeDefined();
+      const payload = await create({ countryCode: 'NL', pstnProviderId: elsewhere!.id });
+      expectNoUserErrors(payload);
+      expect(payload.template).toMatchObject({ countryCode: 'NL', pstnProvider: { id: elsewhere!.id, name: elsewhere!.name } });
+      expect(payload.warnings).toHaveLength(1);
+      expect(payload.warnings[0]).toMatch(/not recommended/i);
+    });
   });
 
   describe('brandName', () => {
