@@ -345,4 +345,12 @@ describe('templates queries', () => {
     expect(await partner.client.templateByProvisioningId(aString(500))).toBeNull();
     expect((await other.client.templates()).totalCount).toBe(1);
   });
+
+  it('trims the provisioning ID like createCustomer does (a copied ID often carries spaces or a newline)', async () => {
+    const mine = (await partner.client.template(created[0]))!;
+    expect((await partner.client.templateByProvisioningId(`  ${mine.provisioningId}\n`))?.id).toBe(mine.id);
+    expect((await partner.client.templateByProvisioningId(`\t${mine.provisioningId} `))?.id).toBe(mine.id);
+    expect(await other.client.templateByProvisioningId(` ${mine.provisioningId} `)).toBeNull();
+    expect(await partner.client.templateByProvisioningId('   ')).toBeNull();
+  });
 });

@@ -42,7 +42,7 @@ export class TemplateResolver {
     return ctx.services.templates.byId(callerOf(ctx), id);
   }
 
-  @Query(() => OnboardingTemplate, { nullable: true, description: 'The template a provisioning ID belongs to (yours only).' })
+  @Query(() => OnboardingTemplate, { nullable: true, description: 'The template a provisioning ID belongs to (yours only); the argument is trimmed like createCustomer’s.' })
   templateByProvisioningId(@Arg('provisioningId', () => String) provisioningId: string, @Ctx() ctx: RequestContext) {
     return ctx.services.templates.byProvisioningId(callerOf(ctx), provisioningId);
   }

@@ -105,7 +105,9 @@ export class TemplateService {
   }
 
   async byProvisioningId(caller: Caller, provisioningId: string): Promise<OnboardingTemplate | null> {
-    if (provisioningId.length > 64 || hasNul(provisioningId)) return null;
-    return this.db.manager.findOneBy(OnboardingTemplate, { provisioningId, partnerId: caller.partnerId });
+    // Trimmed like createCustomer's provisioningId: a copied ID often carries a space or a newline.
+    const trimmed = provisioningId.trim();
+    if (trimmed === '' || trimmed.length > 64 || hasNul(trimmed)) return null;
+    return this.db.manager.findOneBy(OnboardingTemplate, { provisioningId: trimmed, partnerId: caller.partnerId });
   }
 }
