@@ -59,7 +59,7 @@ describe('createTemplate rules (domain.md §3)', () => {
   });
 
   describe('countryCode', () => {
-    it.each(['XX', 'ZZ', 'NLD', 'N', '', '12'])('refuses %j with INVALID', async (countryCode) => {
+    it.each(['XX', 'ZZ', 'XK', 'NLD', 'N', '', '12'])('refuses %j with INVALID', async (countryCode) => {
       expectUserError(await create({ countryCode }), 'INVALID', 'input', 'countryCode');
     });
 

@@ -10,8 +10,15 @@ export interface CountryRow {
   dataRegion: DataRegion;
 }
 
+/**
+ * Codes ISO 3166-1 leaves to users (AA, QM–QZ, XA–XZ, ZZ): never a country assignment. The
+ * library lists XK (Kosovo, a user-assigned code in common use), which is not in ISO 3166-1.
+ */
+const USER_ASSIGNED = /^(AA|Q[M-Z]|X[A-Z]|ZZ)$/;
+
 /** Every ISO 3166-1 alpha-2 country the API accepts, from the maintained library, sorted by code. */
 export const COUNTRIES: readonly CountryRow[] = Object.keys(countries.getAlpha2Codes())
+  .filter((code) => !USER_ASSIGNED.test(code))
   .sort()
   .map((code) => ({ code, name: countries.getName(code, 'en') ?? code, dataRegion: defaultRegionFor(code) }));
 
