@@ -53,7 +53,11 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Extra headers for every request. */
   headers?: Record<string, string>;
-  /** Abort a request after this many milliseconds (default 120 000; a 10,000-user setup takes seconds). */
+  /**
+   * Give up on a request after this many milliseconds, counting until its answer is fully read
+   * (default 120 000; a 10,000-user setup takes seconds): it then rejects with a `NetworkError`
+   * whose `code` is `TIMEOUT`.
+   */
   timeoutMs?: number;
 }
 
@@ -75,44 +79,86 @@ function operationName(document: DocumentNode): string | undefined {
 
 /**
  * Sends one GraphQL operation and returns its `data`, or rejects with a typed error:
- * `GraphQLRequestError` (with the server's code) or `NetworkError`.
+ * `GraphQLRequestError` (with the server's code) or `NetworkError` (with its own code). The
+ * timeout covers the whole exchange, the body included: a server that sends its headers and then
+ * stalls is a `TIMEOUT`, not a hang.
  */
 async function send<R, V>(options: ClientOptions, document: DocumentNode, variables?: V): Promise<R> {
   const doFetch = options.fetch ?? globalThis.fetch;
-  if (!doFetch) throw new NetworkError('No fetch implementation: pass `fetch` to createClient.');
+  if (!doFetch) throw new NetworkError('CONNECTION_FAILED', 'No fetch implementation: pass `fetch` to createClient.');
+  const url = options.url;
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 120_000);
-  let response: Response;
+  // Rejects once the timer fires, even with a `fetch` that ignores the abort signal.
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    controller.signal.addEventListener('abort', () => reject(new NetworkError('TIMEOUT', `${url} gave no complete answer within ${timeoutMs} ms.`)), { once: true });
+  });
+  timedOut.catch(() => undefined);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    response = await doFetch(options.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-        authorization: `Bearer ${options.token}`,
-        ...options.headers,
-      },
-      body: JSON.stringify({ query: printOnce(document), variables: variables ?? {}, operationName: operationName(document) }),
-      signal: controller.signal,
-    });
-  } catch (error) {
-    throw new NetworkError(`Could not reach ${options.url}: ${error instanceof Error ? error.message : String(error)}`, error);
+    let response: Response;
+    try {
+      response = await Promise.race([doFetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          authorization: `Bearer ${options.token}`,
+          ...options.headers,
+        },
+        body: JSON.stringify({ query: printOnce(document), variables: variables ?? {}, operationName: operationName(document) }),
+        signal: controller.signal,
+      }), timedOut]);
+    } catch (error) {
+      if (controller.signal.aborted) throw new NetworkError('TIMEOUT', `${url} did not answer within ${timeoutMs} ms.`, { cause: error });
+      throw new NetworkError('CONNECTION_FAILED', `Could not reach ${url}: ${messageOf(error)}`, { cause: error });
+    }
+    const status = response.status;
+    let text: string;
+    try {
+      text = await Promise.race([response.text(), timedOut]);
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new NetworkError('TIMEOUT', `${url} answered HTTP ${status} but sent no complete body within ${timeoutMs} ms.`, { status, cause: error });
+      }
+      throw new NetworkError('CONNECTION_FAILED', `The connection to ${url} broke while reading its HTTP ${status} answer: ${messageOf(error)}`, { status, cause: error });
+    }
+    const body = parseGraphQLBody<R>(text);
+    if (!body) {
+      const type = response.headers.get('content-type')?.split(';')[0] || 'no content type';
+      throw new NetworkError('BAD_RESPONSE', `${url} answered HTTP ${status} (${type}) without a GraphQL JSON body.`, { status });
+    }
+    if (body.errors?.length) {
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new GraphQLRequestError(String(body.errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), status, body.errors,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+    }
+    if (!body.data) throw new NetworkError('BAD_RESPONSE', `${url} answered HTTP ${status} with neither data nor errors.`, { status });
+    return body.data;
   } finally {
     clearTimeout(timer);
   }
-  let body: { data?: R | null; errors?: GraphQLErrorEntry[] };
+}
+
+/** The body as a GraphQL response (an object whose `errors`, if any, is a list), or null. */
+function parseGraphQLBody<R>(text: string): { data?: R | null; errors?: GraphQLErrorEntry[] } | null {
+  let body: unknown;
   try {
-    body = (await response.json()) as typeof body;
-  } catch (error) {
-    throw new NetworkError(`${options.url} answered HTTP ${response.status} without a GraphQL JSON body.`, error);
+    body = JSON.parse(text);
+  } catch {
+    return null;
   }
-  if (body.errors?.length) {
-    const retryAfter = Number(response.headers.get('retry-after'));
-    throw new GraphQLRequestError(String(body.errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR'), response.status, body.errors,
-      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
-  }
-  if (!body.data) throw new NetworkError(`${options.url} answered HTTP ${response.status} with neither data nor errors.`);
-  return body.data;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const errors = (body as { errors?: unknown }).errors;
+  if (errors !== undefined && errors !== null && !Array.isArray(errors)) return null;
+  return body as { data?: R | null; errors?: GraphQLErrorEntry[] };
+}
+
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // undici says "fetch failed" and keeps the reason (ECONNREFUSED, ENOTFOUND…) in `cause`
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error && cause.message && cause.message !== error.message ? `${error.message} (${cause.message})` : error.message;
 }
 
 function unwrap<P extends { userErrors: UserError[] }>(operation: string, payload: P): P {

@@ -70,10 +70,25 @@ export class GraphQLRequestError extends HubError {
   }
 }
 
-/** The request never got a GraphQL answer (connection refused, timeout, a non-JSON body). */
+/**
+ * Why a request got no GraphQL answer:
+ * - `CONNECTION_FAILED`: no connection (refused, DNS, TLS, no `fetch`), or it broke mid-answer;
+ * - `TIMEOUT`: no complete answer within `timeoutMs` (headers and body both count);
+ * - `BAD_RESPONSE`: an answer that is not a GraphQL response, e.g. a proxy's HTML 502 page.
+ */
+export type NetworkErrorCode = 'CONNECTION_FAILED' | 'TIMEOUT' | 'BAD_RESPONSE';
+
+/** The request never got a GraphQL answer: see `code`, and `status` when an HTTP answer arrived. */
 export class NetworkError extends HubError {
   override name = 'NetworkError';
-  constructor(message: string, override readonly cause?: unknown) {
-    super(message);
+  /** The HTTP status of the answer, when one arrived (always for `BAD_RESPONSE`). */
+  readonly status?: number;
+  constructor(
+    readonly code: NetworkErrorCode,
+    message: string,
+    options: { status?: number; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    if (options.status !== undefined) this.status = options.status;
   }
 }

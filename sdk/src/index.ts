@@ -10,7 +10,7 @@ export type {
   AssignCustomerAdminRolesPayload, CustomerUser, RequestSetupAssistPayload, SetupAssistRequest, OutboxMessage,
 } from './client.js';
 export { HubError, ProvisioningError, GraphQLRequestError, NetworkError } from './errors.js';
-export type { UserError, GraphQLErrorEntry } from './errors.js';
+export type { UserError, GraphQLErrorEntry, NetworkErrorCode } from './errors.js';
 export type * from './generated/graphql.js';
 export {
   CreateTemplateDocument, CreateCustomerDocument, SetupCustomerDocument, CustomersDocument, CustomerDocument,
