@@ -194,21 +194,79 @@ function unwrap<P extends { userErrors: UserError[] }>(operation: string, payloa
 export function createClient(options: ClientOptions) {
   const sdk = getSdk(<R, V>(doc: DocumentNode, vars?: V) => send<R, V>(options, doc, vars));
 
+  /**
+   * The mutations as data: each resolves to the raw payload (the written object or null,
+   * `userErrors`, `warnings` where the mutation has them) and never rejects with
+   * `ProvisioningError`, for callers who show user errors next to form fields. Thrown GraphQL and
+   * transport errors still reject (`GraphQLRequestError`, `NetworkError`).
+   */
   const payloads = {
-    /** `createTemplate` as data: `{ template, userErrors, warnings }`. */
+    /**
+     * `createTemplate` as data: `{ template, userErrors, warnings }`.
+     * @example
+     * ```ts
+     * const { template, userErrors, warnings } = await hub.payloads.createTemplate({ name: 'Benelux SMB',
+     *   countryCode: 'NL', brandName: 'Acme', serviceProviderAdminId: adminId, subscriptionId, dryRun: true });
+     * for (const e of userErrors) console.log(e.field.join('.'), e.code, e.message);
+     * ```
+     */
     createTemplate: async (input: CreateTemplateInput) => (await sdk.CreateTemplate({ input })).createTemplate,
-    /** `createCustomer` as data: `{ customer, userErrors }`. */
+    /**
+     * `createCustomer` as data: `{ customer, userErrors }`.
+     * @example
+     * ```ts
+     * const { customer, userErrors } = await hub.payloads.createCustomer({ provisioningId, companyName: 'Bakkerij de Vries',
+     *   adminEmail: 'it@devries.example', package: 'WEBEX_CALLING', supportedLocationConfirmed: true, headquarters });
+     * if (!customer) console.log(userErrors.map((e) => `${e.field.join('.')}: ${e.code}`));
+     * ```
+     */
     createCustomer: async (input: CreateCustomerInput) => (await sdk.CreateCustomer({ input })).createCustomer,
-    /** `setupCustomer` as data: `{ customer, locations, users, userErrors }`. */
+    /**
+     * `setupCustomer` as data: `{ customer, locations, users, userErrors }`.
+     * @example
+     * ```ts
+     * const { users, userErrors } = await hub.payloads.setupCustomer({ customerId: customer.id, dryRun: true, users: [
+     *   { firstName: 'Eva', lastName: 'de Vries', email: 'eva@devries.example', package: 'WEBEX_CALLING', extension: '2001' },
+     * ] });
+     * const badRows = new Set(userErrors.map((e) => e.field[2]));
+     * ```
+     */
     setupCustomer: async (input: SetupCustomerInput) => (await sdk.SetupCustomer({ input })).setupCustomer,
-    /** `updateTemplate` as data: `{ template, userErrors, warnings }`. */
+    /**
+     * `updateTemplate` as data: `{ template, userErrors, warnings }`.
+     * @example
+     * ```ts
+     * const { template: preview, userErrors } = await hub.payloads.updateTemplate({ id: template.id, name: 'Benelux SMB 2025', dryRun: true });
+     * ```
+     */
     updateTemplate: async (input: UpdateTemplateInput) => (await sdk.UpdateTemplate({ input })).updateTemplate,
-    /** `deleteTemplate` as data: `{ deletedTemplateId, userErrors }`. */
+    /**
+     * `deleteTemplate` as data: `{ deletedTemplateId, userErrors }` (`IN_USE` while customers use it).
+     * @example
+     * ```ts
+     * const { deletedTemplateId, userErrors } = await hub.payloads.deleteTemplate({ id: template.id });
+     * if (userErrors.some((e) => e.code === 'IN_USE')) console.log('Customers were created from this template.');
+     * ```
+     */
     deleteTemplate: async (input: DeleteTemplateInput) => (await sdk.DeleteTemplate({ input })).deleteTemplate,
-    /** `assignCustomerAdminRoles` as data: `{ users, userErrors }`. */
+    /**
+     * `assignCustomerAdminRoles` as data: `{ users, userErrors }`.
+     * @example
+     * ```ts
+     * const { users, userErrors } = await hub.payloads.assignCustomerAdminRoles({ customerId: customer.id,
+     *   assignments: [{ userId, roles: ['USER_ADMIN'] }] });
+     * ```
+     */
     assignCustomerAdminRoles: async (input: AssignCustomerAdminRolesInput) =>
       (await sdk.AssignCustomerAdminRoles({ input })).assignCustomerAdminRoles,
-    /** `requestSetupAssist` as data: `{ request, userErrors }`. */
+    /**
+     * `requestSetupAssist` as data: `{ request, userErrors }`.
+     * @example
+     * ```ts
+     * const { request, userErrors } = await hub.payloads.requestSetupAssist({ customerId: customer.id,
+     *   locationId: customer.headquarters.id, contactName: 'Eva de Vries', contactEmail: 'eva@devries.example' });
+     * ```
+     */
     requestSetupAssist: async (input: RequestSetupAssistInput) => (await sdk.RequestSetupAssist({ input })).requestSetupAssist,
   };
 
@@ -260,7 +318,8 @@ export function createClient(options: ClientOptions) {
      * created earlier keep their settings. `dryRun: true` validates without writing.
      * @example
      * ```ts
-     * const template = await hub.updateTemplate({ id: template.id, brandName: 'Acme Business' });
+     * const updated = await hub.updateTemplate({ id: template.id, brandName: 'Acme Business' });
+     * console.log(updated.brandName, updated.provisioningId === template.provisioningId); // Acme Business true
      * ```
      */
     async updateTemplate(input: UpdateTemplateInput): Promise<Template> {
@@ -284,9 +343,13 @@ export function createClient(options: ClientOptions) {
      * administrator keeps `FULL_ADMIN`.
      * @example
      * ```ts
-     * const [eva] = await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
+     * const { users: [eva] } = await hub.setupCustomer({ customerId: customer.id, users: [
+     *   { firstName: 'Eva', lastName: 'de Vries', email: 'eva@devries.example', package: customer.package, extension: '2001' },
+     * ] });
+     * const [admin] = await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
      *   { userId: eva.id, roles: ['USER_ADMIN', 'SUPPORT_ADMIN'] },
      * ] });
+     * console.log(admin.roles); // ['USER_ADMIN', 'SUPPORT_ADMIN']
      * ```
      */
     async assignCustomerAdminRoles(input: AssignCustomerAdminRolesInput): Promise<CustomerUser[]> {

@@ -3,7 +3,20 @@ import type { UserErrorFieldsFragment } from './generated/graphql.js';
 /** One user-fixable problem, with the path of the input field it concerns. */
 export type UserError = UserErrorFieldsFragment;
 
-/** Base class of every error the SDK rejects with. */
+/**
+ * Base class of every error the SDK rejects with: `ProvisioningError` (user errors),
+ * `GraphQLRequestError` (coded GraphQL errors) and `NetworkError` (no GraphQL answer).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await hub.setupCustomer({ customerId, users });
+ * } catch (error) {
+ *   if (!(error instanceof HubError)) throw error; // a bug in the caller's code, not the API's answer
+ *   console.error(error.name, error.message);
+ * }
+ * ```
+ */
 export class HubError extends Error {
   override name = 'HubError';
 }
@@ -28,12 +41,28 @@ export class ProvisioningError extends HubError {
   constructor(
     /** The mutation that refused its input, e.g. `setupCustomer`. */
     readonly operation: string,
+    /** Every problem of the input at once, each with its `code`, `field` path and `message`. */
     readonly userErrors: UserError[],
   ) {
     super(`${operation} refused its input: ${userErrors.slice(0, 3).map((e) => `${e.field.join('.')}: ${e.code} (${e.message})`).join('; ')}${userErrors.length > 3 ? `; and ${userErrors.length - 3} more` : ''}`);
   }
 
-  /** The errors on one input path prefix, e.g. `errorsAt('input', 'users', 3)`. */
+  /**
+   * The errors at or below one input path, e.g. `errorsAt('input', 'users', 3)` for row 3 (numbers
+   * match the path's string segments).
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await hub.setupCustomer({ customerId, users });
+   * } catch (error) {
+   *   if (!(error instanceof ProvisioningError)) throw error;
+   *   users.forEach((user, i) => {
+   *     for (const e of error.errorsAt('input', 'users', i)) console.log(user.email, e.field.at(-1), e.code);
+   *   });
+   * }
+   * ```
+   */
   errorsAt(...path: Array<string | number>): UserError[] {
     const prefix = path.map(String);
     return this.userErrors.filter((e) => prefix.every((p, i) => e.field[i] === p));
@@ -51,12 +80,26 @@ export interface GraphQLErrorEntry {
  * The server answered with GraphQL errors (not user errors): `code` is the first error's
  * `extensions.code`, e.g. `UNAUTHENTICATED`, `FORBIDDEN`, `BAD_USER_INPUT`, `QUERY_TOO_COMPLEX`,
  * `RATE_LIMITED`, `SERVICE_UNAVAILABLE`, `INTERNAL_SERVER_ERROR`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await hub.viewer();
+ * } catch (error) {
+ *   if (error instanceof GraphQLRequestError && error.code === 'UNAUTHENTICATED') {
+ *     console.error('The API token is missing, unknown or revoked.'); // error.status is 401
+ *   } else throw error;
+ * }
+ * ```
  */
 export class GraphQLRequestError extends HubError {
   override name = 'GraphQLRequestError';
   constructor(
+    /** The first error's `extensions.code`. */
     readonly code: string,
+    /** The HTTP status of the answer (401, 403, 429, 503…). */
     readonly status: number,
+    /** Every error of the answer, as the server sent it. */
     readonly errors: GraphQLErrorEntry[],
     /** Seconds to wait before retrying (RATE_LIMITED, SERVICE_UNAVAILABLE), from Retry-After. */
     readonly retryAfterSeconds: number | null = null,
@@ -64,7 +107,25 @@ export class GraphQLRequestError extends HubError {
     super(`${code}: ${errors[0]?.message ?? `HTTP ${status}`}`);
   }
 
-  /** True for the errors worth retrying after `retryAfterSeconds`. */
+  /**
+   * True for the errors worth retrying after `retryAfterSeconds` (`RATE_LIMITED`,
+   * `SERVICE_UNAVAILABLE`): the request was refused before anything was written.
+   *
+   * @example
+   * ```ts
+   * async function withRetry<T>(call: () => Promise<T>, attempts = 3): Promise<T> {
+   *   for (let attempt = 1; ; attempt++) {
+   *     try {
+   *       return await call();
+   *     } catch (error) {
+   *       if (!(error instanceof GraphQLRequestError && error.retryable) || attempt >= attempts) throw error;
+   *       await new Promise((resolve) => setTimeout(resolve, (error.retryAfterSeconds ?? 1) * 1000));
+   *     }
+   *   }
+   * }
+   * const customers = await withRetry(() => hub.customers({ first: 100 }));
+   * ```
+   */
   get retryable(): boolean {
     return this.code === 'RATE_LIMITED' || this.code === 'SERVICE_UNAVAILABLE';
   }
@@ -78,7 +139,24 @@ export class GraphQLRequestError extends HubError {
  */
 export type NetworkErrorCode = 'CONNECTION_FAILED' | 'TIMEOUT' | 'BAD_RESPONSE';
 
-/** The request never got a GraphQL answer: see `code`, and `status` when an HTTP answer arrived. */
+/**
+ * The request never got a GraphQL answer: see `code`, and `status` when an HTTP answer arrived.
+ * After a `TIMEOUT` or a `CONNECTION_FAILED` mid-answer a mutation may still have been applied:
+ * read before writing again (or send an `externalId`, which makes createCustomer safe to replay).
+ *
+ * @example
+ * ```ts
+ * const hub = createClient({ url: 'http://localhost:4000/', token, timeoutMs: 30_000 });
+ * try {
+ *   await hub.viewer();
+ * } catch (error) {
+ *   if (!(error instanceof NetworkError)) throw error;
+ *   if (error.code === 'CONNECTION_FAILED') console.error('Is the server running?', error.message);
+ *   else if (error.code === 'TIMEOUT') console.error('No answer within 30 s.');
+ *   else console.error(`Not a GraphQL answer (HTTP ${error.status}): a proxy in between?`);
+ * }
+ * ```
+ */
 export class NetworkError extends HubError {
   override name = 'NetworkError';
   /** The HTTP status of the answer, when one arrived (always for `BAD_RESPONSE`). */
