@@ -54,6 +54,10 @@ describe('createCustomer rules (domain.md §4)', () => {
       const byProvisioningId = await create({ templateId: undefined, provisioningId });
       expectNoUserErrors(byProvisioningId);
       expect(byProvisioningId.customer!.template.id).toBe(templateId);
+      // Copied from a page or an email, an ID often carries spaces or a newline.
+      const padded = await create({ templateId: undefined, provisioningId: `  ${provisioningId}\n` });
+      expectNoUserErrors(padded);
+      expect(padded.customer!.template.id).toBe(templateId);
     });
 
     it.each([
@@ -68,6 +72,7 @@ describe('createCustomer rules (domain.md §4)', () => {
       ['another partner’s', () => otherTemplate.provisioningId],
       ['an unknown', () => 'AAAAAAAAAAAAAAAAAAAAAAAA'],
       ['an overlong', () => aString(300)],
+      ['a blank', () => '   '],
     ])('refuses %s provisioningId with NOT_FOUND on provisioningId', async (_label, id) => {
       expectUserError(await create({ templateId: undefined, provisioningId: id() }), 'NOT_FOUND', 'input', 'provisioningId');
     });
@@ -309,6 +314,9 @@ describe('createCustomer rules (domain.md §4)', () => {
       const explicit = await partner.client.createCustomer(aCustomerInput(french.id, { language: 'nl_BE' }));
       expect(explicit.language).toBe('nl_BE');
       expectUserError(await create({ language: 'Flemish' }), 'INVALID', 'input', 'language');
+      // A form's empty field is "not given": the template's default, not INVALID.
+      const blank = await partner.client.createCustomer(aCustomerInput(french.id, { language: ' ' }));
+      expect(blank.language).toBe('fr_BE');
     });
   });
 

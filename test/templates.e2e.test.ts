@@ -173,8 +173,13 @@ describe('createTemplate rules (domain.md §3)', () => {
   });
 
   describe('defaultEmailLanguage', () => {
-    it('defaults to en_US', async () => {
+    it('defaults to en_US, also for a blank field (a form sends "" for "not given")', async () => {
       expect((await create()).template!.defaultEmailLanguage).toBe('en_US');
+      for (const blank of ['', '  ']) {
+        const payload = await create({ defaultEmailLanguage: blank });
+        expectNoUserErrors(payload);
+        expect(payload.template!.defaultEmailLanguage).toBe('en_US');
+      }
     });
 
     it.each(['nl', 'fr_BE', 'en_GB', 'pt_BR'])('accepts %s', async (language) => {
@@ -183,7 +188,7 @@ describe('createTemplate rules (domain.md §3)', () => {
       expect(payload.template!.defaultEmailLanguage).toBe(language);
     });
 
-    it.each(['english', 'en-US', 'EN', 'en_us', 'en_XX', 'e', ''])('refuses %j with INVALID', async (language) => {
+    it.each(['english', 'en-US', 'EN', 'en_us', 'en_XX', 'e'])('refuses %j with INVALID', async (language) => {
       expectUserError(await create({ defaultEmailLanguage: language }), 'INVALID', 'input', 'defaultEmailLanguage');
     });
   });

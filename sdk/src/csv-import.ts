@@ -31,7 +31,7 @@ export function parseCsvChunks(source: CsvSource): AsyncGenerator<CsvRecord> {
  * @example
  * ```ts
  * import { createClient, importUsersFromCsv } from '@wholesale-provisioning/sdk';
- * const hub = createClient({ url, token });
+ * const hub = createClient({ url: 'http://localhost:4000/', token: process.env.HUB_TOKEN ?? '' });
  * const csv = 'First Name,Last Name,Email,Package,Phone\nEva,de Vries,eva@devries.example,WEBEX_CALLING,+31 20 794 8000\n';
  * const result = await importUsersFromCsv(hub, customerId, csv, { onProgress: (p) => console.log(p) });
  * for (const e of result.errors) console.log(`line ${e.line}, ${e.column}: ${e.code} ${e.message}`);

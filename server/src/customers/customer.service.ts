@@ -15,7 +15,7 @@ import { isId, newId } from '../db/ids';
 import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { OnboardingTemplate, settingsOf } from '../templates/template.entity';
-import { normalizeLanguage } from '../templates/template.rules';
+import { normalizeLanguage, plausibleProvisioningId } from '../templates/template.rules';
 import { CustomerAdminRole, CustomerStatus } from './customer.enums';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
@@ -164,7 +164,7 @@ export class CustomerService {
     }
     const template = byId !== null
       ? isId(byId) ? await findOneWhere(tx, OnboardingTemplate, { id: byId, partnerId: caller.partnerId }) : null
-      : byProvisioningId!.length <= 64 && !hasNul(byProvisioningId!) ? await findOneWhere(tx, OnboardingTemplate, { provisioningId: byProvisioningId!.trim(), partnerId: caller.partnerId }) : null;
+      : plausibleProvisioningId(byProvisioningId!.trim()) ? await findOneWhere(tx, OnboardingTemplate, { provisioningId: byProvisioningId!.trim(), partnerId: caller.partnerId }) : null;
     if (!template) {
       errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner matches.', byId !== null ? 'templateId' : 'provisioningId');
     }

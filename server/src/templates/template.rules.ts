@@ -1,6 +1,6 @@
 import { isLanguageTag } from '../catalog/languages';
 import { isCountryCode } from '../catalog/countries';
-import { requiredText } from '../common/strings';
+import { hasNul, requiredText } from '../common/strings';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { AuthenticationMethod, Offer } from './template.enums';
 import type { TemplateAuthenticationInput } from './template.inputs';
@@ -37,10 +37,17 @@ export function normalizeCountryCode(value: string, errors: UserErrors, field = 
 export function normalizeLanguage(value: string | null | undefined, fallback: string, errors: UserErrors, field: string): string {
   if (value === null || value === undefined) return fallback;
   const language = value.trim();
+  // A form's empty field means "not given", as for the other optional fields.
+  if (language === '') return fallback;
   if (!isLanguageTag(language)) {
     errors.add(UserErrorCode.INVALID, `"${value.slice(0, 20)}" is not a language tag of the form ll or ll_CC (e.g. en_US).`, field);
   }
   return language;
+}
+
+/** Worth a lookup: no provisioning ID is empty, longer than 64 characters or holds NUL (PostgreSQL refuses NUL). */
+export function plausibleProvisioningId(trimmed: string): boolean {
+  return trimmed !== '' && trimmed.length <= 64 && !hasNul(trimmed);
 }
 
 export function normalizeOffer(value: Offer | null | undefined): Offer {

@@ -4,7 +4,6 @@ import type { Caller } from '../auth/caller';
 import { recordAudit } from '../audit/audit.service';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { Page, PageArgs, pageOf } from '../common/connection';
-import { hasNul } from '../common/strings';
 import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
@@ -15,7 +14,7 @@ import { OnboardingTemplate } from './template.entity';
 import { CreateTemplateInput, CreateTemplatePayload } from './template.inputs';
 import {
   DEFAULT_EMAIL_LANGUAGE, normalizeAuthentication, normalizeBrandName, normalizeCountryCode,
-  normalizeLanguage, normalizeName, normalizeOffer, PSTN_WARNING,
+  normalizeLanguage, normalizeName, normalizeOffer, plausibleProvisioningId, PSTN_WARNING,
 } from './template.rules';
 
 /** An opaque, URL-safe id of 24 characters (144 random bits): never guessed, never reused. */
@@ -107,7 +106,7 @@ export class TemplateService {
   async byProvisioningId(caller: Caller, provisioningId: string): Promise<OnboardingTemplate | null> {
     // Trimmed like createCustomer's provisioningId: a copied ID often carries a space or a newline.
     const trimmed = provisioningId.trim();
-    if (trimmed === '' || trimmed.length > 64 || hasNul(trimmed)) return null;
+    if (!plausibleProvisioningId(trimmed)) return null;
     return this.db.manager.findOneBy(OnboardingTemplate, { provisioningId: trimmed, partnerId: caller.partnerId });
   }
 }
