@@ -15,6 +15,8 @@ export interface AppConfig {
   rateLimitBurst: number;
   /** Tokens refilled per second; 0 turns rate limiting off. */
   rateLimitPerSecond: number;
+  /** Rate-limit buckets kept per kind (tokens, client addresses); default 10,000. Set in-process only (tests). */
+  rateLimitMaxBuckets?: number;
   /** How long SQLite waits for another process's write lock before answering SERVICE_UNAVAILABLE. */
   sqliteBusyTimeoutMs: number;
   /** PostgreSQL: connections this process keeps open (reads and write transactions share them). */

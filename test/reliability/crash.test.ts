@@ -26,8 +26,54 @@ function freePort(): Promise<number> {
 }
 
 /**
+ * Watches, from this process, for the moment a setupCustomer's transaction commits: the customer
+ * turns ACTIVE in that same transaction, and a reader of the WAL file sees it once it is committed.
+ */
+function watchCommit(file: string, customerId: string) {
+  const db = new BetterSqlite3(file, { readonly: true });
+  const status = db.prepare('SELECT status FROM customer WHERE id = ?');
+  let committedAt: number | null = null;
+  const waiters: Array<() => void> = [];
+  const poll = () => {
+    if (committedAt !== null) return;
+    if ((status.get(customerId) as { status: string } | undefined)?.status === 'ACTIVE') {
+      committedAt = Date.now();
+      for (const wake of waiters.splice(0)) wake();
+    }
+  };
+  const timer = setInterval(poll, 1);
+  return {
+    get committedAt() {
+      poll();
+      return committedAt;
+    },
+    /** Resolves once the commit is seen, false after `timeoutMs` without it. */
+    committed(timeoutMs: number): Promise<boolean> {
+      if (committedAt !== null) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timeout = setTimeout(() => resolve(false), timeoutMs);
+        waiters.push(() => { clearTimeout(timeout); resolve(true); });
+      });
+    },
+    close() {
+      clearInterval(timer);
+      db.close();
+    },
+  };
+}
+
+/**
  * R3: the real server process (`node dist/server/src/main.js`), SIGKILLed at a random moment of a
  * large setupCustomer, restarts on an intact database where that request is all there or absent.
+ *
+ * The kills alternate between two windows, so both sides of the commit are hit on every run: even
+ * iterations kill at a seeded random moment before the fastest time to commit seen so far (the
+ * undisturbed run's, then every iteration's whose commit was seen: the first measurement is often
+ * the slowest, and a window sized on it alone put most of these kills after the commit), so nearly
+ * always before the commit, the write transaction included; odd ones wait until the commit is visible to another connection and then
+ * kill at a seeded random moment of the time the undisturbed request took from its commit to its
+ * answer (while the answer is serialised and sent, or just after). Whichever side a kill lands on,
+ * the outcome must be all or nothing, and a commit seen before the kill must survive it.
  */
 describe('crash safety (R3)', () => {
   let dir: string;
@@ -85,22 +131,48 @@ describe('crash safety (R3)', () => {
     let hub = createClient({ url, token: created.token });
     const template = await hub.createTemplate(aTemplateInput(partner));
 
-    // One undisturbed run measures how long the request takes, so kills spread over its whole life.
+    // One undisturbed run on a freshly started process (as every iteration's is) measures when the
+    // request commits and when it is answered.
+    const file = path.join(dir, 'crash.sqlite');
     const timed = await hub.createCustomer(aCustomerInput(template.id));
+    const timedWatch = watchCommit(file, timed.id);
     const started = Date.now();
     await hub.setupCustomer({ customerId: timed.id, users: Array.from({ length: USERS }, () => aUser()) });
     const duration = Date.now() - started;
+    const toCommit = timedWatch.committedAt! - started;
+    timedWatch.close();
+    expect(toCommit).toBeGreaterThanOrEqual(0);
+    expect(toCommit).toBeLessThanOrEqual(duration);
+    const afterCommit = duration - toCommit;
 
     const outcomes = { all: 0, none: 0 };
+    const windows = { beforeCommit: { kills: 0, all: 0, none: 0 }, afterCommit: { kills: 0, all: 0, none: 0 } };
+    let seenCommittedAtKill = 0;
+    let fastestCommit = toCommit;
     for (let i = 0; i < ITERATIONS; i++) {
       const customer = await hub.createCustomer(aCustomerInput(template.id));
       const users = Array.from({ length: USERS }, () => aUser());
-      // The commit lands well before the answer (2,000 users are serialised after it): aim at the first 90 %.
-      const delay = random.int(Math.ceil(duration * 0.9) + 1);
-      const request = hub.setupCustomer({ customerId: customer.id, users }).then(() => 'answered', () => 'failed');
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      await kill();
-      const answered = (await request) === 'answered';
+      const window = i % 2 === 0 ? 'beforeCommit' : 'afterCommit';
+      const delay = window === 'beforeCommit' ? random.int(fastestCommit) : random.int(afterCommit + 1);
+      const watch = watchCommit(file, customer.id);
+      let answered = false;
+      let committedBeforeKill = false;
+      try {
+        const sent = Date.now();
+        const request = hub.setupCustomer({ customerId: customer.id, users }).then(() => { answered = true; }, () => undefined);
+        if (window === 'afterCommit') {
+          const seen = await watch.committed(Math.max(30_000, duration * 20));
+          expect(seen, `iteration ${i}: the commit was never seen (${Date.now() - sent} ms)`).toBe(true);
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        committedBeforeKill = watch.committedAt !== null;
+        await kill();
+        if (watch.committedAt !== null) fastestCommit = Math.min(fastestCommit, watch.committedAt - sent);
+        await request;
+      } finally {
+        watch.close();
+      }
+      windows[window].kills += 1;
 
       url = await startServer();
       hub = createClient({ url, token: created.token });
@@ -113,12 +185,16 @@ describe('crash safety (R3)', () => {
         const audits = (db.prepare(`SELECT count(*) AS n FROM audit_event WHERE operation = 'setupCustomer' AND "targetIds" LIKE ?`)
           .get(`%${customer.id}%`) as { n: number }).n;
         // The admin user exists from createCustomer; the setup added all of its users or none.
-        expect([1, USERS + 1], `iteration ${i}, killed after ${delay} ms`).toContain(count);
+        const when = `iteration ${i}, killed ${delay} ms into the ${window} window`;
+        expect([1, USERS + 1], when).toContain(count);
         const complete = count === USERS + 1;
-        expect(status).toBe(complete ? 'ACTIVE' : 'PENDING_SETUP');
-        expect(audits).toBe(complete ? 1 : 0);
-        if (answered) expect(complete).toBe(true); // an answered success was durable
+        expect(status, when).toBe(complete ? 'ACTIVE' : 'PENDING_SETUP');
+        expect(audits, when).toBe(complete ? 1 : 0);
+        if (answered) expect(complete, when).toBe(true); // an answered success was durable
+        if (committedBeforeKill) expect(complete, `${when}: a commit seen before the kill was lost`).toBe(true);
+        if (committedBeforeKill) seenCommittedAtKill += 1;
         outcomes[complete ? 'all' : 'none'] += 1;
+        windows[window][complete ? 'all' : 'none'] += 1;
       } finally {
         db.close();
       }
@@ -127,7 +203,16 @@ describe('crash safety (R3)', () => {
       expect([1, USERS + 1]).toContain(page!.totalCount);
     }
     await kill();
-    console.log(`[crash] ${ITERATIONS} SIGKILLs of the server process during a ${USERS}-user setupCustomer (undisturbed ${duration} ms): `
-      + `integrity_check ok ${ITERATIONS}/${ITERATIONS}, foreign_key_check empty, all users ${outcomes.all}, none ${outcomes.none}, partial 0`);
+    // Both sides of the commit were hit: the before window found nothing written, the after window found everything.
+    if (ITERATIONS >= 2) {
+      expect(outcomes.none, JSON.stringify(windows)).toBeGreaterThan(0);
+      expect(outcomes.all, JSON.stringify(windows)).toBeGreaterThan(0);
+      expect(windows.afterCommit.none, 'a kill after a visible commit lost it').toBe(0);
+    }
+    const { beforeCommit: b, afterCommit: a } = windows;
+    console.log(`[crash] ${ITERATIONS} SIGKILLs of the server process during a ${USERS}-user setupCustomer (undisturbed: commit after ${toCommit} ms, `
+      + `answer after ${duration} ms; seed ${SEED}): integrity_check ok ${ITERATIONS}/${ITERATIONS}, foreign_key_check empty, `
+      + `all users ${outcomes.all}, none ${outcomes.none}, partial 0; killed before the fastest commit seen (${fastestCommit} ms): ${b.kills} (none ${b.none}, all ${b.all}), `
+      + `after the commit was seen: ${a.kills} (all ${a.all}); ${seenCommittedAtKill} kills came after a visible commit, every one kept it`);
   }, 600_000);
 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import {
   getNamedType, GraphQLEnumType, GraphQLInputObjectType, GraphQLInputType, GraphQLList, GraphQLNonNull, parse,
@@ -6,8 +7,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, GraphQLRequestError } from '../../sdk/src/index';
 import { loadConfig } from '../../server/src/config';
+import { addressKey } from '../../server/src/http/rate-limit';
 import { buildAppSchema } from '../../server/src/schema';
 import { startTestServer, type TestServer } from '../support/test-server';
+import { watchStatements } from './support';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -156,7 +159,129 @@ describe('roles, tokens and the CLI (§8, §10)', () => {
     }
     console.log(`[rate-limit] burst ${burst}: request ${burst + 1} → 429 RATE_LIMITED with Retry-After, a second token unaffected; RATE_LIMIT_PER_SECOND=0 (burst 1): 30/30 answered 200`);
   });
+
+  it('failed authentications are charged to the client address: made-up tokens past the burst get 429 before any lookup; valid tokens keep their own bucket', async () => {
+    const burst = 5;
+    // A refill slow enough (one unit per 100 s) that no unit comes back while the test runs.
+    const limited = await startTestServer({ rateLimitBurst: burst, rateLimitPerSecond: 0.01 });
+    const watcher = watchStatements(limited.app);
+    const viewer = { query: '{ viewer { id } }' };
+    const madeUp = (() => { let n = 0; return () => `wpt_made-up-${++n}-${Date.now()}`; })();
+    try {
+      const portal = await limited.newPartner();
+      const attacker = '127.0.0.2';
+      expect((await postFrom(limited.url, attacker, viewer, portal.token)).status).toBe(200);
+
+      // Made-up tokens: one lookup each while the address has budget, then 429 with no lookup.
+      watcher.clear();
+      for (let i = 0; i < burst; i++) {
+        const r = await postFrom(limited.url, attacker, viewer, madeUp());
+        expect(r.status, JSON.stringify(r.body)).toBe(401);
+        expect(r.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      }
+      expect(watcher.seen).toHaveLength(burst);
+      watcher.clear();
+      const flood = 50;
+      for (let i = 0; i < flood; i++) {
+        const r = await postFrom(limited.url, attacker, viewer, madeUp());
+        expect(r.status, JSON.stringify(r.body)).toBe(429);
+        expect(r.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+        expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
+      }
+      const tokenless = await postFrom(limited.url, attacker, viewer);
+      expect(tokenless.status).toBe(429);
+      expect(watcher.seen.map((s) => s.sql)).toEqual([]); // no token lookup, no SQL at all
+
+      // The valid token from the same address is still served, from its own bucket (with its lookup).
+      watcher.clear();
+      const valid = await postFrom(limited.url, attacker, viewer, portal.token);
+      expect(valid.status, JSON.stringify(valid.body)).toBe(200);
+      expect(valid.body.data.viewer.id).toBe(portal.adminId);
+      expect(watcher.seen.length).toBeGreaterThan(0);
+      // Another address has its own budget.
+      expect((await postFrom(limited.url, '127.0.0.3', viewer, madeUp())).status).toBe(401);
+
+      // A portal backend: more admins than the address's burst behind one address, all served.
+      const backend = '127.0.0.4';
+      const admins = await Promise.all(Array.from({ length: burst + 3 }, () => limited.newPartner()));
+      for (const admin of admins) expect((await postFrom(limited.url, backend, viewer, admin.token)).status).toBe(200);
+      for (const admin of admins) expect((await postFrom(limited.url, backend, viewer, admin.token)).status).toBe(200);
+
+      // Concurrent made-up tokens from a fresh address: exactly `burst` lookups, however many arrive at once.
+      watcher.clear();
+      const burstAtOnce = await Promise.all(Array.from({ length: 4 * burst }, () => postFrom(limited.url, '127.0.0.5', viewer, madeUp())));
+      expect(burstAtOnce.filter((r) => r.status === 401)).toHaveLength(burst);
+      expect(burstAtOnce.filter((r) => r.status === 429)).toHaveLength(3 * burst);
+      expect(watcher.seen).toHaveLength(burst);
+
+      // A token revoked after it authenticated: answered 401, charged to its address, then refused unseen.
+      const revoked = await limited.newPartner();
+      const revokedFrom = '127.0.0.6';
+      expect((await postFrom(limited.url, revokedFrom, viewer, revoked.token)).status).toBe(200);
+      await limited.app.services.partners.revokeToken(revoked.token);
+      for (let i = 0; i < burst; i++) expect((await postFrom(limited.url, revokedFrom, viewer, revoked.token)).status).toBe(401);
+      watcher.clear();
+      expect((await postFrom(limited.url, revokedFrom, viewer, revoked.token)).status).toBe(429);
+      expect(watcher.seen).toEqual([]);
+    } finally {
+      watcher.stop();
+      await limited.stop();
+    }
+
+    // The buckets are bounded: with room for two of each kind, the least recently used is forgotten.
+    const bounded = await startTestServer({ rateLimitBurst: 2, rateLimitPerSecond: 0.01, rateLimitMaxBuckets: 2 });
+    try {
+      const first = '127.0.0.7';
+      for (let i = 0; i < 2; i++) expect((await postFrom(bounded.url, first, viewer, madeUp())).status).toBe(401);
+      expect((await postFrom(bounded.url, first, viewer, madeUp())).status).toBe(429);
+      for (const other of ['127.0.0.8', '127.0.0.9']) expect((await postFrom(bounded.url, other, viewer)).status).toBe(401);
+      expect((await postFrom(bounded.url, first, viewer, madeUp())).status).toBe(401); // its bucket was evicted
+      const [one, two, three] = [await bounded.newPartner(), await bounded.newPartner(), await bounded.newPartner()];
+      const from = '127.0.0.10';
+      for (let i = 0; i < 2; i++) expect((await postFrom(bounded.url, from, viewer, one.token)).status).toBe(200);
+      expect((await postFrom(bounded.url, from, viewer, one.token)).status).toBe(429);
+      for (const admin of [two, three]) expect((await postFrom(bounded.url, from, viewer, admin.token)).status).toBe(200);
+      expect((await postFrom(bounded.url, from, viewer, one.token)).status).toBe(200); // its bucket was evicted
+    } finally {
+      await bounded.stop();
+    }
+    console.log(`[rate-limit] burst ${burst} per address for failed authentications: ${burst} made-up tokens → 401 after ${burst} token lookups, `
+      + `the next 50 and a token-less request → 429 RATE_LIMITED with Retry-After and 0 SQL; the valid token from the same address → 200; `
+      + `${burst + 3} valid tokens behind one address → 200 twice each; ${4 * burst} made-up tokens at once → ${burst} lookups, ${3 * burst} × 429; `
+      + 'a revoked token is charged and then refused unseen; with 2 buckets per kind the least recently used address and token are forgotten');
+  });
+
+  it('an IPv6 client is one address per /64 (a bucket per IPv6 address would give it 2^64 buckets); IPv4 and IPv4-mapped as is', () => {
+    const sameSubscriber = ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::9', '2001:0DB8:0001:0002:ffff::', '2001:db8:1:2::1%eth0'].map(addressKey);
+    expect(new Set(sameSubscriber).size).toBe(1);
+    expect(addressKey('2001:db8:1:3::1')).not.toBe(sameSubscriber[0]);
+    expect(addressKey('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(addressKey('10.1.2.3')).toBe('10.1.2.3');
+    expect(addressKey('10.1.2.4')).not.toBe('10.1.2.3');
+    expect(addressKey(undefined)).toBe('unknown');
+  });
 });
+
+/**
+ * POST from a given local address: every 127.0.0.0/8 address reaches the loopback server, so one
+ * test plays several clients. No keep-alive, so each request is its own connection from that address.
+ */
+function postFrom(url: string, localAddress: string, body: unknown, token?: string): Promise<{ status: number; retryAfter: string | undefined; body: any }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const request = http.request(url, {
+      method: 'POST', localAddress, agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { text += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'] as string | undefined, body: JSON.parse(text) }));
+    });
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
 
 function pick(config: ReturnType<typeof loadConfig>) {
   return { rateLimitBurst: config.rateLimitBurst, rateLimitPerSecond: config.rateLimitPerSecond };

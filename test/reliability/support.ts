@@ -87,3 +87,33 @@ export async function rawPost(url: string, body: string, headers: Record<string,
   }
   return { status: response.status, headers: response.headers, text, json };
 }
+
+/** One SQL statement as the server sent it through TypeORM. */
+export interface SeenStatement {
+  sql: string;
+  parameters: unknown[] | undefined;
+}
+
+/**
+ * Records every SQL statement the in-process server sends through TypeORM, whatever the request
+ * scope: the x-sql-* headers are set by a GraphQL plugin, so a request refused before GraphQL runs
+ * (a JSON-array batch, an oversized body, a rate-limited request) carries none, and a missing header
+ * proves nothing. Reader and writer share one TypeORM logger (database.ts), so one hook sees both.
+ * Nothing in these servers runs SQL in the background (no SMTP_URL, the checkpointer has its own
+ * connection outside TypeORM), so the statements seen during a request that is sent alone are that
+ * request's.
+ */
+export function watchStatements(app: RunningApp): { seen: SeenStatement[]; clear(): void; stop(): void } {
+  const logger = app.db.reader.logger as { logQuery(query: string, parameters?: unknown[], ...rest: unknown[]): unknown };
+  const original = logger.logQuery;
+  const seen: SeenStatement[] = [];
+  logger.logQuery = function (this: unknown, query: string, parameters?: unknown[], ...rest: unknown[]) {
+    seen.push({ sql: query, parameters });
+    return original.call(this, query, parameters, ...rest);
+  };
+  return {
+    seen,
+    clear: () => { seen.length = 0; },
+    stop: () => { logger.logQuery = original; },
+  };
+}

@@ -18,6 +18,8 @@ interface Victim {
   provisioningId: string;
   externalId: string;
   companyName: string;
+  /** Last name of A's user at the added location (a user search that finds A's rows). */
+  userLastName: string;
 }
 
 const isIdLike = (name: string, type: GraphQLInputType) => getNamedType(type).name === 'ID' || /(^id$|Id$|Ids$)/.test(name);
@@ -76,7 +78,7 @@ function buildValue(name: string, type: GraphQLInputType, victim: Victim, varian
   }
   if (/provisioningId/i.test(name)) return victim.provisioningId;
   if (/externalId/i.test(name)) return victim.externalId;
-  if (/search/i.test(name)) return victim.companyName;
+  if (/search/i.test(name)) return /user/i.test(operation) ? victim.userLastName : victim.companyName;
   if (/email/i.test(name)) return `${unique('iso')}@isolation.example`;
   if (/countryCode/.test(name)) return 'NL';
   if (/timeZone/.test(name)) return 'Europe/Amsterdam';
@@ -119,6 +121,15 @@ function callText(kind: 'query' | 'mutation', field: GraphQLField<unknown, unkno
   return `${kind} Isolation${declarations ? `(${declarations})` : ''} { ${prefix}${call} ${selection(field.type, 3)}${suffix} }`;
 }
 
+/** The variables with `dryRun: true` in every argument whose input type has that field. */
+function asDryRun(args: readonly GraphQLArgument[], variables: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(args.map((arg) => {
+    const named = getNamedType(arg.type);
+    const value = variables[arg.name];
+    return [arg.name, named instanceof GraphQLInputObjectType && 'dryRun' in named.getFields() ? { ...(value as object), dryRun: true } : value];
+  }));
+}
+
 /** Strips userErrors (their messages may quote the input) and returns the JSON text of what was answered as data. */
 function dataText(data: unknown): string {
   return JSON.stringify(data, (key, value) => (key === 'userErrors' ? undefined : value));
@@ -158,7 +169,10 @@ describe('tenant isolation (R7)', () => {
     const template = await a.client.createTemplate(aTemplateInput(a));
     const externalId = unique('ext-A-');
     const customer = await a.client.createCustomer(aCustomerInput(template.id, { externalId, companyName: unique('Victim Corp ') }));
-    const setup = await a.client.setupCustomer({ customerId: customer.id, locations: [aNewYorkLocation()], users: [aUser(), aUser()] });
+    // One of A's users sits at the added location, so a filter by A's location id finds rows for A.
+    const newYork = aNewYorkLocation();
+    const setup = await a.client.setupCustomer({ customerId: customer.id, locations: [newYork], users: [
+      aUser(), aUser({ locationName: newYork.name, phoneNumber: null, extension: '2001' })] });
     const audit = await a.client.request<{ auditEvents: { edges: Array<{ node: { id: string } }> } }>(
       (await import('graphql')).parse('{ auditEvents(first: 1) { edges { node { id } } } }'));
     victim = {
@@ -168,6 +182,7 @@ describe('tenant isolation (R7)', () => {
       },
       all: [],
       provisioningId: template.provisioningId, externalId, companyName: customer.companyName,
+      userLastName: setup.users[1].lastName,
     };
     victim.all = [...Object.values(victim.ids), customer.headquarters.id, ...setup.users.map((u) => u.id), template.provisioningId];
     // B has objects of its own, so "nothing" is not just an empty database.
@@ -184,58 +199,108 @@ describe('tenant isolation (R7)', () => {
   it('every operation with an id in its arguments, called by B with A\'s ids, answers null / empty / NOT_FOUND', async () => {
     const covered: string[] = [];
     let calls = 0;
+    let controls = 0;
+    let reachedByA = 0;
+    let tenancyNotFound = 0;
     for (const [kind, root] of [['query', schema.getQueryType()!], ['mutation', schema.getMutationType()!]] as const) {
       for (const field of Object.values(root.getFields())) {
         const args = field.args.filter((arg) => carriesId(arg.name, arg.type) || arg.type instanceof GraphQLNonNull);
         if (!field.args.some((arg) => carriesId(arg.name, arg.type) || /provisioningId/.test(arg.name))) continue;
         covered.push(field.name);
-        let notFound = 0;
+        let notFoundOnlyForB = 0;
+        const plans: Array<[Variant, string | undefined]> = [
+          ...(['matched', ...KINDS] as Variant[]).map((v): [Variant, undefined] => [v, undefined]),
+          ...[...new Set(args.flatMap((arg) => optionalKeys(arg.type)))].map((key): [Variant, string] => ['matched', key]),
+        ];
+        for (const [variant, only] of plans) {
+          const query = callText(kind, field, args);
+          const variables = Object.fromEntries(args.map((arg) => [arg.name, buildValue(arg.name, arg.type, victim, variant, field.name, only)]));
+          const response = await server.post({ query, variables }, { token: b.token });
+          calls += 1;
+          const what = `${field.name} (${variant}${only ? `, only ${only}` : ''}): ${response.status} ${JSON.stringify(response.body).slice(0, 400)}`;
+          // A call refused as a whole (validation, bad input) would be "empty" without ever reaching
+          // data: B's calls must be executed, with the emptiness in the answer itself.
+          expect(response.status, what).toBe(200);
+          expect(response.body.errors, what).toBeUndefined();
+          expect(response.body.data, what).toHaveProperty(field.name);
+          expect(leaks(dataText(response.body.data)), what).toEqual([]);
+          const result = response.body.data[field.name];
+          expect(isEmpty(result), what).toBe(true);
+
+          // Control: the same call with A's token (mutations as a dry run where they take one, so
+          // A's data stays as set up) is executed too, and where every id matches its field it
+          // reaches A's data: B's empty answer comes from the tenancy, not from the call's shape.
+          const control = await server.post({ query, variables: kind === 'mutation' ? asDryRun(args, variables) : variables }, { token: a.token });
+          controls += 1;
+          const controlWhat = `${field.name} (${variant}${only ? `, only ${only}` : ''}) as A: ${control.status} ${JSON.stringify(control.body).slice(0, 400)}`;
+          expect(control.status, controlWhat).toBe(200);
+          expect(control.body.errors, controlWhat).toBeUndefined();
+          const own = control.body.data[field.name];
+          if (kind === 'query') {
+            if (variant === 'matched') {
+              expect(isEmpty(own), `${controlWhat}: A's own ids must reach A's data`).toBe(false);
+              reachedByA += 1;
+            }
+          } else {
+            expect(result, what).not.toBeNull();
+            expect(result.userErrors.length, what).toBeGreaterThan(0);
+            const notFoundFields = (payload: { userErrors: Array<{ code: string; field: string[] }> }) =>
+              new Set(payload.userErrors.filter((e) => e.code === 'NOT_FOUND').map((e) => e.field.join('.')));
+            const forA = notFoundFields(own);
+            // NOT_FOUND for B on a field whose id A's identical call finds.
+            if ([...notFoundFields(result)].some((f) => !forA.has(f))) notFoundOnlyForB += 1;
+          }
+        }
+        if (kind === 'mutation') {
+          expect(notFoundOnlyForB, `${field.name} never answered B NOT_FOUND on an id that A's identical call finds`).toBeGreaterThan(0);
+          tenancyNotFound += notFoundOnlyForB;
+        }
+      }
+    }
+    expect(covered).toEqual(expect.arrayContaining(['customer', 'template', 'templateByProvisioningId', 'createCustomer', 'setupCustomer', 'createTemplate']));
+    console.log(`[isolation] ${covered.length} operations with ids generated from the schema (${covered.join(', ')}), `
+      + `${calls} calls by partner B with partner A's ids, all executed (200, no errors): data leaked 0, non-empty answers 0; `
+      + `the same ${controls} calls with A's token: all executed, ${reachedByA} query calls with matching ids reached A's data, `
+      + `${tenancyNotFound} mutation calls NOT_FOUND for B on an id A's call found`);
+  });
+
+  it('nested fields of B\'s own objects never widen the scope, and no list of B shows A\'s rows', async () => {
+    let calls = 0;
+    let reachedByA = 0;
+    const own = { Customer: { b: bCustomerId, a: victim.ids.customer }, OnboardingTemplate: { b: bTemplateId, a: victim.ids.template } };
+    // Every field of B's own customer and template that takes an id-like argument, filled with A's ids.
+    for (const [typeName, rootField] of [['Customer', 'customer'], ['OnboardingTemplate', 'template']] as const) {
+      const type = schema.getType(typeName) as GraphQLObjectType;
+      for (const field of Object.values(type.getFields())) {
+        if (!field.args.some((arg) => carriesId(arg.name, arg.type))) continue;
+        const args = field.args.filter((arg) => carriesId(arg.name, arg.type) || arg.type instanceof GraphQLNonNull);
         const plans: Array<[Variant, string | undefined]> = [
           ...(['matched', ...KINDS] as Variant[]).map((v): [Variant, undefined] => [v, undefined]),
           ...[...new Set(args.flatMap((arg) => optionalKeys(arg.type)))].map((key): [Variant, string] => ['matched', key]),
         ];
         for (const [variant, only] of plans) {
           const variables = Object.fromEntries(args.map((arg) => [arg.name, buildValue(arg.name, arg.type, victim, variant, field.name, only)]));
-          const response = await server.post({ query: callText(kind, field, args), variables }, { token: b.token });
-          calls += 1;
-          const what = `${field.name} (${variant}${only ? `, only ${only}` : ''}): ${response.status} ${JSON.stringify(response.body).slice(0, 400)}`;
-          expect(response.status, what).toBeLessThan(500);
-          expect(leaks(dataText(response.body.data)), what).toEqual([]);
-          const result = response.body.data?.[field.name];
-          expect(isEmpty(result), what).toBe(true);
-          if (kind === 'mutation' && result) {
-            expect(result.userErrors.length, what).toBeGreaterThan(0);
-            if (result.userErrors.some((e: { code: string }) => e.code === 'NOT_FOUND')) notFound += 1;
-          }
-        }
-        if (kind === 'mutation') expect(notFound, `${field.name} never answered NOT_FOUND`).toBeGreaterThan(0);
-      }
-    }
-    expect(covered).toEqual(expect.arrayContaining(['customer', 'template', 'templateByProvisioningId', 'createCustomer', 'setupCustomer', 'createTemplate']));
-    console.log(`[isolation] ${covered.length} operations with ids generated from the schema (${covered.join(', ')}), `
-      + `${calls} calls by partner B with partner A's ids: data leaked 0, non-empty answers 0`);
-  });
-
-  it('nested fields of B\'s own objects never widen the scope, and no list of B shows A\'s rows', async () => {
-    let calls = 0;
-    // Every field of B's own customer and template that takes an id-like argument, filled with A's ids.
-    for (const [typeName, rootField, ownId] of [['Customer', 'customer', bCustomerId], ['OnboardingTemplate', 'template', bTemplateId]] as const) {
-      const type = schema.getType(typeName) as GraphQLObjectType;
-      for (const field of Object.values(type.getFields())) {
-        if (!field.args.some((arg) => carriesId(arg.name, arg.type))) continue;
-        for (const variant of ['matched', ...KINDS] as Variant[]) {
-          const args = field.args.filter((arg) => carriesId(arg.name, arg.type) || arg.type instanceof GraphQLNonNull);
-          const variables = Object.fromEntries(args.map((arg) => [arg.name, buildValue(arg.name, arg.type, victim, variant, field.name)]));
           const declarations = args.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
           const query = `query Nested($own: ID!${declarations ? `, ${declarations}` : ''}) { ${rootField}(id: $own) { id `
             + `${field.name}(${args.map((arg) => `${arg.name}: $${arg.name}`).join(', ')}) ${selection(field.type, 3)} } }`;
-          const response = await server.post({ query, variables: { own: ownId, ...variables } }, { token: b.token });
+          const response = await server.post({ query, variables: { own: own[typeName].b, ...variables } }, { token: b.token });
           calls += 1;
-          const what = `${typeName}.${field.name} (${variant}): ${JSON.stringify(response.body).slice(0, 400)}`;
+          const what = `${typeName}.${field.name} (${variant}${only ? `, only ${only}` : ''}): ${JSON.stringify(response.body).slice(0, 400)}`;
           expect(response.status, what).toBe(200);
-          expect(response.body.data[rootField].id).toBe(ownId);
+          expect(response.body.errors, what).toBeUndefined();
+          expect(response.body.data[rootField].id).toBe(own[typeName].b);
           expect(leaks(dataText(response.body.data)), what).toEqual([]);
           expect(isEmpty(response.body.data[rootField][field.name]), what).toBe(true);
+          // Control: the same field on A's own object, as A, with matching ids reaches A's rows.
+          const control = await server.post({ query, variables: { own: own[typeName].a, ...variables } }, { token: a.token });
+          const controlWhat = `${typeName}.${field.name} (${variant}${only ? `, only ${only}` : ''}) as A: ${JSON.stringify(control.body).slice(0, 400)}`;
+          expect(control.status, controlWhat).toBe(200);
+          expect(control.body.errors, controlWhat).toBeUndefined();
+          expect(control.body.data[rootField].id).toBe(own[typeName].a);
+          if (variant === 'matched') {
+            expect(isEmpty(control.body.data[rootField][field.name]), `${controlWhat}: A's own ids must reach A's rows`).toBe(false);
+            reachedByA += 1;
+          }
         }
       }
     }
@@ -250,6 +315,7 @@ describe('tenant isolation (R7)', () => {
     }
     // A's view of the same still works (the ids are real).
     expect(await a.client.customer(victim.ids.customer)).not.toBeNull();
-    console.log(`[isolation] ${calls} nested and list queries by partner B: A's ids in answers 0`);
+    console.log(`[isolation] ${calls} nested and list queries by partner B: A's ids in answers 0; `
+      + `${reachedByA} nested calls with matching ids replayed as A on A's own objects reached A's rows`);
   });
 });

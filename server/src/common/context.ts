@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Caller } from '../auth/caller';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/database';
+import type { AuthAttempt } from '../http/rate-limit';
 import { apiError } from '../errors/error-codes';
 import type { Services } from './services';
 import type { Loaders } from './loaders';
@@ -16,6 +17,8 @@ export interface RequestContext {
   /** The bearer token sent, if any (resolved to `caller` after the operation is validated). */
   token: string | null;
   caller: Caller | null;
+  /** The rate limiter's hook for the outcome of the token check (null when rate limiting is off). */
+  authAttempt?: AuthAttempt | null;
 }
 
 /** The signed-in caller; the HTTP layer already refused requests without one, this only narrows the type. */

@@ -53,7 +53,11 @@ export function accessPlugin(): ApolloServerPlugin<RequestContext> {
           } catch (error) {
             throw ctx.db.translate(error);
           }
-          if (!ctx.caller) throw apiError('UNAUTHENTICATED', 'This API token is unknown or revoked.');
+          if (!ctx.caller) {
+            ctx.authAttempt?.failed(); // charged to the client's address (rate-limit.ts)
+            throw apiError('UNAUTHENTICATED', 'This API token is unknown or revoked.');
+          }
+          ctx.authAttempt?.authenticated();
           if (operation.operation === 'mutation' && !ctx.caller.canWrite) {
             throw apiError('FORBIDDEN', 'Your admin role is READ_ONLY: mutations need a FULL_ADMIN token.');
           }

@@ -19,7 +19,7 @@ import { errorBody } from '../errors/error-codes';
 import { buildAppSchema } from '../schema';
 import { accessPlugin, noSubscriptions, responsePlugin } from './apollo-plugins';
 import { formatError } from './format-error';
-import { rateLimit } from './rate-limit';
+import { authAttemptOf, rateLimit } from './rate-limit';
 
 /** domain.md §9: 10,000 users with long fields fit. */
 export const BODY_LIMIT = '8mb';
@@ -91,7 +91,7 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
   app.all(
     '/',
     corsMiddleware,
-    rateLimit({ burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }),
+    rateLimit({ burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond, maxBuckets: config.rateLimitMaxBuckets }),
     requireJsonPosts,
     express.json({ limit: BODY_LIMIT, strict: false }),
     // AsyncLocalStorage turns on promise hooks for every promise of the process: only where the
@@ -100,11 +100,12 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
       ? (req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req))
       : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {
-      context: async ({ req }): Promise<RequestContext> => ({
+      context: async ({ req, res }): Promise<RequestContext> => ({
         config, db, log, services,
         loaders: new Loaders(db),
         token: bearerToken(req.headers.authorization),
         caller: null,
+        authAttempt: authAttemptOf(res),
       }),
     }),
   );
