@@ -1,5 +1,5 @@
-import { isIPv6 } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
+import ipaddr from 'ipaddr.js';
 import { bearerToken, hashToken } from '../auth/tokens';
 import { errorBody } from '../errors/error-codes';
 
@@ -86,20 +86,13 @@ export function authAttemptOf(res: Response): AuthAttempt | null {
  */
 export function addressKey(address: string | undefined): string {
   if (!address) return 'unknown';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1];
   const bare = address.split('%')[0];
-  if (!isIPv6(bare)) return address;
-  const groups = (part: string) => (part === '' ? [] : part.split(':').flatMap((group) => {
-    if (!group.includes('.')) return [group];
-    const [a, b, c, d] = group.split('.').map(Number);
-    return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
-  }));
-  const [head, tail] = bare.includes('::') ? bare.split('::') : [bare, undefined];
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
-  const full = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${full.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  if (!ipaddr.isValid(bare)) return address;
+  const parsed = ipaddr.parse(bare);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 }
 
 /**
