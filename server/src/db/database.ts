@@ -8,7 +8,7 @@ import { failpoint, FAILPOINTS } from './failpoints';
 import { MIGRATIONS } from './migrations';
 import { Checkpointer, startCheckpointer } from './checkpointer';
 import { CountingLogger, currentRequestStats } from './request-stats';
-import { WriteQueue } from './write-queue';
+import { GroupCommitWriter } from './group-commit';
 
 export interface WriteOptions {
   /** Run everything, then roll back: the answer of a real call, nothing kept. */
@@ -75,15 +75,16 @@ interface SqliteHandle {
 
 /**
  * The application's view of its database: reads on one connection, writes through `write()`.
- * On SQLite, writes are serialised by a queue on a second connection that starts each
- * transaction with BEGIN IMMEDIATE, and readers never see an uncommitted (or dry-run) write.
- * On PostgreSQL the database's transactions and unique indexes decide; no queue.
+ * On SQLite, writes run one at a time on a second connection (GroupCommitWriter: writes queued
+ * together share one BEGIN IMMEDIATE … COMMIT, each in its own savepoint), and readers never see
+ * an uncommitted (or dry-run) write. On PostgreSQL the database's transactions and unique indexes
+ * decide; no queue.
  */
 export class Database {
   readonly kind: DatabaseTarget['kind'];
   readonly reader: DataSource;
   private readonly writer: DataSource;
-  private readonly queue = new WriteQueue();
+  private readonly grouped: GroupCommitWriter;
   private readonly busyTimeoutMs: number;
   private checkpointer: Checkpointer | null = null;
 
@@ -92,6 +93,12 @@ export class Database {
     this.reader = reader;
     this.writer = writer;
     this.busyTimeoutMs = busyTimeoutMs;
+    this.grouped = new GroupCommitWriter({
+      createRunner: () => writer.createQueryRunner(),
+      begin: (runner) => this.beginImmediate(runner),
+      inTransaction: () => kind === 'sqlite' && (writer.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction,
+      translate: (error) => this.translate(error),
+    });
   }
 
   /**
@@ -217,13 +224,20 @@ export class Database {
     }
   }
 
+  /** SQLite: COMMITs and the writes they carried since start (group commit); null on PostgreSQL. */
+  get groupCommitCounters(): { commits: number; committedWrites: number } | null {
+    return this.kind === 'sqlite' ? { ...this.grouped.counters } : null;
+  }
+
   get manager(): EntityManager {
     return this.reader.manager;
   }
 
   /**
    * Runs `work` in one write transaction: commits when it resolves, rolls back when it throws or
-   * when `dryRun` is set (the value is still returned).
+   * when `dryRun` is set (the value is still returned). The promise settles once the commit is
+   * done; on SQLite that commit may be shared with the writes queued beside this one (each rolled
+   * back alone on its own error: see GroupCommitWriter).
    *
    * On PostgreSQL `work` may run more than once: a transaction that lost a race to a concurrent one
    * (unique violation, deadlock, serialization failure) is rolled back and run again from scratch,
@@ -232,33 +246,7 @@ export class Database {
    */
   async write<T>(work: (tx: EntityManager) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     if (this.kind === 'postgres') return this.writePostgres(work, options);
-    return this.queue.run(() => this.writeSqlite(work, options));
-  }
-
-  private async writeSqlite<T>(work: (tx: EntityManager) => Promise<T>, options: WriteOptions): Promise<T> {
-    const runner = this.writer.createQueryRunner();
-    await this.beginImmediate(runner);
-    let value: T;
-    try {
-      value = await work(runner.manager);
-      failpoint(FAILPOINTS.beforeCommit);
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    }
-    if (options.dryRun) {
-      await runner.rollbackTransaction();
-    } else {
-      try {
-        await runner.commitTransaction();
-      } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-        throw this.translate(error);
-      }
-      const stats = currentRequestStats();
-      if (stats) stats.commits += 1;
-    }
-    return value;
+    return this.grouped.run({ work, dryRun: options.dryRun ?? false });
   }
 
   /**
@@ -330,6 +318,7 @@ export class Database {
   async close(): Promise<void> {
     await this.checkpointer?.stop();
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
-    if (this.writer.isInitialized) await this.queue.run(() => this.writer.destroy());
+    await this.grouped.idle();
+    if (this.writer.isInitialized) await this.writer.destroy();
   }
 }

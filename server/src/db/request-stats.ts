@@ -31,6 +31,11 @@ export function runWithRequestStats<T>(fn: () => T, failpoint?: string): T {
   return storage.run({ statements: 0, commits: 0, inserts: new Map(), failpoint }, fn);
 }
 
+/** Runs `fn` outside any request: statements it runs count for no request (the shared COMMIT of a group). */
+export function withoutRequestStats<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 export function currentRequestStats(): RequestStats | undefined {
   return storage.getStore();
 }

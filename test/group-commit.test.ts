@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../server/src/db/database';
+import { InjectedFault } from '../server/src/db/failpoints';
+import { UserErrorsAbort } from '../server/src/errors/user-error';
+import { onPostgres } from './support/test-server';
+
+/**
+ * SQLite's writer shares one COMMIT among the writes queued together (server/src/db/group-commit.ts).
+ * These checks drive it directly on a real file: what each write may and may not see, what a failed
+ * or dry-run write leaves behind, when a promise settles, and the race a CLI import ran into (a
+ * write queued by the continuation of the write before it).
+ */
+describe.skipIf(onPostgres)('group commit on SQLite', () => {
+  let dir: string;
+  let db: Database;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'group-commit-'));
+    db = await Database.open({ target: { kind: 'sqlite', file: path.join(dir, 'g.sqlite') }, logger: pino({ level: 'silent' }) });
+    await db.write((tx) => tx.query('CREATE TABLE probe (id TEXT PRIMARY KEY, grp TEXT NOT NULL)'));
+  });
+  afterAll(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const insert = (grp: string, id: string) => (tx: Parameters<Parameters<Database['write']>[0]>[0]) =>
+    tx.query('INSERT INTO probe (id, grp) VALUES (?, ?)', [id, grp]);
+  const ids = async (grp: string) =>
+    (await db.manager.query('SELECT id FROM probe WHERE grp = ? ORDER BY id', [grp]) as { id: string }[]).map((r) => r.id);
+
+  it('writes queued together share one COMMIT; a failed or dry-run write leaves nothing, the others all commit', async () => {
+    const before = db.groupCommitCounters!;
+    const outcomes = await Promise.allSettled([
+      db.write(insert('a', 'a1')),
+      db.write(async (tx) => { await insert('a', 'a2-user-error')(tx); throw new UserErrorsAbort([]); }),
+      db.write(async (tx) => { await insert('a', 'a3-fault')(tx); throw new InjectedFault('boom'); }),
+      db.write(insert('a', 'a4-dry'), { dryRun: true }),
+      // A constraint error is rolled back to the write's savepoint; the transaction goes on.
+      db.write(async (tx) => { await insert('a', 'a5')(tx); await insert('a', 'a1')(tx); }),
+      db.write(async (tx) => {
+        // Later writes see the earlier ones of the group (one writer, arrival order), never the undone ones.
+        const seen = (await tx.query(`SELECT id FROM probe WHERE grp = 'a' ORDER BY id`) as { id: string }[]).map((r) => r.id);
+        await insert('a', 'a6')(tx);
+        return seen;
+      }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[5] as PromiseFulfilledResult<string[]>).value).toEqual(['a1']);
+    expect((outcomes[4] as PromiseRejectedResult).reason.message).toMatch(/UNIQUE constraint failed/);
+    expect(await ids('a')).toEqual(['a1', 'a6']);
+    const after = db.groupCommitCounters!;
+    expect(after.committedWrites - before.committedWrites).toBe(2);
+    expect(after.commits - before.commits).toBe(1);
+  });
+
+  it('settles a write only once its COMMIT is done: the read connection sees the row when the promise resolves', async () => {
+    const seenAtResolve = await Promise.all(['b1', 'b2', 'b3'].map(async (id) => {
+      await db.write(insert('b', id));
+      return ids('b');
+    }));
+    for (const seen of seenAtResolve) expect(seen).toEqual(['b1', 'b2', 'b3']);
+  });
+
+  it('runs a write queued by the continuation of the write before it (no write is left waiting)', async () => {
+    // The next write is queued after 0, 1, 2, … further microtask turns, so one of them lands in
+    // every window between the writer's last look at its queue and the end of its loop.
+    const chained = (async () => {
+      for (let i = 0; i < 40; i++) {
+        await db.write(insert('c', `c${String(i).padStart(2, '0')}`));
+        for (let turn = 0; turn < i; turn++) await null;
+      }
+    })();
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('a write was left waiting')), 5_000));
+    await Promise.race([chained, timeout]);
+    expect(await ids('c')).toHaveLength(40);
+  });
+
+  it('keeps one-transaction-per-write semantics for a write alone: its own COMMIT, nothing shared', async () => {
+    const before = db.groupCommitCounters!;
+    await db.write(insert('d', 'd1'));
+    const after = db.groupCommitCounters!;
+    expect([after.commits - before.commits, after.committedWrites - before.committedWrites]).toEqual([1, 1]);
+  });
+});
