@@ -276,6 +276,46 @@ describe('several server processes sharing one database', () => {
     }
   });
 
+  it('hands a stopping process’s unsent claim back at once: another process delivers it long before the lease ends', async () => {
+    // The stopping sender claimed all 11 messages under a 60 s lease and delivers one every 150 ms.
+    const slowSink = await startSmtpSink({ delayMs: 150 });
+    const sink = await startSmtpSink();
+    const server = await startTestServer({ ...fast });
+    const appConfig = (smtpUrl: string) => loadConfig({ NODE_ENV: 'test', DATABASE_URL: server.databaseUrl }, {
+      port: 0, host: '127.0.0.1', seedDemoPartner: false, rateLimitPerSecond: 0, ...fast, outboxPollIntervalMs: 10, outboxLeaseMs: 60_000, smtpUrl,
+    });
+    const stopping = await startApp(appConfig(slowSink.url), pino({ level: 'silent' }));
+    let next: Awaited<ReturnType<typeof startApp>> | null = null;
+    try {
+      const partner = await server.newPartner();
+      const template = await partner.client.createTemplate(aTemplateInput(partner));
+      const customer = await partner.client.createCustomer(aCustomerInput(template.id, { package: 'WEBEX_MEETINGS' }));
+      await partner.client.setupCustomer({ customerId: customer.id, users: Array.from({ length: 10 }, () =>
+        aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null })) });
+      await eventually(async () => slowSink.received.length >= 2, 10_000);
+      await stopping.stop();
+      const sentBeforeStop = slowSink.received.length;
+      expect(sentBeforeStop).toBeLessThan(11);
+
+      next = await startApp(appConfig(sink.url), pino({ level: 'silent' }));
+      const started = Date.now();
+      const outbox = await eventually(async () => {
+        const messages = await outboxOf(partner, customer.id);
+        return messages.every((m) => m.status === 'SENT') && messages;
+      }, 10_000);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const ids = [...slowSink.received, ...sink.received].map((r) => r.outboxId);
+      expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]); // none twice
+      expect(new Set(ids)).toEqual(new Set(outbox.map((m) => m.id)));
+      expect(sink.received).toHaveLength(11 - sentBeforeStop);
+    } finally {
+      await next?.stop();
+      await server.stop();
+      await slowSink.stop();
+      await sink.stop();
+    }
+  });
+
   it('deliver each message exactly once when a batch takes longer than the lease (a slow SMTP server)', async () => {
     // 31 messages at 100 ms each take about 3 s: half again the 2 s lease the batch was claimed
     // under. The process sending it must keep its claim; the other must not take over the rest.

@@ -105,7 +105,21 @@ export class OutboxSender {
       if (held && !held.has(message.id)) continue;
       await this.deliver(message);
     }
+    // Stopping mid-batch: hand the rest back at once rather than keep them from every other
+    // process until the lease runs out (five minutes by default, across a routine restart).
+    if (this.stopped) await this.unclaim(claim);
     return claim.messages.length;
+  }
+
+  /** Gives up the claim's messages still PENDING under its token (those delivered were released one by one). */
+  private async unclaim(claim: Claim): Promise<void> {
+    if (claim.messages.length === 0) return;
+    await this.db.write((tx) => tx.createQueryBuilder()
+      .update(OutboxMessage)
+      .set({ claimToken: null, leaseUntil: null })
+      .where('"claimToken" = :token', { token: claim.token })
+      .andWhere('status = :pending', { pending: OutboxStatus.PENDING })
+      .execute());
   }
 
   private async claim(): Promise<Claim> {
