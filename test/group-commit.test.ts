@@ -80,6 +80,17 @@ describe.skipIf(onPostgres)('group commit on SQLite', () => {
     expect(await ids('c')).toHaveLength(40);
   });
 
+  it('commits nothing for a group of only dry runs and failures', async () => {
+    const before = db.groupCommitCounters!;
+    const outcomes = await Promise.allSettled([
+      db.write(insert('e', 'e1-dry'), { dryRun: true }),
+      db.write(async (tx) => { await insert('e', 'e2')(tx); throw new InjectedFault('boom'); }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    expect(await ids('e')).toEqual([]);
+    expect(db.groupCommitCounters).toEqual(before);
+  });
+
   it('keeps one-transaction-per-write semantics for a write alone: its own COMMIT, nothing shared', async () => {
     const before = db.groupCommitCounters!;
     await db.write(insert('d', 'd1'));

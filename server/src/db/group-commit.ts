@@ -166,6 +166,7 @@ export class GroupCommitWriter {
       markTransactionClosed(runner);
       await runner.release();
     }
+    if (toCommit.length === 0) return; // rolled back: only dry runs and failures in this group
     this.counters.commits += 1;
     this.counters.committedWrites += toCommit.length;
     for (const { write, value } of toCommit) {
