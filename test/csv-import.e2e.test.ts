@@ -222,7 +222,9 @@ describe('CSV import', () => {
     async function cli(...args: string[]) {
       const env = { ...process.env, DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent' };
       try {
-        const { stdout, stderr } = await run('node', ['dist/server/src/cli/main.js', 'import-users', ...args], { cwd: root, env });
+        // A hung CLI is killed (and the test fails on its exit code) rather than left running.
+        const { stdout, stderr } = await run('node', ['dist/server/src/cli/main.js', 'import-users', ...args],
+          { cwd: root, env, timeout: 45_000, killSignal: 'SIGKILL' });
         return { code: 0, stdout, stderr };
       } catch (error) {
         const e = error as { code: number; stdout: string; stderr: string };

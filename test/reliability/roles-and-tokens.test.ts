@@ -22,6 +22,8 @@ function cli(databaseUrl: string, ...args: string[]): Promise<{ status: number |
   return new Promise((resolve) => {
     execFile(process.execPath, [path.join(ROOT, 'dist/server/src/cli/main.js'), ...args], {
       env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl }, encoding: 'utf8',
+      // A hung CLI is killed (status null fails the test) rather than left running.
+      timeout: 45_000, killSignal: 'SIGKILL',
     }, (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
   });
 }
