@@ -103,28 +103,22 @@ async function startProcesses(databaseUrl: string, count: number): Promise<ApiPr
  */
 const FAULTS = { company: 'zzfaultcompany', user: 'zzfaultuser', late: 'zzfaultlate' };
 
-const FAULT_TRIGGERS = `
-CREATE FUNCTION test_fault_customer() RETURNS trigger LANGUAGE plpgsql AS $$
+/** A BEFORE INSERT trigger on `table` that raises when `condition` (plpgsql, over NEW) holds. */
+function faultTrigger(name: string, table: string, condition: string): string {
+  return `
+CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW."companyName" LIKE '%${FAULTS.company}%' THEN RAISE EXCEPTION 'injected fault: customer %', NEW."id"; END IF;
+  IF ${condition} THEN RAISE EXCEPTION 'injected fault: % %', TG_TABLE_NAME, NEW."id"; END IF;
   RETURN NEW;
 END $$;
-CREATE TRIGGER test_fault_customer BEFORE INSERT ON "customer" FOR EACH ROW EXECUTE FUNCTION test_fault_customer();
-CREATE FUNCTION test_fault_user() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF NEW."firstName" LIKE '%${FAULTS.user}%' THEN RAISE EXCEPTION 'injected fault: user %', NEW."id"; END IF;
-  RETURN NEW;
-END $$;
-CREATE TRIGGER test_fault_user BEFORE INSERT ON "customer_user" FOR EACH ROW EXECUTE FUNCTION test_fault_user();
-CREATE FUNCTION test_fault_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM "customer_user" WHERE "customerId" = (NEW."targetIds"::json ->> 0) AND "lastName" LIKE '%${FAULTS.late}%') THEN
-    RAISE EXCEPTION 'injected fault: audit of %', NEW."operation";
-  END IF;
-  RETURN NEW;
-END $$;
-CREATE TRIGGER test_fault_audit BEFORE INSERT ON "audit_event" FOR EACH ROW EXECUTE FUNCTION test_fault_audit();
-`;
+CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}();`;
+}
+
+const FAULT_TRIGGERS = [
+  faultTrigger('test_fault_customer', 'customer', `NEW."companyName" LIKE '%${FAULTS.company}%'`),
+  faultTrigger('test_fault_user', 'customer_user', `NEW."firstName" LIKE '%${FAULTS.user}%'`),
+  faultTrigger('test_fault_audit', 'audit_event', `EXISTS (SELECT 1 FROM "customer_user" WHERE "customerId" = (NEW."targetIds"::json ->> 0) AND "lastName" LIKE '%${FAULTS.late}%')`),
+].join('\n');
 
 type Outcome = { status: 'ok' | 'taken' | 'invalid' | 'server-error'; value?: any; fields?: string[] };
 
