@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter, type TransportOptions } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
-import { newId } from '../db/ids';
+import { LeaseClaims } from '../db/lease-claims';
 import { OutboxMessage, OutboxStatus } from './outbox-message.entity';
 
 export interface OutboxSenderOptions {
@@ -21,19 +21,10 @@ export interface OutboxSenderOptions {
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 
-/** A claimed batch: the claim token and when its lease ends (epoch ms, as stored in the rows). */
-interface Claim {
-  token: string;
-  leaseUntil: number;
-  messages: OutboxMessage[];
-}
-
 /**
- * Delivers pending outbox messages over SMTP. Several processes may share one database: a batch
- * is claimed with a conditional UPDATE (status PENDING, no live lease) that stamps a claim token
- * and a lease, so each message is claimed by one process at a time. On SQLite the claim runs
- * through db.write (the single writer, BEGIN IMMEDIATE), on PostgreSQL in a transaction whose
- * UPDATE re-checks the condition on rows another process claimed meanwhile.
+ * Delivers pending outbox messages over SMTP. Several processes may share one database: batches
+ * are claimed under leases (db/lease-claims.ts, shared with the Webex connector's jobs), so each
+ * message is claimed by one process at a time.
  *
  * A batch is sent one message after another, which may take longer than the lease. So no message
  * is ever sent outside a live lease: each delivery is cut off after a third of the lease (an abort
@@ -54,10 +45,12 @@ export class OutboxSender {
   private readonly batchSize: number;
   /** The longest one delivery may take (connection, handshake and the message): a third of the lease. */
   private readonly sendDeadlineMs: number;
+  private readonly claims: LeaseClaims<OutboxMessage>;
 
   constructor(private readonly db: Database, private readonly options: OutboxSenderOptions, private readonly log: Logger) {
     this.batchSize = options.batchSize ?? 50;
     this.sendDeadlineMs = Math.floor(options.leaseMs / 3);
+    this.claims = new LeaseClaims(db, OutboxMessage, { pendingStatus: OutboxStatus.PENDING, leaseMs: options.leaseMs, batchSize: this.batchSize });
     const timeout = Math.min(30_000, this.sendDeadlineMs);
     // A pooled connection: one SMTP handshake for many messages, not one per message. The pool
     // would re-send a message on its own when a connection closes mid-send (maxRequeues, default 5),
@@ -96,79 +89,19 @@ export class OutboxSender {
 
   /** Claims one batch of due messages and tries each once; returns how many were claimed. */
   async runOnce(): Promise<number> {
-    const claim = await this.claim();
+    const claim = await this.claims.claim();
     let held: Set<string> | null = null;
-    for (const message of claim.messages) {
+    for (const message of claim.rows) {
       if (this.stopped) break;
-      if (claim.leaseUntil - Date.now() < 2 * this.sendDeadlineMs) held = await this.renew(claim);
+      if (claim.leaseUntil - Date.now() < 2 * this.sendDeadlineMs) held = await this.claims.renew(claim);
       // Not renewed: the lease has held since the claim (or the last renewal), so the message is still ours.
       if (held && !held.has(message.id)) continue;
       await this.deliver(message);
     }
     // Stopping mid-batch: hand the rest back at once rather than keep them from every other
     // process until the lease runs out (five minutes by default, across a routine restart).
-    if (this.stopped) await this.unclaim(claim);
-    return claim.messages.length;
-  }
-
-  /** Gives up the claim's messages still PENDING under its token (those delivered were released one by one). */
-  private async unclaim(claim: Claim): Promise<void> {
-    if (claim.messages.length === 0) return;
-    await this.db.write((tx) => tx.createQueryBuilder()
-      .update(OutboxMessage)
-      .set({ claimToken: null, leaseUntil: null })
-      .where('"claimToken" = :token', { token: claim.token })
-      .andWhere('status = :pending', { pending: OutboxStatus.PENDING })
-      .execute());
-  }
-
-  private async claim(): Promise<Claim> {
-    const token = newId();
-    const now = new Date();
-    const leaseUntil = now.getTime() + this.options.leaseMs;
-    const messages = await this.db.write(async (tx) => {
-      const due = await tx.createQueryBuilder(OutboxMessage, 'm')
-        .select('m.id', 'id')
-        .where('m.status = :pending', { pending: OutboxStatus.PENDING })
-        .andWhere('m.nextAttemptAt <= :now', { now: now.getTime() })
-        .andWhere('(m.leaseUntil IS NULL OR m.leaseUntil < :now)', { now: now.getTime() })
-        .orderBy('m.id', 'ASC')
-        .limit(this.batchSize)
-        .getRawMany<{ id: string }>();
-      if (due.length === 0) return [];
-      await tx.createQueryBuilder()
-        .update(OutboxMessage)
-        .set({ claimToken: token, leaseUntil: new Date(leaseUntil) })
-        .where('id IN (:...ids)', { ids: due.map((d) => d.id) })
-        .andWhere('status = :pending', { pending: OutboxStatus.PENDING })
-        .andWhere('("leaseUntil" IS NULL OR "leaseUntil" < :now)', { now: now.getTime() })
-        .execute();
-      return tx.find(OutboxMessage, { where: { claimToken: token }, order: { id: 'ASC' } });
-    });
-    return { token, leaseUntil, messages };
-  }
-
-  /**
-   * Extends the lease of the claim's messages that still carry its token and are still PENDING
-   * (one conditional UPDATE), and returns their ids: those this process may still send.
-   */
-  private async renew(claim: Claim): Promise<Set<string>> {
-    return this.db.write(async (tx) => {
-      const leaseUntil = Date.now() + this.options.leaseMs;
-      await tx.createQueryBuilder()
-        .update(OutboxMessage)
-        .set({ leaseUntil: new Date(leaseUntil) })
-        .where('"claimToken" = :token', { token: claim.token })
-        .andWhere('status = :pending', { pending: OutboxStatus.PENDING })
-        .execute();
-      const rows = await tx.createQueryBuilder(OutboxMessage, 'm')
-        .select('m.id', 'id')
-        .where('m.claimToken = :token', { token: claim.token })
-        .andWhere('m.status = :pending', { pending: OutboxStatus.PENDING })
-        .getRawMany<{ id: string }>();
-      claim.leaseUntil = leaseUntil;
-      return new Set(rows.map((r) => r.id));
-    });
+    if (this.stopped) await this.claims.unclaim(claim);
+    return claim.rows.length;
   }
 
   private async deliver(message: OutboxMessage): Promise<void> {
@@ -197,9 +130,7 @@ export class OutboxSender {
 
   /** Records the outcome, only while this process still holds the claim. */
   private async release(message: OutboxMessage, changes: Partial<OutboxMessage>): Promise<void> {
-    const result = await this.db.write((tx) => tx.update(OutboxMessage, { id: message.id, claimToken: message.claimToken! },
-      { ...changes, claimToken: null, leaseUntil: null }));
-    if (result.affected === 0) {
+    if (!(await this.claims.release(message, changes))) {
       // Recording the outcome took longer than the lease had left and another process claimed the
       // message meanwhile (or the clocks of the processes disagree by a third of the lease).
       this.log.warn({ messageId: message.id, status: changes.status }, 'outbox: claim lapsed before the outcome was recorded');
