@@ -6,6 +6,7 @@ import { Database } from './db/database';
 import { HttpServer, startHttpServer } from './http/app';
 import { createLogger } from './logger';
 import { OutboxSender } from './outbox/outbox.sender';
+import { startWebexWorker, WebexWorker } from './webex/webex-start';
 
 const DEMO_ADMIN_EMAIL = 'admin@demo-partner.example';
 
@@ -22,6 +23,8 @@ export interface RunningApp {
   http: HttpServer;
   /** Delivers onboarding emails; null without SMTP_URL (they stay PENDING). */
   outbox: OutboxSender | null;
+  /** Carries customers to Webex (domain.md §11); null without WEBEX_TOKEN_KEY (no partner can connect). */
+  webex: WebexWorker | null;
   /** Drains HTTP requests, then closes the database. */
   stop(): Promise<void>;
 }
@@ -48,12 +51,14 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
   const demoAdminId = demo?.adminId ?? (config.seedDemoPartner ? await services.partners.adminIdByEmail(DEMO_ADMIN_EMAIL) : null);
   const http = await startHttpServer({ config, db, log, services });
   const outbox = startOutboxSender(config, db, log);
+  const webex = startWebexWorker(config.webex, db, log);
   let stopped: Promise<void> | undefined;
   return {
-    url: http.url, port: http.port, db, services, log, demo, demoAdminId, http, outbox,
+    url: http.url, port: http.port, db, services, log, demo, demoAdminId, http, outbox, webex,
     stop: () => (stopped ??= (async () => {
       await http.stop();
       await outbox?.stop();
+      await webex?.stop();
       await db.close();
     })()),
   };

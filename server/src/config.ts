@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { WebexConfig, webexConfigFromEnv } from './webex/webex.config';
 
 /** Which database the process talks to, parsed once from `DATABASE_URL`. */
 export type DatabaseTarget =
@@ -47,6 +48,8 @@ export interface AppConfig {
    * so a deployed server has none.
    */
   failpoints?: ReadonlySet<string>;
+  /** The Webex connector (domain.md §11); see server/src/webex/webex.config.ts. */
+  webex: WebexConfig;
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     outboxRetryBaseMs: intFromEnv(env, 'OUTBOX_RETRY_BASE_MS', 30_000, 1),
     outboxMaxAttempts: intFromEnv(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1),
     outboxLeaseMs: intFromEnv(env, 'OUTBOX_LEASE_MS', 300_000, 1000),
+    webex: webexConfigFromEnv(env, (name, fallback, min) => intFromEnv(env, name, fallback, min), (message) => {
+      throw new ConfigError(message);
+    }),
     ...overrides,
   };
 }

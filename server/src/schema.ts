@@ -11,6 +11,9 @@ import { CustomerResolver, CustomerUserResolver, LocationResolver } from './cust
 import { PartnerAdminResolver, PartnerResolver } from './partners/partner.resolver';
 import { SetupResolver } from './setup/setup.resolver';
 import { TemplateResolver } from './templates/template.resolver';
+import {
+  CustomerUserWebexResolver, CustomerWebexResolver, LocationWebexResolver, PartnerWebexResolver, WebexResolver,
+} from './webex/webex.resolver';
 
 export const RESOLVERS = [
   CatalogResolver,
@@ -28,6 +31,11 @@ export const RESOLVERS = [
   CustomerSetupAssistResolver,
   CustomerOutboxResolver,
   OutboxMessageResolver,
+  WebexResolver,
+  PartnerWebexResolver,
+  CustomerWebexResolver,
+  LocationWebexResolver,
+  CustomerUserWebexResolver,
 ] as const;
 
 let cached: Promise<GraphQLSchema> | undefined;

@@ -24,6 +24,7 @@ import { Location } from './location.entity';
 import { normalizeLocation } from './location.rules';
 import { attachPreview, rememberHeadquarters } from './customer.preview';
 import { enqueueAdminInvitation } from '../outbox/outbox.enqueue';
+import { webexSync } from '../webex/webex-sync';
 
 export const COMPANY_NAME_MAX = 256;
 export const EXTERNAL_ID_MAX = 128;
@@ -125,6 +126,7 @@ export class CustomerService {
       await bulkInsert(tx, Location, [headquarters]);
       await bulkInsert(tx, CustomerUser, [admin]);
       await enqueueAdminInvitation(tx, customer, admin);
+      await webexSync.customerCreated(tx, customer, template, headquarters, admin);
       await recordAudit(tx, caller, 'createCustomer', [customer.id, headquarters.id, admin.id]);
       rememberHeadquarters(customer, headquarters);
       if (dryRun) await attachPreview(tx, customer);

@@ -10,6 +10,7 @@ import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { Partner } from '../partners/partner.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
 import { OnboardingTemplate } from '../templates/template.entity';
+import { WebexConnectionRow, WebexJob, WebexSyncRow } from '../webex/webex.entities';
 
 export const ENTITIES = [
   Partner,
@@ -24,4 +25,7 @@ export const ENTITIES = [
   AuditEvent,
   SetupAssistRequest,
   OutboxMessage,
+  WebexConnectionRow,
+  WebexSyncRow,
+  WebexJob,
 ];

@@ -17,6 +17,7 @@ import { isId, newId } from '../db/ids';
 import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
+import { webexSync } from '../webex/webex-sync';
 import { DEFAULT_EMAIL_LANGUAGE } from '../templates/template.rules';
 import { phoneMatchesCountry } from './phone-number';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
@@ -150,6 +151,7 @@ export class SetupService {
       customer.updatedAt = now;
       await tx.update(Customer, { id: customer.id }, { status: customer.status, updatedAt: now });
       await enqueueWelcomeEmails(tx, customer, created);
+      await webexSync.setupApplied(tx, customer, newLocations, users);
       // A dry run records no audit event (domain.md: only mutations that are not dry runs do), so
       // its caller need not be a stored admin: the CLI validates a CSV import without writing one.
       if (!dryRun) await recordAudit(tx, caller, 'setupCustomer', [customer.id, ...newLocations.map((l) => l.id), ...users.map((u) => u.id)]);

@@ -5,6 +5,7 @@ import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { Customer } from '../customers/customer.entity';
+import { normalizeWebexProvisioningId } from '../webex/webex-template.rules';
 import { OnboardingTemplate } from './template.entity';
 import { DeleteTemplateInput, DeleteTemplatePayload, UpdateTemplateInput, UpdateTemplatePayload } from './template.inputs';
 import {
@@ -54,6 +55,7 @@ export class TemplateEditService {
       }
       if (given(input, 'restrictAdminInvitationEmails')) next.restrictAdminInvitationEmails = input.restrictAdminInvitationEmails ?? false;
       if (given(input, 'disableWebexCallingOneToOne')) next.disableWebexCallingOneToOne = input.disableWebexCallingOneToOne ?? false;
+      if (given(input, 'webexProvisioningId')) next.webexProvisioningId = normalizeWebexProvisioningId(input.webexProvisioningId, errors);
       next.updatedAt = new Date();
 
       await this.templates.checkReferences(tx, caller, next, errors);

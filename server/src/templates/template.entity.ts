@@ -95,6 +95,10 @@ export class OnboardingTemplate {
   @BooleanColumn()
   disableWebexCallingOneToOne!: boolean;
 
+  @Field(() => String, { nullable: true, description: 'The Provisioning ID of the matching template in Partner Hub: customers are carried to Webex with it (domain.md §11).' })
+  @TextColumn({ length: 256, nullable: true })
+  webexProvisioningId!: string | null;
+
   @Field(() => Date)
   @InstantColumn()
   createdAt!: Date;

@@ -50,6 +50,9 @@ export class CreateTemplateInput {
   @Field(() => Boolean, { nullable: true, defaultValue: false })
   disableWebexCallingOneToOne?: boolean | null;
 
+  @Field(() => String, { nullable: true, description: 'The Provisioning ID of the matching template in Partner Hub (≤ 256 characters); without it customers are not carried to Webex.' })
+  webexProvisioningId?: string | null;
+
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Validate and answer as the real call would, but write nothing.' })
   dryRun?: boolean | null;
 }
@@ -104,6 +107,9 @@ export class UpdateTemplateInput {
 
   @Field(() => Boolean, { nullable: true })
   disableWebexCallingOneToOne?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'The Provisioning ID of the matching template in Partner Hub (≤ 256 characters); without it customers are not carried to Webex.' })
+  webexProvisioningId?: string | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Validate and answer as the real call would, but write nothing.' })
   dryRun?: boolean | null;

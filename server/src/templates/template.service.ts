@@ -10,6 +10,7 @@ import { isId, newId } from '../db/ids';
 import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
+import { normalizeWebexProvisioningId } from '../webex/webex-template.rules';
 import { OnboardingTemplate } from './template.entity';
 import { CreateTemplateInput, CreateTemplatePayload } from './template.inputs';
 import {
@@ -43,6 +44,7 @@ export class TemplateService {
       defaultEmailLanguage: normalizeLanguage(input.defaultEmailLanguage, DEFAULT_EMAIL_LANGUAGE, errors, 'defaultEmailLanguage'),
       restrictAdminInvitationEmails: input.restrictAdminInvitationEmails ?? false,
       disableWebexCallingOneToOne: input.disableWebexCallingOneToOne ?? false,
+      webexProvisioningId: normalizeWebexProvisioningId(input.webexProvisioningId, errors),
       createdAt: now,
       updatedAt: now,
     } satisfies OnboardingTemplate);

@@ -1,0 +1,71 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { callerOf, RequestContext } from '../common/context';
+import { CustomerUser } from '../customers/customer-user.entity';
+import { Customer } from '../customers/customer.entity';
+import { previewOf } from '../customers/customer.preview';
+import { Location } from '../customers/location.entity';
+import { Partner } from '../partners/partner.entity';
+import { connectionOf, WebexAdminService } from './webex-admin.service';
+import { NOT_SYNCED, syncOf, WebexConnection, WebexSync } from './webex.entities';
+import { ConnectWebexInput, ConnectWebexPayload, RetryWebexSyncInput, RetryWebexSyncPayload } from './webex.inputs';
+import { webexLoaders } from './webex.loaders';
+
+function admin(ctx: RequestContext): WebexAdminService {
+  return new WebexAdminService(ctx.db, ctx.config.webex, ctx.log);
+}
+
+async function syncFor(ctx: RequestContext, id: string): Promise<WebexSync> {
+  return syncOf(await webexLoaders(ctx.loaders, ctx.db).sync.load(id));
+}
+
+@Resolver()
+export class WebexResolver {
+  @Mutation(() => ConnectWebexPayload, {
+    description: 'Connects your partner to Cisco’s Webex APIs (full admins): the token is checked with one call, stored encrypted, '
+      + 'and replaces an earlier connection. Customers created afterwards from a template with a webexProvisioningId are provisioned in Webex.',
+  })
+  connectWebex(@Arg('input', () => ConnectWebexInput) input: ConnectWebexInput, @Ctx() ctx: RequestContext) {
+    return admin(ctx).connect(callerOf(ctx), input);
+  }
+
+  @Mutation(() => RetryWebexSyncPayload, {
+    description: 'Re-drives the customer’s FAILED objects in Webex (and queues a NOT_SYNCED customer once its partner is connected '
+      + 'and its template has a webexProvisioningId).',
+  })
+  retryWebexSync(@Arg('input', () => RetryWebexSyncInput) input: RetryWebexSyncInput, @Ctx() ctx: RequestContext) {
+    return admin(ctx).retry(callerOf(ctx), input);
+  }
+}
+
+@Resolver(() => Partner)
+export class PartnerWebexResolver {
+  @FieldResolver(() => WebexConnection, { description: 'The partner’s connection to Webex (a token is never part of an answer).' })
+  async webexConnection(@Root() partner: Partner, @Ctx() ctx: RequestContext): Promise<WebexConnection> {
+    return connectionOf(await webexLoaders(ctx.loaders, ctx.db).connection.load(partner.id));
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerWebexResolver {
+  @FieldResolver(() => WebexSync, { description: 'Where the customer stands in Webex (orgId once provisioned).' })
+  webex(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<WebexSync> | WebexSync {
+    // A dry run's work was rolled back with it: it never reaches Cisco.
+    return previewOf(customer) ? NOT_SYNCED : syncFor(ctx, customer.id);
+  }
+}
+
+@Resolver(() => Location)
+export class LocationWebexResolver {
+  @FieldResolver(() => WebexSync, { description: 'Where the location stands in Webex.' })
+  webex(@Root() location: Location, @Ctx() ctx: RequestContext): Promise<WebexSync> {
+    return syncFor(ctx, location.id);
+  }
+}
+
+@Resolver(() => CustomerUser)
+export class CustomerUserWebexResolver {
+  @FieldResolver(() => WebexSync, { description: 'Where the user stands in Webex (ON_HOLD: pending_user_migration, waiting for the user’s consent).' })
+  webex(@Root() user: CustomerUser, @Ctx() ctx: RequestContext): Promise<WebexSync> {
+    return syncFor(ctx, user.id);
+  }
+}

@@ -1,0 +1,503 @@
+import type { Logger } from 'pino';
+import { packageRow } from '../catalog/packages';
+import { CustomerUser } from '../customers/customer-user.entity';
+import { Customer } from '../customers/customer.entity';
+import { Location } from '../customers/location.entity';
+import type { Database } from '../db/database';
+import { Claim, LeaseClaims } from '../db/lease-claims';
+import { OnboardingTemplate } from '../templates/template.entity';
+import {
+  WebexDeferredError, WebexRefusedError, WebexResponse, WebexStoppingError, WebexTokenRefusedError, WebexTransientError, webexErrorOf,
+} from './webex-api';
+import { PartnerSession } from './webex-partner-session';
+import { customerBody, idFromLocation, locationBody, subscriberBody, userReady } from './webex-payloads';
+import type { WebexConfig } from './webex.config';
+import {
+  WebexConnectionRow, WebexError, WebexJob, WebexJobStatus, WebexSyncRow, WebexSyncStatus,
+} from './webex.entities';
+
+/** The worker lost its claim on the job (its lease lapsed and another process may hold it): stop touching it. */
+class LeaseLostError extends Error {}
+
+/** Users whose creates are marked attempted (one write) and then sent together. */
+const USER_CHUNK = 25;
+/** Jobs (customers) one process works on at once. */
+const JOBS_PER_ROUND = 8;
+/** Objects on hold at Cisco (a compliance review, a user's consent) are polled this much more slowly. */
+const ON_HOLD_SLOWDOWN = 4;
+
+/** Cisco's status of a customer or subscriber → ours (domain.md §11). Unknown statuses keep polling. */
+export function statusOf(webexStatus: string | null | undefined): WebexSyncStatus {
+  switch (webexStatus) {
+    case 'provisioned': return WebexSyncStatus.PROVISIONED;
+    case 'provisioned_with_errors': return WebexSyncStatus.PROVISIONED_WITH_ERRORS;
+    case 'error': return WebexSyncStatus.FAILED;
+    case 'pending_rpl_review':
+    case 'pending_user_migration': return WebexSyncStatus.ON_HOLD;
+    default: return WebexSyncStatus.IN_PROGRESS;
+  }
+}
+
+function ciscoErrors(body: any): WebexError[] {
+  if (!Array.isArray(body?.errors)) return [];
+  return body.errors.filter((e: any) => e && typeof e.description === 'string').map((e: any) => ({
+    code: e.errorCode === undefined || e.errorCode === null ? null : String(e.errorCode),
+    description: String(e.description).slice(0, 2000),
+    trackingId: typeof e.trackingId === 'string' ? e.trackingId : null,
+  }));
+}
+
+/** One round over one customer: what it read, and the earliest time something is due again. */
+interface Round {
+  job: WebexJob;
+  claim: Claim<WebexJob>;
+  session: PartnerSession;
+  wake: number | null;
+}
+
+/**
+ * Carries customers, their locations and users to Cisco (domain.md §11), in the background of every
+ * server process. Work comes as one durable job per customer (webex_job), claimed under a lease with
+ * the outbox's machinery (db/lease-claims.ts), so processes share the jobs and a crashed one's are
+ * taken over when its lease ends.
+ *
+ * Exactly once: before a create is sent, "create attempted" is committed on the object's sync row
+ * (in a transaction that also checks this process still holds the job); whoever finds that mark
+ * without Cisco's id (a retry after a timeout or a 5xx, a restart after kill -9, another process)
+ * looks the object up at Cisco before sending it again. A request is cut off after at most a third
+ * of the lease, and the lease is renewed whenever less than two thirds are left, so a create is
+ * never in flight after the job's lease could have passed to another process.
+ */
+export class WebexWorker {
+  private readonly claims: LeaseClaims<WebexJob>;
+  private readonly sessions = new Map<string, PartnerSession>();
+  /** Consecutive transient failures per object (backoff exponent); in memory, reset on success. */
+  private readonly failures = new Map<string, number>();
+  private readonly renewals = new Map<string, Promise<Set<string>>>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly config: WebexConfig,
+    private readonly log: Logger,
+  ) {
+    this.claims = new LeaseClaims(db, WebexJob, { pendingStatus: WebexJobStatus.PENDING, leaseMs: config.leaseMs, batchSize: JOBS_PER_ROUND });
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Stops claiming; each job finishes its request in flight and hands its claim back. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.tick().finally(() => {
+        this.running = null;
+      });
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    let claimed = 0;
+    try {
+      claimed = await this.runOnce();
+    } catch (error) {
+      this.log.error({ err: error }, 'webex: sync round failed');
+    }
+    this.schedule(claimed >= JOBS_PER_ROUND ? 0 : this.config.workerIntervalMs);
+  }
+
+  /** Claims due jobs and drives each one round; returns how many were claimed. */
+  async runOnce(): Promise<number> {
+    const claim = await this.claims.claim();
+    await Promise.all(claim.rows.map((job) => this.runJob(job, claim)));
+    return claim.rows.length;
+  }
+
+  private async runJob(job: WebexJob, claim: Claim<WebexJob>): Promise<void> {
+    try {
+      // Work added from now on re-arms the job (see finish).
+      await this.db.write((tx) => tx.update(WebexJob, { id: job.id, claimToken: claim.token }, { rearm: 0 }));
+      const session = await this.sessionFor(job.partnerId);
+      if (!session) {
+        await this.finish(job, claim, WebexJobStatus.HELD, null, 'The partner is not connected to Webex (or its connection has an error).');
+        return;
+      }
+      const round: Round = { job, claim, session, wake: null };
+      await this.drive(round);
+      await this.finish(job, claim, round.wake === null ? WebexJobStatus.DONE : WebexJobStatus.PENDING, round.wake, null);
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.log.warn({ customerId: job.id }, 'webex: lost the claim on a job; another process has it');
+      } else if (error instanceof WebexStoppingError) {
+        await this.finish(job, claim, WebexJobStatus.PENDING, Date.now(), null);
+      } else if (error instanceof WebexDeferredError) {
+        await this.finish(job, claim, WebexJobStatus.PENDING, error.until, null);
+      } else if (error instanceof WebexTokenRefusedError) {
+        await this.holdPartner(job.partnerId, error.message);
+        await this.finish(job, claim, WebexJobStatus.HELD, null, error.message);
+      } else {
+        this.log.error({ err: error, customerId: job.id }, 'webex: sync round failed for a customer');
+        const wait = this.backoff(`job:${job.id}`);
+        await this.finish(job, claim, WebexJobStatus.PENDING, Date.now() + wait, String((error as Error).message ?? error).slice(0, 1000))
+          .catch((e) => this.log.error({ err: e }, 'webex: could not release a job'));
+      }
+    }
+  }
+
+  /**
+   * Ends the round: the job's next state, only while this process still holds it. A job re-armed
+   * meanwhile (new locations or users, a retry) stays PENDING and is due at once.
+   */
+  private async finish(job: WebexJob, claim: Claim<WebexJob>, status: WebexJobStatus, next: number | null, lastError: string | null): Promise<void> {
+    const now = Date.now();
+    await this.db.write((tx) => tx.createQueryBuilder().update(WebexJob)
+      .set({
+        status: () => `CASE WHEN "rearm" = 1 AND :status = 'DONE' THEN 'PENDING' ELSE :status END`,
+        nextAttemptAt: () => `CASE WHEN "rearm" = 1 THEN CAST(:now AS bigint) ELSE CAST(:next AS bigint) END`,
+        attempts: () => '"attempts" + 1',
+        rearm: 0, claimToken: null, leaseUntil: null, lastError, updatedAt: new Date(now),
+      })
+      .where('id = :id', { id: job.id })
+      .andWhere('"claimToken" = :token', { token: claim.token })
+      .setParameters({ status, now, next: next ?? now })
+      .execute());
+  }
+
+  /** The partner's token was refused for good: its jobs wait until it connects again. */
+  private async holdPartner(partnerId: string, message: string): Promise<void> {
+    this.log.warn({ partnerId }, 'webex: partner token refused; its jobs are held until connectWebex');
+    await this.db.write(async (tx) => {
+      await tx.update(WebexConnectionRow, { partnerId }, { lastError: message, updatedAt: new Date() });
+      await tx.update(WebexJob, { partnerId, status: WebexJobStatus.PENDING }, { status: WebexJobStatus.HELD, updatedAt: new Date() });
+    });
+    this.sessions.delete(partnerId);
+  }
+
+  /** The partner's session with its stored token; null without a usable connection. Only this partner's token is ever loaded for its jobs. */
+  private async sessionFor(partnerId: string): Promise<PartnerSession | null> {
+    const row = await this.db.manager.findOneBy(WebexConnectionRow, { partnerId });
+    if (!row || row.lastError) return null;
+    let session = this.sessions.get(partnerId);
+    if (!session) {
+      session = new PartnerSession(partnerId, this.config, this.db, this.log, () => this.stopped);
+      this.sessions.set(partnerId, session);
+    }
+    if (!session.load(row)) {
+      await this.holdPartner(partnerId, 'The stored token cannot be decrypted (was WEBEX_TOKEN_KEY changed?); connect again with connectWebex.');
+      return null;
+    }
+    return session;
+  }
+
+  private backoff(key: string): number {
+    const n = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, n);
+    const base = Math.min(this.config.maxBackoffMs, this.config.retryBaseMs * 2 ** Math.min(n - 1, 20));
+    // Full jitter over the upper half: processes retrying after one outage do not come back in step.
+    return Math.round(base / 2 + Math.random() * base / 2);
+  }
+
+  private pollWait(row: WebexSyncRow, onHold: boolean): number {
+    const wait = this.config.pollIntervalMs * 1.5 ** Math.max(0, row.attempts - 1) * (onHold ? ON_HOLD_SLOWDOWN : 1);
+    return Math.round(Math.min(this.config.maxBackoffMs, wait));
+  }
+
+  private later(round: Round, at: number): void {
+    round.wake = round.wake === null ? at : Math.min(round.wake, at);
+  }
+
+  /** Renews the job's lease when less than two thirds are left; throws when the claim was lost. */
+  private async ensureLease(round: Round): Promise<void> {
+    if (this.stopped) throw new WebexStoppingError();
+    const { claim } = round;
+    if (claim.leaseUntil - Date.now() >= (2 * this.config.leaseMs) / 3) return;
+    let renewal = this.renewals.get(claim.token);
+    if (!renewal) {
+      renewal = this.claims.renew(claim).finally(() => this.renewals.delete(claim.token));
+      this.renewals.set(claim.token, renewal);
+    }
+    if (!(await renewal).has(round.job.id)) throw new LeaseLostError();
+  }
+
+  /**
+   * Commits "create attempted" on the rows before their creates are sent, in a transaction that
+   * also checks this process still holds the job.
+   */
+  private async markCreateAttempted(round: Round, rows: WebexSyncRow[]): Promise<void> {
+    await this.ensureLease(round);
+    const now = new Date();
+    await this.db.write(async (tx) => {
+      const own = await tx.existsBy(WebexJob, { id: round.job.id, claimToken: round.claim.token });
+      if (!own) throw new LeaseLostError();
+      await tx.createQueryBuilder().update(WebexSyncRow)
+        .set({ createAttemptedAt: now })
+        .where('id IN (:...ids)', { ids: rows.map((r) => r.id) })
+        .andWhere('"createAttemptedAt" IS NULL')
+        .execute();
+    });
+    for (const row of rows) row.createAttemptedAt ??= now;
+  }
+
+  private async save(row: WebexSyncRow): Promise<void> {
+    row.updatedAt = new Date();
+    const { id, kind: _k, customerId: _c, ...changes } = row;
+    await this.db.write((tx) => tx.update(WebexSyncRow, { id }, changes));
+  }
+
+  /** Runs one object's step: a refusal marks it FAILED (siblings go on), a transient error schedules a retry. */
+  private async attempt(round: Round, row: WebexSyncRow, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+      this.failures.delete(row.id);
+    } catch (error) {
+      if (error instanceof WebexRefusedError) {
+        row.status = WebexSyncStatus.FAILED;
+        row.errors = [error.error];
+        row.nextAttemptAt = null;
+        this.failures.delete(row.id);
+        await this.save(row);
+      } else if (error instanceof WebexTransientError) {
+        row.errors = [error.error];
+        row.nextAttemptAt = new Date(Date.now() + this.backoff(row.id));
+        this.log.warn({ objectId: row.id, kind: row.kind, err: error.message }, 'webex: request failed, will retry');
+        await this.save(row);
+        this.later(round, row.nextAttemptAt.getTime());
+      } else {
+        throw error;
+      }
+    }
+  }
+
+  private async request(round: Round, row: WebexSyncRow, call: Parameters<PartnerSession['call']>[0]): Promise<WebexResponse> {
+    await this.ensureLease(round);
+    row.attempts += 1;
+    row.lastAttemptAt = new Date();
+    return round.session.call(call);
+  }
+
+  private refused(response: WebexResponse): WebexRefusedError {
+    return new WebexRefusedError(webexErrorOf(response), response.status);
+  }
+
+  private async drive(round: Round): Promise<void> {
+    const customerId = round.job.id;
+    const customer = await this.db.manager.findOneBy(Customer, { id: customerId });
+    if (!customer) return;
+    const [template, rows, locations, users] = await Promise.all([
+      this.db.manager.findOneBy(OnboardingTemplate, { id: customer.templateId }),
+      this.db.manager.findBy(WebexSyncRow, { customerId }),
+      this.db.manager.findBy(Location, { customerId }),
+      this.db.manager.find(CustomerUser, { where: { customerId }, order: { id: 'ASC' } }),
+    ]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const customerRow = byId.get(customerId);
+    const headquarters = locations.find((l) => l.isHeadquarters);
+    if (!customerRow || !headquarters) return;
+    if (!(await this.driveCustomer(round, customer, headquarters, template?.webexProvisioningId ?? null, customerRow))) return;
+    const orgId = customerRow.orgId!;
+    locations.sort((a, b) => Number(b.isHeadquarters) - Number(a.isHeadquarters));
+    for (const location of locations) {
+      const row = byId.get(location.id);
+      if (row) await this.driveLocation(round, location, orgId, row);
+    }
+    await this.driveUsers(round, customerRow.webexId!, users, byId);
+  }
+
+  /** True once the customer is provisioned at Cisco and its orgId is known. */
+  private async driveCustomer(round: Round, customer: Customer, headquarters: Location, provisioningId: string | null, row: WebexSyncRow): Promise<boolean> {
+    if ((row.status === WebexSyncStatus.PROVISIONED || row.status === WebexSyncStatus.PROVISIONED_WITH_ERRORS) && row.orgId) return true;
+    if (row.status === WebexSyncStatus.FAILED) return false;
+    if (row.nextAttemptAt && row.nextAttemptAt.getTime() > Date.now()) {
+      this.later(round, row.nextAttemptAt.getTime());
+      return false;
+    }
+    let settled = false;
+    await this.attempt(round, row, async () => {
+      if (!row.webexId && row.createAttemptedAt) {
+        // The answer of an earlier create may have been lost: look it up before sending it again.
+        const found = await this.request(round, row, { method: 'GET', path: '/wholesale/customers', query: { externalId: customer.id } });
+        if (found.status !== 200) throw this.refused(found);
+        const item = Array.isArray(found.json?.items) ? found.json.items.find((c: any) => c?.externalId === customer.id) : undefined;
+        if (item?.id) {
+          row.webexId = String(item.id);
+          settled = await this.applyCustomer(round, row, item);
+          return;
+        }
+      }
+      if (!row.webexId) {
+        if (!provisioningId) {
+          throw new WebexRefusedError({ code: null, description: 'The customer’s template has no webexProvisioningId: set it with updateTemplate, then retryWebexSync.', trackingId: null }, 0);
+        }
+        await this.markCreateAttempted(round, [row]);
+        const created = await this.request(round, row, { method: 'POST', path: '/wholesale/customers', body: customerBody(customer, headquarters, provisioningId) });
+        if (created.status < 200 || created.status > 299) throw this.refused(created);
+        const webexId = idFromLocation(created.headers.get('location'), created.json?.url);
+        if (!webexId) throw new WebexTransientError('customer created without a Location', { code: null, description: 'Webex accepted the customer but did not say where it is; it will be looked up.', trackingId: null });
+        row.webexId = webexId;
+        row.status = WebexSyncStatus.IN_PROGRESS;
+        row.webexStatus = 'provisioning';
+        row.errors = [];
+        row.nextAttemptAt = new Date(Date.now() + this.config.pollIntervalMs);
+        await this.save(row);
+        this.later(round, row.nextAttemptAt.getTime());
+        return;
+      }
+      const polled = await this.request(round, row, { method: 'GET', path: `/wholesale/customers/${encodeURIComponent(row.webexId)}` });
+      if (polled.status !== 200) throw this.refused(polled);
+      settled = await this.applyCustomer(round, row, polled.json ?? {});
+    });
+    return settled;
+  }
+
+  private async applyCustomer(round: Round, row: WebexSyncRow, body: any): Promise<boolean> {
+    const webexStatus = typeof body.status === 'string' ? body.status : null;
+    row.webexStatus = webexStatus;
+    row.status = statusOf(webexStatus);
+    if (typeof body.orgId === 'string' && body.orgId) row.orgId = body.orgId;
+    row.errors = ciscoErrors(body);
+    const settled = (row.status === WebexSyncStatus.PROVISIONED || row.status === WebexSyncStatus.PROVISIONED_WITH_ERRORS) && row.orgId !== null;
+    if (settled || row.status === WebexSyncStatus.FAILED) {
+      row.nextAttemptAt = null;
+    } else {
+      if (row.status === WebexSyncStatus.PROVISIONED) row.status = WebexSyncStatus.IN_PROGRESS; // provisioned without an orgId yet
+      row.nextAttemptAt = new Date(Date.now() + this.pollWait(row, row.status === WebexSyncStatus.ON_HOLD));
+      this.later(round, row.nextAttemptAt.getTime());
+    }
+    await this.save(row);
+    return settled;
+  }
+
+  private async findLocation(round: Round, row: WebexSyncRow, orgId: string, name: string): Promise<string | null> {
+    const found = await this.request(round, row, { method: 'GET', path: '/locations', query: { orgId, name } });
+    if (found.status !== 200) throw this.refused(found);
+    const items: any[] = Array.isArray(found.json?.items) ? found.json.items : [];
+    // Cisco's docs answer `name`; the spec's item shape says `displayName` (webex-wholesale-api.md §12).
+    const item = items.find((l) => String(l?.name ?? l?.displayName ?? '').toLowerCase() === name.toLowerCase());
+    return item?.id ? String(item.id) : null;
+  }
+
+  private async driveLocation(round: Round, location: Location, orgId: string, row: WebexSyncRow): Promise<void> {
+    if (row.status === WebexSyncStatus.PROVISIONED || row.status === WebexSyncStatus.FAILED) return;
+    if (row.nextAttemptAt && row.nextAttemptAt.getTime() > Date.now()) {
+      this.later(round, row.nextAttemptAt.getTime());
+      return;
+    }
+    await this.attempt(round, row, async () => {
+      // The headquarters is the location Cisco created from provisioningParameters.calling.location:
+      // found, not created. Any other location is looked up first when a create may have been sent.
+      if (location.isHeadquarters || row.createAttemptedAt) {
+        const id = await this.findLocation(round, row, orgId, location.name);
+        if (id) return this.provisioned(row, id, null);
+      }
+      await this.markCreateAttempted(round, [row]);
+      const created = await this.request(round, row, { method: 'POST', path: '/locations', query: { orgId }, body: locationBody(location) });
+      if (created.status === 409) {
+        const id = await this.findLocation(round, row, orgId, location.name);
+        if (id) return this.provisioned(row, id, null);
+      }
+      if (created.status < 200 || created.status > 299 || !created.json?.id) throw this.refused(created);
+      await this.provisioned(row, String(created.json.id), null);
+    });
+  }
+
+  private async provisioned(row: WebexSyncRow, webexId: string, webexStatus: string | null): Promise<void> {
+    row.webexId = webexId;
+    row.webexStatus = webexStatus;
+    row.status = WebexSyncStatus.PROVISIONED;
+    row.errors = [];
+    row.nextAttemptAt = null;
+    await this.save(row);
+  }
+
+  private async driveUsers(round: Round, ciscoCustomerId: string, users: CustomerUser[], byId: Map<string, WebexSyncRow>): Promise<void> {
+    const now = Date.now();
+    const toCreate: { user: CustomerUser; row: WebexSyncRow; locationId: string | null }[] = [];
+    const onHold: { user: CustomerUser; row: WebexSyncRow }[] = [];
+    for (const user of users) {
+      const row = byId.get(user.id);
+      if (!row || row.status === WebexSyncStatus.PROVISIONED || row.status === WebexSyncStatus.FAILED) continue;
+      if (row.nextAttemptAt && row.nextAttemptAt.getTime() > now) {
+        this.later(round, row.nextAttemptAt.getTime());
+        continue;
+      }
+      if (row.status === WebexSyncStatus.ON_HOLD && row.webexId) {
+        onHold.push({ user, row });
+        continue;
+      }
+      const locationRow = byId.get(user.locationId);
+      const calling = packageRow(user.package).calling;
+      if (!userReady(user)) {
+        await this.note(row, 'A calling package needs a phone number or an extension at Webex: the user is sent once setupCustomer gives one.');
+        continue;
+      }
+      if (calling && locationRow?.status !== WebexSyncStatus.PROVISIONED) {
+        // Waits for its location (a FAILED one is re-driven by retryWebexSync, which wakes its users too).
+        if (locationRow?.status === WebexSyncStatus.FAILED) await this.note(row, 'Waits for its location, which Webex refused (see the location’s webex.errors).');
+        continue;
+      }
+      toCreate.push({ user, row, locationId: calling ? locationRow!.webexId : null });
+    }
+    for (let i = 0; i < toCreate.length; i += USER_CHUNK) {
+      const chunk = toCreate.slice(i, i + USER_CHUNK);
+      const lookupFirst = new Set(chunk.filter((c) => c.row.createAttemptedAt !== null).map((c) => c.row.id));
+      await this.markCreateAttempted(round, chunk.map((c) => c.row));
+      await Promise.all(chunk.map(({ user, row, locationId }) => this.attempt(round, row, async () => {
+        if (lookupFirst.has(row.id) && (await this.lookupSubscriber(round, row, ciscoCustomerId, user.email))) return;
+        const created = await this.request(round, row, { method: 'POST', path: '/wholesale/subscribers', body: subscriberBody(user, ciscoCustomerId, locationId) });
+        if (created.status === 409 && (await this.lookupSubscriber(round, row, ciscoCustomerId, user.email))) return;
+        if (created.status < 200 || created.status > 299) throw this.refused(created);
+        await this.applySubscriber(round, row, created.json ?? {});
+      })));
+    }
+    await Promise.all(onHold.map(({ row }) => this.attempt(round, row, async () => {
+      const polled = await this.request(round, row, { method: 'GET', path: `/wholesale/subscribers/${encodeURIComponent(row.webexId!)}` });
+      if (polled.status !== 200) throw this.refused(polled);
+      await this.applySubscriber(round, row, polled.json ?? {});
+    })));
+  }
+
+  private async lookupSubscriber(round: Round, row: WebexSyncRow, ciscoCustomerId: string, email: string): Promise<boolean> {
+    const found = await this.request(round, row, { method: 'GET', path: '/wholesale/subscribers', query: { customerId: ciscoCustomerId, email } });
+    if (found.status !== 200) throw this.refused(found);
+    const items: any[] = Array.isArray(found.json?.items) ? found.json.items : [];
+    const item = items.find((s) => String(s?.email ?? '').toLowerCase() === email.toLowerCase());
+    if (!item) return false;
+    await this.applySubscriber(round, row, item);
+    return true;
+  }
+
+  private async applySubscriber(round: Round, row: WebexSyncRow, body: any): Promise<void> {
+    if (typeof body.id === 'string') row.webexId = body.id;
+    row.webexStatus = typeof body.status === 'string' ? body.status : null;
+    // A subscriber answered without a status was accepted synchronously (200): provisioned.
+    row.status = row.webexStatus === null ? WebexSyncStatus.PROVISIONED : statusOf(row.webexStatus);
+    row.errors = ciscoErrors(body);
+    if (row.status === WebexSyncStatus.ON_HOLD || row.status === WebexSyncStatus.IN_PROGRESS) {
+      row.nextAttemptAt = new Date(Date.now() + this.pollWait(row, row.status === WebexSyncStatus.ON_HOLD));
+      this.later(round, row.nextAttemptAt.getTime());
+    } else {
+      row.nextAttemptAt = null;
+    }
+    await this.save(row);
+  }
+
+  /** Says on the object why it waits (once; no request is made). */
+  private async note(row: WebexSyncRow, description: string): Promise<void> {
+    if (row.errors.length === 1 && row.errors[0].description === description) return;
+    row.errors = [{ code: null, description, trackingId: null }];
+    await this.save(row);
+  }
+}
