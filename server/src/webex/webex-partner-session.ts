@@ -55,9 +55,20 @@ export class PartnerSession {
   async call(request: WebexCall): Promise<WebexResponse> {
     let refreshed = false;
     for (let throttled = 0; ; throttled++) {
-      await this.waitForRetryAfter();
-      const token = this.accessToken;
-      const response = await this.limited(() => rawRequest(this.config.apiUrl, { ...request, token, timeoutMs: this.config.requestTimeoutMs }));
+      let token = this.accessToken;
+      const response = await this.limited(async () => {
+        // Checked inside the slot, right before sending: a request that waited for a slot while
+        // another was answered 429 must not go out before that Retry-After.
+        await this.waitForRetryAfter();
+        token = this.accessToken;
+        const answer = await rawRequest(this.config.apiUrl, { ...request, token, timeoutMs: this.config.requestTimeoutMs });
+        if (answer.status === 429 || answer.status === 423) {
+          // Recorded before the slot is handed on (synchronously), so no queued request slips out first.
+          const wait = retryAfterMs(answer.headers) ?? this.config.retryBaseMs * 2 ** Math.min(throttled, 8);
+          this.retryAfterUntil = Math.max(this.retryAfterUntil, Date.now() + wait);
+        }
+        return answer;
+      });
       if (response.status === 401) {
         if (refreshed) throw new WebexTokenRefusedError('Webex refused the partner’s token (401) even after a refresh; connect again with connectWebex.');
         await this.refresh(token);
@@ -66,8 +77,7 @@ export class PartnerSession {
       }
       if (response.status === 429 || response.status === 423) {
         // At least the Retry-After (Cisco: "should be present" on 429, "may be" on 423); without one, a backoff.
-        const wait = retryAfterMs(response.headers) ?? this.config.retryBaseMs * 2 ** Math.min(throttled, 8);
-        await this.holdUntil(Date.now() + wait);
+        await this.persistRetryAfter();
         if (throttled + 1 >= MAX_THROTTLED_RETRIES) throw new WebexDeferredError(this.retryAfterUntil);
         continue;
       }
@@ -90,10 +100,9 @@ export class PartnerSession {
     }
   }
 
-  /** Records a Retry-After for the token, here and in the database (other processes read it when they pick up a job). */
-  private async holdUntil(until: number): Promise<void> {
-    if (until <= this.retryAfterUntil) return;
-    this.retryAfterUntil = until;
+  /** Stores the token's Retry-After in the database too: other processes read it when they pick up a job. */
+  private async persistRetryAfter(): Promise<void> {
+    const until = this.retryAfterUntil;
     this.log.info({ partnerId: this.partnerId, retryAfterMs: until - Date.now() }, 'webex: throttled by Cisco, waiting for Retry-After');
     await this.db.write((tx) => tx.createQueryBuilder().update(WebexConnectionRow)
       .set({ retryAfterUntil: new Date(until) })

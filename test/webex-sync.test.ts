@@ -1,0 +1,256 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCustomerInput, anAmsterdamNumber, aNewYorkLocation, aUser, unique } from './support/factories';
+import {
+  allProvisioned, allSettled, connectedPartner, recordFetches, sentDuringRetryAfter, connectWebex, createCustomer, customerSync, gql, setupCustomer, startWebexHarness,
+  waitFor, webexTemplate, type WebexHarness,
+} from './support/webex-harness';
+
+// The connector against the stand-in for Cisco's API (test/support/webex-stand-in.ts), on SQLite or,
+// with TEST_DATABASE_URL, PostgreSQL. Every request body is checked against Cisco's spec by the stand-in.
+
+let h: WebexHarness;
+
+beforeAll(async () => {
+  h = await startWebexHarness();
+  if (!h.cisco.contractChecked) console.warn("[webex-sync.test] Cisco's OpenAPI files are missing: request bodies are not checked against the spec.");
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+/** 40 users of mixed packages over the headquarters (NL numbers) and a New York location (extensions), plus the full admin. */
+function mixedUsers(adminEmail: string, newYork: string) {
+  const users: Record<string, unknown>[] = [{ ...aUser({ package: 'WEBEX_SUITE' }), email: adminEmail }];
+  for (let i = 0; i < 40; i++) {
+    const kind = i % 4;
+    if (kind === 0) users.push(aUser({ package: 'WEBEX_CALLING' }));
+    else if (kind === 1) users.push(aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null }));
+    else if (kind === 2) users.push(aUser({ package: 'WEBEX_SUITE', phoneNumber: null, extension: String(2000 + i), locationName: newYork }));
+    else users.push(aUser({ package: 'WEBEX_CALLING_STANDARD', phoneNumber: anAmsterdamNumber() }));
+  }
+  return users;
+}
+
+async function provisionedCustomerWithUsers(partner: any, templateId: string, userCount = 5) {
+  const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+  const users = [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }];
+  for (let i = 0; i < userCount; i++) users.push(aUser({ package: 'WEBEX_CALLING' }));
+  await setupCustomer(h, partner, { customerId: customer.id, users });
+  return customer;
+}
+
+describe('Webex sync', () => {
+  it('carries a customer with two locations and 40 users of mixed packages to Webex: every object PROVISIONED, every request within Cisco’s contract', async () => {
+    const { partner, templateId } = await connectedPartner(h);
+    const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    expect(customer.webex.status).toBe('QUEUED');
+    const newYork = aNewYorkLocation();
+    await setupCustomer(h, partner, { customerId: customer.id, locations: [newYork], users: mixedUsers(customer.adminEmail, newYork.name as string) });
+
+    const state = await waitFor(() => customerSync(h, partner, customer.id), allSettled, 'the customer to settle');
+    expect(state.userCount).toBe(41);
+    expect(state.users).toHaveLength(41);
+    expect(allProvisioned(state), JSON.stringify(state).slice(0, 3000)).toBe(true);
+    const cisco = h.cisco.customerByExternalId(customer.id)!;
+    expect(state.customer.webexId).toBe(cisco.id);
+    expect(state.customer.orgId).toBe(cisco.orgId);
+    expect(state.customer.webexStatus).toBe('provisioned');
+    expect(state.locations.every((l: any) => typeof l.webexId === 'string')).toBe(true);
+    expect(new Set(state.users.map((u: any) => u.webexId)).size).toBe(41);
+    expect([...h.cisco.subscribers.values()].filter((s) => s.customerId === cisco.id)).toHaveLength(41);
+    expect(h.cisco.contractViolations).toEqual([]);
+    expect(h.cisco.duplicateCreates()).toBe(0);
+    // The headquarters is the location Cisco made from calling.location: found, never created a second time.
+    const created = h.cisco.requests.filter((r) => r.method === 'POST' && r.path === '/locations' && r.query.orgId === cisco.orgId);
+    expect(created).toHaveLength(1);
+  });
+
+  it('waits out 429s and 423s (Retry-After) and retries 503s with backoff: nothing sent with the token before a Retry-After passed, everything ends PROVISIONED', async () => {
+    const { partner, templateId, label } = await connectedPartner(h);
+    const recorder = recordFetches(h.cisco.url);
+    try {
+      h.cisco.inject({ status: 429, retryAfterSeconds: 1, times: 2, path: /^\/wholesale\/subscribers$/ });
+      h.cisco.inject({ status: 503, times: 3, path: /^\/wholesale\/(customers|subscribers)/ });
+      h.cisco.inject({ status: 423, retryAfterSeconds: 1, times: 1, path: /^\/locations/ });
+      const customer = await provisionedCustomerWithUsers(partner, templateId, 8);
+      const state = await waitFor(() => customerSync(h, partner, customer.id), allSettled, 'the customer to settle');
+      expect(allProvisioned(state), JSON.stringify(state).slice(0, 3000)).toBe(true);
+    } finally {
+      recorder.restore();
+    }
+    expect(h.cisco.requests.filter((r) => r.tokenLabel === label && [423, 429, 503].includes(r.status)).length).toBe(6);
+    // Users go in parallel (WEBEX_CONCURRENCY, 4 here): a request already on its way when another is
+    // answered 429 cannot be called back, so the stand-in may count it as early. What the connector
+    // controls is what it sends once it knows: nothing, until the Retry-After has passed.
+    expect(recorder.sent.filter((r) => r.retryAfter !== null)).toHaveLength(3);
+    expect(sentDuringRetryAfter(recorder.sent)).toEqual([]);
+    expect(h.cisco.duplicateCreates()).toBe(0);
+  });
+
+  it('refreshes an access token that expires mid-sync once, and the sync goes on', async () => {
+    const { partner, templateId, accessToken } = await connectedPartner(h);
+    const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    await waitFor(() => customerSync(h, partner, customer.id), (s) => s.customer.status === 'PROVISIONED', 'the customer to be provisioned');
+    const refreshesBefore = h.cisco.tokenRefreshes;
+    h.cisco.expireToken(accessToken);
+    const users = [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }, aUser(), aUser(), aUser()];
+    await setupCustomer(h, partner, { customerId: customer.id, users });
+    const state = await waitFor(() => customerSync(h, partner, customer.id), allSettled, 'the users to settle');
+    expect(allProvisioned(state), JSON.stringify(state).slice(0, 3000)).toBe(true);
+    expect(h.cisco.tokenRefreshes - refreshesBefore).toBe(1);
+    const connection = await gql(h.server, partner.token, '{ viewer { partner { webexConnection { connected lastError } } } }');
+    expect(connection.viewer.partner.webexConnection).toEqual({ connected: true, lastError: null });
+  });
+
+  it('marks a user Cisco refuses FAILED with Cisco’s words and trackingId while its siblings are PROVISIONED; retryWebexSync re-drives it', async () => {
+    const { partner, templateId } = await connectedPartner(h);
+    const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    const refused = aUser();
+    h.cisco.markNumberNotInInventory(refused.phoneNumber!.replace(/ /g, ''));
+    await setupCustomer(h, partner, { customerId: customer.id, users: [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }, aUser(), refused, aUser()] });
+    const state = await waitFor(() => customerSync(h, partner, customer.id), allSettled, 'the users to settle');
+    const failed = state.users.filter((u: any) => u.status === 'FAILED');
+    expect(failed.map((u: any) => u.email)).toEqual([refused.email]);
+    expect(failed[0].errors).toHaveLength(1);
+    expect(failed[0].errors[0].description).toMatch(/inventory/);
+    expect(failed[0].errors[0].trackingId).toEqual(expect.any(String));
+    expect(state.users.filter((u: any) => u.status === 'PROVISIONED')).toHaveLength(3);
+
+    const postsBefore = h.cisco.requests.filter((r) => r.method === 'POST' && r.path === '/wholesale/subscribers' && (r.body as any)?.email === refused.email).length;
+    const retried = await gql(h.server, partner.token, `mutation ($input: RetryWebexSyncInput!) { retryWebexSync(input: $input) {
+      customer { id } userErrors { code field message } } }`, { input: { customerId: customer.id } });
+    expect(retried.retryWebexSync.userErrors).toEqual([]);
+    await waitFor(() => Promise.resolve(h.cisco.requests.filter((r) => r.method === 'POST' && r.path === '/wholesale/subscribers' && (r.body as any)?.email === refused.email).length),
+      (n) => n > postsBefore, 'the refused user to be sent again');
+    const again = await waitFor(() => customerSync(h, partner, customer.id), allSettled, 'the retry to settle');
+    expect(again.users.find((u: any) => u.email === refused.email).status).toBe('FAILED');
+    expect(h.cisco.duplicateCreates()).toBe(0);
+  });
+
+  it('holds a customer pending a Denied Party List review ON_HOLD (webexStatus says why) and goes on once Cisco releases it', async () => {
+    const { partner, templateId } = await connectedPartner(h);
+    const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_MEETINGS' }));
+    h.cisco.setCustomerOutcome(customer.id, { status: 'pending_rpl_review' });
+    const held = await waitFor(() => customerSync(h, partner, customer.id), (s) => s.customer.status === 'ON_HOLD', 'the customer to be held');
+    expect(held.customer.webexStatus).toBe('pending_rpl_review');
+    expect(held.customer.nextAttemptAt).toEqual(expect.any(String));
+    h.cisco.releaseCustomer(customer.id);
+    const state = await waitFor(() => customerSync(h, partner, customer.id), allSettled, 'the customer to settle');
+    expect(allProvisioned(state), JSON.stringify(state).slice(0, 3000)).toBe(true);
+  });
+
+  it('holds a user waiting for consent (pending_user_migration) ON_HOLD and marks it PROVISIONED once the user consents', async () => {
+    const { partner, templateId } = await connectedPartner(h);
+    const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    const migrating = aUser();
+    h.cisco.markPendingUserMigration(migrating.email);
+    await setupCustomer(h, partner, { customerId: customer.id, users: [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }, migrating] });
+    const held = await waitFor(() => customerSync(h, partner, customer.id),
+      (s) => s.users.some((u: any) => u.email === migrating.email && u.status === 'ON_HOLD'), 'the user to be held');
+    expect(held.users.find((u: any) => u.email === migrating.email).webexStatus).toBe('pending_user_migration');
+    h.cisco.completeUserMigration(migrating.email);
+    const state = await waitFor(() => customerSync(h, partner, customer.id), allProvisioned, 'the user to be provisioned');
+    expect(state.users.find((u: any) => u.email === migrating.email).webexStatus).toBe('provisioned');
+  });
+
+  it('uses each partner’s token for its own objects only', async () => {
+    const a = await connectedPartner(h);
+    const b = await connectedPartner(h);
+    const [customerA, customerB] = await Promise.all([
+      provisionedCustomerWithUsers(a.partner, a.templateId, 3),
+      provisionedCustomerWithUsers(b.partner, b.templateId, 3),
+    ]);
+    await waitFor(() => customerSync(h, a.partner, customerA.id), allProvisioned, 'partner A’s customer');
+    await waitFor(() => customerSync(h, b.partner, customerB.id), allProvisioned, 'partner B’s customer');
+    expect(h.cisco.crossPartnerAccesses).toEqual([]);
+    expect(h.cisco.customerByExternalId(customerA.id)!.tokenLabel).toBe(a.label);
+    expect(h.cisco.customerByExternalId(customerB.id)!.tokenLabel).toBe(b.label);
+    const orgA = h.cisco.customerByExternalId(customerA.id)!;
+    const aRequests = h.cisco.requests.filter((r) => JSON.stringify(r.query).includes(orgA.orgId!) || JSON.stringify(r.body ?? '').includes(orgA.id));
+    expect(aRequests.length).toBeGreaterThan(0);
+    expect(aRequests.every((r) => r.tokenLabel === a.label)).toBe(true);
+  });
+
+  it('never sends a dry run to Cisco', async () => {
+    const { partner, templateId } = await connectedPartner(h);
+    const dry = await gql(h.server, partner.token, `mutation ($input: CreateCustomerInput!) {
+      createCustomer(input: $input) { customer { id webex { status } } userErrors { code } } }`,
+    { input: { ...aCustomerInput(templateId), dryRun: true } });
+    expect(dry.createCustomer.customer.webex.status).toBe('NOT_SYNCED');
+    const real = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_MEETINGS' }));
+    // Jobs are taken in id order: once the later, real customer is provisioned, the dry run would have been sent.
+    await waitFor(() => customerSync(h, partner, real.id), allProvisioned, 'the real customer');
+    const dryId = dry.createCustomer.customer.id;
+    expect(h.cisco.requests.filter((r) => JSON.stringify(r.body ?? '').includes(dryId) || JSON.stringify(r.query).includes(dryId))).toEqual([]);
+    expect(h.cisco.customerByExternalId(dryId)).toBeUndefined();
+  });
+
+  it('leaves a customer NOT_SYNCED without a connection or without a webexProvisioningId; retryWebexSync queues it once both hold', async () => {
+    const partner = await h.server.newPartner();
+    const bare = await webexTemplate(h, partner, null);
+    const withId = await webexTemplate(h, partner);
+    const notConnected = await createCustomer(h, partner, aCustomerInput(withId, { package: 'WEBEX_MEETINGS' }));
+    expect(notConnected.webex.status).toBe('NOT_SYNCED');
+    const retry = async (customerId: string) => (await gql(h.server, partner.token, `mutation ($input: RetryWebexSyncInput!) {
+      retryWebexSync(input: $input) { customer { id webex { status } } userErrors { code field message } } }`, { input: { customerId } })).retryWebexSync;
+    const refused = await retry(notConnected.id);
+    expect(refused.userErrors).toEqual([expect.objectContaining({ code: 'NOT_ALLOWED', field: ['input', 'customerId'] })]);
+    expect(refused.userErrors[0].message).toMatch(/connectWebex/);
+
+    const tokens = h.cisco.issueToken({ label: unique('late') });
+    expect((await connectWebex(h.server, partner, tokens.accessToken, tokens.refreshToken)).userErrors).toEqual([]);
+    const noProvisioningId = await createCustomer(h, partner, aCustomerInput(bare, { package: 'WEBEX_MEETINGS' }));
+    expect(noProvisioningId.webex.status).toBe('NOT_SYNCED');
+    const stillRefused = await retry(noProvisioningId.id);
+    expect(stillRefused.userErrors).toEqual([expect.objectContaining({ code: 'NOT_ALLOWED', field: ['input', 'customerId'] })]);
+    expect(stillRefused.userErrors[0].message).toMatch(/webexProvisioningId/);
+
+    const queued = await retry(notConnected.id);
+    expect(queued.userErrors).toEqual([]);
+    expect(queued.customer.webex.status).toBe('QUEUED');
+    await waitFor(() => customerSync(h, partner, notConnected.id), allProvisioned, 'the queued customer');
+    expect(h.cisco.customerByExternalId(noProvisioningId.id)).toBeUndefined();
+  });
+
+  it('looks a create up before sending it again when its answer was lost: no duplicate at Cisco', async () => {
+    const { partner, templateId } = await connectedPartner(h);
+    h.cisco.dropResponseAfterCommit({ method: 'POST', path: /^\/wholesale\/customers$/, times: 1 });
+    h.cisco.dropResponseAfterCommit({ method: 'POST', path: /^\/locations$/, times: 1 });
+    h.cisco.dropResponseAfterCommit({ method: 'POST', path: /^\/wholesale\/subscribers$/, times: 3 });
+    const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    const newYork = aNewYorkLocation();
+    await setupCustomer(h, partner, {
+      customerId: customer.id, locations: [newYork],
+      users: [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }, aUser(), aUser(), aUser({ locationName: newYork.name, phoneNumber: null, extension: '4001' })],
+    });
+    const state = await waitFor(() => customerSync(h, partner, customer.id), allSettled, 'the customer to settle');
+    expect(allProvisioned(state), JSON.stringify(state).slice(0, 3000)).toBe(true);
+    expect(h.cisco.requests.filter((r) => r.status === 0).length).toBeGreaterThanOrEqual(3);
+    expect(h.cisco.duplicates).toEqual([]);
+    expect(h.cisco.duplicateCreates()).toBe(0);
+  });
+});
+
+describe('Webex sync, one request at a time per partner (WEBEX_CONCURRENCY=1)', () => {
+  let one: WebexHarness;
+  beforeAll(async () => {
+    one = await startWebexHarness({}, { WEBEX_CONCURRENCY: '1' });
+  });
+  afterAll(async () => {
+    await one?.stop();
+  });
+
+  it('sends no request before a Retry-After passed, as the stand-in counts them (arrivals), through 429s, 423s and 503s', async () => {
+    const { partner, templateId } = await connectedPartner(one);
+    one.cisco.inject({ status: 429, retryAfterSeconds: 1, times: 2, path: /^\/wholesale\/subscribers$/ });
+    one.cisco.inject({ status: 503, times: 2, path: /^\/wholesale\/(customers|subscribers)/ });
+    one.cisco.inject({ status: 423, retryAfterSeconds: 1, times: 1, path: /^\/locations/ });
+    const customer = await createCustomer(one, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    await setupCustomer(one, partner, { customerId: customer.id, users: [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }, aUser(), aUser(), aUser()] });
+    const state = await waitFor(() => customerSync(one, partner, customer.id), allSettled, 'the customer to settle');
+    expect(allProvisioned(state), JSON.stringify(state).slice(0, 3000)).toBe(true);
+    expect(one.cisco.requests.filter((r) => [423, 429, 503].includes(r.status)).length).toBe(5);
+    expect(one.cisco.requestsBeforeRetryAfter()).toBe(0);
+    expect(one.cisco.duplicateCreates()).toBe(0);
+  });
+});
