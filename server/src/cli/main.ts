@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../app';
-import { ConfigError, loadConfig } from '../config';
+import { AppConfig, ConfigError, loadConfig } from '../config';
+import type { Logger } from 'pino';
 import { createServices, Services } from '../common/services';
 import type { Database } from '../db/database';
 import { createLogger } from '../logger';
 import { PartnerAdminRole } from '../partners/partner-admin.entity';
 import { PartnerCommandError } from '../partners/partner.service';
 import { importUsersCommand } from './import-users';
+import { connectWebexCommand } from '../webex/webex-cli';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects the database)
 
@@ -16,12 +18,13 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects
   create-token   --admin-id <id>
   revoke-token   --token <token>
   import-users   --customer-id <id> --file <users.csv> [--dry-run] [--batch-size <N>]
+  connect-webex  --partner-id <id> --access-token <token> [--refresh-token <token>]
 
 Each command prints one line of JSON on stdout; logs go to stderr. Exit codes: 0 done;
 1 failed (import-users: the JSON lists the errors, \`imported\` the users written); 2 a mistake in
 the command or its options.`;
 
-type Command = (services: Services, args: string[], db: Database) => Promise<unknown>;
+type Command = (services: Services, args: string[], db: Database, context: { config: AppConfig; log: Logger }) => Promise<unknown>;
 
 /** A command's JSON answer that still exits non-zero (an import that reported errors exits 1). */
 class Outcome {
@@ -63,6 +66,10 @@ export const COMMANDS: Record<string, Command> = {
     const result = await importUsersCommand(services, db, args);
     return new Outcome(result, result.errors.length > 0 ? 1 : 0);
   },
+  'connect-webex': async (_services, args, db, { config, log }) => {
+    const result = await connectWebexCommand(db, config, log, args);
+    return new Outcome(result.json, result.ok ? 0 : 1);
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -76,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const db = await openDatabase(config, log);
   try {
-    const result = await command(createServices(db), args, db);
+    const result = await command(createServices(db), args, db, { config, log });
     const outcome = result instanceof Outcome ? result : new Outcome(result, 0);
     process.stdout.write(JSON.stringify(outcome.json) + '\n');
     return outcome.exitCode;
