@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomerInput, anAmsterdamNumber, aNewYorkLocation, aUser, unique } from './support/factories';
+import { aCustomerInput, anAmsterdamNumber, aNewYorkLocation, aTemplateInput, aUser, unique } from './support/factories';
 import {
   allProvisioned, allSettled, connectedPartner, recordFetches, sentDuringRetryAfter, connectWebex, createCustomer, customerSync, gql, setupCustomer, startWebexHarness,
   waitFor, webexTemplate, type WebexHarness,
@@ -252,5 +252,42 @@ describe('Webex sync, one request at a time per partner (WEBEX_CONCURRENCY=1)', 
     expect(one.cisco.requests.filter((r) => [423, 429, 503].includes(r.status)).length).toBe(5);
     expect(one.cisco.requestsBeforeRetryAfter()).toBe(0);
     expect(one.cisco.duplicateCreates()).toBe(0);
+  });
+});
+
+describe('Webex sync through the SDK', () => {
+  let s: WebexHarness;
+  beforeAll(async () => {
+    s = await startWebexHarness();
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it('connects, creates from a template with a webexProvisioningId, watches the state and re-drives a failure', async () => {
+    const partner = await s.server.newPartner();
+    const hub = partner.client;
+    const tokens = s.cisco.issueToken({ label: unique('sdk') });
+    const connection = await hub.connectWebex({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+    expect(connection).toEqual({ connected: true, connectedAt: expect.any(String), lastError: null });
+    expect(await hub.webexConnection()).toEqual(connection);
+    const webexProvisioningId = unique('prov-');
+    s.cisco.registerProvisioningId(webexProvisioningId);
+    const template = await hub.createTemplate({ ...aTemplateInput(partner), webexProvisioningId });
+    expect(template.webexProvisioningId).toBe(webexProvisioningId);
+    const customer = await hub.createCustomer(aCustomerInput(template.id, { package: 'WEBEX_SUITE' }));
+    const refused = aUser();
+    s.cisco.markNumberNotInInventory(refused.phoneNumber!.replace(/ /g, ''));
+    await hub.setupCustomer({ customerId: customer.id, users: [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }, aUser(), refused] });
+    const settled = (sync: any) => [sync.webex, ...sync.locations.edges.map((e: any) => e.node.webex), ...sync.users.edges.map((e: any) => e.node.webex)]
+      .every((w: any) => !['QUEUED', 'IN_PROGRESS'].includes(w.status));
+    const sync = (await waitFor(() => hub.customerWebexSync(customer.id, { first: 100 }), settled, 'the sync'))!;
+    expect(sync.webex.status).toBe('PROVISIONED');
+    expect(sync.users.totalCount).toBe(3);
+    const failed = sync.users.edges.filter((e) => e.node.webex.status === 'FAILED').map((e) => e.node.email);
+    expect(failed).toEqual([refused.email]);
+    const webex = await hub.retryWebexSync(customer.id);
+    expect(webex.status).toBe('PROVISIONED');
+    await expect(hub.retryWebexSync('00000000-0000-7000-8000-000000000000')).rejects.toMatchObject({ userErrors: [expect.objectContaining({ code: 'NOT_FOUND' })] });
   });
 });

@@ -21,6 +21,11 @@ import {
   type SetupCustomerInput,
   type SetupCustomerMutation,
   type TemplateFieldsFragment,
+  type ConnectWebexInput,
+  type ConnectWebexMutation,
+  type RetryWebexSyncMutation,
+  type WebexConnectionFieldsFragment,
+  type WebexSyncFieldsFragment,
 } from './generated/graphql.js';
 import { GraphQLRequestError, NetworkError, ProvisioningError, type GraphQLErrorEntry, type UserError } from './errors.js';
 
@@ -35,6 +40,12 @@ export type UpdateTemplatePayload = UpdateTemplateMutation['updateTemplate'];
 export type DeleteTemplatePayload = DeleteTemplateMutation['deleteTemplate'];
 export type AssignCustomerAdminRolesPayload = AssignCustomerAdminRolesMutation['assignCustomerAdminRoles'];
 export type RequestSetupAssistPayload = RequestSetupAssistMutation['requestSetupAssist'];
+export type ConnectWebexPayload = ConnectWebexMutation['connectWebex'];
+export type RetryWebexSyncPayload = RetryWebexSyncMutation['retryWebexSync'];
+/** A partner's connection to Webex (never with a token). */
+export type WebexConnection = WebexConnectionFieldsFragment;
+/** Where a customer, location or user stands in Webex (`status`, Cisco's ids, `errors` with `trackingId`). */
+export type WebexSync = WebexSyncFieldsFragment;
 /** A Wholesale Setup Assist request. */
 export type SetupAssistRequest = SetupAssistRequestFieldsFragment;
 /** An onboarding email of a customer with its delivery state (`PENDING`, `SENT`, `FAILED`). */
@@ -268,6 +279,23 @@ export function createClient(options: ClientOptions) {
      * ```
      */
     requestSetupAssist: async (input: RequestSetupAssistInput) => (await sdk.RequestSetupAssist({ input })).requestSetupAssist,
+    /**
+     * `connectWebex` as data: `{ connection, userErrors }` (`INVALID` on `accessToken` when Webex refuses it).
+     * @example
+     * ```ts
+     * const { connection, userErrors } = await hub.payloads.connectWebex({ accessToken, refreshToken });
+     * ```
+     */
+    connectWebex: async (input: ConnectWebexInput) => (await sdk.ConnectWebex({ input })).connectWebex,
+    /**
+     * `retryWebexSync` as data: `{ customer, userErrors }` (`NOT_ALLOWED` while the partner is not connected
+     * or the template has no `webexProvisioningId`).
+     * @example
+     * ```ts
+     * const { customer, userErrors } = await hub.payloads.retryWebexSync({ customerId });
+     * ```
+     */
+    retryWebexSync: async (input: { customerId: string }) => (await sdk.RetryWebexSync({ input })).retryWebexSync,
   };
 
   return {
@@ -385,6 +413,52 @@ export function createClient(options: ClientOptions) {
      */
     async customerOutbox(customerId: string, args: { first?: number; after?: string } = {}) {
       return (await sdk.CustomerOutbox({ customerId, ...args })).customer?.outbox ?? null;
+    },
+
+    /**
+     * Connects your partner to Cisco's Webex APIs (full admins): the token is checked with one call to
+     * Webex, stored encrypted and never shown again. Customers created afterwards from a template with
+     * a `webexProvisioningId` are provisioned in Webex in the background. Rejects with a
+     * `ProvisioningError` on userErrors.
+     * @example
+     * ```ts
+     * const connection = await hub.connectWebex({ accessToken, refreshToken });
+     * console.log(connection.connected, connection.connectedAt);
+     * ```
+     */
+    async connectWebex(input: ConnectWebexInput): Promise<WebexConnection> {
+      return unwrap('connectWebex', await payloads.connectWebex(input)).connection!;
+    },
+
+    /** Your partner's Webex connection (`connected`, `connectedAt`, `lastError`). @example `const { connected, lastError } = await hub.webexConnection();` */
+    async webexConnection(): Promise<WebexConnection> {
+      return (await sdk.WebexConnection()).viewer.partner.webexConnection;
+    },
+
+    /**
+     * Where a customer, its locations and a page of its users stand in Webex (null when the customer is
+     * not yours). `status` goes QUEUED → IN_PROGRESS → PROVISIONED; FAILED and ON_HOLD carry Cisco's
+     * words in `errors` / `webexStatus`.
+     * @example
+     * ```ts
+     * const sync = await hub.customerWebexSync(customer.id, { first: 100 });
+     * console.log(sync!.webex.status, sync!.users.edges.filter((e) => e.node.webex.status === 'FAILED').length);
+     * ```
+     */
+    async customerWebexSync(customerId: string, args: { first?: number; after?: string } = {}) {
+      return (await sdk.CustomerWebexSync({ customerId, ...args })).customer ?? null;
+    },
+
+    /**
+     * Re-drives a customer's FAILED objects in Webex (or queues a NOT_SYNCED customer once the partner is
+     * connected and its template has a `webexProvisioningId`); resolves to the customer's sync state.
+     * @example
+     * ```ts
+     * const webex = await hub.retryWebexSync(customer.id);
+     * ```
+     */
+    async retryWebexSync(customerId: string): Promise<WebexSync> {
+      return unwrap('retryWebexSync', await payloads.retryWebexSync({ customerId })).customer!.webex;
     },
 
     /** The signed-in admin and their partner (admins, subscriptions). @example `const { partner } = await hub.viewer();` */

@@ -95,7 +95,7 @@ export class OnboardingTemplate {
   @BooleanColumn()
   disableWebexCallingOneToOne!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'The Provisioning ID of the matching template in Partner Hub: customers are carried to Webex with it (domain.md §11).' })
+  @Field(() => String, { nullable: true, description: 'The Provisioning ID of the matching template in Partner Hub: customers created from this template are carried to Webex with it.' })
   @TextColumn({ length: 256, nullable: true })
   webexProvisioningId!: string | null;
 
