@@ -8,12 +8,13 @@ import { benchBulkSetup } from './bulk-setup';
 import { prepareBase } from './fixtures';
 import { benchHttp, benchStartup } from './http';
 import { printTable, round } from './support';
+import { benchWebexSync, printWebexBench } from './webex-sync';
 
 /**
  * `npm run bench`: bulk setup against a raw-SQLite floor (P1), HTTP throughput and latency
  * against `{ __typename }` (P4), and start-up. Every figure is a median of interleaved runs and
  * every comparison a ratio taken in the same run: the absolute numbers swing with the machine.
- * Scale with BENCH_REPS, BENCH_STARTUP_REPS, BENCH_USERS, BENCH_LOCATIONS, BENCH_HTTP_SECONDS, BENCH_HTTP_ROUNDS.
+ * Scale with BENCH_REPS, BENCH_STARTUP_REPS, BENCH_USERS, BENCH_LOCATIONS, BENCH_HTTP_SECONDS, BENCH_HTTP_ROUNDS, BENCH_WEBEX_USERS (the Webex sync scenario: bench/webex-sync.ts, also runnable alone with `node dist/bench/webex-sync.js`).
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 // Eleven: on a shared 2-core VM single runs swing 2-4x, and a median of five still moved by 50 %.
@@ -24,6 +25,7 @@ const LOCATIONS = env('BENCH_LOCATIONS', 50);
 const HTTP_SECONDS = env('BENCH_HTTP_SECONDS', 5);
 const HTTP_ROUNDS = env('BENCH_HTTP_ROUNDS', 3);
 const CONNECTIONS = 10;
+const WEBEX_USERS = env('BENCH_WEBEX_USERS', 1000);
 
 const TARGETS = { serviceToFloor: 3, httpToFloor: 5, peakRssMb: 400, createCustomerVsTypename: 0.4, p99Ms: 50 };
 
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
     const p4 = await benchHttp(base, dir, { connections: CONNECTIONS, seconds: HTTP_SECONDS, rounds: HTTP_ROUNDS });
     process.stdout.write(`Start-up: ${STARTUP_REPS} repetitions\n`);
     const startup = await benchStartup(base, dir, STARTUP_REPS);
+    process.stdout.write(`Webex sync: ${WEBEX_USERS} users against the stand-in\n`);
+    const webex = await benchWebexSync(WEBEX_USERS);
 
     const createCustomer = p4.scenarios.createCustomer;
     const worstP99 = Math.max(...Object.values(p4.scenarios).map((s) => s.p99Ms));
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
       ['bare node:http server', round(startup.medianBareNodeMs, 0), '1.00'],
       ['the server (migrated SQLite file)', round(startup.medianServerMs, 0), round(startup.ratio).toFixed(2)],
     ]);
+    printWebexBench(webex);
     printTable('Targets', ['figure', 'value', 'target', 'met'], Object.entries(checks).map(([k, c]) => [k, c.value, c.target, c.met ? 'yes' : 'NO']));
 
     const totalSeconds = (performance.now() - started) / 1000;
@@ -75,7 +80,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`, totalMemMb: Math.round(os.totalmem() / 2 ** 20) },
       settings: { repetitions: REPS, startupRepetitions: STARTUP_REPS, users: USERS, locations: LOCATIONS, httpSeconds: HTTP_SECONDS, httpRounds: HTTP_ROUNDS, connections: CONNECTIONS, insertChunkSize: INSERT_CHUNK_SIZE },
-      checks, p1, p4, startup, totalSeconds,
+      checks, p1, p4, startup, webex, totalSeconds,
     };
     const out = path.join(__dirname, '..', '..', 'bench', 'results');
     mkdirSync(out, { recursive: true });
