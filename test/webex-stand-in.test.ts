@@ -1,4 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadWebexContract } from './support/webex-contract';
 import { startWebexStandIn, type WebexStandIn } from './support/webex-stand-in';
 
@@ -407,6 +410,29 @@ describe('faults', () => {
     expect(cisco.duplicateCreates()).toBe(1);
   });
 
+  it('resets the connection without performing the request (dropConnection)', async () => {
+    cisco.dropConnection({ method: 'POST', path: /^\/wholesale\/customers$/ });
+    await expect(call('POST', '/wholesale/customers', customerBody('reset'))).rejects.toThrow();
+    expect(cisco.customers.size).toBe(0);
+    expect((await call('POST', '/wholesale/customers', customerBody('reset'))).status).toBe(202);
+    expect(cisco.duplicateCreates()).toBe(0);
+  });
+
+  it('performs a delayed create even when the client gave up waiting (injectDelay)', async () => {
+    cisco.injectDelay({ method: 'POST', path: /^\/wholesale\/customers$/, ms: 1_000 });
+    await expect(
+      fetch(`${cisco.url}/wholesale/customers`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(customerBody('slow')),
+        signal: AbortSignal.timeout(20),
+      }),
+    ).rejects.toThrow();
+    expect(cisco.customerByExternalId('slow')).toBeUndefined();
+    while (!cisco.customerByExternalId('slow')) await new Promise((r) => setTimeout(r, 10));
+    expect(cisco.requests).toHaveLength(1);
+  });
+
   it('holds every answer back with the delay option', async () => {
     cisco.setDelay(300);
     const pending = call('GET', '/wholesale/customers');
@@ -415,6 +441,35 @@ describe('faults', () => {
     expect(cisco.requests[0]?.status).toBe(0);
     expect((await pending).status).toBe(200);
     expect(cisco.requests[0]?.status).toBe(200);
+  });
+});
+
+describe('without the spec folder', () => {
+  it('says so once, exposes contractChecked: false and checks nothing', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const missing = path.join(tmpdir(), `no-webex-spec-${randomUUID()}`);
+      const unchecked = await startWebexStandIn({ specDir: missing });
+      try {
+        expect(unchecked.contractChecked).toBe(false);
+        expect(loadWebexContract(missing).check({ method: 'POST', path: '/nowhere', body: { any: 1 } })).toEqual([]);
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(String(warn.mock.calls[0]?.[0])).toMatch(/NOT checked against Cisco's spec \(contractChecked: false\)/);
+        // The stand-in's own refusals still hold without the spec.
+        unchecked.registerProvisioningId(PROVISIONING_ID);
+        const t = unchecked.issueToken({ label: 'p' }).accessToken;
+        const res = await fetch(`${unchecked.url}/wholesale/customers`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(customerBody('x', { customerInfo: { name: '50% off', primaryEmail: 'a@b.example' } })),
+        });
+        expect(res.status).toBe(400);
+      } finally {
+        await unchecked.stop();
+      }
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 
@@ -440,7 +495,7 @@ describe.skipIf(!contractChecked)("contract: requests checked against Cisco's sp
     expect(cisco.contractViolations).toHaveLength(2);
   });
 
-  it('refuses an unknown field inside an array item and an undeclared query parameter', async () => {
+  it('refuses an unknown field in a subscriber\'s provisioningParameters, an undeclared query parameter and a mistyped one', async () => {
     const { id } = await provisionedCustomer('c3');
     const body = { customerId: id, email: 'x@acme.example', packages: ['webex_meetings'], provisioningParameters: { firstName: 'X', department: 'Sales' } };
     expectWebexError(await call('POST', '/wholesale/subscribers', body), 400, /provisioningParameters\/department/);

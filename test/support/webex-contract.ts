@@ -66,21 +66,24 @@ interface CompiledOperation {
   doc: Json;
 }
 
-let cached: WebexContract | undefined;
-let warned = false;
+const cache = new Map<string, WebexContract>();
+const warnedFor = new Set<string>();
 
 /** Loads (once per process) and returns the contract check. */
 export function loadWebexContract(specDir: string = WEBEX_SPEC_DIR): WebexContract {
-  if (cached && cached.specDir === specDir) return cached;
-  cached = buildContract(specDir);
-  return cached;
+  let contract = cache.get(specDir);
+  if (!contract) {
+    contract = buildContract(specDir);
+    cache.set(specDir, contract);
+  }
+  return contract;
 }
 
 function buildContract(specDir: string): WebexContract {
   const files = ['webex-wholesale.json', 'webex-device.json'];
   if (!files.every((f) => existsSync(path.join(specDir, f)))) {
-    if (!warned) {
-      warned = true;
+    if (!warnedFor.has(specDir)) {
+      warnedFor.add(specDir);
       console.warn(
         `[webex-contract] Cisco's OpenAPI files were not found in ${specDir}: requests to the Webex stand-in are NOT checked against Cisco's spec (contractChecked: false).`,
       );

@@ -142,6 +142,16 @@ export interface DroppedAnswer {
   times?: number;
 }
 
+export interface InjectedDelay {
+  method?: string;
+  /** Only paths (below `/v1`) matching this; every path except `/access_token` when left out. */
+  path?: RegExp;
+  /** How long the matching requests wait before they are performed and answered. */
+  ms: number;
+  /** How many matching requests wait (default 1). */
+  times?: number;
+}
+
 export interface WebexStandInOptions {
   /** GETs of a new customer answered `provisioning` before it settles (default 1). Also the `updating` polls after a PUT. */
   provisioningPolls?: number;
@@ -187,8 +197,18 @@ export interface WebexStandIn {
   markNumberNotInInventory(number: string): void;
   /** The next matching requests are answered with this status (and Retry-After), before any effect. */
   inject(fault: InjectedFault): void;
-  /** The next matching requests are performed (the object is created) and then the socket is destroyed without an answer. */
+  /**
+   * The next matching requests that succeed are performed (the object is created) and then the socket
+   * is destroyed without an answer: the "answer lost" case. Requests Cisco refuses are answered normally.
+   */
   dropResponseAfterCommit(drop?: DroppedAnswer): void;
+  /** The next matching requests are not performed at all: the socket is destroyed on arrival (a reset connection). */
+  dropConnection(drop?: DroppedAnswer): void;
+  /**
+   * The next matching requests are performed and answered `ms` later. A client that gives up (times out)
+   * meanwhile does not undo them: the create still happens, as at Cisco.
+   */
+  injectDelay(delay: InjectedDelay): void;
   /** Every request is answered this much later from now on (0 to stop). */
   setDelay(ms: number): void;
 
@@ -200,7 +220,11 @@ export interface WebexStandIn {
   duplicateCreates(): number;
   /** The duplicate creates, described. */
   readonly duplicates: string[];
-  /** Requests (per token label, i.e. per partner) that arrived before a Retry-After given to that label had passed. 0 for a well-behaved client. */
+  /**
+   * Requests (per token label, i.e. per partner, so a refreshed token is held too) that arrived before a
+   * Retry-After given on a 429 or 423 to that label had passed. 0 for a well-behaved client. (A Retry-After
+   * on an injected 5xx is sent but not enforced: the connector may back off its own way there.)
+   */
   requestsBeforeRetryAfter(): number;
   /** Requests whose token label differs from the label of the object they read or changed (403/404 answered). */
   readonly crossPartnerAccesses: StandInRequest[];
@@ -259,6 +283,20 @@ function str(v: unknown): string | undefined {
  * - `POST /wholesale/subscribers` → 200 provisioned or 202 pending_user_migration; `GET /wholesale/subscribers?customerId=&email=`,
  *   `GET/PUT/DELETE /wholesale/subscribers/{id}`.
  * - An object read or changed with another partner's token is 404 (and recorded in `crossPartnerAccesses`).
+ * - Every request is checked against Cisco's spec (`webex-contract.ts`); a violation is answered 400
+ *   and kept in `contractViolations`.
+ *
+ * @example
+ * const cisco = await startWebexStandIn({ provisioningPolls: 1 });
+ * cisco.registerProvisioningId('prov-1');                      // the template's webexProvisioningId
+ * const { accessToken, refreshToken } = cisco.issueToken({ label: partnerId });
+ * // start the API with WEBEX_API_URL=cisco.url, WEBEX_CLIENT_ID=cisco.clientId, WEBEX_CLIENT_SECRET=cisco.clientSecret,
+ * // connectWebex({ accessToken, refreshToken }), create a customer, wait for PROVISIONED, then:
+ * expect(cisco.contractViolations).toEqual([]);
+ * expect(cisco.duplicateCreates()).toBe(0);
+ * expect(cisco.requestsBeforeRetryAfter()).toBe(0);
+ * expect(cisco.requests.filter((r) => r.path !== '/access_token').every((r) => r.tokenLabel === partnerId)).toBe(true);
+ * await cisco.stop();
  */
 export async function startWebexStandIn(options: WebexStandInOptions = {}): Promise<WebexStandIn> {
   const contract: WebexContract = loadWebexContract(options.specDir);
@@ -277,6 +315,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const numbersNotInInventory = new Set<string>();
   const faults: Array<InjectedFault & { left: number }> = [];
   const drops: Array<DroppedAnswer & { left: number }> = [];
+  const resets: Array<DroppedAnswer & { left: number }> = [];
+  const delays: Array<InjectedDelay & { left: number }> = [];
   /** token label → performance.now() before which no request may come. */
   const retryAfterUntil = new Map<string, number>();
   let earlyRequests = 0;
@@ -284,6 +324,15 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const customers = new Map<string, StandInCustomer>();
   const locations = new Map<string, StandInLocation>();
   const subscribers = new Map<string, StandInSubscriber>();
+  // Indexes so that a 10,000-user bench does not make the stand-in quadratic.
+  const subscriberByEmail = new Map<string, string>();
+  const assignedNumbers = new Set<string>();
+  const forgetSubscriber = (s: StandInSubscriber): void => {
+    subscribers.delete(s.id);
+    subscriberByEmail.delete(s.email);
+    const n = str(s.provisioningParameters.primaryPhoneNumber);
+    if (n) assignedNumbers.delete(n);
+  };
   const requests: StandInRequest[] = [];
   const contractViolations: string[] = [];
   const duplicates: string[] = [];
@@ -520,7 +569,6 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const createSubscriber = (req: StandInRequest, body: Record<string, unknown>, res: Answer): void => {
     const customerId = str(body.customerId);
     const email = str(body.email)?.toLowerCase();
-    const all = [...subscribers.values()];
     if (!customerId) throw new HttpFailure(400, 'customerId is required');
     if (!email) throw new HttpFailure(400, 'email is required');
     const customer = customers.get(customerId);
@@ -551,10 +599,10 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     if (number && numbersNotInInventory.has(number)) {
       throw new HttpFailure(400, `The phone number ${number} is not available in the location's inventory`);
     }
-    if (number && all.some((s) => s.provisioningParameters.primaryPhoneNumber === number)) {
+    if (number && assignedNumbers.has(number)) {
       throw new HttpFailure(400, `The phone number ${number} is already assigned`);
     }
-    if (all.some((s) => s.email === email)) {
+    if (subscriberByEmail.has(email)) {
       throw new HttpFailure(400, 'The email is already associated with an existing user', ['10022: The email is already associated with an existing user']);
     }
     const now = new Date().toISOString();
@@ -573,6 +621,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       lastStatusChange: now,
     };
     subscribers.set(s.id, s);
+    subscriberByEmail.set(email, s.id);
+    if (number) assignedNumbers.add(number);
     res(pending ? 202 : 200, subscriberView(s));
   };
 
@@ -626,7 +676,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
         if (method === 'DELETE') {
           // Cisco deletes in the background; the stand-in removes at once what hung off the customer.
           customers.delete(c.id);
-          for (const s of [...subscribers.values()]) if (s.customerId === c.id) subscribers.delete(s.id);
+          for (const s of [...subscribers.values()]) if (s.customerId === c.id) forgetSubscriber(s);
           for (const l of [...locations.values()]) if (c.orgId && l.orgId === c.orgId) locations.delete(l.id);
           return res(202);
         }
@@ -635,7 +685,10 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
 
     if (seg[0] === 'wholesale' && seg[1] === 'subscribers') {
       if (seg.length === 2 && method === 'GET') {
-        const items = [...subscribers.values()].filter(
+        // By email through the index: the connector looks a user up before every re-sent create.
+        const byEmail = query.email === undefined ? undefined : subscribers.get(subscriberByEmail.get(query.email.toLowerCase()) ?? '');
+        const candidates = query.email === undefined ? [...subscribers.values()] : byEmail ? [byEmail] : [];
+        const items = candidates.filter(
           (s) =>
             s.tokenLabel === req.tokenLabel &&
             (query.customerId === undefined || s.customerId === query.customerId) &&
@@ -661,17 +714,26 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
             if (!str(params.primaryPhoneNumber) && !str(params.extension)) {
               throw new HttpFailure(400, 'A primary phone number, extension, or both must be supplied when assigning a calling-enabled package');
             }
-            if (str(params.primaryPhoneNumber) && numbersNotInInventory.has(params.primaryPhoneNumber as string)) {
-              throw new HttpFailure(400, `The phone number ${params.primaryPhoneNumber as string} is not available in the location's inventory`);
+            const number = str(params.primaryPhoneNumber);
+            if (number && numbersNotInInventory.has(number)) {
+              throw new HttpFailure(400, `The phone number ${number} is not available in the location's inventory`);
+            }
+            if (number && assignedNumbers.has(number)) throw new HttpFailure(400, `The phone number ${number} is already assigned`);
+            const locationId = str(params.locationId);
+            const customer = customers.get(s.customerId);
+            if (locationId && locations.get(locationId)?.orgId !== customer?.orgId) {
+              throw new HttpFailure(400, `Location ${locationId} not found in the customer's organization`);
             }
             s.provisioningParameters = { ...s.provisioningParameters, ...params };
+            if (number) assignedNumbers.add(number);
           }
+          // Otherwise Cisco ignores provisioningParameters on PUT (the spec: only for meetings → calling).
           s.packages = packages;
           s.lastStatusChange = new Date().toISOString();
           return res(200, subscriberView(s));
         }
         if (method === 'DELETE') {
-          subscribers.delete(s.id);
+          forgetSubscriber(s);
           return res(204);
         }
       }
@@ -800,7 +862,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           if (fault) {
             fault.left--;
             const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
-            if (retryAfter !== undefined && token) retryAfterUntil.set(token.label, performance.now() + retryAfter * 1000);
+            if (retryAfter !== undefined && token && (fault.status === 429 || fault.status === 423)) retryAfterUntil.set(token.label, performance.now() + retryAfter * 1000);
             throw new HttpFailure(
               fault.status,
               fault.status === 429 ? 'Too Many Requests' : fault.status === 423 ? 'Locked' : 'Try again later',
@@ -828,7 +890,16 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           else fail(new HttpFailure(500, `Internal error: ${(e as Error).message}`));
         }
       };
-      if (delayMs > 0) setTimeout(handle, delayMs);
+      const reset = resets.find((d) => d.left > 0 && matches(d, method, p));
+      if (reset) {
+        reset.left--;
+        response.socket?.destroy();
+        return;
+      }
+      const delay = delays.find((d) => d.left > 0 && matches(d, method, p));
+      if (delay) delay.left--;
+      const wait = delayMs + (delay?.ms ?? 0);
+      if (wait > 0) setTimeout(handle, wait);
       else handle();
     });
   });
@@ -843,7 +914,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       duplicates.push(`location orgId=${req.query.orgId} name=${String(b.name)}`);
     }
     const email = str(b.email)?.toLowerCase();
-    if (p === '/wholesale/subscribers' && email && [...subscribers.values()].some((s) => s.customerId === b.customerId && s.email === email)) {
+    const existing = email ? subscribers.get(subscriberByEmail.get(email) ?? '') : undefined;
+    if (p === '/wholesale/subscribers' && existing && existing.customerId === b.customerId) {
       duplicates.push(`subscriber customerId=${String(b.customerId)} email=${email}`);
     }
   };
@@ -887,6 +959,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     markNumberNotInInventory: (n) => void numbersNotInInventory.add(n),
     inject: (fault) => void faults.push({ ...fault, left: fault.times ?? 1 }),
     dropResponseAfterCommit: (drop = {}) => void drops.push({ ...drop, left: drop.times ?? 1 }),
+    dropConnection: (drop = {}) => void resets.push({ ...drop, left: drop.times ?? 1 }),
+    injectDelay: (delay) => void delays.push({ ...delay, left: delay.times ?? 1 }),
     setDelay(ms) {
       delayMs = ms;
     },
