@@ -192,6 +192,22 @@ describe('customers', () => {
     expect(m).toMatchObject({ status: 'provisioned_with_errors', orgId: expect.any(String), errors: [{ errorCode: 7, description: 'partly' }] });
   });
 
+  it('re-drives a customer in error with a PUT of the full package list: it provisions again', async () => {
+    cisco.setCustomerOutcome('redo', { status: 'error' });
+    const id = (await call('POST', '/wholesale/customers', customerBody('redo'))).body.url.split('/').at(-1);
+    for (let i = 0; i < 3; i++) await call('GET', `/wholesale/customers/${id}`);
+    expect(cisco.customers.get(id)).toMatchObject({ status: 'error', errors: [expect.objectContaining({ errorCode: 2560 })] });
+    cisco.setCustomerOutcome('redo', { status: 'provisioned' });
+    const body = customerBody('redo');
+    delete body.provisioningId;
+    delete body.customerInfo;
+    expect((await call('PUT', `/wholesale/customers/${id}`, body)).status).toBe(202);
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) seen.push((await call('GET', `/wholesale/customers/${id}`)).body.status);
+    expect(seen).toEqual(['provisioning', 'provisioning', 'provisioned']);
+    expect(cisco.locations.size).toBe(1);
+  });
+
   it('PUT answers 202 and goes through updating; DELETE answers 202 and the customer is gone', async () => {
     const { id } = await provisionedCustomer('ours-u');
     const body = customerBody('ours-u', { packages: ['webex_suite'] });
@@ -408,6 +424,47 @@ describe('faults', () => {
     // The wrong one: send it again.
     expect((await call('POST', '/wholesale/customers', customerBody('lost'))).status).toBe(202);
     expect(cisco.duplicateCreates()).toBe(1);
+  });
+
+  it('answers 429 with Retry-After past the rateLimit, per partner, and counts requests that came too early', async () => {
+    await cisco.stop();
+    cisco = await startWebexStandIn({ rateLimit: { requests: 3, windowMs: 60_000 } });
+    token = cisco.issueToken({ label: 'partner-a' }).accessToken;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call('GET', '/wholesale/customers')).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await call('GET', '/wholesale/customers');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(cisco.rateLimited).toBe(2);
+    expect(cisco.requestsBeforeRetryAfter()).toBe(1);
+    // Partner B has its own budget.
+    expect((await call('GET', '/wholesale/customers', undefined, cisco.issueToken({ label: 'partner-b' }).accessToken)).status).toBe(200);
+  });
+
+  it('measures how many requests of one partner were in flight at once', async () => {
+    // Long enough that the three are surely all held at once on a busy machine.
+    cisco.setDelay(300);
+    await Promise.all([1, 2, 3].map(() => call('GET', '/wholesale/customers')));
+    await call('GET', '/wholesale/customers');
+    expect(cisco.maxConcurrentRequests('partner-a')).toBe(3);
+    expect(cisco.maxConcurrentRequests('partner-b')).toBe(0);
+  });
+
+  it('refuses a JSON body sent as another media type (415), and a token request that is not form-encoded', async () => {
+    const wrong = await fetch(`${cisco.url}/wholesale/customers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/plain' },
+      body: JSON.stringify(customerBody('media')),
+    });
+    expect(wrong.status).toBe(415);
+    const json = await fetch(`${cisco.url}/access_token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', client_id: cisco.clientId, client_secret: cisco.clientSecret, refresh_token: 'x' }),
+    });
+    expect(json.status).toBe(415);
+    expect(cisco.customers.size).toBe(0);
   });
 
   it('resets the connection without performing the request (dropConnection)', async () => {

@@ -153,7 +153,10 @@ export interface InjectedDelay {
 }
 
 export interface WebexStandInOptions {
-  /** GETs of a new customer answered `provisioning` before it settles (default 1). Also the `updating` polls after a PUT. */
+  /**
+   * GETs by id of a new customer answered `provisioning` before it settles (default 1; 0 settles on the
+   * first GET). Also the `updating` polls after a PUT. Lists (`?externalId=`) show the status without advancing it.
+   */
   provisioningPolls?: number;
   /** Every request is answered this much later (default 0). */
   delayMs?: number;
@@ -163,6 +166,12 @@ export interface WebexStandInOptions {
   provisioningIds?: string[];
   /** Tolerance for timers that fire a little early when counting `requestsBeforeRetryAfter` (default 5 ms). */
   retryAfterSlackMs?: number;
+  /**
+   * Cisco's rate limit, per token label (partner): more than `requests` requests within a window of
+   * `windowMs` are answered 429 with a Retry-After (whole seconds, at least 1) until the window ends.
+   * None when left out.
+   */
+  rateLimit?: { requests: number; windowMs: number };
   /** Where Cisco's spec is read from (default `<repo>/../shared/webex-openapi`). */
   specDir?: string;
 }
@@ -226,6 +235,10 @@ export interface WebexStandIn {
    * on an injected 5xx is sent but not enforced: the connector may back off its own way there.)
    */
   requestsBeforeRetryAfter(): number;
+  /** The most requests of one token label (partner) that were in flight at the same time, over the whole run (0 when none came). */
+  maxConcurrentRequests(label: string): number;
+  /** How many 429s the `rateLimit` option answered. */
+  readonly rateLimited: number;
   /** Requests whose token label differs from the label of the object they read or changed (403/404 answered). */
   readonly crossPartnerAccesses: StandInRequest[];
   /** How many times `/access_token` issued a new access token. */
@@ -320,6 +333,10 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   /** token label → performance.now() before which no request may come. */
   const retryAfterUntil = new Map<string, number>();
   let earlyRequests = 0;
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
+  const windows = new Map<string, { start: number; count: number }>();
+  let rateLimited = 0;
 
   const customers = new Map<string, StandInCustomer>();
   const locations = new Map<string, StandInLocation>();
@@ -669,6 +686,12 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           if (c.status === 'provisioned' || c.status === 'provisioned_with_errors') {
             c.status = 'updating';
             c.pollsLeft = provisioningPolls;
+          } else if (c.status === 'error') {
+            // The re-drive of a failed customer (Cisco's advice: PUT the full package list): it provisions
+            // again and settles as `setCustomerOutcome` now says.
+            c.status = 'provisioning';
+            c.errors = [];
+            c.pollsLeft = provisioningPolls;
           }
           const url = `${baseUrl}/wholesale/customers/${c.id}`;
           return res(202, { url }, { Location: url });
@@ -818,6 +841,13 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       const token = bearer ? tokens.get(bearer) : undefined;
       const record: StandInRequest = { method, path: p, query, body: undefined, tokenLabel: token?.label ?? null, at: Date.now(), status: 0 };
       requests.push(record);
+      if (token) {
+        const label = token.label;
+        const now = (inFlight.get(label) ?? 0) + 1;
+        inFlight.set(label, now);
+        maxInFlight.set(label, Math.max(now, maxInFlight.get(label) ?? 0));
+        response.once('close', () => inFlight.set(label, (inFlight.get(label) ?? 1) - 1));
+      }
 
       const send: Answer = (status, body, headers = {}) => {
         record.status = status;
@@ -847,9 +877,12 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
             const until = retryAfterUntil.get(token.label);
             if (until !== undefined && arrivedAt + slackMs < until) earlyRequests++;
           }
+          const contentType = (incoming.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
           if (p === '/access_token' && method === 'POST') {
+            if (contentType !== 'application/x-www-form-urlencoded') throw new HttpFailure(415, 'The token endpoint takes application/x-www-form-urlencoded');
             record.body = Object.fromEntries(new URLSearchParams(raw));
           } else if (raw.length > 0) {
+            if (contentType !== 'application/json') throw new HttpFailure(415, `Unsupported Media Type: ${contentType || 'none'} (application/json expected)`);
             try {
               record.body = JSON.parse(raw);
             } catch {
@@ -858,6 +891,18 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           }
           // Counted on arrival, whatever the answer: a create of something that exists is the client's mistake.
           countDuplicateCreate(method, p, record);
+          if (options.rateLimit && token) {
+            const now = performance.now();
+            let w = windows.get(token.label);
+            if (!w || now - w.start >= options.rateLimit.windowMs) windows.set(token.label, (w = { start: now, count: 0 }));
+            w.count++;
+            if (w.count > options.rateLimit.requests) {
+              rateLimited++;
+              const retryAfter = Math.max(1, Math.ceil((w.start + options.rateLimit.windowMs - now) / 1000));
+              retryAfterUntil.set(token.label, now + retryAfter * 1000);
+              throw new HttpFailure(429, 'Too Many Requests', undefined, { 'Retry-After': String(retryAfter) });
+            }
+          }
           const fault = faults.find((f) => f.left > 0 && matches(f, method, p));
           if (fault) {
             fault.left--;
@@ -969,6 +1014,10 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     duplicates,
     duplicateCreates: () => duplicates.length,
     requestsBeforeRetryAfter: () => earlyRequests,
+    maxConcurrentRequests: (label) => maxInFlight.get(label) ?? 0,
+    get rateLimited() {
+      return rateLimited;
+    },
     crossPartnerAccesses,
     get tokenRefreshes() {
       return tokenRefreshes;
