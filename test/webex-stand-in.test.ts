@@ -321,6 +321,9 @@ describe('subscribers', () => {
     expect((await call('POST', '/wholesale/subscribers', subscriber(customerId, locationId, 'e@acme.example'))).status).toBe(200);
     expectWebexError(await call('POST', '/wholesale/subscribers', subscriber(customerId, locationId, 'e@acme.example', { primaryPhoneNumber: '+15125550101', extension: '101' })), 400, /already associated/);
     expect(cisco.subscribers.size).toBe(1);
+    expectWebexError(await call('POST', '/wholesale/subscribers', subscriber(customerId, locationId, 'f@acme.example', { primaryPhoneNumber: '+15125550100', extension: '102' })), 400, /already assigned/);
+    expectWebexError(await call('POST', '/wholesale/subscribers', subscriber(customerId, locationId, 'g@acme.example', { primaryPhoneNumber: '+15125550103', extension: '100' })), 400, /extension 100 is already assigned/);
+    expect(cisco.subscribers.size).toBe(1);
     expect(cisco.duplicateCreates()).toBe(1);
     expect(cisco.duplicates).toEqual([`subscriber customerId=${customerId} email=e@acme.example`]);
   });
@@ -374,7 +377,17 @@ describe('tokens', () => {
     expect((await call('GET', `/wholesale/customers/${id}`, undefined, other)).status).toBe(404);
     expect((await call('GET', '/wholesale/customers?externalId=ours-t', undefined, other)).body.items).toEqual([]);
     expect((await call('GET', `/locations?orgId=${encodeURIComponent(orgId)}`, undefined, other)).status).toBe(403);
-    expect(cisco.crossPartnerAccesses.map((r) => r.tokenLabel)).toEqual(['partner-b', 'partner-b']);
+    expect((await call('GET', `/wholesale/subscribers?customerId=${encodeURIComponent(id)}`, undefined, other)).body.items).toEqual([]);
+    const hq = { name: 'Headquarters', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us', address: { address1: 'a', city: 'c', state: 'TX', postalCode: '1', country: 'US' } };
+    expect((await call('POST', `/locations?orgId=${encodeURIComponent(orgId)}`, hq, other)).status).toBe(403);
+    expect(cisco.crossPartnerAccesses.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /wholesale/customers/${id}`,
+      'GET /wholesale/customers',
+      'GET /locations',
+      'GET /wholesale/subscribers',
+      'POST /locations',
+    ]);
+    expect(cisco.crossPartnerAccesses.every((r) => r.tokenLabel === 'partner-b')).toBe(true);
     expect(cisco.customers.get(id)?.tokenLabel).toBe('partner-a');
     expect(cisco.locations.size).toBe(1);
     expect([...cisco.locations.values()][0]?.tokenLabel).toBe('partner-a');

@@ -344,11 +344,15 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   // Indexes so that a 10,000-user bench does not make the stand-in quadratic.
   const subscriberByEmail = new Map<string, string>();
   const assignedNumbers = new Set<string>();
+  const assignedExtensions = new Set<string>();
   const forgetSubscriber = (s: StandInSubscriber): void => {
     subscribers.delete(s.id);
     subscriberByEmail.delete(s.email);
     const n = str(s.provisioningParameters.primaryPhoneNumber);
     if (n) assignedNumbers.delete(n);
+    const e = str(s.provisioningParameters.extension);
+    const l = str(s.provisioningParameters.locationId);
+    if (e && l) assignedExtensions.delete(`${l}|${e}`);
   };
   const requests: StandInRequest[] = [];
   const contractViolations: string[] = [];
@@ -516,7 +520,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   };
 
   const locationView = (l: StandInLocation): Record<string, unknown> =>
-    compact({ id: l.id, name: l.name, orgId: l.orgId, timeZone: l.timeZone, preferredLanguage: l.preferredLanguage, announcementLanguage: l.announcementLanguage, address: l.address });
+    // The shape Cisco's Locations documentation answers (the spec's GET /locations schema is wrong, see §12 of the facts file).
+    compact({ id: l.id, name: l.name, orgId: l.orgId, timeZone: l.timeZone, preferredLanguage: l.preferredLanguage, address: l.address });
 
   const ownLocation = (req: StandInRequest, id: string): StandInLocation => {
     const l = locations.get(id);
@@ -531,12 +536,12 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const createLocation = (req: StandInRequest, body: Record<string, unknown>, res: Answer): void => {
     const orgId = req.query.orgId;
     const name = str(body.name);
-    if (orgId && name && [...locations.values()].some((l) => l.orgId === orgId && l.name === name)) {
-      throw new HttpFailure(409, `A location named ${name} already exists in this organization`);
-    }
     const customer = orgOf(req, orgId);
     if (!customer) throw new HttpFailure(400, orgId ? `Organization ${orgId} not found` : 'orgId is required');
     if (!name) throw new HttpFailure(400, 'name is required');
+    if ([...locations.values()].some((l) => l.orgId === orgId && l.name === name)) {
+      throw new HttpFailure(409, `A location named ${name} already exists in this organization`);
+    }
     for (const f of ['timeZone', 'preferredLanguage', 'announcementLanguage']) if (!str(body[f])) throw new HttpFailure(400, `${f} is required`);
     const a = body.address;
     if (!isObject(a)) throw new HttpFailure(400, 'address is required');
@@ -619,6 +624,9 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     if (number && assignedNumbers.has(number)) {
       throw new HttpFailure(400, `The phone number ${number} is already assigned`);
     }
+    if (extension && locationId && assignedExtensions.has(`${locationId}|${extension}`)) {
+      throw new HttpFailure(400, `The extension ${extension} is already assigned in this location`);
+    }
     if (subscriberByEmail.has(email)) {
       throw new HttpFailure(400, 'The email is already associated with an existing user', ['10022: The email is already associated with an existing user']);
     }
@@ -640,6 +648,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     subscribers.set(s.id, s);
     subscriberByEmail.set(email, s.id);
     if (number) assignedNumbers.add(number);
+    if (extension && locationId) assignedExtensions.add(`${locationId}|${extension}`);
     res(pending ? 202 : 200, subscriberView(s));
   };
 
@@ -659,6 +668,10 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
 
     if (seg[0] === 'wholesale' && seg[1] === 'customers') {
       if (seg.length === 2 && method === 'GET') {
+        if (query.externalId !== undefined && [...customers.values()].some((c) => c.externalId === query.externalId && c.tokenLabel !== req.tokenLabel)) {
+          // Another partner's customer is not listed, but the attempt is recorded.
+          crossPartnerAccesses.push(req);
+        }
         const items = [...customers.values()].filter(
           (c) =>
             c.tokenLabel === req.tokenLabel &&
@@ -708,6 +721,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
 
     if (seg[0] === 'wholesale' && seg[1] === 'subscribers') {
       if (seg.length === 2 && method === 'GET') {
+        const listedCustomer = query.customerId === undefined ? undefined : customers.get(query.customerId);
+        if (listedCustomer && listedCustomer.tokenLabel !== req.tokenLabel) crossPartnerAccesses.push(req);
         // By email through the index: the connector looks a user up before every re-sent create.
         const byEmail = query.email === undefined ? undefined : subscribers.get(subscriberByEmail.get(query.email.toLowerCase()) ?? '');
         const candidates = query.email === undefined ? [...subscribers.values()] : byEmail ? [byEmail] : [];
@@ -747,8 +762,14 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
             if (locationId && locations.get(locationId)?.orgId !== customer?.orgId) {
               throw new HttpFailure(400, `Location ${locationId} not found in the customer's organization`);
             }
+            const extension = str(params.extension);
+            const extensionAt = locationId ?? str(s.provisioningParameters.locationId);
+            if (extension && extensionAt && assignedExtensions.has(`${extensionAt}|${extension}`)) {
+              throw new HttpFailure(400, `The extension ${extension} is already assigned in this location`);
+            }
             s.provisioningParameters = { ...s.provisioningParameters, ...params };
             if (number) assignedNumbers.add(number);
+            if (extension && extensionAt) assignedExtensions.add(`${extensionAt}|${extension}`);
           }
           // Otherwise Cisco ignores provisioningParameters on PUT (the spec: only for meetings → calling).
           s.packages = packages;
