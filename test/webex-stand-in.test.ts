@@ -490,14 +490,17 @@ describe('faults', () => {
 
   it('performs a delayed create even when the client gave up waiting (injectDelay)', async () => {
     cisco.injectDelay({ method: 'POST', path: /^\/wholesale\/customers$/, ms: 1_000 });
-    await expect(
-      fetch(`${cisco.url}/wholesale/customers`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(customerBody('slow')),
-        signal: AbortSignal.timeout(20),
-      }),
-    ).rejects.toThrow();
+    const controller = new AbortController();
+    const sent = fetch(`${cisco.url}/wholesale/customers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(customerBody('slow')),
+      signal: controller.signal,
+    });
+    // The client gives up once the request has fully arrived (as a client timeout would).
+    while (cisco.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    await expect(sent).rejects.toThrow();
     expect(cisco.customerByExternalId('slow')).toBeUndefined();
     while (!cisco.customerByExternalId('slow')) await new Promise((r) => setTimeout(r, 10));
     expect(cisco.requests).toHaveLength(1);
