@@ -480,6 +480,32 @@ describe('faults', () => {
     expect(cisco.customers.size).toBe(0);
   });
 
+  it('keeps an outage up (times: Infinity) until clearFaults, and tells a listener about every handled request', async () => {
+    const seen: string[] = [];
+    const off = cisco.onRequest((r) => {
+      seen.push(`${r.method} ${r.path} ${r.status}`);
+      // Acting at an exact point: the token expires right after the first customer list.
+      if (seen.length === 1) cisco.expireToken(token);
+    });
+    cisco.inject({ method: 'POST', status: 503, times: Infinity });
+    expect((await call('GET', '/wholesale/customers')).status).toBe(200);
+    expect((await call('GET', '/wholesale/customers')).status).toBe(401);
+    token = cisco.issueToken({ label: 'partner-a' }).accessToken;
+    for (let i = 0; i < 3; i++) expect((await call('POST', '/wholesale/customers', customerBody('outage'))).status).toBe(503);
+    cisco.clearFaults();
+    expect((await call('POST', '/wholesale/customers', customerBody('outage'))).status).toBe(202);
+    off();
+    await call('GET', '/wholesale/customers');
+    expect(seen).toEqual([
+      'GET /wholesale/customers 200',
+      'GET /wholesale/customers 401',
+      'POST /wholesale/customers 503',
+      'POST /wholesale/customers 503',
+      'POST /wholesale/customers 503',
+      'POST /wholesale/customers 202',
+    ]);
+  });
+
   it('resets the connection without performing the request (dropConnection)', async () => {
     cisco.dropConnection({ method: 'POST', path: /^\/wholesale\/customers$/ });
     await expect(call('POST', '/wholesale/customers', customerBody('reset'))).rejects.toThrow();

@@ -129,9 +129,9 @@ export interface InjectedFault {
   /** Only paths (below `/v1`, e.g. `/wholesale/subscribers`) matching this. When left out, every path except `/access_token`. */
   path?: RegExp;
   status: 429 | 423 | 500 | 502 | 503 | 504;
-  /** Sent as the `Retry-After` header (seconds); 429 gets 1 when left out. */
+  /** Sent as the `Retry-After` header (seconds; Cisco sends whole seconds); 429 gets 1 when left out. */
   retryAfterSeconds?: number;
-  /** How many matching requests get the fault (default 1). */
+  /** How many matching requests get the fault (default 1; `Infinity` for an outage, ended by `clearFaults`). */
   times?: number;
 }
 
@@ -220,6 +220,15 @@ export interface WebexStandIn {
   injectDelay(delay: InjectedDelay): void;
   /** Every request is answered this much later from now on (0 to stop). */
   setDelay(ms: number): void;
+  /** Forgets every injected fault, dropped answer, reset and delay not used up yet (an outage with `times: Infinity` ends). */
+  clearFaults(): void;
+  /**
+   * Calls `listener` for every request once it has been handled, with its status known and before the
+   * answer is written (status 0 when the answer is about to be dropped). Use it to act at an exact point,
+   * e.g. expire a token after the 10th subscriber or kill the API process once the customer exists.
+   * Returns a function that removes the listener. A listener that throws does not disturb the stand-in.
+   */
+  onRequest(listener: (request: StandInRequest) => void): () => void;
 
   /** Every request received, in order. */
   readonly requests: StandInRequest[];
@@ -337,6 +346,16 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const maxInFlight = new Map<string, number>();
   const windows = new Map<string, { start: number; count: number }>();
   let rateLimited = 0;
+  const listeners = new Set<(request: StandInRequest) => void>();
+  const notify = (request: StandInRequest): void => {
+    for (const l of listeners) {
+      try {
+        l(request);
+      } catch {
+        // A test's listener must not turn into a 500 of the stand-in.
+      }
+    }
+  };
 
   const customers = new Map<string, StandInCustomer>();
   const locations = new Map<string, StandInLocation>();
@@ -877,15 +896,18 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           // The effect is committed; the answer is lost on the way (the client sees a reset connection).
           drop.left--;
           record.status = 0;
+          notify(record);
           response.socket?.destroy();
           return;
         }
+        notify(record);
         const text = body === undefined ? '' : JSON.stringify(body);
         response.writeHead(status, { ...(text ? { 'Content-Type': 'application/json' } : {}), TrackingID: `ROUTER_${randomUUID()}`, ...headers });
         response.end(text);
       };
       const fail = (f: HttpFailure): void => {
         record.status = f.status;
+        notify(record);
         const trackingId = `ROUTER_${randomUUID()}`;
         response.writeHead(f.status, { 'Content-Type': 'application/json', TrackingID: trackingId, ...f.headers });
         response.end(JSON.stringify({ message: f.message, errors: f.descriptions.map((description) => ({ description })), trackingId }));
@@ -1029,6 +1051,16 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     injectDelay: (delay) => void delays.push({ ...delay, left: delay.times ?? 1 }),
     setDelay(ms) {
       delayMs = ms;
+    },
+    clearFaults() {
+      faults.length = 0;
+      drops.length = 0;
+      resets.length = 0;
+      delays.length = 0;
+    },
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
     requests,
     contractViolations,
