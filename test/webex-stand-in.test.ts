@@ -403,6 +403,8 @@ describe('faults', () => {
     // Too early (another path, same partner): counted.
     expect((await call('GET', '/wholesale/subscribers')).status).toBe(200);
     expect(cisco.requestsBeforeRetryAfter()).toBe(1);
+    expect(cisco.retryAfterViolations[0]).toMatchObject({ request: { path: '/wholesale/subscribers' }, sameConnection: expect.any(Boolean) });
+    expect(cisco.retryAfterViolations[0]!.msEarly).toBeGreaterThan(0);
     // Another partner is not held by partner A's Retry-After.
     await call('GET', '/wholesale/customers', undefined, cisco.issueToken({ label: 'partner-b' }).accessToken);
     expect(cisco.requestsBeforeRetryAfter()).toBe(1);

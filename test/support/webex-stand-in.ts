@@ -242,8 +242,18 @@ export interface WebexStandIn {
    * Requests (per token label, i.e. per partner, so a refreshed token is held too) that arrived before a
    * Retry-After given on a 429 or 423 to that label had passed. 0 for a well-behaved client. (A Retry-After
    * on an injected 5xx is sent but not enforced: the connector may back off its own way there.)
+   *
+   * Arrival is when the request's headers came in. A client that sends requests in parallel can have one
+   * already on its way when another is answered 429; the stand-in cannot tell it from one sent later, so it
+   * counts it too. `retryAfterViolations` tells them apart where it can (`sameConnection`).
    */
   requestsBeforeRetryAfter(): number;
+  /**
+   * Each request counted by `requestsBeforeRetryAfter`: how many ms too early, and whether it came over the
+   * very connection that carried the 429/423 (true: it was surely sent after the client had read the answer;
+   * false proves nothing, as a client's pool may open a new connection for the next request).
+   */
+  readonly retryAfterViolations: ReadonlyArray<{ request: StandInRequest; msEarly: number; sameConnection: boolean }>;
   /** The most requests of one token label (partner) that were in flight at the same time, over the whole run (0 when none came). */
   maxConcurrentRequests(label: string): number;
   /** How many 429s the `rateLimit` option answered. */
@@ -339,9 +349,9 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const drops: Array<DroppedAnswer & { left: number }> = [];
   const resets: Array<DroppedAnswer & { left: number }> = [];
   const delays: Array<InjectedDelay & { left: number }> = [];
-  /** token label → performance.now() before which no request may come. */
-  const retryAfterUntil = new Map<string, number>();
-  let earlyRequests = 0;
+  /** token label → performance.now() before which no request may come, and the connection that was told. */
+  const retryAfterUntil = new Map<string, { until: number; socket: unknown }>();
+  const retryAfterViolations: Array<{ request: StandInRequest; msEarly: number; sameConnection: boolean }> = [];
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
   const windows = new Map<string, { start: number; count: number }>();
@@ -863,10 +873,12 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   // ---- HTTP ------------------------------------------------------------------------------------
 
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
+    // The headers are in: the client sent this request by now (its body may still be on its way).
+    const arrivedAt = performance.now();
+    const receivedAt = Date.now();
     const chunks: Buffer[] = [];
     incoming.on('data', (c: Buffer) => chunks.push(c));
     incoming.on('end', () => {
-      const arrivedAt = performance.now();
       const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
       const method = (incoming.method ?? 'GET').toUpperCase();
       const query: Record<string, string> = {};
@@ -879,7 +891,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       const p = url.pathname.startsWith('/v1/') ? url.pathname.slice(3) : url.pathname;
       const bearer = /^Bearer (.+)$/i.exec(incoming.headers.authorization ?? '')?.[1];
       const token = bearer ? tokens.get(bearer) : undefined;
-      const record: StandInRequest = { method, path: p, query, body: undefined, tokenLabel: token?.label ?? null, at: Date.now(), status: 0 };
+      const record: StandInRequest = { method, path: p, query, body: undefined, tokenLabel: token?.label ?? null, at: receivedAt, status: 0 };
       requests.push(record);
       if (token) {
         const label = token.label;
@@ -917,8 +929,10 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
         try {
           if (!url.pathname.startsWith('/v1/')) throw new HttpFailure(404, `No such resource: ${url.pathname}`);
           if (token) {
-            const until = retryAfterUntil.get(token.label);
-            if (until !== undefined && arrivedAt + slackMs < until) earlyRequests++;
+            const told = retryAfterUntil.get(token.label);
+            if (told !== undefined && arrivedAt + slackMs < told.until) {
+              retryAfterViolations.push({ request: record, msEarly: Math.round(told.until - arrivedAt), sameConnection: told.socket === incoming.socket });
+            }
           }
           const contentType = (incoming.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
           if (p === '/access_token' && method === 'POST') {
@@ -942,7 +956,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
             if (w.count > options.rateLimit.requests) {
               rateLimited++;
               const retryAfter = Math.max(1, Math.ceil((w.start + options.rateLimit.windowMs - now) / 1000));
-              retryAfterUntil.set(token.label, now + retryAfter * 1000);
+              retryAfterUntil.set(token.label, { until: now + retryAfter * 1000, socket: incoming.socket });
               throw new HttpFailure(429, 'Too Many Requests', undefined, { 'Retry-After': String(retryAfter) });
             }
           }
@@ -950,7 +964,9 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           if (fault) {
             fault.left--;
             const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
-            if (retryAfter !== undefined && token && (fault.status === 429 || fault.status === 423)) retryAfterUntil.set(token.label, performance.now() + retryAfter * 1000);
+            if (retryAfter !== undefined && token && (fault.status === 429 || fault.status === 423)) {
+              retryAfterUntil.set(token.label, { until: performance.now() + retryAfter * 1000, socket: incoming.socket });
+            }
             throw new HttpFailure(
               fault.status,
               fault.status === 429 ? 'Too Many Requests' : fault.status === 423 ? 'Locked' : 'Try again later',
@@ -1066,7 +1082,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     contractViolations,
     duplicates,
     duplicateCreates: () => duplicates.length,
-    requestsBeforeRetryAfter: () => earlyRequests,
+    requestsBeforeRetryAfter: () => retryAfterViolations.length,
+    retryAfterViolations,
     maxConcurrentRequests: (label) => maxInFlight.get(label) ?? 0,
     get rateLimited() {
       return rateLimited;
