@@ -208,7 +208,7 @@ describe('customers', () => {
     expect(cisco.locations.size).toBe(1);
   });
 
-  it('PUT answers 202 and goes through updating; DELETE answers 202 and the customer is gone', async () => {
+  it('PUT answers 202 and goes through updating; DELETE answers 202, goes through deleting, and then the customer and its locations are gone', async () => {
     const { id } = await provisionedCustomer('ours-u');
     const body = customerBody('ours-u', { packages: ['webex_suite'] });
     delete body.provisioningId;
@@ -218,9 +218,17 @@ describe('customers', () => {
     expect(put.headers.get('location')).toBe(put.body.url);
     expect((await call('GET', `/wholesale/customers/${id}`)).body.status).toBe('updating');
     expect(cisco.customers.get(id)?.packages).toEqual(['webex_suite']);
+    for (let i = 0; i < 2; i++) await call('GET', `/wholesale/customers/${id}`);
+    expect(cisco.customers.get(id)?.status).toBe('provisioned');
     const del = await call('DELETE', `/wholesale/customers/${id}`);
     expect(del.status).toBe(202);
+    expect((await call('GET', `/wholesale/customers?externalId=ours-u`)).body.items[0].status).toBe('deleting');
+    expect((await call('GET', `/wholesale/customers/${id}`)).body.status).toBe('deleting');
+    expect((await call('DELETE', `/wholesale/customers/${id}`)).status).toBe(202);
+    expect((await call('GET', `/wholesale/customers/${id}`)).body.status).toBe('deleting');
     expect((await call('GET', `/wholesale/customers/${id}`)).status).toBe(404);
+    expect(cisco.customers.size).toBe(0);
+    expect(cisco.locations.size).toBe(0);
   });
 });
 

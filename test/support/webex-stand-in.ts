@@ -155,7 +155,8 @@ export interface InjectedDelay {
 export interface WebexStandInOptions {
   /**
    * GETs by id of a new customer answered `provisioning` before it settles (default 1; 0 settles on the
-   * first GET). Also the `updating` polls after a PUT. Lists (`?externalId=`) show the status without advancing it.
+   * first GET). Also the `updating` polls after a PUT and the `deleting` polls after a DELETE (then 404).
+   * Lists (`?externalId=`) show the status without advancing it.
    */
   provisioningPolls?: number;
   /** Every request is answered this much later (default 0). */
@@ -258,7 +259,7 @@ export interface WebexStandIn {
   maxConcurrentRequests(label: string): number;
   /** How many 429s the `rateLimit` option answered. */
   readonly rateLimited: number;
-  /** Requests whose token label differs from the label of the object they read or changed (403/404 answered). */
+  /** Requests whose token label differs from the label of the object they read, changed or looked up (answered 403/404, or a list without it). */
   readonly crossPartnerAccesses: StandInRequest[];
   /** How many times `/access_token` issued a new access token. */
   readonly tokenRefreshes: number;
@@ -442,8 +443,17 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     }
   };
 
+  const removeCustomer = (c: StandInCustomer): void => {
+    customers.delete(c.id);
+    for (const s of [...subscribers.values()]) if (s.customerId === c.id) forgetSubscriber(s);
+    for (const l of [...locations.values()]) if (c.orgId && l.orgId === c.orgId) locations.delete(l.id);
+  };
+
   const poll = (c: StandInCustomer): void => {
-    if (c.status === 'provisioning' || c.status === 'updating') {
+    if (c.status === 'deleting') {
+      if (c.pollsLeft > 0) c.pollsLeft--;
+      else removeCustomer(c);
+    } else if (c.status === 'provisioning' || c.status === 'updating') {
       if (c.pollsLeft > 0) c.pollsLeft--;
       else if (c.status === 'provisioning') settle(c);
       else c.status = c.errors.length ? 'provisioned_with_errors' : 'provisioned';
@@ -715,6 +725,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
         const c = ownCustomer(req, seg[2]!);
         if (method === 'GET') {
           poll(c);
+          if (!customers.has(c.id)) throw new HttpFailure(404, 'Customer not found');
           return res(200, customerView(c));
         }
         if (method === 'PUT') {
@@ -739,10 +750,12 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           return res(202, { url }, { Location: url });
         }
         if (method === 'DELETE') {
-          // Cisco deletes in the background; the stand-in removes at once what hung off the customer.
-          customers.delete(c.id);
-          for (const s of [...subscribers.values()]) if (s.customerId === c.id) forgetSubscriber(s);
-          for (const l of [...locations.values()]) if (c.orgId && l.orgId === c.orgId) locations.delete(l.id);
+          // Cisco deletes in the background: `deleting` for `provisioningPolls` GETs, then gone (404)
+          // with its subscribers and locations. A second DELETE meanwhile is accepted again.
+          if (c.status !== 'deleting') {
+            c.status = 'deleting';
+            c.pollsLeft = provisioningPolls;
+          }
           return res(202);
         }
       }
