@@ -83,6 +83,8 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await cisco.stop();
+  // Every answer the stand-in gave in the test matched Cisco's published response schemas.
+  expect(cisco.responseViolations).toEqual([]);
 });
 
 describe('customers', () => {
@@ -611,6 +613,18 @@ describe.skipIf(!contractChecked)("contract: requests checked against Cisco's sp
     expectWebexError(await call('GET', '/wholesale/subscribers?customerId=x&pageSize=5'), 400, /pageSize/);
     expectWebexError(await call('GET', '/wholesale/subscribers?max=lots'), 400, /max/);
     expect(cisco.contractViolations).toHaveLength(3);
+  });
+
+  it("checks answers against Cisco's response schemas, unknown fields included (the stand-in's self-check)", () => {
+    const c = loadWebexContract();
+    expect(c.checkResponse({ method: 'GET', path: '/wholesale/customers/x', status: 200, body: { id: 'x', status: 'provisioned', tier: 'gold' } })).toEqual([
+      "GET /wholesale/customers/x → 200: answer/tier is not a field of Cisco's spec",
+    ]);
+    expect(c.checkResponse({ method: 'GET', path: '/wholesale/subscribers/x', status: 200, body: { id: 'x', status: 'active' } })).toEqual([
+      'GET /wholesale/subscribers/x → 200: answer/status must be equal to one of the allowed values',
+    ]);
+    // The spec's GET /locations answer is the workspace-location shape (facts file §12): not held to it.
+    expect(c.checkResponse({ method: 'GET', path: '/locations', status: 200, body: { items: [{ id: 'l', name: 'HQ' }] } })).toEqual([]);
   });
 
   it('checks the Locations API body against the POST /locations schema (state and postalCode required)', async () => {

@@ -33,6 +33,8 @@ export const WEBEX_CALLING_SUBSCRIBER_PACKAGES: readonly string[] = [
   'cx_standard_agent',
 ];
 
+const LEGACY_SUBSCRIBER_PACKAGES = ['webex_calling', 'webex_meetings', 'webex_suite', 'webex_voice', 'cx_essentials', 'webex_calling_standard'];
+
 export type WebexCustomerStatus =
   | 'provisioned'
   | 'provisioned_with_errors'
@@ -235,6 +237,8 @@ export interface WebexStandIn {
   readonly requests: StandInRequest[];
   /** Every contract violation found in a request (each also answered 400). Empty when `contractChecked` is false. */
   readonly contractViolations: string[];
+  /** The stand-in's own answers that do not match Cisco's response schemas (a self-check; should stay empty). */
+  readonly responseViolations: string[];
   /** Creates of something that already existed (customer by externalId, location by org + name, subscriber by customerId + email), counted even when refused. */
   duplicateCreates(): number;
   /** The duplicate creates, described. */
@@ -386,6 +390,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   };
   const requests: StandInRequest[] = [];
   const contractViolations: string[] = [];
+  const responseViolations: string[] = [];
   const duplicates: string[] = [];
   const crossPartnerAccesses: StandInRequest[] = [];
   let tokenRefreshes = 0;
@@ -609,7 +614,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       email: s.email,
       customerId: s.customerId,
       externalCustomerId: s.externalCustomerId,
-      package: s.packages[0],
+      // The deprecated single `package` only names the six packages its (older) enum knows.
+      package: LEGACY_SUBSCRIBER_PACKAGES.includes(s.packages[0]!) ? s.packages[0] : undefined,
       packages: s.packages,
       status: s.status,
       errors: [],
@@ -926,6 +932,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           return;
         }
         notify(record);
+        if (body !== undefined) responseViolations.push(...contract.checkResponse({ method, path: p, status, body }));
         const text = body === undefined ? '' : JSON.stringify(body);
         response.writeHead(status, { ...(text ? { 'Content-Type': 'application/json' } : {}), TrackingID: `ROUTER_${randomUUID()}`, ...headers });
         response.end(text);
@@ -1093,6 +1100,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     },
     requests,
     contractViolations,
+    responseViolations,
     duplicates,
     duplicateCreates: () => duplicates.length,
     requestsBeforeRetryAfter: () => retryAfterViolations.length,
