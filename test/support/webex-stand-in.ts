@@ -125,6 +125,15 @@ export interface StandInRequest {
   status: number;
 }
 
+/** A request that came before a Retry-After given to its partner had passed. */
+export interface RetryAfterViolation {
+  request: StandInRequest;
+  /** How long before the Retry-After ended it arrived. */
+  msEarly: number;
+  /** It came over the connection that carried the 429/423 (surely sent after the client read it). */
+  sameConnection: boolean;
+}
+
 export interface InjectedFault {
   /** Only this method (any when left out). */
   method?: string;
@@ -138,13 +147,16 @@ export interface InjectedFault {
 }
 
 export interface DroppedAnswer {
+  /** Only this method (any when left out). */
   method?: string;
+  /** Only paths (below `/v1`) matching this; every path except `/access_token` when left out. */
   path?: RegExp;
-  /** How many matching requests are performed and then left unanswered (default 1). */
+  /** How many matching requests are dropped (default 1). */
   times?: number;
 }
 
 export interface InjectedDelay {
+  /** Only this method (any when left out). */
   method?: string;
   /** Only paths (below `/v1`) matching this; every path except `/access_token` when left out. */
   path?: RegExp;
@@ -258,7 +270,7 @@ export interface WebexStandIn {
    * very connection that carried the 429/423 (true: it was surely sent after the client had read the answer;
    * false proves nothing, as a client's pool may open a new connection for the next request).
    */
-  readonly retryAfterViolations: ReadonlyArray<{ request: StandInRequest; msEarly: number; sameConnection: boolean }>;
+  readonly retryAfterViolations: ReadonlyArray<RetryAfterViolation>;
   /** The most requests of one token label (partner) that were in flight at the same time, over the whole run (0 when none came). */
   maxConcurrentRequests(label: string): number;
   /** How many 429s the `rateLimit` option answered. */
@@ -356,7 +368,12 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const delays: Array<InjectedDelay & { left: number }> = [];
   /** token label → performance.now() before which no request may come, and the connection that was told. */
   const retryAfterUntil = new Map<string, { until: number; socket: unknown }>();
-  const retryAfterViolations: Array<{ request: StandInRequest; msEarly: number; sameConnection: boolean }> = [];
+  const retryAfterViolations: RetryAfterViolation[] = [];
+  const tellRetryAfter = (label: string, until: number, socket: unknown): void => {
+    // A shorter Retry-After given later does not shorten one still running.
+    const before = retryAfterUntil.get(label);
+    if (!before || before.until < until) retryAfterUntil.set(label, { until, socket });
+  };
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
   const windows = new Map<string, { start: number; count: number }>();
@@ -976,7 +993,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
             if (w.count > options.rateLimit.requests) {
               rateLimited++;
               const retryAfter = Math.max(1, Math.ceil((w.start + options.rateLimit.windowMs - now) / 1000));
-              retryAfterUntil.set(token.label, { until: now + retryAfter * 1000, socket: incoming.socket });
+              tellRetryAfter(token.label, now + retryAfter * 1000, incoming.socket);
               throw new HttpFailure(429, 'Too Many Requests', undefined, { 'Retry-After': String(retryAfter) });
             }
           }
@@ -985,7 +1002,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
             fault.left--;
             const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
             if (retryAfter !== undefined && token && (fault.status === 429 || fault.status === 423)) {
-              retryAfterUntil.set(token.label, { until: performance.now() + retryAfter * 1000, socket: incoming.socket });
+              tellRetryAfter(token.label, performance.now() + retryAfter * 1000, incoming.socket);
             }
             throw new HttpFailure(
               fault.status,
