@@ -295,6 +295,7 @@ describe('subscribers', () => {
     const created = await call('POST', '/wholesale/subscribers', subscriber(customerId, locationId, 'ann@acme.example'));
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ id: expect.any(String), personId: expect.any(String), status: 'provisioned', customerId, email: 'ann@acme.example' });
+    expect(created.headers.get('location')).toBe(`${cisco.url}/wholesale/subscribers/${created.body.id}`);
     const found = await call('GET', `/wholesale/subscribers?customerId=${encodeURIComponent(customerId)}&email=ann%40acme.example`);
     expect(found.body.items.map((s: { id: string }) => s.id)).toEqual([created.body.id]);
     expect((await call('GET', `/wholesale/subscribers/${created.body.id}`)).body.status).toBe('provisioned');
@@ -421,6 +422,16 @@ describe('faults', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await call('GET', '/wholesale/customers')).status).toBe(200);
     expect(cisco.requestsBeforeRetryAfter()).toBe(1);
+  });
+
+  it('keeps the longer Retry-After when a shorter one is given while it runs', async () => {
+    cisco.inject({ status: 429, retryAfterSeconds: 30 });
+    cisco.inject({ status: 429, retryAfterSeconds: 0 });
+    expect((await call('GET', '/wholesale/customers')).headers.get('retry-after')).toBe('30');
+    expect((await call('GET', '/wholesale/customers')).headers.get('retry-after')).toBe('0');
+    await call('GET', '/wholesale/customers');
+    // The second and the third came inside the first's 30 seconds.
+    expect(cisco.requestsBeforeRetryAfter()).toBe(2);
   });
 
   it('injects 5xx and 423 for a number of matching requests only, before any effect', async () => {

@@ -711,7 +711,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     subscriberByEmail.set(email, s.id);
     if (number) assignedNumbers.add(number);
     if (extension && locationId) assignedExtensions.add(`${locationId}|${extension}`);
-    res(pending ? 202 : 200, subscriberView(s));
+    res(pending ? 202 : 200, subscriberView(s), { Location: `${baseUrl}/wholesale/subscribers/${s.id}` });
   };
 
   // ---- routing ---------------------------------------------------------------------------------
