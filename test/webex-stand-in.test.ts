@@ -374,6 +374,7 @@ describe('tokens', () => {
     const answer = (await refreshed.json()) as Record<string, unknown>;
     expect(answer).toEqual({ access_token: expect.any(String), expires_in: expect.any(Number), refresh_token: expect.any(String), refresh_token_expires_in: expect.any(Number) });
     expect(cisco.tokenRefreshes).toBe(1);
+    expect(cisco.requests.filter((r) => r.path === '/access_token').map((r) => r.tokenLabel)).toEqual(['partner-b', null, 'partner-b', 'partner-b']);
     const ok = await call('GET', '/wholesale/customers', undefined, answer.access_token as string);
     expect(ok.status).toBe(200);
     expect(cisco.requests.at(-1)?.tokenLabel).toBe('partner-b');

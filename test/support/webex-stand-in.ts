@@ -117,7 +117,7 @@ export interface StandInRequest {
   query: Record<string, string>;
   /** Parsed JSON (or form fields for /access_token); undefined when there was no body. */
   body: unknown;
-  /** Label of the bearer token used (also for an expired one); null without a known token. */
+  /** Label of the bearer token used (also for an expired one), or of the refresh token on `/access_token`; null without a known token. */
   tokenLabel: string | null;
   /** Epoch ms when it arrived. */
   at: number;
@@ -890,9 +890,11 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
 
   const accessToken = (req: StandInRequest, res: Answer): void => {
     const form = (req.body ?? {}) as Record<string, string>;
+    const rt = refreshTokens.get(form.refresh_token ?? '');
+    // A refresh is recorded under the partner whose refresh token it carries.
+    if (rt) req.tokenLabel = rt.label;
     if (form.grant_type !== 'refresh_token') throw new HttpFailure(400, 'unsupported_grant_type');
     if (form.client_id !== clientId || form.client_secret !== clientSecret) throw new HttpFailure(401, 'invalid_client');
-    const rt = refreshTokens.get(form.refresh_token ?? '');
     if (!rt || rt.revoked) throw new HttpFailure(400, 'invalid_grant: the refresh token is invalid or expired');
     // Webex answers a new access token and keeps the refresh token valid (it may or may not rotate it).
     const at = `AT_${randomBytes(24).toString('base64url')}`;
