@@ -1,4 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadWebexContract } from './support/webex-contract';
 import { startWebexStandIn, type WebexStandIn } from './support/webex-stand-in';
 
@@ -80,6 +83,8 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await cisco.stop();
+  // Every answer the stand-in gave in the test matched Cisco's published response schemas.
+  expect(cisco.responseViolations).toEqual([]);
 });
 
 describe('customers', () => {
@@ -189,7 +194,23 @@ describe('customers', () => {
     expect(m).toMatchObject({ status: 'provisioned_with_errors', orgId: expect.any(String), errors: [{ errorCode: 7, description: 'partly' }] });
   });
 
-  it('PUT answers 202 and goes through updating; DELETE answers 202 and the customer is gone', async () => {
+  it('re-drives a customer in error with a PUT of the full package list: it provisions again', async () => {
+    cisco.setCustomerOutcome('redo', { status: 'error' });
+    const id = (await call('POST', '/wholesale/customers', customerBody('redo'))).body.url.split('/').at(-1);
+    for (let i = 0; i < 3; i++) await call('GET', `/wholesale/customers/${id}`);
+    expect(cisco.customers.get(id)).toMatchObject({ status: 'error', errors: [expect.objectContaining({ errorCode: 2560 })] });
+    cisco.setCustomerOutcome('redo', { status: 'provisioned' });
+    const body = customerBody('redo');
+    delete body.provisioningId;
+    delete body.customerInfo;
+    expect((await call('PUT', `/wholesale/customers/${id}`, body)).status).toBe(202);
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) seen.push((await call('GET', `/wholesale/customers/${id}`)).body.status);
+    expect(seen).toEqual(['provisioning', 'provisioning', 'provisioned']);
+    expect(cisco.locations.size).toBe(1);
+  });
+
+  it('PUT answers 202 and goes through updating; DELETE answers 202, goes through deleting, and then the customer and its locations are gone', async () => {
     const { id } = await provisionedCustomer('ours-u');
     const body = customerBody('ours-u', { packages: ['webex_suite'] });
     delete body.provisioningId;
@@ -199,9 +220,17 @@ describe('customers', () => {
     expect(put.headers.get('location')).toBe(put.body.url);
     expect((await call('GET', `/wholesale/customers/${id}`)).body.status).toBe('updating');
     expect(cisco.customers.get(id)?.packages).toEqual(['webex_suite']);
+    for (let i = 0; i < 2; i++) await call('GET', `/wholesale/customers/${id}`);
+    expect(cisco.customers.get(id)?.status).toBe('provisioned');
     const del = await call('DELETE', `/wholesale/customers/${id}`);
     expect(del.status).toBe(202);
+    expect((await call('GET', `/wholesale/customers?externalId=ours-u`)).body.items[0].status).toBe('deleting');
+    expect((await call('GET', `/wholesale/customers/${id}`)).body.status).toBe('deleting');
+    expect((await call('DELETE', `/wholesale/customers/${id}`)).status).toBe(202);
+    expect((await call('GET', `/wholesale/customers/${id}`)).body.status).toBe('deleting');
     expect((await call('GET', `/wholesale/customers/${id}`)).status).toBe(404);
+    expect(cisco.customers.size).toBe(0);
+    expect(cisco.locations.size).toBe(0);
   });
 });
 
@@ -266,6 +295,7 @@ describe('subscribers', () => {
     const created = await call('POST', '/wholesale/subscribers', subscriber(customerId, locationId, 'ann@acme.example'));
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ id: expect.any(String), personId: expect.any(String), status: 'provisioned', customerId, email: 'ann@acme.example' });
+    expect(created.headers.get('location')).toBe(`${cisco.url}/wholesale/subscribers/${created.body.id}`);
     const found = await call('GET', `/wholesale/subscribers?customerId=${encodeURIComponent(customerId)}&email=ann%40acme.example`);
     expect(found.body.items.map((s: { id: string }) => s.id)).toEqual([created.body.id]);
     expect((await call('GET', `/wholesale/subscribers/${created.body.id}`)).body.status).toBe('provisioned');
@@ -301,6 +331,9 @@ describe('subscribers', () => {
     expect(cisco.subscribers.size).toBe(0);
     expect((await call('POST', '/wholesale/subscribers', subscriber(customerId, locationId, 'e@acme.example'))).status).toBe(200);
     expectWebexError(await call('POST', '/wholesale/subscribers', subscriber(customerId, locationId, 'e@acme.example', { primaryPhoneNumber: '+15125550101', extension: '101' })), 400, /already associated/);
+    expect(cisco.subscribers.size).toBe(1);
+    expectWebexError(await call('POST', '/wholesale/subscribers', subscriber(customerId, locationId, 'f@acme.example', { primaryPhoneNumber: '+15125550100', extension: '102' })), 400, /already assigned/);
+    expectWebexError(await call('POST', '/wholesale/subscribers', subscriber(customerId, locationId, 'g@acme.example', { primaryPhoneNumber: '+15125550103', extension: '100' })), 400, /extension 100 is already assigned/);
     expect(cisco.subscribers.size).toBe(1);
     expect(cisco.duplicateCreates()).toBe(1);
     expect(cisco.duplicates).toEqual([`subscriber customerId=${customerId} email=e@acme.example`]);
@@ -341,6 +374,7 @@ describe('tokens', () => {
     const answer = (await refreshed.json()) as Record<string, unknown>;
     expect(answer).toEqual({ access_token: expect.any(String), expires_in: expect.any(Number), refresh_token: expect.any(String), refresh_token_expires_in: expect.any(Number) });
     expect(cisco.tokenRefreshes).toBe(1);
+    expect(cisco.requests.filter((r) => r.path === '/access_token').map((r) => r.tokenLabel)).toEqual(['partner-b', null, 'partner-b', 'partner-b']);
     const ok = await call('GET', '/wholesale/customers', undefined, answer.access_token as string);
     expect(ok.status).toBe(200);
     expect(cisco.requests.at(-1)?.tokenLabel).toBe('partner-b');
@@ -355,7 +389,17 @@ describe('tokens', () => {
     expect((await call('GET', `/wholesale/customers/${id}`, undefined, other)).status).toBe(404);
     expect((await call('GET', '/wholesale/customers?externalId=ours-t', undefined, other)).body.items).toEqual([]);
     expect((await call('GET', `/locations?orgId=${encodeURIComponent(orgId)}`, undefined, other)).status).toBe(403);
-    expect(cisco.crossPartnerAccesses.map((r) => r.tokenLabel)).toEqual(['partner-b', 'partner-b']);
+    expect((await call('GET', `/wholesale/subscribers?customerId=${encodeURIComponent(id)}`, undefined, other)).body.items).toEqual([]);
+    const hq = { name: 'Headquarters', timeZone: 'UTC', preferredLanguage: 'en_us', announcementLanguage: 'en_us', address: { address1: 'a', city: 'c', state: 'TX', postalCode: '1', country: 'US' } };
+    expect((await call('POST', `/locations?orgId=${encodeURIComponent(orgId)}`, hq, other)).status).toBe(403);
+    expect(cisco.crossPartnerAccesses.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /wholesale/customers/${id}`,
+      'GET /wholesale/customers',
+      'GET /locations',
+      'GET /wholesale/subscribers',
+      'POST /locations',
+    ]);
+    expect(cisco.crossPartnerAccesses.every((r) => r.tokenLabel === 'partner-b')).toBe(true);
     expect(cisco.customers.get(id)?.tokenLabel).toBe('partner-a');
     expect(cisco.locations.size).toBe(1);
     expect([...cisco.locations.values()][0]?.tokenLabel).toBe('partner-a');
@@ -371,12 +415,24 @@ describe('faults', () => {
     // Too early (another path, same partner): counted.
     expect((await call('GET', '/wholesale/subscribers')).status).toBe(200);
     expect(cisco.requestsBeforeRetryAfter()).toBe(1);
+    expect(cisco.retryAfterViolations[0]).toMatchObject({ request: { path: '/wholesale/subscribers' }, sameConnection: expect.any(Boolean) });
+    expect(cisco.retryAfterViolations[0]!.msEarly).toBeGreaterThan(0);
     // Another partner is not held by partner A's Retry-After.
     await call('GET', '/wholesale/customers', undefined, cisco.issueToken({ label: 'partner-b' }).accessToken);
     expect(cisco.requestsBeforeRetryAfter()).toBe(1);
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await call('GET', '/wholesale/customers')).status).toBe(200);
     expect(cisco.requestsBeforeRetryAfter()).toBe(1);
+  });
+
+  it('keeps the longer Retry-After when a shorter one is given while it runs', async () => {
+    cisco.inject({ status: 429, retryAfterSeconds: 30 });
+    cisco.inject({ status: 429, retryAfterSeconds: 0 });
+    expect((await call('GET', '/wholesale/customers')).headers.get('retry-after')).toBe('30');
+    expect((await call('GET', '/wholesale/customers')).headers.get('retry-after')).toBe('0');
+    await call('GET', '/wholesale/customers');
+    // The second and the third came inside the first's 30 seconds.
+    expect(cisco.requestsBeforeRetryAfter()).toBe(2);
   });
 
   it('injects 5xx and 423 for a number of matching requests only, before any effect', async () => {
@@ -407,6 +463,99 @@ describe('faults', () => {
     expect(cisco.duplicateCreates()).toBe(1);
   });
 
+  it('answers 429 with Retry-After past the rateLimit, per partner, and counts requests that came too early', async () => {
+    await cisco.stop();
+    cisco = await startWebexStandIn({ rateLimit: { requests: 3, windowMs: 60_000 } });
+    token = cisco.issueToken({ label: 'partner-a' }).accessToken;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call('GET', '/wholesale/customers')).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await call('GET', '/wholesale/customers');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(cisco.rateLimited).toBe(2);
+    expect(cisco.requestsBeforeRetryAfter()).toBe(1);
+    // Partner B has its own budget.
+    expect((await call('GET', '/wholesale/customers', undefined, cisco.issueToken({ label: 'partner-b' }).accessToken)).status).toBe(200);
+  });
+
+  it('measures how many requests of one partner were in flight at once', async () => {
+    // Long enough that the three are surely all held at once on a busy machine.
+    cisco.setDelay(300);
+    await Promise.all([1, 2, 3].map(() => call('GET', '/wholesale/customers')));
+    await call('GET', '/wholesale/customers');
+    expect(cisco.maxConcurrentRequests('partner-a')).toBe(3);
+    expect(cisco.maxConcurrentRequests('partner-b')).toBe(0);
+  });
+
+  it('refuses a JSON body sent as another media type (415), and a token request that is not form-encoded', async () => {
+    const wrong = await fetch(`${cisco.url}/wholesale/customers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/plain' },
+      body: JSON.stringify(customerBody('media')),
+    });
+    expect(wrong.status).toBe(415);
+    const json = await fetch(`${cisco.url}/access_token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', client_id: cisco.clientId, client_secret: cisco.clientSecret, refresh_token: 'x' }),
+    });
+    expect(json.status).toBe(415);
+    expect(cisco.customers.size).toBe(0);
+  });
+
+  it('keeps an outage up (times: Infinity) until clearFaults, and tells a listener about every handled request', async () => {
+    const seen: string[] = [];
+    const off = cisco.onRequest((r) => {
+      seen.push(`${r.method} ${r.path} ${r.status}`);
+      // Acting at an exact point: the token expires right after the first customer list.
+      if (seen.length === 1) cisco.expireToken(token);
+    });
+    cisco.inject({ method: 'POST', status: 503, times: Infinity });
+    expect((await call('GET', '/wholesale/customers')).status).toBe(200);
+    expect((await call('GET', '/wholesale/customers')).status).toBe(401);
+    token = cisco.issueToken({ label: 'partner-a' }).accessToken;
+    for (let i = 0; i < 3; i++) expect((await call('POST', '/wholesale/customers', customerBody('outage'))).status).toBe(503);
+    cisco.clearFaults();
+    expect((await call('POST', '/wholesale/customers', customerBody('outage'))).status).toBe(202);
+    off();
+    await call('GET', '/wholesale/customers');
+    expect(seen).toEqual([
+      'GET /wholesale/customers 200',
+      'GET /wholesale/customers 401',
+      'POST /wholesale/customers 503',
+      'POST /wholesale/customers 503',
+      'POST /wholesale/customers 503',
+      'POST /wholesale/customers 202',
+    ]);
+  });
+
+  it('resets the connection without performing the request (dropConnection)', async () => {
+    cisco.dropConnection({ method: 'POST', path: /^\/wholesale\/customers$/ });
+    await expect(call('POST', '/wholesale/customers', customerBody('reset'))).rejects.toThrow();
+    expect(cisco.customers.size).toBe(0);
+    expect((await call('POST', '/wholesale/customers', customerBody('reset'))).status).toBe(202);
+    expect(cisco.duplicateCreates()).toBe(0);
+  });
+
+  it('performs a delayed create even when the client gave up waiting (injectDelay)', async () => {
+    cisco.injectDelay({ method: 'POST', path: /^\/wholesale\/customers$/, ms: 1_000 });
+    const controller = new AbortController();
+    const sent = fetch(`${cisco.url}/wholesale/customers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(customerBody('slow')),
+      signal: controller.signal,
+    });
+    // The client gives up once the request has fully arrived (as a client timeout would).
+    while (cisco.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    await expect(sent).rejects.toThrow();
+    expect(cisco.customerByExternalId('slow')).toBeUndefined();
+    while (!cisco.customerByExternalId('slow')) await new Promise((r) => setTimeout(r, 10));
+    expect(cisco.requests).toHaveLength(1);
+  });
+
   it('holds every answer back with the delay option', async () => {
     cisco.setDelay(300);
     const pending = call('GET', '/wholesale/customers');
@@ -415,6 +564,35 @@ describe('faults', () => {
     expect(cisco.requests[0]?.status).toBe(0);
     expect((await pending).status).toBe(200);
     expect(cisco.requests[0]?.status).toBe(200);
+  });
+});
+
+describe('without the spec folder', () => {
+  it('says so once, exposes contractChecked: false and checks nothing', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const missing = path.join(tmpdir(), `no-webex-spec-${randomUUID()}`);
+      const unchecked = await startWebexStandIn({ specDir: missing });
+      try {
+        expect(unchecked.contractChecked).toBe(false);
+        expect(loadWebexContract(missing).check({ method: 'POST', path: '/nowhere', body: { any: 1 } })).toEqual([]);
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(String(warn.mock.calls[0]?.[0])).toMatch(/NOT checked against Cisco's spec \(contractChecked: false\)/);
+        // The stand-in's own refusals still hold without the spec.
+        unchecked.registerProvisioningId(PROVISIONING_ID);
+        const t = unchecked.issueToken({ label: 'p' }).accessToken;
+        const res = await fetch(`${unchecked.url}/wholesale/customers`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(customerBody('x', { customerInfo: { name: '50% off', primaryEmail: 'a@b.example' } })),
+        });
+        expect(res.status).toBe(400);
+      } finally {
+        await unchecked.stop();
+      }
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 
@@ -440,13 +618,25 @@ describe.skipIf(!contractChecked)("contract: requests checked against Cisco's sp
     expect(cisco.contractViolations).toHaveLength(2);
   });
 
-  it('refuses an unknown field inside an array item and an undeclared query parameter', async () => {
+  it('refuses an unknown field in a subscriber\'s provisioningParameters, an undeclared query parameter and a mistyped one', async () => {
     const { id } = await provisionedCustomer('c3');
     const body = { customerId: id, email: 'x@acme.example', packages: ['webex_meetings'], provisioningParameters: { firstName: 'X', department: 'Sales' } };
     expectWebexError(await call('POST', '/wholesale/subscribers', body), 400, /provisioningParameters\/department/);
     expectWebexError(await call('GET', '/wholesale/subscribers?customerId=x&pageSize=5'), 400, /pageSize/);
     expectWebexError(await call('GET', '/wholesale/subscribers?max=lots'), 400, /max/);
     expect(cisco.contractViolations).toHaveLength(3);
+  });
+
+  it("checks answers against Cisco's response schemas, unknown fields included (the stand-in's self-check)", () => {
+    const c = loadWebexContract();
+    expect(c.checkResponse({ method: 'GET', path: '/wholesale/customers/x', status: 200, body: { id: 'x', status: 'provisioned', tier: 'gold' } })).toEqual([
+      "GET /wholesale/customers/x → 200: answer/tier is not a field of Cisco's spec",
+    ]);
+    expect(c.checkResponse({ method: 'GET', path: '/wholesale/subscribers/x', status: 200, body: { id: 'x', status: 'active' } })).toEqual([
+      'GET /wholesale/subscribers/x → 200: answer/status must be equal to one of the allowed values',
+    ]);
+    // The spec's GET /locations answer is the workspace-location shape (facts file §12): not held to it.
+    expect(c.checkResponse({ method: 'GET', path: '/locations', status: 200, body: { items: [{ id: 'l', name: 'HQ' }] } })).toEqual([]);
   });
 
   it('checks the Locations API body against the POST /locations schema (state and postalCode required)', async () => {

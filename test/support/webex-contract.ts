@@ -16,9 +16,9 @@ import Ajv, { type ValidateFunction } from 'ajv';
  * - a field anywhere in the body (nested objects and arrays too) that the schema does not name. The spec
  *   never says `additionalProperties: false`, so a plain validator would accept anything; this check is ours.
  *
- * Only requests are checked, never responses: the spec's response schemas have known defects
- * (precheck `info` is an array in examples, `GET /locations` declares the workspace-location shape;
- * see `webex-wholesale-api.md` §9 and §12 in the shared folder).
+ * A client's requests are what this checks. `checkResponse` also holds the stand-in's own answers to
+ * the spec, except where the spec is known to be wrong (`GET /locations` declares the workspace-location
+ * shape; see `webex-wholesale-api.md` §9 and §12 in the shared folder).
  */
 export interface WebexContract {
   /** False when the spec folder was not found; then `check` returns no violations. */
@@ -27,6 +27,13 @@ export interface WebexContract {
   readonly specDir: string;
   /** Violations of one request, each a readable sentence starting with `METHOD /path`; empty when it conforms. */
   check(request: WebexRequest): string[];
+  /**
+   * Violations of a JSON answer (2xx) against the operation's response schema, unknown fields included.
+   * Used by the stand-in on its own answers, so the connector is tested against the shapes Cisco publishes.
+   * `GET /locations` and `GET /locations/{id}` are not checked: the spec declares the workspace-location
+   * shape there, not what the Locations API answers (facts file §12).
+   */
+  checkResponse(response: { method: string; path: string; status: number; body: unknown }): string[];
   /** The spec's path template for a concrete path (`/wholesale/customers/abc` → `/wholesale/customers/{customerId}`), or undefined. */
   operationOf(method: string, path: string): string | undefined;
 }
@@ -63,29 +70,34 @@ interface CompiledOperation {
   queryParams: Map<string, string | undefined>;
   validateBody?: ValidateFunction;
   bodySchema?: unknown;
+  /** Status → validator and schema of its JSON answer. */
+  responses: Map<string, { validate: ValidateFunction; schema: unknown }>;
   doc: Json;
 }
 
-let cached: WebexContract | undefined;
-let warned = false;
+const cache = new Map<string, WebexContract>();
+const warnedFor = new Set<string>();
 
 /** Loads (once per process) and returns the contract check. */
 export function loadWebexContract(specDir: string = WEBEX_SPEC_DIR): WebexContract {
-  if (cached && cached.specDir === specDir) return cached;
-  cached = buildContract(specDir);
-  return cached;
+  let contract = cache.get(specDir);
+  if (!contract) {
+    contract = buildContract(specDir);
+    cache.set(specDir, contract);
+  }
+  return contract;
 }
 
 function buildContract(specDir: string): WebexContract {
   const files = ['webex-wholesale.json', 'webex-device.json'];
   if (!files.every((f) => existsSync(path.join(specDir, f)))) {
-    if (!warned) {
-      warned = true;
+    if (!warnedFor.has(specDir)) {
+      warnedFor.add(specDir);
       console.warn(
         `[webex-contract] Cisco's OpenAPI files were not found in ${specDir}: requests to the Webex stand-in are NOT checked against Cisco's spec (contractChecked: false).`,
       );
     }
-    return { contractChecked: false, specDir, check: () => [], operationOf: () => undefined };
+    return { contractChecked: false, specDir, check: () => [], checkResponse: () => [], operationOf: () => undefined };
   }
 
   // strict: false because the OpenAPI documents carry keywords JSON Schema does not know (example,
@@ -118,7 +130,16 @@ function buildContract(specDir: string): WebexContract {
         matcher: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
         queryParams,
         doc,
+        responses: new Map(),
       };
+      // The Locations API's GET answers are not what the spec declares (facts file §12): not checked.
+      const responsesTrusted = !(file === 'webex-device.json' && method === 'get');
+      for (const [status, response] of Object.entries((op.responses as Json | undefined) ?? {})) {
+        const schema = (((response as Json).content as Json | undefined)?.['application/json'] as Json | undefined)?.schema;
+        if (!responsesTrusted || !status.startsWith('2') || !schema) continue;
+        const pointer = `/paths/${escapePointer(template)}/${method}/responses/${status}/content/${escapePointer('application/json')}/schema`;
+        compiled.responses.set(status, { validate: ajv.compile({ $ref: `${file}#${pointer}` }), schema });
+      }
       const content = (op.requestBody as Json | undefined)?.content as Json | undefined;
       const jsonBody = content?.['application/json'] as Json | undefined;
       if (jsonBody?.schema) {
@@ -137,6 +158,18 @@ function buildContract(specDir: string): WebexContract {
     contractChecked: true,
     specDir,
     operationOf: (method, p) => find(method, p)?.template,
+    checkResponse({ method, path: p, status, body }) {
+      const op = find(method, p);
+      const response = op?.responses.get(String(status));
+      if (!op || !response || body === undefined) return [];
+      const where = `${method.toUpperCase()} ${p} → ${status}`;
+      const violations: string[] = [];
+      if (!response.validate(body)) {
+        for (const e of response.validate.errors ?? []) violations.push(`${where}: answer${e.instancePath || ''} ${e.message ?? 'is invalid'}`);
+      }
+      for (const field of unknownFields(op.doc, response.schema, body, '')) violations.push(`${where}: answer${field} is not a field of Cisco's spec`);
+      return violations;
+    },
     check(request) {
       const method = request.method.toUpperCase();
       const where = `${method} ${request.path}`;

@@ -33,6 +33,8 @@ export const WEBEX_CALLING_SUBSCRIBER_PACKAGES: readonly string[] = [
   'cx_standard_agent',
 ];
 
+const LEGACY_SUBSCRIBER_PACKAGES = ['webex_calling', 'webex_meetings', 'webex_suite', 'webex_voice', 'cx_essentials', 'webex_calling_standard'];
+
 export type WebexCustomerStatus =
   | 'provisioned'
   | 'provisioned_with_errors'
@@ -115,12 +117,21 @@ export interface StandInRequest {
   query: Record<string, string>;
   /** Parsed JSON (or form fields for /access_token); undefined when there was no body. */
   body: unknown;
-  /** Label of the bearer token used (also for an expired one); null without a known token. */
+  /** Label of the bearer token used (also for an expired one), or of the refresh token on `/access_token`; null without a known token. */
   tokenLabel: string | null;
   /** Epoch ms when it arrived. */
   at: number;
   /** Status answered; 0 when the answer was dropped (lost-answer fault) or not sent yet. */
   status: number;
+}
+
+/** A request that came before a Retry-After given to its partner had passed. */
+export interface RetryAfterViolation {
+  request: StandInRequest;
+  /** How long before the Retry-After ended it arrived. */
+  msEarly: number;
+  /** It came over the connection that carried the 429/423 (surely sent after the client read it). */
+  sameConnection: boolean;
 }
 
 export interface InjectedFault {
@@ -129,21 +140,38 @@ export interface InjectedFault {
   /** Only paths (below `/v1`, e.g. `/wholesale/subscribers`) matching this. When left out, every path except `/access_token`. */
   path?: RegExp;
   status: 429 | 423 | 500 | 502 | 503 | 504;
-  /** Sent as the `Retry-After` header (seconds); 429 gets 1 when left out. */
+  /** Sent as the `Retry-After` header (seconds; Cisco sends whole seconds); 429 gets 1 when left out. */
   retryAfterSeconds?: number;
-  /** How many matching requests get the fault (default 1). */
+  /** How many matching requests get the fault (default 1; `Infinity` for an outage, ended by `clearFaults`). */
   times?: number;
 }
 
 export interface DroppedAnswer {
+  /** Only this method (any when left out). */
   method?: string;
+  /** Only paths (below `/v1`) matching this; every path except `/access_token` when left out. */
   path?: RegExp;
-  /** How many matching requests are performed and then left unanswered (default 1). */
+  /** How many matching requests are dropped (default 1). */
+  times?: number;
+}
+
+export interface InjectedDelay {
+  /** Only this method (any when left out). */
+  method?: string;
+  /** Only paths (below `/v1`) matching this; every path except `/access_token` when left out. */
+  path?: RegExp;
+  /** How long the matching requests wait before they are performed and answered. */
+  ms: number;
+  /** How many matching requests wait (default 1). */
   times?: number;
 }
 
 export interface WebexStandInOptions {
-  /** GETs of a new customer answered `provisioning` before it settles (default 1). Also the `updating` polls after a PUT. */
+  /**
+   * GETs by id of a new customer answered `provisioning` before it settles (default 1; 0 settles on the
+   * first GET). Also the `updating` polls after a PUT and the `deleting` polls after a DELETE (then 404).
+   * Lists (`?externalId=`) show the status without advancing it.
+   */
   provisioningPolls?: number;
   /** Every request is answered this much later (default 0). */
   delayMs?: number;
@@ -153,6 +181,12 @@ export interface WebexStandInOptions {
   provisioningIds?: string[];
   /** Tolerance for timers that fire a little early when counting `requestsBeforeRetryAfter` (default 5 ms). */
   retryAfterSlackMs?: number;
+  /**
+   * Cisco's rate limit, per token label (partner): more than `requests` requests within a window of
+   * `windowMs` are answered 429 with a Retry-After (whole seconds, at least 1) until the window ends.
+   * None when left out.
+   */
+  rateLimit?: { requests: number; windowMs: number };
   /** Where Cisco's spec is read from (default `<repo>/../shared/webex-openapi`). */
   specDir?: string;
 }
@@ -187,22 +221,61 @@ export interface WebexStandIn {
   markNumberNotInInventory(number: string): void;
   /** The next matching requests are answered with this status (and Retry-After), before any effect. */
   inject(fault: InjectedFault): void;
-  /** The next matching requests are performed (the object is created) and then the socket is destroyed without an answer. */
+  /**
+   * The next matching requests that succeed are performed (the object is created) and then the socket
+   * is destroyed without an answer: the "answer lost" case. Requests Cisco refuses are answered normally.
+   */
   dropResponseAfterCommit(drop?: DroppedAnswer): void;
+  /** The next matching requests are not performed at all: the socket is destroyed on arrival (a reset connection). */
+  dropConnection(drop?: DroppedAnswer): void;
+  /**
+   * The next matching requests are performed and answered `ms` later. A client that gives up (times out)
+   * meanwhile does not undo them: the create still happens, as at Cisco.
+   */
+  injectDelay(delay: InjectedDelay): void;
   /** Every request is answered this much later from now on (0 to stop). */
   setDelay(ms: number): void;
+  /** Forgets every injected fault, dropped answer, reset and delay not used up yet (an outage with `times: Infinity` ends). */
+  clearFaults(): void;
+  /**
+   * Calls `listener` for every request once it has been handled, with its status known and before the
+   * answer is written (status 0 when the answer is about to be dropped). Use it to act at an exact point,
+   * e.g. expire a token after the 10th subscriber or kill the API process once the customer exists.
+   * Returns a function that removes the listener. A listener that throws does not disturb the stand-in.
+   */
+  onRequest(listener: (request: StandInRequest) => void): () => void;
 
   /** Every request received, in order. */
   readonly requests: StandInRequest[];
   /** Every contract violation found in a request (each also answered 400). Empty when `contractChecked` is false. */
   readonly contractViolations: string[];
+  /** The stand-in's own answers that do not match Cisco's response schemas (a self-check; should stay empty). */
+  readonly responseViolations: string[];
   /** Creates of something that already existed (customer by externalId, location by org + name, subscriber by customerId + email), counted even when refused. */
   duplicateCreates(): number;
   /** The duplicate creates, described. */
   readonly duplicates: string[];
-  /** Requests (per token label, i.e. per partner) that arrived before a Retry-After given to that label had passed. 0 for a well-behaved client. */
+  /**
+   * Requests (per token label, i.e. per partner, so a refreshed token is held too) that arrived before a
+   * Retry-After given on a 429 or 423 to that label had passed. 0 for a well-behaved client. (A Retry-After
+   * on an injected 5xx is sent but not enforced: the connector may back off its own way there.)
+   *
+   * Arrival is when the request's headers came in. A client that sends requests in parallel can have one
+   * already on its way when another is answered 429; the stand-in cannot tell it from one sent later, so it
+   * counts it too. `retryAfterViolations` tells them apart where it can (`sameConnection`).
+   */
   requestsBeforeRetryAfter(): number;
-  /** Requests whose token label differs from the label of the object they read or changed (403/404 answered). */
+  /**
+   * Each request counted by `requestsBeforeRetryAfter`: how many ms too early, and whether it came over the
+   * very connection that carried the 429/423 (true: it was surely sent after the client had read the answer;
+   * false proves nothing, as a client's pool may open a new connection for the next request).
+   */
+  readonly retryAfterViolations: ReadonlyArray<RetryAfterViolation>;
+  /** The most requests of one token label (partner) that were in flight at the same time, over the whole run (0 when none came). */
+  maxConcurrentRequests(label: string): number;
+  /** How many 429s the `rateLimit` option answered. */
+  readonly rateLimited: number;
+  /** Requests whose token label differs from the label of the object they read, changed or looked up (answered 403/404, or a list without it). */
   readonly crossPartnerAccesses: StandInRequest[];
   /** How many times `/access_token` issued a new access token. */
   readonly tokenRefreshes: number;
@@ -259,6 +332,20 @@ function str(v: unknown): string | undefined {
  * - `POST /wholesale/subscribers` → 200 provisioned or 202 pending_user_migration; `GET /wholesale/subscribers?customerId=&email=`,
  *   `GET/PUT/DELETE /wholesale/subscribers/{id}`.
  * - An object read or changed with another partner's token is 404 (and recorded in `crossPartnerAccesses`).
+ * - Every request is checked against Cisco's spec (`webex-contract.ts`); a violation is answered 400
+ *   and kept in `contractViolations`.
+ *
+ * @example
+ * const cisco = await startWebexStandIn({ provisioningPolls: 1 });
+ * cisco.registerProvisioningId('prov-1');                      // the template's webexProvisioningId
+ * const { accessToken, refreshToken } = cisco.issueToken({ label: partnerId });
+ * // start the API with WEBEX_API_URL=cisco.url, WEBEX_CLIENT_ID=cisco.clientId, WEBEX_CLIENT_SECRET=cisco.clientSecret,
+ * // connectWebex({ accessToken, refreshToken }), create a customer, wait for PROVISIONED, then:
+ * expect(cisco.contractViolations).toEqual([]);
+ * expect(cisco.duplicateCreates()).toBe(0);
+ * expect(cisco.requestsBeforeRetryAfter()).toBe(0);
+ * expect(cisco.requests.filter((r) => r.path !== '/access_token').every((r) => r.tokenLabel === partnerId)).toBe(true);
+ * await cisco.stop();
  */
 export async function startWebexStandIn(options: WebexStandInOptions = {}): Promise<WebexStandIn> {
   const contract: WebexContract = loadWebexContract(options.specDir);
@@ -277,15 +364,50 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const numbersNotInInventory = new Set<string>();
   const faults: Array<InjectedFault & { left: number }> = [];
   const drops: Array<DroppedAnswer & { left: number }> = [];
-  /** token label → performance.now() before which no request may come. */
-  const retryAfterUntil = new Map<string, number>();
-  let earlyRequests = 0;
+  const resets: Array<DroppedAnswer & { left: number }> = [];
+  const delays: Array<InjectedDelay & { left: number }> = [];
+  /** token label → performance.now() before which no request may come, and the connection that was told. */
+  const retryAfterUntil = new Map<string, { until: number; socket: unknown }>();
+  const retryAfterViolations: RetryAfterViolation[] = [];
+  const tellRetryAfter = (label: string, until: number, socket: unknown): void => {
+    // A shorter Retry-After given later does not shorten one still running.
+    const before = retryAfterUntil.get(label);
+    if (!before || before.until < until) retryAfterUntil.set(label, { until, socket });
+  };
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
+  const windows = new Map<string, { start: number; count: number }>();
+  let rateLimited = 0;
+  const listeners = new Set<(request: StandInRequest) => void>();
+  const notify = (request: StandInRequest): void => {
+    for (const l of listeners) {
+      try {
+        l(request);
+      } catch {
+        // A test's listener must not turn into a 500 of the stand-in.
+      }
+    }
+  };
 
   const customers = new Map<string, StandInCustomer>();
   const locations = new Map<string, StandInLocation>();
   const subscribers = new Map<string, StandInSubscriber>();
+  // Indexes so that a 10,000-user bench does not make the stand-in quadratic.
+  const subscriberByEmail = new Map<string, string>();
+  const assignedNumbers = new Set<string>();
+  const assignedExtensions = new Set<string>();
+  const forgetSubscriber = (s: StandInSubscriber): void => {
+    subscribers.delete(s.id);
+    subscriberByEmail.delete(s.email);
+    const n = str(s.provisioningParameters.primaryPhoneNumber);
+    if (n) assignedNumbers.delete(n);
+    const e = str(s.provisioningParameters.extension);
+    const l = str(s.provisioningParameters.locationId);
+    if (e && l) assignedExtensions.delete(`${l}|${e}`);
+  };
   const requests: StandInRequest[] = [];
   const contractViolations: string[] = [];
+  const responseViolations: string[] = [];
   const duplicates: string[] = [];
   const crossPartnerAccesses: StandInRequest[] = [];
   let tokenRefreshes = 0;
@@ -343,8 +465,17 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     }
   };
 
+  const removeCustomer = (c: StandInCustomer): void => {
+    customers.delete(c.id);
+    for (const s of [...subscribers.values()]) if (s.customerId === c.id) forgetSubscriber(s);
+    for (const l of [...locations.values()]) if (c.orgId && l.orgId === c.orgId) locations.delete(l.id);
+  };
+
   const poll = (c: StandInCustomer): void => {
-    if (c.status === 'provisioning' || c.status === 'updating') {
+    if (c.status === 'deleting') {
+      if (c.pollsLeft > 0) c.pollsLeft--;
+      else removeCustomer(c);
+    } else if (c.status === 'provisioning' || c.status === 'updating') {
       if (c.pollsLeft > 0) c.pollsLeft--;
       else if (c.status === 'provisioning') settle(c);
       else c.status = c.errors.length ? 'provisioned_with_errors' : 'provisioned';
@@ -450,7 +581,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   };
 
   const locationView = (l: StandInLocation): Record<string, unknown> =>
-    compact({ id: l.id, name: l.name, orgId: l.orgId, timeZone: l.timeZone, preferredLanguage: l.preferredLanguage, announcementLanguage: l.announcementLanguage, address: l.address });
+    // The shape Cisco's Locations documentation answers (the spec's GET /locations schema is wrong, see §12 of the facts file).
+    compact({ id: l.id, name: l.name, orgId: l.orgId, timeZone: l.timeZone, preferredLanguage: l.preferredLanguage, address: l.address });
 
   const ownLocation = (req: StandInRequest, id: string): StandInLocation => {
     const l = locations.get(id);
@@ -465,12 +597,12 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const createLocation = (req: StandInRequest, body: Record<string, unknown>, res: Answer): void => {
     const orgId = req.query.orgId;
     const name = str(body.name);
-    if (orgId && name && [...locations.values()].some((l) => l.orgId === orgId && l.name === name)) {
-      throw new HttpFailure(409, `A location named ${name} already exists in this organization`);
-    }
     const customer = orgOf(req, orgId);
     if (!customer) throw new HttpFailure(400, orgId ? `Organization ${orgId} not found` : 'orgId is required');
     if (!name) throw new HttpFailure(400, 'name is required');
+    if ([...locations.values()].some((l) => l.orgId === orgId && l.name === name)) {
+      throw new HttpFailure(409, `A location named ${name} already exists in this organization`);
+    }
     for (const f of ['timeZone', 'preferredLanguage', 'announcementLanguage']) if (!str(body[f])) throw new HttpFailure(400, `${f} is required`);
     const a = body.address;
     if (!isObject(a)) throw new HttpFailure(400, 'address is required');
@@ -499,7 +631,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       email: s.email,
       customerId: s.customerId,
       externalCustomerId: s.externalCustomerId,
-      package: s.packages[0],
+      // The deprecated single `package` only names the six packages its (older) enum knows.
+      package: LEGACY_SUBSCRIBER_PACKAGES.includes(s.packages[0]!) ? s.packages[0] : undefined,
       packages: s.packages,
       status: s.status,
       errors: [],
@@ -520,7 +653,6 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const createSubscriber = (req: StandInRequest, body: Record<string, unknown>, res: Answer): void => {
     const customerId = str(body.customerId);
     const email = str(body.email)?.toLowerCase();
-    const all = [...subscribers.values()];
     if (!customerId) throw new HttpFailure(400, 'customerId is required');
     if (!email) throw new HttpFailure(400, 'email is required');
     const customer = customers.get(customerId);
@@ -551,10 +683,13 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     if (number && numbersNotInInventory.has(number)) {
       throw new HttpFailure(400, `The phone number ${number} is not available in the location's inventory`);
     }
-    if (number && all.some((s) => s.provisioningParameters.primaryPhoneNumber === number)) {
+    if (number && assignedNumbers.has(number)) {
       throw new HttpFailure(400, `The phone number ${number} is already assigned`);
     }
-    if (all.some((s) => s.email === email)) {
+    if (extension && locationId && assignedExtensions.has(`${locationId}|${extension}`)) {
+      throw new HttpFailure(400, `The extension ${extension} is already assigned in this location`);
+    }
+    if (subscriberByEmail.has(email)) {
       throw new HttpFailure(400, 'The email is already associated with an existing user', ['10022: The email is already associated with an existing user']);
     }
     const now = new Date().toISOString();
@@ -573,7 +708,10 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       lastStatusChange: now,
     };
     subscribers.set(s.id, s);
-    res(pending ? 202 : 200, subscriberView(s));
+    subscriberByEmail.set(email, s.id);
+    if (number) assignedNumbers.add(number);
+    if (extension && locationId) assignedExtensions.add(`${locationId}|${extension}`);
+    res(pending ? 202 : 200, subscriberView(s), { Location: `${baseUrl}/wholesale/subscribers/${s.id}` });
   };
 
   // ---- routing ---------------------------------------------------------------------------------
@@ -592,6 +730,10 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
 
     if (seg[0] === 'wholesale' && seg[1] === 'customers') {
       if (seg.length === 2 && method === 'GET') {
+        if (query.externalId !== undefined && [...customers.values()].some((c) => c.externalId === query.externalId && c.tokenLabel !== req.tokenLabel)) {
+          // Another partner's customer is not listed, but the attempt is recorded.
+          crossPartnerAccesses.push(req);
+        }
         const items = [...customers.values()].filter(
           (c) =>
             c.tokenLabel === req.tokenLabel &&
@@ -606,6 +748,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
         const c = ownCustomer(req, seg[2]!);
         if (method === 'GET') {
           poll(c);
+          if (!customers.has(c.id)) throw new HttpFailure(404, 'Customer not found');
           return res(200, customerView(c));
         }
         if (method === 'PUT') {
@@ -619,15 +762,23 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           if (c.status === 'provisioned' || c.status === 'provisioned_with_errors') {
             c.status = 'updating';
             c.pollsLeft = provisioningPolls;
+          } else if (c.status === 'error') {
+            // The re-drive of a failed customer (Cisco's advice: PUT the full package list): it provisions
+            // again and settles as `setCustomerOutcome` now says.
+            c.status = 'provisioning';
+            c.errors = [];
+            c.pollsLeft = provisioningPolls;
           }
           const url = `${baseUrl}/wholesale/customers/${c.id}`;
           return res(202, { url }, { Location: url });
         }
         if (method === 'DELETE') {
-          // Cisco deletes in the background; the stand-in removes at once what hung off the customer.
-          customers.delete(c.id);
-          for (const s of [...subscribers.values()]) if (s.customerId === c.id) subscribers.delete(s.id);
-          for (const l of [...locations.values()]) if (c.orgId && l.orgId === c.orgId) locations.delete(l.id);
+          // Cisco deletes in the background: `deleting` for `provisioningPolls` GETs, then gone (404)
+          // with its subscribers and locations. A second DELETE meanwhile is accepted again.
+          if (c.status !== 'deleting') {
+            c.status = 'deleting';
+            c.pollsLeft = provisioningPolls;
+          }
           return res(202);
         }
       }
@@ -635,7 +786,12 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
 
     if (seg[0] === 'wholesale' && seg[1] === 'subscribers') {
       if (seg.length === 2 && method === 'GET') {
-        const items = [...subscribers.values()].filter(
+        const listedCustomer = query.customerId === undefined ? undefined : customers.get(query.customerId);
+        if (listedCustomer && listedCustomer.tokenLabel !== req.tokenLabel) crossPartnerAccesses.push(req);
+        // By email through the index: the connector looks a user up before every re-sent create.
+        const byEmail = query.email === undefined ? undefined : subscribers.get(subscriberByEmail.get(query.email.toLowerCase()) ?? '');
+        const candidates = query.email === undefined ? [...subscribers.values()] : byEmail ? [byEmail] : [];
+        const items = candidates.filter(
           (s) =>
             s.tokenLabel === req.tokenLabel &&
             (query.customerId === undefined || s.customerId === query.customerId) &&
@@ -661,17 +817,32 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
             if (!str(params.primaryPhoneNumber) && !str(params.extension)) {
               throw new HttpFailure(400, 'A primary phone number, extension, or both must be supplied when assigning a calling-enabled package');
             }
-            if (str(params.primaryPhoneNumber) && numbersNotInInventory.has(params.primaryPhoneNumber as string)) {
-              throw new HttpFailure(400, `The phone number ${params.primaryPhoneNumber as string} is not available in the location's inventory`);
+            const number = str(params.primaryPhoneNumber);
+            if (number && numbersNotInInventory.has(number)) {
+              throw new HttpFailure(400, `The phone number ${number} is not available in the location's inventory`);
+            }
+            if (number && assignedNumbers.has(number)) throw new HttpFailure(400, `The phone number ${number} is already assigned`);
+            const locationId = str(params.locationId);
+            const customer = customers.get(s.customerId);
+            if (locationId && locations.get(locationId)?.orgId !== customer?.orgId) {
+              throw new HttpFailure(400, `Location ${locationId} not found in the customer's organization`);
+            }
+            const extension = str(params.extension);
+            const extensionAt = locationId ?? str(s.provisioningParameters.locationId);
+            if (extension && extensionAt && assignedExtensions.has(`${extensionAt}|${extension}`)) {
+              throw new HttpFailure(400, `The extension ${extension} is already assigned in this location`);
             }
             s.provisioningParameters = { ...s.provisioningParameters, ...params };
+            if (number) assignedNumbers.add(number);
+            if (extension && extensionAt) assignedExtensions.add(`${extensionAt}|${extension}`);
           }
+          // Otherwise Cisco ignores provisioningParameters on PUT (the spec: only for meetings → calling).
           s.packages = packages;
           s.lastStatusChange = new Date().toISOString();
           return res(200, subscriberView(s));
         }
         if (method === 'DELETE') {
-          subscribers.delete(s.id);
+          forgetSubscriber(s);
           return res(204);
         }
       }
@@ -719,9 +890,11 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
 
   const accessToken = (req: StandInRequest, res: Answer): void => {
     const form = (req.body ?? {}) as Record<string, string>;
+    const rt = refreshTokens.get(form.refresh_token ?? '');
+    // A refresh is recorded under the partner whose refresh token it carries.
+    if (rt) req.tokenLabel = rt.label;
     if (form.grant_type !== 'refresh_token') throw new HttpFailure(400, 'unsupported_grant_type');
     if (form.client_id !== clientId || form.client_secret !== clientSecret) throw new HttpFailure(401, 'invalid_client');
-    const rt = refreshTokens.get(form.refresh_token ?? '');
     if (!rt || rt.revoked) throw new HttpFailure(400, 'invalid_grant: the refresh token is invalid or expired');
     // Webex answers a new access token and keeps the refresh token valid (it may or may not rotate it).
     const at = `AT_${randomBytes(24).toString('base64url')}`;
@@ -738,10 +911,12 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   // ---- HTTP ------------------------------------------------------------------------------------
 
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
+    // The headers are in: the client sent this request by now (its body may still be on its way).
+    const arrivedAt = performance.now();
+    const receivedAt = Date.now();
     const chunks: Buffer[] = [];
     incoming.on('data', (c: Buffer) => chunks.push(c));
     incoming.on('end', () => {
-      const arrivedAt = performance.now();
       const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
       const method = (incoming.method ?? 'GET').toUpperCase();
       const query: Record<string, string> = {};
@@ -754,8 +929,15 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       const p = url.pathname.startsWith('/v1/') ? url.pathname.slice(3) : url.pathname;
       const bearer = /^Bearer (.+)$/i.exec(incoming.headers.authorization ?? '')?.[1];
       const token = bearer ? tokens.get(bearer) : undefined;
-      const record: StandInRequest = { method, path: p, query, body: undefined, tokenLabel: token?.label ?? null, at: Date.now(), status: 0 };
+      const record: StandInRequest = { method, path: p, query, body: undefined, tokenLabel: token?.label ?? null, at: receivedAt, status: 0 };
       requests.push(record);
+      if (token) {
+        const label = token.label;
+        const now = (inFlight.get(label) ?? 0) + 1;
+        inFlight.set(label, now);
+        maxInFlight.set(label, Math.max(now, maxInFlight.get(label) ?? 0));
+        response.once('close', () => inFlight.set(label, (inFlight.get(label) ?? 1) - 1));
+      }
 
       const send: Answer = (status, body, headers = {}) => {
         record.status = status;
@@ -764,15 +946,19 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           // The effect is committed; the answer is lost on the way (the client sees a reset connection).
           drop.left--;
           record.status = 0;
+          notify(record);
           response.socket?.destroy();
           return;
         }
+        notify(record);
+        if (body !== undefined) responseViolations.push(...contract.checkResponse({ method, path: p, status, body }));
         const text = body === undefined ? '' : JSON.stringify(body);
         response.writeHead(status, { ...(text ? { 'Content-Type': 'application/json' } : {}), TrackingID: `ROUTER_${randomUUID()}`, ...headers });
         response.end(text);
       };
       const fail = (f: HttpFailure): void => {
         record.status = f.status;
+        notify(record);
         const trackingId = `ROUTER_${randomUUID()}`;
         response.writeHead(f.status, { 'Content-Type': 'application/json', TrackingID: trackingId, ...f.headers });
         response.end(JSON.stringify({ message: f.message, errors: f.descriptions.map((description) => ({ description })), trackingId }));
@@ -782,12 +968,17 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
         try {
           if (!url.pathname.startsWith('/v1/')) throw new HttpFailure(404, `No such resource: ${url.pathname}`);
           if (token) {
-            const until = retryAfterUntil.get(token.label);
-            if (until !== undefined && arrivedAt + slackMs < until) earlyRequests++;
+            const told = retryAfterUntil.get(token.label);
+            if (told !== undefined && arrivedAt + slackMs < told.until) {
+              retryAfterViolations.push({ request: record, msEarly: Math.round(told.until - arrivedAt), sameConnection: told.socket === incoming.socket });
+            }
           }
+          const contentType = (incoming.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
           if (p === '/access_token' && method === 'POST') {
+            if (contentType !== 'application/x-www-form-urlencoded') throw new HttpFailure(415, 'The token endpoint takes application/x-www-form-urlencoded');
             record.body = Object.fromEntries(new URLSearchParams(raw));
           } else if (raw.length > 0) {
+            if (contentType !== 'application/json') throw new HttpFailure(415, `Unsupported Media Type: ${contentType || 'none'} (application/json expected)`);
             try {
               record.body = JSON.parse(raw);
             } catch {
@@ -796,11 +987,25 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           }
           // Counted on arrival, whatever the answer: a create of something that exists is the client's mistake.
           countDuplicateCreate(method, p, record);
+          if (options.rateLimit && token) {
+            const now = performance.now();
+            let w = windows.get(token.label);
+            if (!w || now - w.start >= options.rateLimit.windowMs) windows.set(token.label, (w = { start: now, count: 0 }));
+            w.count++;
+            if (w.count > options.rateLimit.requests) {
+              rateLimited++;
+              const retryAfter = Math.max(1, Math.ceil((w.start + options.rateLimit.windowMs - now) / 1000));
+              tellRetryAfter(token.label, now + retryAfter * 1000, incoming.socket);
+              throw new HttpFailure(429, 'Too Many Requests', undefined, { 'Retry-After': String(retryAfter) });
+            }
+          }
           const fault = faults.find((f) => f.left > 0 && matches(f, method, p));
           if (fault) {
             fault.left--;
             const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
-            if (retryAfter !== undefined && token) retryAfterUntil.set(token.label, performance.now() + retryAfter * 1000);
+            if (retryAfter !== undefined && token && (fault.status === 429 || fault.status === 423)) {
+              tellRetryAfter(token.label, performance.now() + retryAfter * 1000, incoming.socket);
+            }
             throw new HttpFailure(
               fault.status,
               fault.status === 429 ? 'Too Many Requests' : fault.status === 423 ? 'Locked' : 'Try again later',
@@ -828,7 +1033,16 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
           else fail(new HttpFailure(500, `Internal error: ${(e as Error).message}`));
         }
       };
-      if (delayMs > 0) setTimeout(handle, delayMs);
+      const reset = resets.find((d) => d.left > 0 && matches(d, method, p));
+      if (reset) {
+        reset.left--;
+        response.socket?.destroy();
+        return;
+      }
+      const delay = delays.find((d) => d.left > 0 && matches(d, method, p));
+      if (delay) delay.left--;
+      const wait = delayMs + (delay?.ms ?? 0);
+      if (wait > 0) setTimeout(handle, wait);
       else handle();
     });
   });
@@ -843,7 +1057,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       duplicates.push(`location orgId=${req.query.orgId} name=${String(b.name)}`);
     }
     const email = str(b.email)?.toLowerCase();
-    if (p === '/wholesale/subscribers' && email && [...subscribers.values()].some((s) => s.customerId === b.customerId && s.email === email)) {
+    const existing = email ? subscribers.get(subscriberByEmail.get(email) ?? '') : undefined;
+    if (p === '/wholesale/subscribers' && existing && existing.customerId === b.customerId) {
       duplicates.push(`subscriber customerId=${String(b.customerId)} email=${email}`);
     }
   };
@@ -887,14 +1102,32 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     markNumberNotInInventory: (n) => void numbersNotInInventory.add(n),
     inject: (fault) => void faults.push({ ...fault, left: fault.times ?? 1 }),
     dropResponseAfterCommit: (drop = {}) => void drops.push({ ...drop, left: drop.times ?? 1 }),
+    dropConnection: (drop = {}) => void resets.push({ ...drop, left: drop.times ?? 1 }),
+    injectDelay: (delay) => void delays.push({ ...delay, left: delay.times ?? 1 }),
     setDelay(ms) {
       delayMs = ms;
     },
+    clearFaults() {
+      faults.length = 0;
+      drops.length = 0;
+      resets.length = 0;
+      delays.length = 0;
+    },
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     requests,
     contractViolations,
+    responseViolations,
     duplicates,
     duplicateCreates: () => duplicates.length,
-    requestsBeforeRetryAfter: () => earlyRequests,
+    requestsBeforeRetryAfter: () => retryAfterViolations.length,
+    retryAfterViolations,
+    maxConcurrentRequests: (label) => maxInFlight.get(label) ?? 0,
+    get rateLimited() {
+      return rateLimited;
+    },
     crossPartnerAccesses,
     get tokenRefreshes() {
       return tokenRefreshes;
