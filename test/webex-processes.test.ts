@@ -153,7 +153,7 @@ describe('Webex sync across kill -9 of the server process', () => {
     expect(cisco.contractViolations).toEqual([]);
     // Reported, not asserted: how many creates were in flight at the kill (their answers lost).
     console.log(`[webex-processes] kill mid-sync: ${posts()} subscriber POSTs in all, ${inFlight} request(s) unanswered at the kill`);
-  });
+  }, 300_000);
 
   it('killed right after createCustomer answered, and while Cisco was creating the customer: restarted, the customer is created once', async () => {
     const first = await start();
@@ -180,7 +180,7 @@ describe('Webex sync across kill -9 of the server process', () => {
     expect(cisco.duplicateCreates()).toBe(0);
     expect([...cisco.customers.values()].filter((c) => c.externalId === slow.id)).toHaveLength(1);
     expect([...cisco.customers.values()].filter((c) => c.externalId === right.id)).toHaveLength(1);
-  });
+  }, 300_000);
 });
 
 describe.runIf(onPostgres)('Webex sync shared by two API processes on one PostgreSQL database', () => {
@@ -217,5 +217,5 @@ describe.runIf(onPostgres)('Webex sync shared by two API processes on one Postgr
     expect(cisco.duplicates).toEqual([]);
     expect(cisco.duplicateCreates()).toBe(0);
     expect(cisco.subscribers.size).toBe(8 * 21);
-  });
+  }, 300_000);
 });

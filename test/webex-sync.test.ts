@@ -153,6 +153,39 @@ describe('Webex sync', () => {
     expect(state.users.find((u: any) => u.email === migrating.email).webexStatus).toBe('provisioned');
   });
 
+  it('holds the partner’s jobs with lastError when its token is refused even after a refresh, and goes on once it connects again', async () => {
+    const { partner, templateId, accessToken, refreshToken } = await connectedPartner(h);
+    h.cisco.expireToken(accessToken);
+    h.cisco.revokeRefreshToken(refreshToken);
+    const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_MEETINGS' }));
+    const held = await waitFor(() => gql(h.server, partner.token, '{ viewer { partner { webexConnection { connected lastError } } } }'),
+      (d) => d.viewer.partner.webexConnection.lastError !== null, 'the connection to report the refused token');
+    expect(held.viewer.partner.webexConnection.lastError).toMatch(/connectWebex/);
+    expect(held.viewer.partner.webexConnection.lastError).not.toContain(accessToken);
+    expect((await customerSync(h, partner, customer.id)).customer.status).toBe('QUEUED');
+    const fresh = h.cisco.issueToken({ label: unique('again') });
+    expect((await connectWebex(h.server, partner, fresh.accessToken, fresh.refreshToken)).connection.lastError).toBeNull();
+    await waitFor(() => customerSync(h, partner, customer.id), allProvisioned, 'the customer after reconnecting');
+  });
+
+  it('shows Cisco’s background errors: error → FAILED with Cisco’s errorCode and words; provisioned_with_errors goes on with its locations and users', async () => {
+    const { partner, templateId } = await connectedPartner(h);
+    const broken = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_MEETINGS' }));
+    h.cisco.setCustomerOutcome(broken.id, { status: 'error' });
+    const failed = await waitFor(() => customerSync(h, partner, broken.id), (st) => !['QUEUED', 'IN_PROGRESS'].includes(st.customer.status), 'the failing customer', 30_000);
+    expect(failed.customer.status).toBe('FAILED');
+    expect(failed.customer.webexStatus).toBe('error');
+    expect(failed.customer.errors).toEqual([{ code: '2560', description: expect.stringMatching(/maintenance/), trackingId: null }]);
+
+    const partial = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    h.cisco.setCustomerOutcome(partial.id, { status: 'provisioned_with_errors', errors: [{ errorCode: 1000, description: 'A package could not be fully provisioned.' }] });
+    await setupCustomer(h, partner, { customerId: partial.id, users: [{ ...aUser({ package: 'WEBEX_SUITE' }), email: partial.adminEmail }, aUser()] });
+    const state = await waitFor(() => customerSync(h, partner, partial.id), allSettled, 'the partly provisioned customer');
+    expect(state.customer.status).toBe('PROVISIONED_WITH_ERRORS');
+    expect(state.customer.errors).toEqual([{ code: '1000', description: 'A package could not be fully provisioned.', trackingId: null }]);
+    expect([...state.locations, ...state.users].every((s: any) => s.status === 'PROVISIONED')).toBe(true);
+  });
+
   it('uses each partner’s token for its own objects only', async () => {
     const a = await connectedPartner(h);
     const b = await connectedPartner(h);

@@ -112,8 +112,8 @@ export async function customerSync(h: WebexHarness, partner: TestPartner, custom
   };
 }
 
-/** Polls `read` until `done` holds (generous timeout); returns the last value read. */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 90_000): Promise<T> {
+/** Polls `read` until `done` holds; returns the last value read. The default timeout reports the last state before the test's own (60 s) ends. */
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 50_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!done(last)) {
