@@ -6,7 +6,8 @@ import { previewOf } from '../customers/customer.preview';
 import { Location } from '../customers/location.entity';
 import { Partner } from '../partners/partner.entity';
 import { connectionOf, WebexAdminService } from './webex-admin.service';
-import { NOT_SYNCED, syncOf, WebexConnection, WebexSync } from './webex.entities';
+import { wasQueued } from './webex-sync';
+import { NOT_SYNCED, syncOf, WebexConnection, WebexSync, WebexSyncStatus } from './webex.entities';
 import { ConnectWebexInput, ConnectWebexPayload, RetryWebexSyncInput, RetryWebexSyncPayload } from './webex.inputs';
 import { webexLoaders } from './webex.loaders';
 
@@ -49,8 +50,10 @@ export class PartnerWebexResolver {
 export class CustomerWebexResolver {
   @FieldResolver(() => WebexSync, { description: 'Where the customer stands in Webex (orgId once provisioned).' })
   webex(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<WebexSync> | WebexSync {
-    // A dry run's work was rolled back with it: it never reaches Cisco.
-    return previewOf(customer) ? NOT_SYNCED : syncFor(ctx, customer.id);
+    // A dry run answers as the real call would (QUEUED when it would be carried to Webex), but its
+    // rows were rolled back with it: it never reaches Cisco.
+    if (previewOf(customer)) return wasQueued(customer) ? { ...NOT_SYNCED, status: WebexSyncStatus.QUEUED } : NOT_SYNCED;
+    return syncFor(ctx, customer.id);
   }
 }
 

@@ -47,6 +47,17 @@ function ciscoErrors(body: any): WebexError[] {
   }));
 }
 
+/**
+ * Waits for every request of a batch before passing on the first failure (a stop, a lease lost, a
+ * refused token): the job is released only once none of its creates is still on its way, or
+ * another process could look one up before it reached Cisco and send it again.
+ */
+async function settleAll(work: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** One round over one customer: what it read, and the earliest time something is due again. */
 interface Round {
   job: WebexJob;
@@ -454,7 +465,7 @@ export class WebexWorker {
       const chunk = toCreate.slice(i, i + USER_CHUNK);
       const lookupFirst = new Set(chunk.filter((c) => c.row.createAttemptedAt !== null).map((c) => c.row.id));
       await this.markCreateAttempted(round, chunk.map((c) => c.row));
-      await Promise.all(chunk.map(({ user, row, locationId }) => this.attempt(round, row, async () => {
+      await settleAll(chunk.map(({ user, row, locationId }) => this.attempt(round, row, async () => {
         if (lookupFirst.has(row.id) && (await this.lookupSubscriber(round, row, ciscoCustomerId, user.email))) return;
         const created = await this.request(round, row, { method: 'POST', path: '/wholesale/subscribers', body: subscriberBody(user, ciscoCustomerId, locationId) });
         if (created.status === 409 && (await this.lookupSubscriber(round, row, ciscoCustomerId, user.email))) return;
@@ -462,7 +473,7 @@ export class WebexWorker {
         await this.applySubscriber(round, row, created.json ?? {});
       })));
     }
-    await Promise.all(onHold.map(({ row }) => this.attempt(round, row, async () => {
+    await settleAll(onHold.map(({ row }) => this.attempt(round, row, async () => {
       const polled = await this.request(round, row, { method: 'GET', path: `/wholesale/subscribers/${encodeURIComponent(row.webexId!)}` });
       if (polled.status !== 200) throw this.refused(polled);
       await this.applySubscriber(round, row, polled.json ?? {});
