@@ -13,7 +13,7 @@ import { aCustomerInput, aUser, unique } from './support/factories';
 import { startTestServer, type TestServer } from './support/test-server';
 import { startWebexStandIn, type WebexStandIn } from './support/webex-stand-in';
 import {
-  allProvisioned, connectWebex, customerSync, gql, startWebexHarness, TEST_TOKEN_KEY, waitFor, webexEnv, webexTemplate, type WebexHarness,
+  allProvisioned, connectedPartner, connectWebex, createCustomer, customerSync, gql, setupCustomer, startWebexHarness, TEST_TOKEN_KEY, waitFor, webexEnv, webexTemplate, type WebexHarness,
 } from './support/webex-harness';
 import { decryptToken } from '../server/src/webex/webex-crypto';
 
@@ -86,6 +86,27 @@ describe('connectWebex without Webex reachable or configured', () => {
     const refused = await connectWebex(server, other, 'AT_whatever');
     expect(refused.userErrors).toEqual([{ code: 'NOT_ALLOWED', field: ['input', 'accessToken'], message: expect.stringMatching(/operator must set WEBEX_TOKEN_KEY/) }]);
     expect(server.app.webex).toBeNull();
+  });
+});
+
+describe('a Cisco outage', () => {
+  let h: WebexHarness;
+  afterAll(async () => {
+    await h?.server.stop();
+  });
+
+  it('never fails a mutation: the customer is QUEUED, and its state shows the failed attempts and when the next one is due', async () => {
+    h = await startWebexHarness();
+    const { partner, templateId } = await connectedPartner(h);
+    await h.cisco.stop(); // Cisco is down from here on
+    const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    expect(customer.webex.status).toBe('QUEUED');
+    await setupCustomer(h, partner, { customerId: customer.id, users: [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }, aUser()] });
+    const state = await waitFor(() => customerSync(h, partner, customer.id), (s) => s.customer.attempts >= 2, 'two failed attempts');
+    expect(state.customer.status).toBe('QUEUED');
+    expect(state.customer.errors).toEqual([expect.objectContaining({ description: expect.stringMatching(/could not be reached/) })]);
+    expect(state.customer.nextAttemptAt).toEqual(expect.any(String));
+    expect(state.customer.lastAttemptAt).toEqual(expect.any(String));
   });
 });
 
