@@ -121,6 +121,8 @@ describe('customers', () => {
     ]);
     expect(cisco.customerByExternalId('ours-1')?.tokenLabel).toBe('partner-a');
     expect(cisco.requests.every((r) => r.tokenLabel === 'partner-a')).toBe(true);
+    // What the stand-in itself costs, for a bench that runs it in the process it measures.
+    expect(cisco.handlerCpuMs).toBeGreaterThan(0);
   });
 
   it('has no orgId while provisioning', async () => {

@@ -279,6 +279,11 @@ export interface WebexStandIn {
   readonly crossPartnerAccesses: StandInRequest[];
   /** How many times `/access_token` issued a new access token. */
   readonly tokenRefreshes: number;
+  /**
+   * CPU time (ms) the stand-in spent handling requests: body parsing, the contract checks, its state and
+   * the answer's JSON, not Node's own HTTP work. For a bench that runs it in the process it measures.
+   */
+  readonly handlerCpuMs: number;
   readonly customers: ReadonlyMap<string, StandInCustomer>;
   readonly locations: ReadonlyMap<string, StandInLocation>;
   readonly subscribers: ReadonlyMap<string, StandInSubscriber>;
@@ -378,6 +383,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const maxInFlight = new Map<string, number>();
   const windows = new Map<string, { start: number; count: number }>();
   let rateLimited = 0;
+  let handlerCpuMicros = 0;
   const listeners = new Set<(request: StandInRequest) => void>();
   const notify = (request: StandInRequest): void => {
     for (const l of listeners) {
@@ -965,6 +971,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       };
 
       const handle = (): void => {
+        const cpuBefore = process.cpuUsage();
         try {
           if (!url.pathname.startsWith('/v1/')) throw new HttpFailure(404, `No such resource: ${url.pathname}`);
           if (token) {
@@ -1031,6 +1038,9 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
         } catch (e) {
           if (e instanceof HttpFailure) fail(e);
           else fail(new HttpFailure(500, `Internal error: ${(e as Error).message}`));
+        } finally {
+          const used = process.cpuUsage(cpuBefore);
+          handlerCpuMicros += used.user + used.system;
         }
       };
       const reset = resets.find((d) => d.left > 0 && matches(d, method, p));
@@ -1131,6 +1141,9 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     crossPartnerAccesses,
     get tokenRefreshes() {
       return tokenRefreshes;
+    },
+    get handlerCpuMs() {
+      return handlerCpuMicros / 1000;
     },
     customers,
     locations,
