@@ -289,6 +289,7 @@ export interface WebexStandIn {
   readonly subscribers: ReadonlyMap<string, StandInSubscriber>;
   /** The customer with this externalId (the last one created if there were duplicates). */
   customerByExternalId(externalId: string): StandInCustomer | undefined;
+  /** Closes every connection and the server; delayed requests not handled yet are dropped (never performed). */
   stop(): Promise<void>;
 }
 
@@ -384,6 +385,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const windows = new Map<string, { start: number; count: number }>();
   let rateLimited = 0;
   let handlerCpuMicros = 0;
+  /** Delayed requests not handled yet: stop() drops them, as a server that goes away would. */
+  const pendingTimers = new Set<NodeJS.Timeout>();
   const listeners = new Set<(request: StandInRequest) => void>();
   const notify = (request: StandInRequest): void => {
     for (const l of listeners) {
@@ -1052,8 +1055,13 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       const delay = delays.find((d) => d.left > 0 && matches(d, method, p));
       if (delay) delay.left--;
       const wait = delayMs + (delay?.ms ?? 0);
-      if (wait > 0) setTimeout(handle, wait);
-      else handle();
+      if (wait > 0) {
+        const timer = setTimeout(() => {
+          pendingTimers.delete(timer);
+          handle();
+        }, wait);
+        pendingTimers.add(timer);
+      } else handle();
     });
   });
 
@@ -1151,6 +1159,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     customerByExternalId: (externalId) => [...customers.values()].filter((c) => c.externalId === externalId).at(-1),
     stop: () =>
       new Promise<void>((resolve) => {
+        for (const timer of pendingTimers) clearTimeout(timer);
+        pendingTimers.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
