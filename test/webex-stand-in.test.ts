@@ -558,6 +558,16 @@ describe('faults', () => {
     expect(cisco.requests).toHaveLength(1);
   });
 
+  it('never performs a delayed request once stopped', async () => {
+    cisco.injectDelay({ method: 'POST', ms: 100 });
+    const sent = call('POST', '/wholesale/customers', customerBody('after-stop')).catch(() => 'reset');
+    while (cisco.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await cisco.stop();
+    expect(await sent).toBe('reset');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(cisco.customers.size).toBe(0);
+  });
+
   it('holds every answer back with the delay option', async () => {
     cisco.setDelay(300);
     const pending = call('GET', '/wholesale/customers');
