@@ -121,6 +121,8 @@ describe('customers', () => {
     ]);
     expect(cisco.customerByExternalId('ours-1')?.tokenLabel).toBe('partner-a');
     expect(cisco.requests.every((r) => r.tokenLabel === 'partner-a')).toBe(true);
+    // What the stand-in itself costs, for a bench that runs it in the process it measures.
+    expect(cisco.handlerCpuMs).toBeGreaterThan(0);
   });
 
   it('has no orgId while provisioning', async () => {
@@ -554,6 +556,16 @@ describe('faults', () => {
     expect(cisco.customerByExternalId('slow')).toBeUndefined();
     while (!cisco.customerByExternalId('slow')) await new Promise((r) => setTimeout(r, 10));
     expect(cisco.requests).toHaveLength(1);
+  });
+
+  it('never performs a delayed request once stopped', async () => {
+    cisco.injectDelay({ method: 'POST', ms: 100 });
+    const sent = call('POST', '/wholesale/customers', customerBody('after-stop')).catch(() => 'reset');
+    while (cisco.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await cisco.stop();
+    expect(await sent).toBe('reset');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(cisco.customers.size).toBe(0);
   });
 
   it('holds every answer back with the delay option', async () => {

@@ -47,8 +47,19 @@ export interface WebexRequest {
   body?: unknown;
 }
 
-/** The folder the spec files are read from: `<repo>/../shared/webex-openapi`. */
-export const WEBEX_SPEC_DIR = path.resolve(__dirname, '../../../shared/webex-openapi');
+/**
+ * The folder the spec files are read from: `<repo>/../shared/webex-openapi`, where `<repo>` is the
+ * nearest folder above this file with a package.json (the repository root, also when this file runs
+ * compiled from `dist/`, e.g. for the bench).
+ */
+export const WEBEX_SPEC_DIR = path.resolve(repositoryRoot(__dirname), '../shared/webex-openapi');
+
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
+  }
+}
 
 /** The operations of Cisco's spec that the connector uses, and the file each lives in. */
 const OPERATIONS: ReadonlyArray<{ file: 'webex-wholesale.json' | 'webex-device.json'; template: string; methods: string[] }> = [

@@ -279,11 +279,17 @@ export interface WebexStandIn {
   readonly crossPartnerAccesses: StandInRequest[];
   /** How many times `/access_token` issued a new access token. */
   readonly tokenRefreshes: number;
+  /**
+   * CPU time (ms) the stand-in spent handling requests: body parsing, the contract checks, its state and
+   * the answer's JSON, not Node's own HTTP work. For a bench that runs it in the process it measures.
+   */
+  readonly handlerCpuMs: number;
   readonly customers: ReadonlyMap<string, StandInCustomer>;
   readonly locations: ReadonlyMap<string, StandInLocation>;
   readonly subscribers: ReadonlyMap<string, StandInSubscriber>;
   /** The customer with this externalId (the last one created if there were duplicates). */
   customerByExternalId(externalId: string): StandInCustomer | undefined;
+  /** Closes every connection and the server; delayed requests not handled yet are dropped (never performed). */
   stop(): Promise<void>;
 }
 
@@ -378,6 +384,9 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
   const maxInFlight = new Map<string, number>();
   const windows = new Map<string, { start: number; count: number }>();
   let rateLimited = 0;
+  let handlerCpuMicros = 0;
+  /** Delayed requests not handled yet: stop() drops them, as a server that goes away would. */
+  const pendingTimers = new Set<NodeJS.Timeout>();
   const listeners = new Set<(request: StandInRequest) => void>();
   const notify = (request: StandInRequest): void => {
     for (const l of listeners) {
@@ -965,6 +974,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       };
 
       const handle = (): void => {
+        const cpuBefore = process.cpuUsage();
         try {
           if (!url.pathname.startsWith('/v1/')) throw new HttpFailure(404, `No such resource: ${url.pathname}`);
           if (token) {
@@ -1031,6 +1041,9 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
         } catch (e) {
           if (e instanceof HttpFailure) fail(e);
           else fail(new HttpFailure(500, `Internal error: ${(e as Error).message}`));
+        } finally {
+          const used = process.cpuUsage(cpuBefore);
+          handlerCpuMicros += used.user + used.system;
         }
       };
       const reset = resets.find((d) => d.left > 0 && matches(d, method, p));
@@ -1042,8 +1055,13 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       const delay = delays.find((d) => d.left > 0 && matches(d, method, p));
       if (delay) delay.left--;
       const wait = delayMs + (delay?.ms ?? 0);
-      if (wait > 0) setTimeout(handle, wait);
-      else handle();
+      if (wait > 0) {
+        const timer = setTimeout(() => {
+          pendingTimers.delete(timer);
+          handle();
+        }, wait);
+        pendingTimers.add(timer);
+      } else handle();
     });
   });
 
@@ -1132,12 +1150,17 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
     get tokenRefreshes() {
       return tokenRefreshes;
     },
+    get handlerCpuMs() {
+      return handlerCpuMicros / 1000;
+    },
     customers,
     locations,
     subscribers,
     customerByExternalId: (externalId) => [...customers.values()].filter((c) => c.externalId === externalId).at(-1),
     stop: () =>
       new Promise<void>((resolve) => {
+        for (const timer of pendingTimers) clearTimeout(timer);
+        pendingTimers.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
