@@ -325,3 +325,36 @@ describe('Webex sync through the SDK', () => {
     await expect(hub.retryWebexSync('00000000-0000-7000-8000-000000000000')).rejects.toMatchObject({ userErrors: [expect.objectContaining({ code: 'NOT_FOUND' })] });
   });
 });
+
+describe('Webex sync within a per-partner rate (WEBEX_REQUESTS_PER_SECOND=20)', () => {
+  let r: WebexHarness;
+  beforeAll(async () => {
+    r = await startWebexHarness({}, { WEBEX_REQUESTS_PER_SECOND: '20' });
+  });
+  afterAll(async () => {
+    await r?.stop();
+  });
+
+  it('never sends more than the rate allows with one partner’s token (one second of burst), whatever the number of users', async () => {
+    const { partner, templateId } = await connectedPartner(r);
+    const recorder = recordFetches(r.cisco.url);
+    try {
+      const customer = await createCustomer(r, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+      const users = [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }];
+      for (let i = 0; i < 40; i++) users.push(aUser());
+      await setupCustomer(r, partner, { customerId: customer.id, users });
+      const state = await waitFor(() => customerSync(r, partner, customer.id), allSettled, 'the customer to settle');
+      expect(allProvisioned(state)).toBe(true);
+    } finally {
+      recorder.restore();
+    }
+    // A bucket of 20 tokens refilled at 20 per second: any window of t ms holds at most 20 + 20·t/1000 requests.
+    const times = recorder.sent.filter((s) => s.authorization !== null).map((s) => s.sentAt).sort((a, b) => a - b);
+    expect(times.length).toBeGreaterThan(40);
+    let worst = 0;
+    for (let i = 0; i < times.length; i++) {
+      for (let j = i; j < times.length; j++) worst = Math.max(worst, (j - i + 1) - (20 + (20 * (times[j] - times[i])) / 1000));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+});

@@ -27,6 +27,8 @@ export class PartnerSession {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private refreshing: Promise<void> | null = null;
+  /** Token bucket of WEBEX_REQUESTS_PER_SECOND: tokens left and when they were counted. */
+  private bucket = { tokens: 0, at: 0 };
 
   constructor(
     readonly partnerId: string,
@@ -57,6 +59,7 @@ export class PartnerSession {
     for (let throttled = 0; ; throttled++) {
       let token = this.accessToken;
       const response = await this.limited(async () => {
+        await this.takeRateToken();
         // Checked inside the slot, right before sending: a request that waited for a slot while
         // another was answered 429 must not go out before that Retry-After.
         await this.waitForRetryAfter();
@@ -109,6 +112,24 @@ export class PartnerSession {
       .where('"partnerId" = :partnerId', { partnerId: this.partnerId })
       .andWhere('("retryAfterUntil" IS NULL OR "retryAfterUntil" < :until)', { until })
       .execute());
+  }
+
+  /** Waits for a token of the partner's bucket (WEBEX_REQUESTS_PER_SECOND; none when 0). */
+  private async takeRateToken(): Promise<void> {
+    const rate = this.config.requestsPerSecond;
+    if (rate <= 0) return;
+    for (;;) {
+      const now = Date.now();
+      if (this.bucket.at === 0) this.bucket = { tokens: rate, at: now };
+      this.bucket.tokens = Math.min(rate, this.bucket.tokens + ((now - this.bucket.at) / 1000) * rate);
+      this.bucket.at = now;
+      if (this.bucket.tokens >= 1) {
+        this.bucket.tokens -= 1;
+        return;
+      }
+      if (this.stopping()) throw new WebexStoppingError();
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(((1 - this.bucket.tokens) / rate) * 1000)));
+    }
   }
 
   private async limited<T>(work: () => Promise<T>): Promise<T> {

@@ -21,6 +21,8 @@ export interface WebexConfig {
   workerIntervalMs: number;
   /** WEBEX_CONCURRENCY: requests in flight at once per partner (users of a customer go in parallel up to this). */
   concurrency: number;
+  /** WEBEX_REQUESTS_PER_SECOND: requests per second per partner and process (a token bucket, one second of burst); 0: no cap beyond WEBEX_CONCURRENCY. */
+  requestsPerSecond: number;
 }
 
 export const WEBEX_TOKEN_KEY_MIN = 32;
@@ -47,5 +49,6 @@ export function webexConfigFromEnv(
     requestTimeoutMs: Math.min(int('WEBEX_REQUEST_TIMEOUT_MS', 30_000, 100), Math.floor(leaseMs / 3)),
     workerIntervalMs: int('WEBEX_WORKER_INTERVAL_MS', 1000, 10),
     concurrency: int('WEBEX_CONCURRENCY', 4, 1),
+    requestsPerSecond: int('WEBEX_REQUESTS_PER_SECOND', 0, 0),
   };
 }
