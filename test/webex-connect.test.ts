@@ -65,6 +65,14 @@ describe('connectWebex', () => {
   });
 });
 
+describe('WEBEX_TOKEN_KEY', () => {
+  it('must have at least 32 characters when set (a start-up error, not a weak key)', () => {
+    expect(() => loadConfig({ WEBEX_TOKEN_KEY: 'k'.repeat(31) })).toThrow(/WEBEX_TOKEN_KEY must be at least 32 characters/);
+    expect(loadConfig({ WEBEX_TOKEN_KEY: 'k'.repeat(32) }).webex.tokenKey).toBe('k'.repeat(32));
+    expect(loadConfig({}).webex).toMatchObject({ tokenKey: null, apiUrl: 'https://webexapis.com/v1', pollIntervalMs: 5000 });
+  });
+});
+
 describe('connectWebex without Webex reachable or configured', () => {
   let server: TestServer;
   afterAll(async () => {
@@ -179,6 +187,8 @@ describe('a partner’s Webex tokens are secret', () => {
     const syncRows = JSON.stringify(await app.db.manager.query('SELECT * FROM webex_sync'));
     const jobRows = JSON.stringify(await app.db.manager.query('SELECT * FROM webex_job'));
     expect(logLines.length).toBeGreaterThan(0);
+    // One audit event for the accepted connection (the refused one wrote nothing), without the token.
+    expect((auditRows.match(/connectWebex/g) ?? []).length).toBe(1);
     for (const secret of secrets) {
       for (const [where, text] of [['answers', answers.join('\n')], ['logs', logLines.join('')], ['audit', auditRows],
         ['stored connection', connectionRows], ['sync state', syncRows], ['jobs', jobRows]] as const) {
