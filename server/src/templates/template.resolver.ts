@@ -17,7 +17,7 @@ export const OnboardingTemplateConnection = ConnectionType('OnboardingTemplate',
 export class TemplateResolver {
   @Mutation(() => CreateTemplatePayload, { description: 'Step 1: configure an onboarding template (dryRun: the wizard’s review step).' })
   createTemplate(@Arg('input', () => CreateTemplateInput) input: CreateTemplateInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.templates.create(callerOf(ctx), input);
+    return ctx.services.templates.create(callerOf(ctx), input, ctx.loaders);
   }
 
   @Mutation(() => UpdateTemplatePayload, {
