@@ -29,6 +29,19 @@ describe('updateTemplate and deleteTemplate', () => {
     expect((await hub.templateByProvisioningId(created.provisioningId))!.id).toBe(created.id);
   });
 
+  it('records no audit event for an update that changes nothing (domain.md §14), and one for a change', async () => {
+    const hub = partner.client;
+    const created = await hub.createTemplate(aTemplateInput(partner));
+    const events = async () => (await hub.auditEvents({ first: 100 })).totalCount;
+    const before = await events();
+    const unchanged = await hub.updateTemplate({ id: created.id });
+    expect(unchanged.updatedAt).toBe(created.updatedAt);
+    await hub.updateTemplate({ id: created.id, name: created.name, brandName: created.brandName });
+    expect(await events()).toBe(before);
+    await hub.updateTemplate({ id: created.id, brandName: unique('Brand ') });
+    expect(await events()).toBe(before + 1);
+  });
+
   it('applies the create rules to every given field, all errors at once, and writes nothing', async () => {
     const hub = partner.client;
     const created = await hub.createTemplate(aTemplateInput(partner));

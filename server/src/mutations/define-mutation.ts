@@ -62,6 +62,8 @@ export interface MutationDefinition<Input, Draft, Plan, Value, Payload> {
    * errors that say which field is TAKEN (see `takenByIndex`), or null for an internal error.
    */
   taken?: (violation: UniqueViolation, draft: Draft) => UserError[] | null;
+  /** Any other error of the write that is the user's to fix (e.g. a foreign key a concurrent writer took), or null. */
+  refused?: (error: unknown, draft: Draft) => UserError[] | null;
   /** The payload, for success and failure alike. */
   payload: (outcome: Outcome<Draft, Value>) => Payload;
 }
@@ -76,13 +78,13 @@ export interface Mutation<Input, Payload> {
  * audit event per successful call that is not a dry run and changed something → payload. A dry
  * run runs all of it and rolls back; the rows its transaction saw answer the payload's fields.
  */
-export function defineMutation<Input extends { dryRun?: boolean | null }, Draft, Plan, Value, Payload>(
+export function defineMutation<Input extends object, Draft, Plan, Value, Payload>(
   definition: MutationDefinition<Input, Draft, Plan, Value, Payload>,
 ): Mutation<Input, Payload> {
   return {
     name: definition.name,
     async run(db, { caller, loaders }, input) {
-      const dryRun = definition.dryRun ? definition.dryRun(input) : input.dryRun ?? false;
+      const dryRun = definition.dryRun ? definition.dryRun(input) : (input as { dryRun?: boolean | null }).dryRun ?? false;
       const errors = UserErrors.root('input');
       const failed = (userErrors: UserError[], draft: Draft | null) => definition.payload({ ok: false, userErrors, draft, dryRun });
       const draft = definition.normalise(input, errors, caller);
@@ -105,7 +107,7 @@ export function defineMutation<Input extends { dryRun?: boolean | null }, Draft,
       } catch (error) {
         if (error instanceof UserErrorsAbort) return failed(error.userErrors, draft);
         const violation = uniqueViolationOf(error);
-        const userErrors = violation && definition.taken?.(violation, draft);
+        const userErrors = violation ? definition.taken?.(violation, draft) : definition.refused?.(error, draft);
         if (userErrors && userErrors.length > 0) return failed(userErrors, draft);
         throw db.translate(error);
       }

@@ -24,12 +24,12 @@ export class TemplateResolver {
     description: 'Edit a template (same rules as createTemplate); affects only customers created afterwards.',
   })
   updateTemplate(@Arg('input', () => UpdateTemplateInput) input: UpdateTemplateInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.templateEdits.update(callerOf(ctx), input);
+    return ctx.services.templateEdits.update(callerOf(ctx), input, ctx.loaders);
   }
 
   @Mutation(() => DeleteTemplatePayload, { description: 'Delete a template that no customer uses (IN_USE otherwise).' })
   deleteTemplate(@Arg('input', () => DeleteTemplateInput) input: DeleteTemplateInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.templateEdits.delete(callerOf(ctx), input);
+    return ctx.services.templateEdits.delete(callerOf(ctx), input, ctx.loaders);
   }
 
   @Query(() => OnboardingTemplateConnection, { description: 'Your partner’s templates, newest first.' })
