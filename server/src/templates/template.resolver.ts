@@ -3,7 +3,6 @@ import { PageArgsType } from '../common/page-args';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { ConnectionType } from '../common/connection';
 import { callerOf, RequestContext } from '../common/context';
-import { previewCustomerCountOf } from '../customers/customer.preview';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
 import { OnboardingTemplate, TemplateAuthentication } from './template.entity';
@@ -73,6 +72,6 @@ export class TemplateResolver {
 
   @FieldResolver(() => Int, { description: 'How many customers were created from this template.' })
   customerCount(@Root() template: OnboardingTemplate, @Ctx() ctx: RequestContext) {
-    return previewCustomerCountOf(template) ?? ctx.loaders.customerCountByTemplate.load(template.id);
+    return ctx.loaders.customerCountByTemplate.load(template.id);
   }
 }
