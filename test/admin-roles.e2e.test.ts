@@ -50,6 +50,25 @@ describe('assignCustomerAdminRoles', () => {
     expect(events.auditEvents.edges[0].node).toEqual({ operation: 'assignCustomerAdminRoles', targetIds: [customer.id, suite.id] });
   });
 
+  it('records no audit event when no user’s roles change (domain.md §14), and names only the users that changed', async () => {
+    const hub = partner.client;
+    const { customer, suite, calling, admin } = await aCustomerWithUsers();
+    const events = async () => (await hub.auditEvents({ first: 100 })).totalCount;
+    const before = await events();
+    const same = await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
+      { userId: admin.id, roles: ['FULL_ADMIN'] }, { userId: calling.id, roles: [] },
+    ] });
+    expect(same.map((u) => u.roles)).toEqual([['FULL_ADMIN'], []]);
+    expect(await events()).toBe(before);
+    await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
+      { userId: admin.id, roles: ['FULL_ADMIN'] }, { userId: suite.id, roles: ['USER_ADMIN'] },
+    ] });
+    const latest = await hub.request<{ auditEvents: { totalCount: number; edges: Array<{ node: { targetIds: string[] } }> } }>(
+      parse('{ auditEvents(first: 1) { totalCount edges { node { targetIds } } } }'));
+    expect(latest.auditEvents.totalCount).toBe(before + 1);
+    expect(latest.auditEvents.edges[0].node.targetIds).toEqual([customer.id, suite.id]);
+  });
+
   it('applies the administrator package rule: a package below the organization’s is DOWNGRADE_NOT_ALLOWED', async () => {
     const hub = partner.client;
     const { customer, suite, calling, meetings } = await aCustomerWithUsers();

@@ -9,6 +9,6 @@ export class AdminRolesResolver {
       + 'the full administrator keeps FULL_ADMIN.',
   })
   assignCustomerAdminRoles(@Arg('input', () => AssignCustomerAdminRolesInput) input: AssignCustomerAdminRolesInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.adminRoles.assign(callerOf(ctx), input);
+    return ctx.services.adminRoles.assign(callerOf(ctx), input, ctx.loaders);
   }
 }
