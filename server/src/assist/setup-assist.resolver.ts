@@ -9,7 +9,7 @@ import { RequestSetupAssistInput, RequestSetupAssistPayload } from './setup-assi
 export class SetupAssistResolver {
   @Mutation(() => RequestSetupAssistPayload, { description: 'Ask for Wholesale Setup Assist for one location of a customer.' })
   requestSetupAssist(@Arg('input', () => RequestSetupAssistInput) input: RequestSetupAssistInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.setupAssist.request(callerOf(ctx), input);
+    return ctx.services.setupAssist.request(callerOf(ctx), input, ctx.loaders);
   }
 
   @FieldResolver(() => Location)
