@@ -8,6 +8,7 @@ import { findOneWhere } from '../server/src/db/find-one';
 import { newId } from '../server/src/db/ids';
 import type { UserError } from '../server/src/errors/user-error';
 import { UserErrors } from '../server/src/errors/user-error';
+import { uniqueFieldOf } from '../server/src/mutations/unique-indexes';
 import { normalizeUserRow } from '../server/src/setup/setup.rules';
 import { uniqueViolationAsUserErrors as setupCustomerMapping } from '../server/src/setup/setup.service';
 import { aCustomerInput, anAmsterdamLocation, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
@@ -256,5 +257,8 @@ describe(`unique violations as the services see them (${onPostgres ? 'PostgreSQL
     // Values no request chooses: a generated provisioningId, a random token's hash, subscriptions created by the CLI.
     const unreachable = ['ux_api_token_hash', 'ux_subscription_external', 'ux_template_provisioning_id'];
     expect(rows.map((r) => r.name).sort()).toEqual([...mapped, ...unreachable].sort());
+    // The kernel's one table of unique indexes (mutations/unique-indexes.ts) knows every mapped index, and no other.
+    expect(mapped.map((index) => uniqueFieldOf({ index, values: null }))).toEqual(['externalId', 'locationName', 'templateName', 'email', 'extension', 'phoneNumber']);
+    expect(unreachable.map((index) => uniqueFieldOf({ index, values: null }))).toEqual([null, null, null]);
   });
 });

@@ -15,6 +15,7 @@ import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
 import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
+import { takenByIndex, type TakenAt } from '../mutations/unique-indexes';
 import { defineMutation, STOP } from '../mutations/define-mutation';
 import { captureCustomer } from '../mutations/overlay';
 import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
@@ -211,17 +212,18 @@ export class SetupService {
 export function uniqueViolationAsUserErrors(
   violation: UniqueViolation, rows: UserRowDraft[], locationInputs: readonly LocationInput[],
 ): UserError[] | null {
-  const errors = UserErrors.root('input');
-  const value = violation.values?.at(-1) ?? null;
-  const field = /phone/i.test(violation.index) ? 'phoneNumber' : /email/i.test(violation.index) ? 'email'
-    : /extension/i.test(violation.index) ? 'extension' : /location/i.test(violation.index) ? 'name' : null;
-  if (!field) return null;
-  const message = `A concurrent request took ${value ?? `a value of this request (${field})`}; retry to see the current state.`;
-  if (field === 'name') {
-    const i = value === null ? -1 : locationInputs.findIndex((l) => l.name?.trim().toLowerCase() === value);
-    return (i >= 0 ? errors.at('locations', i).add(UserErrorCode.TAKEN, message, 'name') : errors.add(UserErrorCode.TAKEN, message, 'locations')).list;
-  }
-  const row = value === null ? undefined : rows.find((r) =>
-    field === 'phoneNumber' ? r.phone?.ok && r.phone.e164 === value : field === 'email' ? r.email === value : r.extension === value);
-  return (row ? errors.at('users', row.index).add(UserErrorCode.TAKEN, message, field) : errors.add(UserErrorCode.TAKEN, message, 'users')).list;
+  const message = (value: string | null, field: string) => `A concurrent request took ${value ?? `a value of this request (${field})`}; retry to see the current state.`;
+  const onRow = (field: 'email' | 'phoneNumber' | 'extension', holds: (row: UserRowDraft, value: string) => boolean) => (value: string | null): TakenAt => {
+    const row = value === null ? undefined : rows.find((r) => holds(r, value));
+    return { path: row ? ['users', row.index, field] : ['users'], message: message(value, field) };
+  };
+  return takenByIndex(violation, {
+    email: onRow('email', (r, value) => r.email === value),
+    phoneNumber: onRow('phoneNumber', (r, value) => r.phone?.ok === true && r.phone.e164 === value),
+    extension: onRow('extension', (r, value) => r.extension === value),
+    locationName: (value) => {
+      const i = value === null ? -1 : locationInputs.findIndex((l) => l.name?.trim().toLowerCase() === value);
+      return { path: i >= 0 ? ['locations', i, 'name'] : ['locations'], message: message(value, 'name') };
+    },
+  });
 }
