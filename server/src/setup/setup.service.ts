@@ -1,37 +1,28 @@
 import { EntityManager, IsNull, Not } from 'typeorm';
 import type { Caller } from '../auth/caller';
-import { CustomerAdminRole, CustomerStatus } from '../customers/customer.enums';
-import { CustomerUser, customerUserOf } from '../customers/customer-user.entity';
+import { CustomerStatus } from '../customers/customer.enums';
+import { CustomerUser } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
 import { takenEmails } from '../customers/customer.service';
 import { Location } from '../customers/location.entity';
 import type { LocationInput } from '../customers/location.inputs';
-import { normalizeLocation } from '../customers/location.rules';
 import type { Loaders } from '../common/loaders';
 import type { UniqueViolation } from '../common/write';
 import { bulkInsert } from '../db/bulk-insert';
 import { findOneWhere } from '../db/find-one';
 import type { Database } from '../db/database';
-import { isId, newId } from '../db/ids';
+import { isId } from '../db/ids';
 import { selectIn } from '../db/select-in';
-import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
+import { UserError, UserErrorCode } from '../errors/user-error';
 import { takenByIndex, type TakenAt } from '../mutations/unique-indexes';
 import { defineMutation, STOP } from '../mutations/define-mutation';
 import { captureCustomer } from '../mutations/overlay';
 import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
-import { DEFAULT_EMAIL_LANGUAGE } from '../templates/template.rules';
-import { phoneMatchesCountry } from './phone-number';
+import { planSetup, type SetupDraft, type SetupSnapshot } from './setup.plan';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
 import {
-  checkNumbersForPackage, checkUserPackage, inRowOrder, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, UserRowDraft,
+  inRowOrder, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, UserRowDraft,
 } from './setup.rules';
-
-interface SetupDraft {
-  customerId: string;
-  rows: UserRowDraft[];
-  userInputs: SetupCustomerInput['users'] & object;
-  locationInputs: readonly LocationInput[];
-}
 
 /**
  * setupCustomer: validate every row against one snapshot of the customer, collect every error,
@@ -56,7 +47,7 @@ export class SetupService {
       const rows = userInputs.map((u, i) => normalizeUserRow(u, i, errors.at('users', i)));
       return { customerId: input.customerId, rows, userInputs, locationInputs };
     },
-    check: (tx, draft, errors, caller) => this.plan(tx, draft, errors, caller),
+    check: async (tx, draft: SetupDraft, errors, caller) => planSetup(draft, await this.loadSnapshot(tx, caller, draft), errors, new Date()),
     write: async (tx, plan) => {
       const { customer, newLocations, created, adminUpdate, users, now } = plan;
       await bulkInsert(tx, Location, newLocations);
@@ -87,106 +78,12 @@ export class SetupService {
     return this.setupMutation.run(this.db, { caller, loaders }, input);
   }
 
-  /** Every rule against one snapshot of the customer, inside the transaction: the rows to write, or the errors. */
-  private async plan(tx: EntityManager, draft: SetupDraft, errors: UserErrors, caller: Caller) {
-    const { rows, userInputs, locationInputs } = draft;
+  /** Set-based lookups for the whole request: a few queries, whatever the row count. */
+  private async loadSnapshot(tx: EntityManager, caller: Caller, draft: SetupDraft): Promise<SetupSnapshot> {
+    const { rows } = draft;
     const customer = isId(draft.customerId)
       ? await tx.findOneBy(Customer, { id: draft.customerId, partnerId: caller.partnerId }) : null;
-    // An unknown customer does not end the checks: every rule that does not need the customer
-    // (location fields, row shapes, numbers against the package, values taken in the system or
-    // repeated in the request) still runs, so the caller gets all of the request's errors at once.
-    if (!customer) errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'customerId');
-    const now = new Date();
     const existingLocations = customer ? await tx.findBy(Location, { customerId: customer.id }) : [];
-    const locationsByKey = new Map(existingLocations.map((l) => [l.name.toLowerCase(), l]));
-    const headquarters: Location | undefined = existingLocations.find((l) => l.isHeadquarters);
-
-    const newLocations: Location[] = [];
-    locationInputs.forEach((locationInput, i) => {
-      const at = errors.at('locations', i);
-      const draft = normalizeLocation(locationInput, customer?.language ?? DEFAULT_EMAIL_LANGUAGE, at);
-      const key = draft.name.toLowerCase();
-      if (draft.name && !at.hasAt('name') && locationsByKey.has(key)) {
-        at.add(UserErrorCode.TAKEN, `The customer already has a location named "${draft.name}".`, 'name');
-      }
-      const location = Object.assign(new Location(), {
-        // without a customer the row is only looked at (errors are certain), never written
-        ...draft, id: newId(), customerId: customer?.id ?? '', isHeadquarters: false, createdAt: now,
-      } satisfies Location);
-      if (!locationsByKey.has(key)) locationsByKey.set(key, location);
-      newLocations.push(location);
-    });
-
-    const snapshot = await this.loadSnapshot(tx, customer, rows);
-    const users: CustomerUser[] = [];
-    const created: CustomerUser[] = [];
-    let adminUpdate: CustomerUser | null = null;
-    const seenEmails = new Set<string>();
-    const seenPhones = new Set<string>();
-    const seenExtensions = new Set<string>();
-
-    for (const row of rows) {
-      const at = errors.at('users', row.index);
-      const isAdminRow = snapshot.admin !== null && row.email === snapshot.admin.email;
-      if (row.email && !at.hasAt('email')) {
-        if (seenEmails.has(row.email)) at.add(UserErrorCode.TAKEN, `${row.email} appears in an earlier row of this request.`, 'email');
-        else if (!isAdminRow && snapshot.takenEmails.has(row.email)) at.add(UserErrorCode.TAKEN, `${row.email} already belongs to a user.`, 'email');
-        seenEmails.add(row.email);
-      }
-      if (customer) checkUserPackage(customer.package, row.package, isAdminRow, at);
-      checkNumbersForPackage(row, at);
-
-      let location: Location | undefined = headquarters;
-      if (row.locationKey !== null) {
-        location = locationsByKey.get(row.locationKey);
-        // an unknown customer's locations are unknown: only a name added in this request resolves
-        if (!location && customer) at.add(UserErrorCode.NOT_FOUND, `No location named "${userInputs[row.index].locationName?.trim()}" exists or is added in this request.`, 'locationName');
-      }
-
-      let phoneNumber: string | null = null;
-      if (row.phone?.ok) {
-        phoneNumber = row.phone.e164;
-        if (location && !phoneMatchesCountry(row.phone.phone, location.countryCode)) {
-          at.add(UserErrorCode.INVALID, `${phoneNumber} is not a valid number for ${location.countryCode}, the country of location "${location.name}".`, 'phoneNumber');
-        } else if (seenPhones.has(phoneNumber)) {
-          at.add(UserErrorCode.TAKEN, `${phoneNumber} appears in an earlier row of this request.`, 'phoneNumber');
-        } else {
-          const holder = snapshot.phoneHolders.get(phoneNumber);
-          if (holder !== undefined && !(isAdminRow && holder === snapshot.admin?.id)) {
-            at.add(UserErrorCode.TAKEN, `${phoneNumber} is already assigned to a user.`, 'phoneNumber');
-          }
-        }
-        seenPhones.add(phoneNumber);
-      }
-      if (row.extension !== null && !at.hasAt('extension')) {
-        const holder = snapshot.extensionHolders.get(row.extension);
-        if (seenExtensions.has(row.extension)) {
-          at.add(UserErrorCode.TAKEN, `Extension ${row.extension} appears in an earlier row of this request.`, 'extension');
-        } else if (holder !== undefined && !(isAdminRow && holder === snapshot.admin?.id)) {
-          at.add(UserErrorCode.TAKEN, `Extension ${row.extension} is already used in this organization.`, 'extension');
-        }
-        seenExtensions.add(row.extension);
-      }
-      if (errors.any() || !customer) continue;
-
-      const admin = isAdminRow ? snapshot.admin! : null;
-      const user = customerUserOf({
-        id: admin?.id ?? newId(), customerId: customer.id, email: admin?.email ?? row.email,
-        roles: admin?.roles ?? ([] as CustomerAdminRole[]), createdAt: admin?.createdAt ?? now,
-        firstName: row.firstName, lastName: row.lastName, package: row.package,
-        locationId: location!.id, phoneNumber, extension: row.extension, updatedAt: now,
-      });
-      users.push(user);
-      if (admin) adminUpdate = user;
-      else created.push(user);
-    }
-    if (errors.any() || !customer) return STOP;
-    return { customer, newLocations, created, adminUpdate: adminUpdate as CustomerUser | null, users, existingLocations, headquarters, now };
-
-  }
-
-  /** Set-based lookups for the whole request: a few queries, whatever the row count. */
-  private async loadSnapshot(tx: EntityManager, customer: Customer | null, rows: UserRowDraft[]) {
     const emails = [...new Set(rows.map((r) => r.email).filter(Boolean))];
     const phones = [...new Set(rows.flatMap((r) => (r.phone?.ok ? [r.phone.e164] : [])))];
     const admin = customer
@@ -200,7 +97,7 @@ export class SetupService {
       const found = await tx.find(CustomerUser, { select: { id: true, extension: true }, where: { customerId: customer.id, extension: Not(IsNull()) } });
       found.forEach((u) => extensionHolders.set(u.extension!, u.id));
     }
-    return { admin, takenEmails: await takenEmails(tx, emails), phoneHolders, extensionHolders };
+    return { customer, existingLocations, admin, takenEmails: await takenEmails(tx, emails), phoneHolders, extensionHolders };
   }
 }
 
