@@ -19,7 +19,7 @@ function aCustomer(): Customer {
   return Object.assign(new Customer(), {
     id: 'c1', partnerId: 'p1', templateId: 't1', companyName: 'Bakkerij', adminEmail: 'boss@bakkerij.example',
     package: Package.WEBEX_CALLING, addOns: [], externalId: null, status: CustomerStatus.PENDING_SETUP, dataRegion: 'EU',
-    language: 'nl_NL', templateSettings: {} as never, inputFingerprint: null, createdAt: now, updatedAt: now,
+    language: 'nl_NL', templateSettings: {} as never, inputFingerprint: 'fingerprint', createdAt: now, updatedAt: now,
   } as Customer);
 }
 

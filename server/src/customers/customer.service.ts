@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
-import { addOnAllowed, AddOn, Package, packageRow } from '../catalog/packages';
-import { defaultRegionFor } from '../catalog/regions';
+import { addOnAllowed, AddOn, packageRow } from '../catalog/packages';
 import { Page, PageArgs, pageOf } from '../common/connection';
 import { normalizeEmail } from '../common/email';
 import { hasNul, requiredText } from '../common/strings';
@@ -11,20 +9,19 @@ import type { UniqueViolation } from '../common/write';
 import type { Database } from '../db/database';
 import { bulkInsert } from '../db/bulk-insert';
 import { findOneWhere } from '../db/find-one';
-import { isId, newId } from '../db/ids';
+import { isId } from '../db/ids';
 import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
-import { defineMutation, STOP, type Stop, type Written } from '../mutations/define-mutation';
+import { defineMutation, type Stop, type Written } from '../mutations/define-mutation';
 import { captureCustomer } from '../mutations/overlay';
 import { takenByIndex } from '../mutations/unique-indexes';
-import { OnboardingTemplate, settingsOf } from '../templates/template.entity';
-import { normalizeLanguage, plausibleProvisioningId } from '../templates/template.rules';
-import { CustomerAdminRole, CustomerStatus } from './customer.enums';
+import { OnboardingTemplate } from '../templates/template.entity';
+import { plausibleProvisioningId } from '../templates/template.rules';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
+import { CustomerPlan, planCustomer, shapeCustomer } from './customer.plan';
 import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter } from './customer.inputs';
 import { Location } from './location.entity';
-import { normalizeLocation } from './location.rules';
 import { enqueueAdminInvitation } from '../outbox/outbox.enqueue';
 
 export const COMPANY_NAME_MAX = 256;
@@ -77,11 +74,6 @@ export function uniqueViolationAsUserErrors(violation: UniqueViolation): UserErr
   });
 }
 
-/** What createCustomer writes: the customer, its headquarters and its full administrator (or the customer an identical call created). */
-type CustomerPlan =
-  | { replayed: true; customer: Customer }
-  | { replayed: false; customer: Customer; headquarters: Location; admin: CustomerUser };
-
 export class CustomerService {
   constructor(private readonly db: Database) {}
 
@@ -109,50 +101,15 @@ export class CustomerService {
       return { input, externalId, templateRef, companyName, adminEmail, addOns: addOns as AddOn[] };
     },
     check: async (tx, draft, errors, caller): Promise<CustomerPlan | Stop> => {
-      const { input, externalId, companyName, adminEmail, addOns } = draft;
       const template = await this.resolveTemplate(tx, caller, draft.templateRef, errors);
-      // The language defaults to the template's, and the headquarters' language to the customer's.
-      const language = normalizeLanguage(input.language, template?.defaultEmailLanguage ?? 'en_US', errors, 'language');
-      const hq = normalizeLocation(input.headquarters, language, errors.at('headquarters'));
-      const dataRegion = input.dataRegion ?? defaultRegionFor(hq.countryCode);
-      const fingerprint = createHash('sha256').update(JSON.stringify([
-        template?.id ?? null, companyName, adminEmail, input.package, [...addOns].sort(), externalId, hq, dataRegion, language,
-      ])).digest('hex');
-
+      const shape = shapeCustomer(draft, template, errors);
       // The externalId is looked up before every other rule: an identical replay returns the
       // customer it created, whatever has changed since (its admin email is now taken, by itself).
-      if (externalId !== null && !errors.hasAt('externalId')) {
-        const existing = await findOneWhere(tx, Customer, { partnerId: caller.partnerId, externalId });
-        if (existing?.inputFingerprint === fingerprint) return { replayed: true, customer: existing };
-        if (existing) {
-          errors.add(UserErrorCode.TAKEN, `externalId "${externalId}" already names a customer created with a different input.`, 'externalId');
-        }
-      }
-      if (input.supportedLocationConfirmed !== true) {
-        errors.add(UserErrorCode.NOT_CONFIRMED, 'Confirm that the headquarters is in a Webex-supported location.', 'supportedLocationConfirmed');
-      }
-      if (!errors.hasAt('adminEmail') && (await takenEmails(tx, [adminEmail])).size > 0) {
-        errors.add(UserErrorCode.TAKEN, `${adminEmail} already belongs to a user of an organization.`, 'adminEmail');
-      }
-      if (errors.any() || !template) return STOP;
-
-      const now = new Date();
-      const customer = Object.assign(new Customer(), {
-        id: newId(), partnerId: caller.partnerId, templateId: template.id, companyName, adminEmail,
-        package: input.package, addOns, externalId, status: CustomerStatus.PENDING_SETUP,
-        dataRegion, language, templateSettings: settingsOf(template), inputFingerprint: fingerprint,
-        createdAt: now, updatedAt: now,
-      } satisfies Customer);
-      const headquarters = Object.assign(new Location(), {
-        ...hq, id: newId(), customerId: customer.id, isHeadquarters: true, createdAt: now,
-      } satisfies Location);
-      const admin = Object.assign(new CustomerUser(), {
-        id: newId(), customerId: customer.id, locationId: headquarters.id,
-        firstName: adminEmail.split('@')[0].slice(0, 64), lastName: companyName.slice(0, 64), email: adminEmail,
-        package: input.package, phoneNumber: null, extension: null, roles: [CustomerAdminRole.FULL_ADMIN],
-        createdAt: now, updatedAt: now,
-      } satisfies CustomerUser);
-      return { replayed: false, customer, headquarters, admin };
+      const existing = draft.externalId !== null && !errors.hasAt('externalId')
+        ? await findOneWhere(tx, Customer, { partnerId: caller.partnerId, externalId: draft.externalId }) : null;
+      const replay = existing !== null && existing.inputFingerprint === shape.fingerprint;
+      const adminEmailTaken = !replay && !errors.hasAt('adminEmail') && (await takenEmails(tx, [draft.adminEmail])).size > 0;
+      return planCustomer(draft, shape, { template, existing, adminEmailTaken }, errors, caller.partnerId, new Date());
     },
     write: async (tx, plan): Promise<Written<CustomerPlan>> => {
       if (plan.replayed) return { value: plan, changed: [] };
