@@ -4,6 +4,7 @@ import type { Caller } from '../auth/caller';
 import type { Loaders } from '../common/loaders';
 import { uniqueViolationOf, type UniqueViolation } from '../common/write';
 import type { Database, WriteOptions } from '../db/database';
+import { asApiError } from '../errors/error-codes';
 import { UserError, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { Overlay } from './overlay';
 
@@ -109,7 +110,7 @@ export function defineMutation<Input extends object, Draft, Plan, Value, Payload
         const violation = uniqueViolationOf(error);
         const userErrors = violation ? definition.taken?.(violation, draft) : definition.refused?.(error, draft);
         if (userErrors && userErrors.length > 0) return failed(userErrors, draft);
-        throw db.translate(error);
+        throw asApiError(db.translate(error));
       }
     },
   };
