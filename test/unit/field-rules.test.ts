@@ -5,7 +5,8 @@ import type { LocationInput } from '../../server/src/customers/location.inputs';
 import { normalizeLocation } from '../../server/src/customers/location.rules';
 import { UserErrors } from '../../server/src/errors/user-error';
 import { parseInternationalNumber, phoneMatchesCountry } from '../../server/src/setup/phone-number';
-import { checkNumbersForPackage, checkUserPackage, normalizeUserRow } from '../../server/src/setup/setup.rules';
+import { checkUserPackage } from '../../server/src/catalog/package.rules';
+import { checkNumbersForPackage, normalizeUserRow } from '../../server/src/setup/setup.rules';
 
 const codes = (errors: UserErrors) => errors.list.map((e) => `${e.code}@${e.field.join('.')}`);
 

@@ -5,7 +5,7 @@ import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { defineMutation, STOP } from '../mutations/define-mutation';
-import { checkUserPackage } from '../setup/setup.rules';
+import { checkUserPackage } from '../catalog/package.rules';
 import { AssignCustomerAdminRolesInput, AssignCustomerAdminRolesPayload } from './admin-roles.inputs';
 import { CustomerAdminRole } from './customer.enums';
 import { CustomerUser } from './customer-user.entity';

@@ -10,7 +10,8 @@ import { STOP, type Stop } from '../mutations/define-mutation';
 import { DEFAULT_EMAIL_LANGUAGE } from '../templates/template.rules';
 import { phoneMatchesCountry } from './phone-number';
 import type { CustomerUserInput } from './setup-customer.inputs';
-import { checkNumbersForPackage, checkUserPackage, UserRowDraft } from './setup.rules';
+import { checkUserPackage } from '../catalog/package.rules';
+import { checkNumbersForPackage, UserRowDraft } from './setup.rules';
 
 /** setupCustomer's input after the checks that need no database (before the writer is taken). */
 export interface SetupDraft {
