@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/caller';
-import type { AppConfig } from '../config';
 import type { Database } from '../db/database';
 import type { AuthAttempt } from '../http/rate-limit';
 import { apiError } from '../errors/error-codes';
@@ -9,7 +8,6 @@ import type { Loaders } from './loaders';
 
 /** Everything a resolver may use for one request. Built per request; `caller` is set once the operation is known. */
 export interface RequestContext {
-  config: AppConfig;
   db: Database;
   log: Logger;
   services: Services;

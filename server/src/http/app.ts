@@ -101,7 +101,7 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
       : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => ({
-        config, db, log, services,
+        db, log, services,
         loaders: new Loaders(db),
         token: bearerToken(req.headers.authorization),
         caller: null,
