@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
-import { expectUserError } from './support/expect-user-error';
+import { expectUserError, expectUserErrors } from './support/expect-user-error';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
 describe('assignCustomerAdminRoles', () => {
@@ -79,9 +79,11 @@ describe('assignCustomerAdminRoles', () => {
       { userId: calling.id, roles: [] },
     ] });
     expect(payload.users).toEqual([]);
-    expectUserError(payload, 'DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 1, 'roles');
-    expectUserError(payload, 'DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 2, 'roles');
-    expectUserError(payload, 'INVALID', 'input', 'assignments', 3, 'userId');
+    expectUserErrors(payload, [
+      ['DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 1, 'roles'],
+      ['DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 2, 'roles'],
+      ['INVALID', 'input', 'assignments', 3, 'userId'],
+    ]);
     expect(payload.userErrors).toHaveLength(3);
     // The message names what works (no operation changes an existing user's package).
     const downgrade = payload.userErrors.find((e) => e.field.join('/') === 'input/assignments/1/roles')!;
@@ -110,8 +112,7 @@ describe('assignCustomerAdminRoles', () => {
     const wrongUsers = await hub.payloads.assignCustomerAdminRoles({ customerId: first.customer.id, assignments: [
       { userId: second.suite.id, roles: ['USER_ADMIN'] }, { userId: 'garbage', roles: ['USER_ADMIN'] },
     ] });
-    expectUserError(wrongUsers, 'NOT_FOUND', 'input', 'assignments', 0, 'userId');
-    expectUserError(wrongUsers, 'NOT_FOUND', 'input', 'assignments', 1, 'userId');
+    expectUserErrors(wrongUsers, [['NOT_FOUND', 'input', 'assignments', 0, 'userId'], ['NOT_FOUND', 'input', 'assignments', 1, 'userId']]);
 
     for (const customerId of [first.customer.id, 'nope']) {
       const payload = await other.client.payloads.assignCustomerAdminRoles({ customerId, assignments: [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aTemplateInput, unique } from './support/factories';
-import { expectNoUserErrors, expectUserError } from './support/expect-user-error';
+import { expectNoUserErrors, expectUserError, expectUserErrors } from './support/expect-user-error';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
 describe('updateTemplate and deleteTemplate', () => {
@@ -51,23 +51,22 @@ describe('updateTemplate and deleteTemplate', () => {
       authentication: { method: 'PARTNER_SAML', oidcIdpName: 'x' },
     });
     expect(payload.template).toBeNull();
-    expectUserError(payload, 'REQUIRED', 'input', 'name');
-    expectUserError(payload, 'INVALID', 'input', 'countryCode');
-    expectUserError(payload, 'TOO_LONG', 'input', 'brandName');
-    expectUserError(payload, 'NOT_FOUND', 'input', 'serviceProviderAdminId');
-    expectUserError(payload, 'NOT_FOUND', 'input', 'subscriptionId');
-    expectUserError(payload, 'NOT_FOUND', 'input', 'pstnProviderId');
-    expectUserError(payload, 'INVALID', 'input', 'defaultEmailLanguage');
-    expectUserError(payload, 'REQUIRED', 'input', 'authentication', 'idpEntityId');
-    expectUserError(payload, 'NOT_ALLOWED', 'input', 'authentication', 'oidcIdpName');
+    expectUserErrors(payload, [
+      ['REQUIRED', 'input', 'name'],
+      ['INVALID', 'input', 'countryCode'],
+      ['TOO_LONG', 'input', 'brandName'],
+      ['NOT_FOUND', 'input', 'serviceProviderAdminId'],
+      ['NOT_FOUND', 'input', 'subscriptionId'],
+      ['NOT_FOUND', 'input', 'pstnProviderId'],
+      ['INVALID', 'input', 'defaultEmailLanguage'],
+      ['REQUIRED', 'input', 'authentication', 'idpEntityId'],
+      ['NOT_ALLOWED', 'input', 'authentication', 'oidcIdpName'],
+    ]);
     expect(await hub.template(created.id)).toMatchObject({ name: created.name, countryCode: 'NL', brandName: created.brandName });
 
     const removed = await hub.payloads.updateTemplate({ id: created.id, name: null, countryCode: null, serviceProviderAdminId: null,
       subscriptionId: null, brandName: null });
-    for (const field of ['name', 'countryCode', 'serviceProviderAdminId', 'subscriptionId', 'brandName']) {
-      expectUserError(removed, 'REQUIRED', 'input', field);
-    }
-    expect(removed.userErrors).toHaveLength(5);
+    expectUserErrors(removed, ['name', 'countryCode', 'serviceProviderAdminId', 'subscriptionId', 'brandName'].map((field) => ['REQUIRED', 'input', field]));
   });
 
   it('reports TAKEN for another template’s name (case-insensitive) but not for the template’s own', async () => {
