@@ -92,14 +92,18 @@ export function defineMutation<Input extends object, Draft, Plan, Value, Payload
       if (draft === STOP) return failed(errors.list, null);
 
       loaders?.reset();
-      const overlay = dryRun && loaders && definition.capture ? new Overlay() : null;
+      const capturing = dryRun && loaders && definition.capture;
+      let overlay: Overlay | null = null;
       try {
         const value = await db.write(async (tx) => {
-          const plan = await definition.check(tx, draft, errors, caller);
-          if (plan === STOP || errors.any()) throw new UserErrorsAbort(errors.list);
+          // A fresh collector per attempt: a PostgreSQL retry runs the checks again on a new snapshot.
+          const attempt = UserErrors.root('input');
+          for (const e of errors.list) attempt.add(e.code, e.message, ...e.field.slice(1));
+          const plan = await definition.check(tx, draft, attempt, caller);
+          if (plan === STOP || attempt.any()) throw new UserErrorsAbort(attempt.list);
           const written = await definition.write(tx, plan, caller);
           if (!dryRun && written.changed.length > 0) await recordAudit(tx, caller, definition.name, written.changed);
-          if (overlay) await definition.capture!(tx, written.value, overlay);
+          if (capturing) await definition.capture!(tx, written.value, (overlay = new Overlay()));
           return written.value;
         }, { dryRun, isolation: definition.isolation });
         if (overlay) loaders!.useOverlay(overlay);
