@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aTemplateInput, aUser, unique } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /**
  * domain.md §8: a dry run gives "the same validation and the same answer as the real call". Every
@@ -9,9 +9,6 @@ import { startTestServer, type TestPartner, type TestServer } from './support/te
  * template's customerCount), must be equal once ids and timestamps are compared by position; and the
  * dry run must have written nothing (every table's row count, audit events included, unchanged).
  */
-let server: TestServer;
-let partner: TestPartner;
-
 const LOCATION = 'id name isHeadquarters language timeZone emergencyLocationIdentifier address { line1 line2 city stateOrProvince postalCode countryCode }';
 const TEMPLATE = `id name countryCode brandName offer provisioningId defaultEmailLanguage restrictAdminInvitationEmails disableWebexCallingOneToOne
   createdAt updatedAt customerCount authentication { method idpEntityId oidcIdpName } serviceProviderAdmin { id } subscription { id } pstnProvider { id }`;
@@ -61,6 +58,7 @@ function normalise(answer: unknown): unknown {
 
 /** Row count of every table of the schema (migrations' bookkeeping aside). */
 async function rowCounts(): Promise<Record<string, number>> {
+  const { server } = fixture;
   const tables = server.app.db.manager.connection.entityMetadatas.map((m) => m.tableName).sort();
   const counts: Record<string, number> = {};
   for (const table of tables) {
@@ -71,7 +69,7 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 async function run(name: keyof typeof MUTATIONS, input: Record<string, unknown>) {
-  const response = await server.post({ query: MUTATIONS[name], variables: { input } }, { token: partner.token });
+  const response = await fixture.server.post({ query: MUTATIONS[name], variables: { input } }, { token: fixture.partner.token });
   expect(response.body.errors, JSON.stringify(response.body.errors)).toBeUndefined();
   return response.body.data[name];
 }
@@ -87,13 +85,14 @@ async function expectDryRunAnswersAsTheRealCall(name: keyof typeof MUTATIONS, in
   return { dry, real };
 }
 
+const fixture = useTestServer();
+
 describe('a dry run answers exactly as the real call', () => {
   let templateId: string;
   let customerId: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+    const { partner } = fixture;
     const template = await partner.client.createTemplate(aTemplateInput(partner));
     templateId = template.id;
     // A customer with history: a setup already done (welcome emails in its outbox) and a Setup Assist request.
@@ -108,12 +107,8 @@ describe('a dry run answers exactly as the real call', () => {
     });
   });
 
-  afterAll(async () => {
-    await server?.stop();
-  });
-
   it('createTemplate', async () => {
-    const { real } = await expectDryRunAnswersAsTheRealCall('createTemplate', aTemplateInput(partner));
+    const { real } = await expectDryRunAnswersAsTheRealCall('createTemplate', aTemplateInput(fixture.partner));
     expect(real.template.customerCount).toBe(0);
   });
 

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aTemplateInput, unique } from './support/factories';
 import { expectNoUserErrors, expectUserError, expectUserErrors } from './support/expect-user-error';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
+import type { TestPartner } from './support/test-server';
 
 describe('updateTemplate and deleteTemplate', () => {
-  let server: TestServer;
+  const fixture = useTestServer({ partners: 2 });
   let partner: TestPartner;
   let other: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
-    other = await server.newPartner();
+  beforeAll(() => {
+    [partner, other] = fixture.partners;
   });
-  afterAll(() => server.stop());
 
   it('changes only the given fields and never the provisioning ID', async () => {
     const hub = partner.client;
@@ -151,10 +149,10 @@ describe('updateTemplate and deleteTemplate', () => {
   });
 
   it('keeps what an earlier customer was created with in Customer.templateSettings; later customers show the edit', async () => {
-    const owner = await server.app.services.partners.createPartner({
+    const owner = await fixture.server.app.services.partners.createPartner({
       name: unique('Two subscriptions '), adminEmail: `${unique('settings')}@partner.example`, subscriptions: ['Sub100452', 'Sub100453'],
     });
-    const hub = server.client(owner.token);
+    const hub = fixture.server.client(owner.token);
     const [provider] = await hub.pstnProviders();
     const template = await hub.createTemplate({
       name: unique('Settings '), countryCode: 'NL', serviceProviderAdminId: owner.adminId, subscriptionId: owner.subscriptionIds[0],
@@ -186,16 +184,16 @@ describe('updateTemplate and deleteTemplate', () => {
 
     // Customer.template is the live template: it shows the edit for both.
     const query = `query($id: ID!) { customer(id: $id) { template { brandName } templateSettings { brandName pstnProvider { id } } } }`;
-    const earlier = await server.post({ query, variables: { id: before.id } }, { token: owner.token });
+    const earlier = await fixture.server.post({ query, variables: { id: before.id } }, { token: owner.token });
     expect(earlier.body).toEqual({ data: { customer: { template: { brandName: 'New Brand' }, templateSettings: { brandName: 'Old Brand', pstnProvider: null } } } });
-    const later = await server.post({ query, variables: { id: after.id } }, { token: owner.token });
+    const later = await fixture.server.post({ query, variables: { id: after.id } }, { token: owner.token });
     expect(later.body.data.customer.templateSettings).toEqual({ brandName: 'New Brand', pstnProvider: { id: provider.id } });
   });
 
   it('refuses a read-only admin with FORBIDDEN', async () => {
     const template = await partner.client.createTemplate(aTemplateInput(partner));
-    const readOnly = await server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: `ro${Date.now()}@p.example`, role: 'READ_ONLY' as never });
-    const response = await server.post({ query: `mutation { deleteTemplate(input: { id: "${template.id}" }) { deletedTemplateId } }` }, { token: readOnly.token });
+    const readOnly = await fixture.server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: `ro${Date.now()}@p.example`, role: 'READ_ONLY' as never });
+    const response = await fixture.server.post({ query: `mutation { deleteTemplate(input: { id: "${template.id}" }) { deletedTemplateId } }` }, { token: readOnly.token });
     expect(response.body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect(await partner.client.template(template.id)).not.toBeNull();
   });
