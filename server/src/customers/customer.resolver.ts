@@ -89,6 +89,6 @@ export class LocationResolver {
 export class CustomerUserResolver {
   @FieldResolver(() => Location)
   location(@Root() user: CustomerUser, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.location.load(user.locationId);
+    return ctx.loaders.held(Location, user.locationId) ?? ctx.loaders.location.load(user.locationId);
   }
 }

@@ -65,7 +65,7 @@ export class SetupService {
     capture: (tx, plan, overlay) => captureCustomer(tx, overlay, plan.customer),
     // The answer's locations are rows this call already holds: no query for them.
     prime: (loaders, plan) => {
-      for (const location of [...plan.existingLocations, ...plan.newLocations]) loaders.location.prime(location.id, location);
+      loaders.hold(Location, [...plan.existingLocations, ...plan.newLocations]);
       if (plan.headquarters) loaders.headquarters.prime(plan.customer.id, plan.headquarters);
     },
     taken: (violation, draft) => uniqueViolationAsUserErrors(violation, draft.rows, draft.locationInputs),
