@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { EntityManager } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyValuesOf, uniqueViolationOf, writeOrUserErrors, type UniqueViolation } from '../server/src/common/write';
+import { keyValuesOf, uniqueViolationOf, writeOrUserErrors, type UniqueViolation } from '../server/src/mutations/write';
 import { CustomerUser } from '../server/src/customers/customer-user.entity';
 import { takenEmails, uniqueViolationAsUserErrors as createCustomerMapping } from '../server/src/customers/customer.service';
 import { findOneWhere } from '../server/src/db/find-one';

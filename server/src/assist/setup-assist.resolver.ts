@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { callerOf, RequestContext } from '../common/context';
+import { callerOf, RequestContext } from '../graphql/context';
 import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import { SetupAssistRequest } from './setup-assist.entity';

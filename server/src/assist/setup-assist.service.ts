@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller';
-import type { Loaders } from '../common/loaders';
-import { normalizeEmail } from '../common/email';
-import { DEFAULT_MAX_LENGTH, optionalText, requiredText } from '../common/strings';
+import type { Loaders } from '../graphql/loaders';
+import { normalizeEmail } from '../rules/email';
+import { DEFAULT_MAX_LENGTH, optionalText, requiredText } from '../rules/strings';
 import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import type { Database } from '../db/database';

@@ -1,5 +1,5 @@
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../common/context';
+import type { RequestContext } from '../graphql/context';
 import { COUNTRIES } from './countries';
 import { Package, PACKAGES } from './packages';
 import { PstnProvider } from './pstn-provider.entity';

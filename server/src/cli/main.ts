@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../app';
 import { ConfigError, loadConfig } from '../config';
-import { createServices, Services } from '../common/services';
+import { createServices, Services } from '../graphql/services';
 import type { Database } from '../db/database';
 import { createLogger } from '../logger';
 import { PartnerAdminRole } from '../partners/partner-admin.entity';

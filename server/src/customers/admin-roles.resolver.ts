@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { callerOf, RequestContext } from '../common/context';
+import { callerOf, RequestContext } from '../graphql/context';
 import { AssignCustomerAdminRolesInput, AssignCustomerAdminRolesPayload } from './admin-roles.inputs';
 
 @Resolver()

@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import type { Caller } from '../auth/caller';
-import type { Loaders } from '../common/loaders';
+import type { Loaders } from '../graphql/loaders';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { UserErrorCode, UserErrors } from '../errors/user-error';

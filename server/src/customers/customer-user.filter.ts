@@ -1,5 +1,5 @@
-import type { ChildListQuery } from '../common/loaders';
-import { hasNul } from '../common/strings';
+import type { ChildListQuery } from '../graphql/loaders';
+import { hasNul } from '../rules/strings';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import type { CustomerUser } from './customer-user.entity';

@@ -1,8 +1,8 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { childConnection } from '../common/child-connection';
-import { ConnectionType } from '../common/connection';
-import { callerOf, RequestContext } from '../common/context';
-import { PageArgsType } from '../common/page-args';
+import { childConnection } from '../graphql/child-connection';
+import { ConnectionType } from '../graphql/connection';
+import { callerOf, RequestContext } from '../graphql/context';
+import { PageArgsType } from '../graphql/page-args';
 import { OnboardingTemplate } from '../templates/template.entity';
 import { customerUsersQuery } from './customer-user.filter';
 import { CustomerTemplateSettings } from './customer-template-settings';

@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { addOnAllowed, AddOn, packageRow } from '../catalog/packages';
-import { Page, PageArgs, pageOf } from '../common/connection';
-import { normalizeEmail } from '../common/email';
-import { hasNul, requiredText } from '../common/strings';
-import type { Loaders } from '../common/loaders';
-import type { UniqueViolation } from '../common/write';
+import { Page, PageArgs, pageOf } from '../graphql/connection';
+import { normalizeEmail } from '../rules/email';
+import { hasNul, requiredText } from '../rules/strings';
+import type { Loaders } from '../graphql/loaders';
+import type { UniqueViolation } from '../mutations/write';
 import type { Database } from '../db/database';
 import { bulkInsert } from '../db/bulk-insert';
 import { findOneWhere } from '../db/find-one';

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError, Kind, OperationDefinitionNode, ValidationContext, ASTVisitor } from 'graphql';
 import { resolveCaller } from '../auth/caller';
-import type { RequestContext } from '../common/context';
+import type { RequestContext } from '../graphql/context';
 import { currentRequestStats, formatInserts } from '../db/request-stats';
 import { apiError, asApiError } from '../errors/error-codes';
 import { enforceComplexity, measureOperation } from './complexity';

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
-import type { Loaders } from '../common/loaders';
-import { uniqueViolationOf, type UniqueViolation } from '../common/write';
+import type { Loaders } from '../graphql/loaders';
+import { uniqueViolationOf, type UniqueViolation } from './write';
 import type { Database, WriteOptions } from '../db/database';
 import { asApiError } from '../errors/error-codes';
 import { UserError, UserErrors, UserErrorsAbort } from '../errors/user-error';

@@ -1,4 +1,4 @@
-import type { UniqueViolation } from '../common/write';
+import type { UniqueViolation } from './write';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 
 /** What a unique index of the schema keeps unique, in the words of the inputs that write it. */

@@ -1,8 +1,8 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { childConnection } from '../common/child-connection';
-import { ConnectionType } from '../common/connection';
-import type { RequestContext } from '../common/context';
-import { PageArgsType } from '../common/page-args';
+import { childConnection } from '../graphql/child-connection';
+import { ConnectionType } from '../graphql/connection';
+import type { RequestContext } from '../graphql/context';
+import { PageArgsType } from '../graphql/page-args';
 import { Customer } from '../customers/customer.entity';
 import { OutboxMessage, OutboxStatus } from './outbox-message.entity';
 

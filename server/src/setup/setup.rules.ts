@@ -1,6 +1,6 @@
 import { Package, packageRow } from '../catalog/packages';
-import { normalizeEmail } from '../common/email';
-import { requiredText } from '../common/strings';
+import { normalizeEmail } from '../rules/email';
+import { requiredText } from '../rules/strings';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { parseInternationalNumber, ParsedPhone } from './phone-number';
 import type { CustomerUserInput } from './setup-customer.inputs';

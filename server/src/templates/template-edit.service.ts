@@ -1,5 +1,5 @@
 import type { Caller } from '../auth/caller';
-import type { Loaders } from '../common/loaders';
+import type { Loaders } from '../graphql/loaders';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { UserErrorCode, UserErrors } from '../errors/user-error';

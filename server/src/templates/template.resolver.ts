@@ -1,8 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PageArgsType } from '../common/page-args';
+import { PageArgsType } from '../graphql/page-args';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
-import { ConnectionType } from '../common/connection';
-import { callerOf, RequestContext } from '../common/context';
+import { ConnectionType } from '../graphql/connection';
+import { callerOf, RequestContext } from '../graphql/context';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
 import { OnboardingTemplate, TemplateAuthentication } from './template.entity';
