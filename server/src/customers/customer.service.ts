@@ -13,7 +13,7 @@ import { isId } from '../db/ids';
 import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { defineMutation, type Stop, type Written } from '../mutations/define-mutation';
-import { captureCustomer } from '../mutations/overlay';
+import { captureCustomer } from '../graphql/customer-capture';
 import { takenByIndex } from '../mutations/unique-indexes';
 import { OnboardingTemplate } from '../templates/template.entity';
 import { plausibleProvisioningId } from '../templates/template.rules';

@@ -1,9 +1,4 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { SetupAssistRequest } from '../assist/setup-assist.entity';
-import { CustomerUser } from '../customers/customer-user.entity';
-import { Customer } from '../customers/customer.entity';
-import { Location } from '../customers/location.entity';
-import { OutboxMessage } from '../outbox/outbox-message.entity';
+import type { EntityTarget, ObjectLiteral } from 'typeorm';
 
 type Row = ObjectLiteral & { id: string };
 
@@ -12,7 +7,8 @@ type Row = ObjectLiteral & { id: string };
  * resolvers: the request's loaders answer from here for the parents the overlay covers, so a
  * previewed object resolves exactly like a stored one (and a resolver never knows which it has).
  * A parent is covered per child list: `covers(Location, 'customerId', id)` means every location of
- * that customer is in the overlay, none in the database.
+ * that customer is in the overlay, none in the database. What a customer's answer needs is
+ * captured by graphql/customer-capture.ts, beside the loaders that answer from it.
  */
 export class Overlay {
   private readonly rows = new Map<EntityTarget<ObjectLiteral>, Map<string, Row>>();
@@ -63,19 +59,4 @@ function coverKey(target: EntityTarget<ObjectLiteral>, parentColumn: string, par
   const t = target as object;
   if (!names.has(t)) names.set(t, `t${++nameCounter}`);
   return `${names.get(t)}:${parentColumn}:${parentId}`;
-}
-
-/**
- * Everything a customer's answer can show, read inside the dry run's transaction: its locations,
- * users, emails and Setup Assist requests, and its template's customer count. Reads one table after
- * another: a transaction is one connection, and pg queues (and warns about) concurrent queries on it.
- */
-export async function captureCustomer(tx: EntityManager, overlay: Overlay, customer: Customer): Promise<void> {
-  const where = { customerId: customer.id };
-  overlay.put(Customer, [customer]);
-  overlay.cover(Location, 'customerId', customer.id, await tx.findBy(Location, where));
-  overlay.cover(CustomerUser, 'customerId', customer.id, await tx.findBy(CustomerUser, where));
-  overlay.cover(OutboxMessage, 'customerId', customer.id, await tx.findBy(OutboxMessage, where));
-  overlay.cover(SetupAssistRequest, 'customerId', customer.id, await tx.findBy(SetupAssistRequest, where));
-  overlay.count('customerCountByTemplate', customer.templateId, await tx.countBy(Customer, { templateId: customer.templateId }));
 }

@@ -16,7 +16,7 @@ import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode } from '../errors/user-error';
 import { takenByIndex, type TakenAt } from '../mutations/unique-indexes';
 import { defineMutation, STOP } from '../mutations/define-mutation';
-import { captureCustomer } from '../mutations/overlay';
+import { captureCustomer } from '../graphql/customer-capture';
 import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
 import { planSetup, type SetupDraft, type SetupSnapshot } from './setup.plan';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
