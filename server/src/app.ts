@@ -22,7 +22,12 @@ export interface RunningApp {
   http: HttpServer;
   /** Delivers onboarding emails; null without SMTP_URL (they stay PENDING). */
   outbox: OutboxSender | null;
-  /** Drains HTTP requests, then closes the database. */
+  /**
+   * The one place that stops the process's work (main.ts calls it on SIGTERM/SIGINT): stops
+   * accepting connections, and at the same time tells every background worker to stop; waits for
+   * the requests in flight and each worker's unit of work in flight, then closes the database.
+   * A new background worker joins the drain by being stopped here.
+   */
   stop(): Promise<void>;
 }
 
@@ -52,8 +57,9 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
   return {
     url: http.url, port: http.port, db, services, log, demo, demoAdminId, http, outbox,
     stop: () => (stopped ??= (async () => {
-      await http.stop();
-      await outbox?.stop();
+      // In parallel: the outbox must not go on sending its batch while HTTP requests drain; it
+      // finishes the email in flight and hands the rest of its claim back at once.
+      await Promise.all([http.stop(), outbox?.stop()]);
       await db.close();
     })()),
   };

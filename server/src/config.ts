@@ -42,6 +42,11 @@ export interface AppConfig {
    */
   outboxLeaseMs: number;
   /**
+   * On SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are
+   * cut (SHUTDOWN_TIMEOUT_MS, default 10 s); the process exits 0 once everything has drained.
+   */
+  shutdownTimeoutMs: number;
+  /**
    * Test-only fault injection: the failpoints a request may trigger with the `x-failpoint` header
    * (see db/failpoints.ts). Set only in-process by test harnesses; never read from the environment,
    * so a deployed server has none.
@@ -94,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     outboxRetryBaseMs: intFromEnv(env, 'OUTBOX_RETRY_BASE_MS', 30_000, 1),
     outboxMaxAttempts: intFromEnv(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1),
     outboxLeaseMs: intFromEnv(env, 'OUTBOX_LEASE_MS', 300_000, 1000),
+    shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100),
     ...overrides,
   };
 }

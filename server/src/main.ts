@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import type { Logger } from 'pino';
 import { createLogger } from './logger';
 
 async function main(): Promise<void> {
@@ -31,17 +32,36 @@ async function main(): Promise<void> {
   }
   process.stdout.write(lines.join('\n') + '\n');
 
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down: draining requests');
-    const force = setTimeout(() => process.exit(1), 10_000);
+  // SIGTERM (a process manager, docker stop) and SIGINT (Ctrl-C) drain: new connections are refused,
+  // requests in flight finish, the outbox finishes the email in flight and hands back the rest of its
+  // claim, the database closes, the logs are flushed, and the process exits 0. Past the drain
+  // timeout the connections still open are cut (app.stop() then returns) and, as a last resort, the
+  // process exits 1. A repeated signal (a terminal sends SIGINT to npm and node alike) changes nothing.
+  let draining = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (draining) return;
+    draining = true;
+    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining requests and background work');
+    const force = setTimeout(() => {
+      log.error({ signal }, 'shutdown: still draining after the timeout; exiting');
+      exitAfterFlush(log, 1);
+    }, config.shutdownTimeoutMs + 5_000);
     force.unref();
-    app.stop().then(() => process.exit(0), (error) => {
+    app.stop().then(() => {
+      log.info({ signal }, 'shutdown complete');
+      exitAfterFlush(log, 0);
+    }, (error) => {
       log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
+      exitAfterFlush(log, 1);
     });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+/** pino writes asynchronously: flush what it holds before exiting, or the last lines are lost. */
+function exitAfterFlush(log: Logger, code: number): void {
+  log.flush(() => process.exit(code));
 }
 
 main().catch((error) => {

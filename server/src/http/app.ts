@@ -54,13 +54,17 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     validationRules: [noSubscriptions],
+    // Apollo would install its own SIGINT/SIGTERM handlers (outside NODE_ENV=test) and re-send the
+    // signal after its stop(), killing the process (exit 143) before the outbox and the database
+    // have drained: main.ts owns the signals and stops everything through app.stop().
+    stopOnTerminationSignals: false,
     formatError: formatError(config.production),
     parseOptions: { maxTokens: 1_000_000 },
     logger: {
       debug: (m) => log.debug(m), info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m),
     },
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       // The default cache-control plugin wraps every field resolver (willResolveField); no answer
       // of this API is cacheable, and at 10,000 users per payload the wrapping shows (README, Performance).
       ApolloServerPluginCacheControlDisabled(),

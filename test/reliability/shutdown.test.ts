@@ -1,0 +1,231 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Client } from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../sdk/src/index';
+import { aCustomerInput, aTemplateInput, unique } from '../support/factories';
+import { createScratchDatabase, onPostgres, type ScratchDatabase } from '../support/postgres';
+import { eventually, startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import type { TestPartner } from '../support/test-server';
+
+const ROOT = path.resolve(__dirname, '../..');
+const MAIN = path.join(ROOT, 'dist/server/src/main.js');
+
+interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  partner: TestPartner;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * The real server process, as `npm start` runs it but in development mode (NODE_ENV unset): Apollo
+ * installs its own signal handlers outside NODE_ENV=test, which is what made SIGTERM kill the
+ * process (exit 143) before anything drained. Its demo partner is the test's partner (`knownToken`:
+ * its token from an earlier start on the same database).
+ */
+async function startServer(databaseUrl: string, env: NodeJS.ProcessEnv = {}, knownToken?: string): Promise<ServerProcess> {
+  const { NODE_ENV: _test, ...parentEnv } = process.env;
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { ...parentEnv, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_SECOND: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let stdout = '';
+  child.stderr!.on('data', (chunk) => { stderr += chunk; });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })));
+  const ready = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+    child.stdout!.on('data', (chunk) => {
+      stdout += chunk;
+      const url = /ready at (http:\/\/\S+)/.exec(stdout)?.[1];
+      const token = knownToken ?? /^\s+(wpt_\S+)$/m.exec(stdout)?.[1];
+      if (url && token) resolve({ url: url.replace('localhost', '127.0.0.1'), token });
+    });
+    void exited.then(({ code }) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  const client = createClient({ url: ready.url, token: ready.token });
+  const viewer = await client.viewer();
+  return {
+    child, url: ready.url, port: Number(new URL(ready.url).port), stderr: () => stderr, exited,
+    partner: {
+      partnerId: viewer.partner.id, adminId: viewer.id, token: ready.token, client,
+      subscriptionIds: viewer.partner.subscriptions.map((s) => s.id),
+    },
+  };
+}
+
+/** The JSON log lines the process wrote on stderr. */
+function logLines(stderr: string): Array<Record<string, unknown>> {
+  return stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Whether a new TCP connection to the port is accepted (false: refused). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A raw POST whose `sent` resolves once the whole body is handed to the socket. */
+function postRaw(url: string, token: string, body: unknown) {
+  const data = Buffer.from(JSON.stringify(body));
+  let markSent!: () => void;
+  const sent = new Promise<void>((resolve) => { markSent = resolve; });
+  const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: `Bearer ${token}` },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(data, () => markSent());
+  });
+  return { sent, answer };
+}
+
+/** Runs `sql` on the (stopped) server's database and returns its rows. */
+async function query(databaseUrl: string, sql: string): Promise<Array<Record<string, unknown>>> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const db = new BetterSqlite3(databaseUrl.slice('sqlite:'.length), { readonly: true });
+    try {
+      return db.prepare(sql).all() as Array<Record<string, unknown>>;
+    } finally {
+      db.close();
+    }
+  }
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as Array<Record<string, unknown>>;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * domain.md §14 / issue 14: SIGTERM (and SIGINT) drain the process: no new connection is accepted,
+ * requests in flight finish with their answer, the outbox finishes the email in flight and hands the
+ * rest of its claim back at once, every log line is flushed, and the process exits 0. Real signals to
+ * the real process, on SQLite or, with TEST_DATABASE_URL, on PostgreSQL.
+ */
+describe('a stopping server drains (SIGTERM, SIGINT)', () => {
+  let dir: string;
+  let scratch: ScratchDatabase | null = null;
+  let server: ServerProcess | null = null;
+  let sink: SmtpSink | null = null;
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'provisioning-shutdown-'));
+  });
+  afterEach(async () => {
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    server = null;
+    await scratch?.drop();
+    scratch = null;
+    await sink?.stop();
+    sink = null;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function aDatabase(): Promise<string> {
+    if (!onPostgres) return `sqlite:${path.join(dir, `${unique('db')}.sqlite`)}`;
+    scratch = await createScratchDatabase();
+    return scratch.url;
+  }
+
+  it('idle: SIGTERM and SIGINT exit 0 and flush the draining line', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      server = await startServer(await aDatabase());
+      server.child.kill(signal);
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      const messages = logLines(server.stderr()).map((l) => l.msg);
+      expect(messages).toContain('shutting down: draining requests and background work');
+      expect(messages).toContain('shutdown complete');
+      await scratch?.drop();
+      scratch = null;
+    }
+  });
+
+  it('SIGTERM during a 10,000-user setupCustomer: the request completes, new connections are refused, exit 0', async () => {
+    server = await startServer(await aDatabase());
+    const { partner } = server;
+    const template = await partner.client.createTemplate(aTemplateInput(partner));
+    const customer = await partner.client.createCustomer(aCustomerInput(template.id, { package: 'WEBEX_MEETINGS' }));
+    const tag = unique('s');
+    const users = Array.from({ length: 10_000 }, (_, i) => ({
+      firstName: 'S', lastName: String(i), email: `${tag}.${i}@s.example`, package: 'WEBEX_MEETINGS',
+    }));
+    const setup = postRaw(server.url, partner.token, {
+      query: 'mutation($input: SetupCustomerInput!) { setupCustomer(input: $input) { customer { status } users { id } userErrors { code } } }',
+      variables: { input: { customerId: customer.id, users } },
+    });
+    let answered = false;
+    void setup.answer.then(() => { answered = true; }, () => undefined);
+    await setup.sent; // the server has the request: it is in flight
+    server.child.kill('SIGTERM');
+    await eventually(async () => server!.stderr().includes('shutting down'));
+    // While the setup is still being written, the listener is closed: a new client is refused.
+    await eventually(async () => !(await accepts(server!.port)));
+    const refusedWhileInFlight = !answered;
+    const { status, body } = await setup.answer;
+    expect(status).toBe(200);
+    expect(body.data.setupCustomer.userErrors).toEqual([]);
+    expect(body.data.setupCustomer.customer).toEqual({ status: 'ACTIVE' });
+    expect(body.data.setupCustomer.users).toHaveLength(10_000);
+    expect(refusedWhileInFlight).toBe(true);
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(logLines(server.stderr()).map((l) => l.msg)).toContain('shutdown complete');
+  }, 120_000);
+
+  it('SIGTERM during an outbox delivery: the email in flight is sent, the rest of the claim is released at once, every log line is flushed', async () => {
+    // The 7 emails are written by a first process without SMTP, so the second one claims all of
+    // them in one batch and is stopped while it delivers the first.
+    const databaseUrl = await aDatabase();
+    const first = server = await startServer(databaseUrl);
+    const { partner } = first;
+    const template = await partner.client.createTemplate(aTemplateInput(partner));
+    const customer = await partner.client.createCustomer(aCustomerInput(template.id, { package: 'WEBEX_MEETINGS' }));
+    await partner.client.setupCustomer({ customerId: customer.id, users: Array.from({ length: 6 }, (_, i) => ({
+      firstName: 'O', lastName: String(i), email: `${unique('o')}@o.example`, package: 'WEBEX_MEETINGS' as const,
+    })) });
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+
+    sink = await startSmtpSink({ delayMs: 1500 });
+    server = await startServer(databaseUrl, { SMTP_URL: sink.url, OUTBOX_POLL_INTERVAL_MS: '10' }, partner.token);
+    await eventually(async () => sink!.arrived.length >= 1, 20_000); // one email is at the server, unanswered
+    expect(sink.received).toHaveLength(0);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+
+    // The delivery in flight finished and was recorded; nothing else was sent or is still claimed.
+    expect(sink.received.map((m) => m.outboxId)).toEqual(sink.arrived);
+    const rows = await query(databaseUrl, 'SELECT id, status, "claimToken" AS claim, "leaseUntil" AS lease FROM outbox_message');
+    expect(rows).toHaveLength(7);
+    const sent = rows.filter((r) => r.status === 'SENT').map((r) => r.id);
+    expect(sent).toEqual(sink.arrived);
+    expect(rows.filter((r) => r.status !== 'SENT').every((r) => r.status === 'PENDING')).toBe(true);
+    expect(rows.filter((r) => r.claim !== null || r.lease !== null)).toEqual([]);
+
+    const messages = logLines(server.stderr()).map((l) => l.msg);
+    expect(messages).toContain('shutting down: draining requests and background work');
+    expect(messages.at(-1)).toBe('shutdown complete');
+  }, 60_000);
+});
