@@ -30,8 +30,8 @@ class CustomerUsersArgs extends PageArgsType {
 }
 
 /** A page over rows already in memory (a dry run's would-be rows), newest first like the database. */
-function pageOfArray<T extends { id: string }>(rows: T[], args: PageArgsType): Page<T> {
-  const request = parsePageArgs(args);
+function pageOfArray<T extends { id: string }>(rows: T[], args: PageArgsType, list: string): Page<T> {
+  const request = parsePageArgs(args, list);
   const after = request.afterId;
   const visible = after ? rows.filter((r) => r.id < after) : rows;
   return toPage(visible.slice(0, request.first + 1), request, () => rows.length);
@@ -80,8 +80,9 @@ export class CustomerResolver {
   @FieldResolver(() => LocationConnection)
   async locations(@Root() customer: Customer, @Args(() => PageArgsType) args: PageArgsType, @Ctx() ctx: RequestContext) {
     const preview = previewOf(customer);
-    if (preview) return pageOfArray(preview.locations, args);
-    const request = parsePageArgs(args);
+    const list = `${customer.id}/locations`;
+    if (preview) return pageOfArray(preview.locations, args, list);
+    const request = parsePageArgs(args, list);
     const query = { ...request, where: null, key: '' };
     const rows = await ctx.loaders.childPage(Location, 'customerId', query).load(customer.id);
     return toPage(rows, request, () => ctx.loaders.childCount(Location, 'customerId', query).load(customer.id));
@@ -96,9 +97,9 @@ export class CustomerResolver {
       const matches = preview.users.filter((u) =>
         (!search || [u.firstName.toLowerCase(), u.lastName.toLowerCase(), u.email].some((s) => s.includes(search)))
         && (!locationId || u.locationId === locationId));
-      return pageOfArray(matches, args);
+      return pageOfArray(matches, args, `${customer.id}/users`);
     }
-    const request = parsePageArgs(args);
+    const request = parsePageArgs(args, `${customer.id}/users`);
     const conditions: string[] = [];
     const params: Record<string, unknown> = {};
     // No stored text contains NUL (see hasNul): such a search matches nothing, and PostgreSQL would refuse it.

@@ -12,7 +12,7 @@ export const OutboxMessageConnection = ConnectionType('OutboxMessage', OutboxMes
 export class CustomerOutboxResolver {
   @FieldResolver(() => OutboxMessageConnection, { description: 'The customer’s onboarding emails, newest first.' })
   async outbox(@Root() customer: Customer, @Args(() => PageArgsType) args: PageArgsType, @Ctx() ctx: RequestContext) {
-    const request = parsePageArgs(args);
+    const request = parsePageArgs(args, `${customer.id}/outbox`);
     // A dry run's emails were rolled back with it.
     if (previewOf(customer)) return toPage([], request, () => 0);
     const query = { ...request, where: null, key: '' };

@@ -95,7 +95,7 @@ export class TemplateService {
 
   async list(caller: Caller, args: PageArgs): Promise<Page<OnboardingTemplate>> {
     const qb = this.db.manager.createQueryBuilder(OnboardingTemplate, 't').where('t.partnerId = :partnerId', { partnerId: caller.partnerId });
-    return pageOf(qb, args);
+    return pageOf(qb, args, 'templates');
   }
 
   async byId(caller: Caller, id: string): Promise<OnboardingTemplate | null> {
