@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import type { Logger } from 'pino';
-import { AppConfig } from './config';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { AppConfig, ConfigError } from './config';
 import { createServices, Services } from './common/services';
 import { Database } from './db/database';
-import { HttpServer, startHttpServer } from './http/app';
+import { HttpServer, listen, startHttpServer } from './http/app';
 import { createLogger } from './logger';
 import { OutboxSender } from './outbox/outbox.sender';
 
@@ -32,12 +34,31 @@ export interface RunningApp {
 }
 
 export async function openDatabase(config: AppConfig, log: Logger): Promise<Database> {
+  const target = config.database;
+  if (target.kind === 'sqlite' && target.file !== ':memory:') {
+    const dir = path.dirname(target.file);
+    // A typo in an explicit path must not quietly start on a new, empty database somewhere else.
+    if (target.createDirectory) mkdirSync(dir, { recursive: true });
+    else if (!existsSync(dir)) {
+      throw new ConfigError(`DATABASE_URL sqlite:${target.file}: the directory ${dir} does not exist (create it first; only the default data/ is created)`);
+    }
+  }
   return Database.open({ target: config.database, logger: log, busyTimeoutMs: config.sqliteBusyTimeoutMs, poolSize: config.databasePoolSize });
 }
 
-/** Opens and migrates the database, seeds the demo partner when allowed, and serves HTTP. */
+/**
+ * Takes the port first (a busy port fails before the database is touched: no migration, no demo
+ * partner), then opens and migrates the database, seeds the demo partner when allowed, and serves HTTP.
+ */
 export async function startApp(config: AppConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningApp> {
-  const db = await openDatabase(config, log);
+  const server = await listen(config);
+  let db: Database;
+  try {
+    db = await openDatabase(config, log);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   const services = createServices(db);
   let demo: RunningApp['demo'] = null;
   if (config.seedDemoPartner) {
@@ -51,7 +72,7 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
     });
   }
   const demoAdminId = demo?.adminId ?? (config.seedDemoPartner ? await services.partners.adminIdByEmail(DEMO_ADMIN_EMAIL) : null);
-  const http = await startHttpServer({ config, db, log, services });
+  const http = await startHttpServer({ server, config, db, log, services });
   const outbox = startOutboxSender(config, db, log);
   let stopped: Promise<void> | undefined;
   return {

@@ -2,7 +2,12 @@ import path from 'node:path';
 
 /** Which database the process talks to, parsed once from `DATABASE_URL`. */
 export type DatabaseTarget =
-  | { kind: 'sqlite'; file: string }
+  | {
+    kind: 'sqlite';
+    file: string;
+    /** Only the default `data/` is created when missing; an explicit path's directory must exist (see openDatabase). */
+    createDirectory?: boolean;
+  }
   | { kind: 'postgres'; url: string };
 
 export interface AppConfig {
@@ -66,12 +71,14 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
   return value;
 }
 
+const DEFAULT_DATABASE_URL = 'sqlite:data/provisioning.sqlite';
+
 export function parseDatabaseUrl(raw: string | undefined): DatabaseTarget {
-  const url = raw?.trim() || 'sqlite:data/provisioning.sqlite';
+  const url = raw?.trim() || DEFAULT_DATABASE_URL;
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (!file) throw new ConfigError('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:data/provisioning.sqlite');
-    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file), createDirectory: url === DEFAULT_DATABASE_URL };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
   throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${url}"`);

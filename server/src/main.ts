@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { startApp } from './app';
+import { StartupError } from './http/app';
 import { ConfigError, loadConfig } from './config';
 import type { Logger } from 'pino';
 import { createLogger } from './logger';
@@ -16,22 +17,18 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const app = await startApp(config, log);
-  const where = config.database.kind === 'sqlite' ? `sqlite:${config.database.file}` : 'postgres';
-  log.info({ url: app.url, database: where, production: config.production }, 'server ready');
-  const displayUrl = app.url.replace('127.0.0.1', 'localhost');
-  const lines = [`GraphQL API ready at ${displayUrl}  (database ${where})`];
-  if (app.demo) {
-    lines.push(
-      'Created a demo partner on this empty database. Its API token (shown once):',
-      `  ${app.demo.token}`,
-      `Open ${displayUrl} in a browser (Apollo Sandbox) and add the header  Authorization: Bearer ${app.demo.token}`,
-    );
-  } else if (app.demoAdminId) {
-    lines.push(`Lost the demo token? Make a new one:  npm run cli -- create-token --admin-id ${app.demoAdminId}`);
+  let app;
+  try {
+    app = await startApp(config, log);
+  } catch (error) {
+    // An operator's mistake is one line that says what to do, not a stack trace.
+    if (error instanceof StartupError || error instanceof ConfigError) {
+      process.stderr.write(`${error instanceof ConfigError ? 'Configuration error' : 'Failed to start'}: ${error.message}\n`);
+      log.flush(() => process.exit(error instanceof ConfigError ? 2 : 1));
+      return;
+    }
+    throw error;
   }
-  process.stdout.write(lines.join('\n') + '\n');
-
   // SIGTERM (a process manager, docker stop) and SIGINT (Ctrl-C) drain: new connections are refused,
   // requests in flight finish, the outbox finishes the email in flight and hands back the rest of its
   // claim, the database closes, the logs are flushed, and the process exits 0. Past the drain
@@ -55,8 +52,24 @@ async function main(): Promise<void> {
       exitAfterFlush(log, 1);
     });
   };
+  // Before the banner: whoever waits for it may signal at once, and until a handler is installed
+  // the kernel's default action (death, exit 143) applies.
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  const where = config.database.kind === 'sqlite' ? `sqlite:${config.database.file}` : 'postgres';
+  log.info({ url: app.url, database: where, production: config.production }, 'server ready');
+  const displayUrl = app.url.replace('127.0.0.1', 'localhost');
+  const lines = [`GraphQL API ready at ${displayUrl}  (database ${where})`];
+  if (app.demo) {
+    lines.push(
+      'Created a demo partner on this empty database. Its API token (shown once):',
+      `  ${app.demo.token}`,
+      `Open ${displayUrl} in a browser (Apollo Sandbox) and add the header  Authorization: Bearer ${app.demo.token}`,
+    );
+  } else if (app.demoAdminId) {
+    lines.push(`Lost the demo token? Make a new one:  npm run cli -- create-token --admin-id ${app.demoAdminId}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
 }
 
 /** pino writes asynchronously: flush what it holds before exiting, or the last lines are lost. */

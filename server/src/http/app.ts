@@ -37,12 +37,39 @@ export interface HttpServer {
   stop(): Promise<void>;
 }
 
-export async function startHttpServer(deps: { config: AppConfig; db: Database; log: Logger; services: Services }): Promise<HttpServer> {
-  const { config, db, log, services } = deps;
-  const app = express();
-  const server = http.createServer(app);
+/** Start-up failures an operator fixes (a busy port): main.ts prints the message alone, no stack. */
+export class StartupError extends Error {}
+
+/** Answers requests that arrive while the database is still being opened and migrated. */
+function starting(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+  res.end(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'The server is starting; try again in a moment.')));
+}
+
+/**
+ * Binds the port before anything else happens, so a busy port is one clear error before the
+ * database is migrated or a demo partner created. startHttpServer then serves on it.
+ */
+export async function listen(config: AppConfig): Promise<http.Server> {
+  const server = http.createServer(starting);
   server.requestTimeout = 120_000;
   server.headersTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `port ${config.port} on ${config.host}`;
+      if (error.code === 'EADDRINUSE') reject(new StartupError(`Cannot listen: ${where} is already in use (another server running?). Stop it or set PORT.`));
+      else if (error.code === 'EACCES') reject(new StartupError(`Cannot listen: ${where} needs privileges this process lacks. Set PORT above 1023.`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new StartupError(`Cannot listen on ${config.host}: no such interface on this machine. Check HOST.`));
+      else reject(error);
+    });
+    server.listen(config.port, config.host, () => resolve());
+  });
+  return server;
+}
+
+export async function startHttpServer(deps: { server: http.Server; config: AppConfig; db: Database; log: Logger; services: Services }): Promise<HttpServer> {
+  const { server, config, db, log, services } = deps;
+  const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
 
@@ -118,10 +145,8 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
   });
   app.use(bodyErrors(log));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  server.removeListener('request', starting);
+  server.on('request', app);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
