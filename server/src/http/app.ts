@@ -17,6 +17,7 @@ import type { Database } from '../db/database';
 import { runWithRequestStats } from '../db/request-stats';
 import { errorBody } from '../errors/error-codes';
 import { buildAppSchema } from '../schema';
+import { accessLog, accessLogPlugin, attachAccessRecord } from './access-log';
 import { accessPlugin, noSubscriptions, responsePlugin } from './apollo-plugins';
 import { formatError } from './format-error';
 import { authAttemptOf, rateLimit } from './rate-limit';
@@ -71,6 +72,7 @@ export async function startHttpServer(deps: { server: http.Server; config: AppCo
   const { server, config, db, log, services } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.use(accessLog(log));
   app.set('trust proxy', false);
 
   const apollo = new ApolloServer<RequestContext>({
@@ -99,6 +101,7 @@ export async function startHttpServer(deps: { server: http.Server; config: AppCo
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT }),
       accessPlugin(),
+      accessLogPlugin(),
       responsePlugin({ exposeSqlCount: config.exposeSqlCount }),
     ],
   });
@@ -131,13 +134,13 @@ export async function startHttpServer(deps: { server: http.Server; config: AppCo
       ? (req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req))
       : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => ({
+      context: async ({ req, res }): Promise<RequestContext> => attachAccessRecord({
         config, db, log, services,
         loaders: new Loaders(db),
         token: bearerToken(req.headers.authorization),
         caller: null,
         authAttempt: authAttemptOf(res),
-      }),
+      }, res),
     }),
   );
   app.use((req: Request, res: Response) => {
