@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError, Kind, OperationDefinitionNode, ValidationContext, ASTVisitor } from 'graphql';
-import { resolveCaller } from '../auth/caller';
+import { resolveCaller, tokenTouchDue, touchToken } from '../auth/caller';
+import { afterResponse } from './access-log';
 import type { RequestContext } from '../common/context';
 import { currentRequestStats, formatInserts } from '../db/request-stats';
 import { apiError } from '../errors/error-codes';
@@ -55,9 +56,14 @@ export function accessPlugin(): ApolloServerPlugin<RequestContext> {
           }
           if (!ctx.caller) {
             ctx.authAttempt?.failed(); // charged to the client's address (rate-limit.ts)
-            throw apiError('UNAUTHENTICATED', 'This API token is unknown or revoked.');
+            throw apiError('UNAUTHENTICATED', 'This API token is unknown, revoked or expired, or its admin is disabled.');
           }
           ctx.authAttempt?.authenticated();
+          const caller = ctx.caller;
+          // After the answer is sent: the write costs the request nothing (and stays out of its SQL counts).
+          if (tokenTouchDue(caller)) {
+            afterResponse(ctx, () => touchToken(ctx.db, caller).catch((error) => ctx.log.debug({ err: error }, 'token lastUsedAt not recorded')));
+          }
           if (operation.operation === 'mutation' && !ctx.caller.canWrite) {
             throw apiError('FORBIDDEN', 'Your admin role is READ_ONLY: mutations need a FULL_ADMIN token.');
           }
