@@ -31,6 +31,10 @@ query Viewer {
 }
 `;
 
+const PRODUCTION_GET = 'This is the GraphQL API, running in production mode (NODE_ENV=production): it has no page to '
+  + 'show in a browser. POST operations to this URL with Content-Type: application/json and Authorization: Bearer <token>. '
+  + 'The schema is schema/schema.graphql in the repository; to explore it interactively, run a server without NODE_ENV=production.';
+
 export interface HttpServer {
   url: string;
   port: number;
@@ -119,6 +123,15 @@ export async function startHttpServer(deps: { server: http.Server; config: AppCo
   const corsMiddleware = config.corsOrigins === null
     ? (_req: Request, _res: Response, next: NextFunction) => next()
     : cors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, maxAge: 600 });
+
+  if (config.production) {
+    // No landing page in production: a browser (or a probe) opening the URL is told what this is and
+    // how to call it, rather than Apollo's CSRF refusal meant for GET queries.
+    app.get('/', (req: Request, res: Response, next: NextFunction) => {
+      if (req.query.query !== undefined) return next();
+      res.status(400).json(errorBody('BAD_REQUEST', PRODUCTION_GET));
+    });
+  }
 
   // GraphQL lives at `/` only (GET for the landing page and GET queries, POST for everything):
   // `app.use('/')` would also run it for /healthz with POST, /graphql, /anything.
