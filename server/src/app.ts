@@ -8,6 +8,7 @@ import { Database } from './db/database';
 import { HttpServer, listen, startHttpServer } from './http/app';
 import { createLogger } from './logger';
 import { OutboxSender } from './outbox/outbox.sender';
+import { TokenUsage } from './auth/token-usage';
 
 const DEMO_ADMIN_EMAIL = 'admin@demo-partner.example';
 
@@ -72,7 +73,9 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
     });
   }
   const demoAdminId = demo?.adminId ?? (config.seedDemoPartner ? await services.partners.adminIdByEmail(DEMO_ADMIN_EMAIL) : null);
-  const http = await startHttpServer({ server, config, db, log, services });
+  const tokenUsage = new TokenUsage(db, log, config.tokenUsageFlushMs);
+  tokenUsage.start();
+  const http = await startHttpServer({ server, config, db, log, services, tokenUsage });
   const outbox = startOutboxSender(config, db, log);
   let stopped: Promise<void> | undefined;
   return {
@@ -81,6 +84,7 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
       // In parallel: the outbox must not go on sending its batch while HTTP requests drain; it
       // finishes the email in flight and hands the rest of its claim back at once.
       await Promise.all([http.stop(), outbox?.stop()]);
+      await tokenUsage.stop(); // after the requests: it writes what they noted
       await db.close();
     })()),
   };

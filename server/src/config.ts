@@ -51,6 +51,8 @@ export interface AppConfig {
    * cut (SHUTDOWN_TIMEOUT_MS, default 10 s); the process exits 0 once everything has drained.
    */
   shutdownTimeoutMs: number;
+  /** How often API tokens' lastUsedAt is written (default 5 minutes). Set in-process only (tests). */
+  tokenUsageFlushMs?: number;
   /**
    * Test-only fault injection: the failpoints a request may trigger with the `x-failpoint` header
    * (see db/failpoints.ts). Set only in-process by test harnesses; never read from the environment,

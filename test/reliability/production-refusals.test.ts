@@ -25,7 +25,7 @@ describe('production refusals in plain words', () => {
   });
 
   it('GET / from a browser: says this is the API in production and how to call it', async () => {
-    for (const headers of [{ accept: 'text/html' }, {}]) {
+    for (const headers of [{ accept: 'text/html' }, {}] as Array<Record<string, string>>) {
       const r = await fetch(url, { headers });
       expect(r.status).toBe(400);
       const body = await r.json() as { errors: Array<{ message: string; extensions: { code: string } }> };

@@ -66,12 +66,6 @@ export function tokenTouchDue(caller: Caller, now = Date.now()): boolean {
   return !!caller.token && (caller.token.lastUsedAt === null || now - caller.token.lastUsedAt.getTime() >= TOKEN_TOUCH_INTERVAL_MS);
 }
 
-/** Records that the caller's token was used (one conditional UPDATE; concurrent touches are harmless). */
-export async function touchToken(db: Database, caller: Caller): Promise<void> {
-  if (!caller.token) return;
-  await db.write((tx) => tx.update(ApiToken, { id: caller.token!.id }, { lastUsedAt: new Date() }));
-}
-
 /**
  * A token works while it is not revoked, not expired, and its admin is neither disabled nor the
  * CLI's system identity: checked on every request, so a revocation or a disable-admin takes effect

@@ -14,9 +14,7 @@ interface AccessRecord {
   errors?: string[];
 }
 
-/** Work to run once the answer is out (not logged). */
-const AFTER = Symbol('after response');
-type WithAfter = { [AFTER]?: Array<() => void> };
+
 
 /** Where a context carries its access record (a symbol: Apollo copies the context's own properties). */
 const ACCESS = Symbol('access record');
@@ -42,7 +40,6 @@ export function accessLog(log: Logger) {
         method: req.method, path: req.path, status: res.statusCode, ms, ...record,
         ...(res.writableFinished ? {} : { aborted: true }),
       }, 'request');
-      for (const task of (record as WithAfter)[AFTER] ?? []) task();
     };
     res.once('finish', write);
     res.once('close', write);
@@ -55,16 +52,6 @@ export function attachAccessRecord(ctx: RequestContext, res: Response): RequestC
   const record = res.locals.access as AccessRecord | undefined;
   if (record) (ctx as WithAccess)[ACCESS] = record;
   return ctx;
-}
-
-/** Runs `task` once the request's answer is sent (at once when the request has no access record). */
-export function afterResponse(ctx: RequestContext, task: () => void): void {
-  const record = (ctx as WithAccess)[ACCESS] as (AccessRecord & WithAfter) | undefined;
-  if (!record) {
-    setImmediate(task);
-    return;
-  }
-  (record[AFTER] ??= []).push(task);
 }
 
 /** Fills the access record from the operation and its answer. */

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError, Kind, OperationDefinitionNode, ValidationContext, ASTVisitor } from 'graphql';
-import { resolveCaller, tokenTouchDue, touchToken } from '../auth/caller';
-import { afterResponse } from './access-log';
+import { resolveCaller, tokenTouchDue } from '../auth/caller';
+import type { TokenUsage } from '../auth/token-usage';
 import type { RequestContext } from '../common/context';
 import { currentRequestStats, formatInserts } from '../db/request-stats';
 import { apiError } from '../errors/error-codes';
@@ -36,7 +36,7 @@ export function noSubscriptions(context: ValidationContext): ASTVisitor {
  * Runs once the operation is parsed and validated, before any resolver and before any SQL:
  * complexity limits first, then the caller (token lookup) and its role.
  */
-export function accessPlugin(): ApolloServerPlugin<RequestContext> {
+export function accessPlugin(tokenUsage?: TokenUsage): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -59,11 +59,8 @@ export function accessPlugin(): ApolloServerPlugin<RequestContext> {
             throw apiError('UNAUTHENTICATED', 'This API token is unknown, revoked or expired, or its admin is disabled.');
           }
           ctx.authAttempt?.authenticated();
-          const caller = ctx.caller;
-          // After the answer is sent: the write costs the request nothing (and stays out of its SQL counts).
-          if (tokenTouchDue(caller)) {
-            afterResponse(ctx, () => touchToken(ctx.db, caller).catch((error) => ctx.log.debug({ err: error }, 'token lastUsedAt not recorded')));
-          }
+          // Noted, not written: the background flush records it (see TokenUsage).
+          if (tokenUsage && tokenTouchDue(ctx.caller)) tokenUsage.note(ctx.caller.token!.id);
           if (operation.operation === 'mutation' && !ctx.caller.canWrite) {
             throw apiError('FORBIDDEN', 'Your admin role is READ_ONLY: mutations need a FULL_ADMIN token.');
           }

@@ -8,6 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { TokenUsage } from '../auth/token-usage';
 import { bearerToken } from '../auth/tokens';
 import type { AppConfig } from '../config';
 import type { RequestContext } from '../common/context';
@@ -72,8 +73,10 @@ export async function listen(config: AppConfig): Promise<http.Server> {
   return server;
 }
 
-export async function startHttpServer(deps: { server: http.Server; config: AppConfig; db: Database; log: Logger; services: Services }): Promise<HttpServer> {
-  const { server, config, db, log, services } = deps;
+export async function startHttpServer(deps: {
+  server: http.Server; config: AppConfig; db: Database; log: Logger; services: Services; tokenUsage?: TokenUsage;
+}): Promise<HttpServer> {
+  const { server, config, db, log, services, tokenUsage } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.use(accessLog(log));
@@ -104,7 +107,7 @@ export async function startHttpServer(deps: { server: http.Server; config: AppCo
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT }),
-      accessPlugin(),
+      accessPlugin(tokenUsage),
       accessLogPlugin(),
       responsePlugin({ exposeSqlCount: config.exposeSqlCount }),
     ],
