@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { startApp } from './app';
+import { startApp, type RunningApp } from './app';
 import { StartupError } from './http/app';
 import { ConfigError, loadConfig } from './config';
 import type { Logger } from 'pino';
@@ -17,7 +17,37 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  let app;
+  // SIGTERM (a process manager, docker stop) and SIGINT (Ctrl-C) drain: new connections are refused,
+  // requests in flight finish, the outbox finishes the email in flight and hands back the rest of its
+  // claim, the database closes, the logs are flushed, and the process exits 0. Past the drain
+  // timeout the connections still open are cut (app.stop() then returns) and, as a last resort, the
+  // process exits 1. A repeated signal (a terminal sends SIGINT to npm and node alike) changes nothing.
+  // Installed before start-up: until a handler exists the kernel's default action (death, exit 143)
+  // applies, and a signal during the migrations waits for them and then stops the same way.
+  let app: RunningApp | null = null;
+  let received: NodeJS.Signals | null = null;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (received) return;
+    received = signal;
+    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining requests and background work');
+    if (app) drain(app, signal);
+  };
+  const drain = (running: RunningApp, signal: NodeJS.Signals) => {
+    const force = setTimeout(() => {
+      log.error({ signal }, 'shutdown: still draining after the timeout; exiting');
+      exitAfterFlush(log, 1);
+    }, config.shutdownTimeoutMs + 5_000);
+    force.unref();
+    running.stop().then(() => {
+      log.info({ signal }, 'shutdown complete');
+      exitAfterFlush(log, 0);
+    }, (error) => {
+      log.error({ err: error }, 'shutdown failed');
+      exitAfterFlush(log, 1);
+    });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
   try {
     app = await startApp(config, log);
   } catch (error) {
@@ -29,33 +59,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  // SIGTERM (a process manager, docker stop) and SIGINT (Ctrl-C) drain: new connections are refused,
-  // requests in flight finish, the outbox finishes the email in flight and hands back the rest of its
-  // claim, the database closes, the logs are flushed, and the process exits 0. Past the drain
-  // timeout the connections still open are cut (app.stop() then returns) and, as a last resort, the
-  // process exits 1. A repeated signal (a terminal sends SIGINT to npm and node alike) changes nothing.
-  let draining = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (draining) return;
-    draining = true;
-    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining requests and background work');
-    const force = setTimeout(() => {
-      log.error({ signal }, 'shutdown: still draining after the timeout; exiting');
-      exitAfterFlush(log, 1);
-    }, config.shutdownTimeoutMs + 5_000);
-    force.unref();
-    app.stop().then(() => {
-      log.info({ signal }, 'shutdown complete');
-      exitAfterFlush(log, 0);
-    }, (error) => {
-      log.error({ err: error }, 'shutdown failed');
-      exitAfterFlush(log, 1);
-    });
-  };
-  // Before the banner: whoever waits for it may signal at once, and until a handler is installed
-  // the kernel's default action (death, exit 143) applies.
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  if (received) {
+    drain(app, received);
+    return;
+  }
   const where = config.database.kind === 'sqlite' ? `sqlite:${config.database.file}` : 'postgres';
   log.info({ url: app.url, database: where, production: config.production }, 'server ready');
   const displayUrl = app.url.replace('127.0.0.1', 'localhost');
