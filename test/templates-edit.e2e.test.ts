@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomerInput, aTemplateInput, unique } from './support/factories';
+import { aCustomerInput, aTemplateInput, AN_UNKNOWN_ID, unique } from './support/factories';
 import { expectNoUserErrors, expectUserError } from './support/expect-user-error';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
@@ -95,6 +95,9 @@ describe('updateTemplate and deleteTemplate', () => {
     const created = await hub.createTemplate(aTemplateInput(partner, { pstnProviderId: provider.id }));
     const unrelated = await hub.payloads.updateTemplate({ id: created.id, brandName: 'Still PSTN' });
     expect(unrelated.warnings).toHaveLength(1);
+    const unknown = await hub.payloads.updateTemplate({ id: created.id, pstnProviderId: AN_UNKNOWN_ID });
+    expect(unknown.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['NOT_FOUND:input.pstnProviderId']);
+    expect(unknown.warnings, 'no PSTN advice for a provider that does not exist').toEqual([]);
     const cleared = await hub.payloads.updateTemplate({ id: created.id, pstnProviderId: null });
     expect(cleared.warnings).toEqual([]);
     expect(cleared.template!.pstnProvider).toBeNull();

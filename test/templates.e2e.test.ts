@@ -138,6 +138,21 @@ describe('createTemplate rules (domain.md §3)', () => {
       expectUserError(await create({ pstnProviderId: 'bandwidth' }), 'NOT_FOUND', 'input', 'pstnProviderId');
     });
 
+    it('gives no PSTN warning for a provider that does not exist (domain.md §14), in a real call and a dry run', async () => {
+      for (const dryRun of [false, true]) {
+        const payload = await create({ pstnProviderId: AN_UNKNOWN_ID, dryRun });
+        expectUserError(payload, 'NOT_FOUND', 'input', 'pstnProviderId');
+        expect(payload.warnings).toEqual([]);
+      }
+    });
+
+    it('still gives the PSTN warning for an existing provider when another field is refused', async () => {
+      const [provider] = await partner.client.pstnProviders();
+      const payload = await create({ pstnProviderId: provider.id, name: ' ' });
+      expectUserError(payload, 'REQUIRED', 'input', 'name');
+      expect(payload.warnings).toHaveLength(1);
+    });
+
     it('accepts a catalog provider with a warning; no warning without one', async () => {
       const [provider] = await partner.client.pstnProviders();
       const withProvider = await create({ pstnProviderId: provider.id });

@@ -9,7 +9,7 @@ import { OnboardingTemplate } from './template.entity';
 import { DeleteTemplateInput, DeleteTemplatePayload, UpdateTemplateInput, UpdateTemplatePayload } from './template.inputs';
 import {
   DEFAULT_EMAIL_LANGUAGE, normalizeAuthentication, normalizeBrandName, normalizeCountryCode, normalizeLanguage, normalizeName,
-  PSTN_WARNING,
+  pstnWarnings,
 } from './template.rules';
 import type { TemplateService } from './template.service';
 
@@ -57,16 +57,16 @@ export class TemplateEditService {
       next.updatedAt = new Date();
 
       await this.templates.checkReferences(tx, caller, next, errors);
+      warnings = pstnWarnings(next.pstnProviderId, errors);
       if (errors.any()) throw new UserErrorsAbort(errors.list);
       const { id, partnerId: _p, provisioningId: _pid, createdAt: _c, ...changes } = next;
       await tx.update(OnboardingTemplate, { id }, changes);
       await recordAudit(tx, caller, 'updateTemplate', [id]);
-      warnings = next.pstnProviderId ? [PSTN_WARNING] : [];
       return next;
     }, { dryRun, onUniqueViolation: (v) => this.templates.uniqueViolationAsUserErrors(v) });
     return outcome.ok
       ? { template: outcome.value, userErrors: [], warnings }
-      : { template: null, userErrors: outcome.userErrors, warnings: [] };
+      : { template: null, userErrors: outcome.userErrors, warnings };
   }
 
   /** Refused while any customer was created from the template (they point at it). */

@@ -79,3 +79,11 @@ export function normalizeAuthentication(input: TemplateAuthenticationInput | nul
 
 export const PSTN_WARNING =
   'A Cloud Connected PSTN provider on the template is not recommended: PSTN is better set up per customer.';
+
+/**
+ * The PSTN advice, only for a provider that exists: an unknown id already gets NOT_FOUND on
+ * pstnProviderId, and advice about a provider that is not there would only confuse (domain.md §14).
+ */
+export function pstnWarnings(pstnProviderId: string | null, errors: UserErrors): string[] {
+  return pstnProviderId !== null && !errors.hasAt('pstnProviderId') ? [PSTN_WARNING] : [];
+}

@@ -14,7 +14,7 @@ import { OnboardingTemplate } from './template.entity';
 import { CreateTemplateInput, CreateTemplatePayload } from './template.inputs';
 import {
   DEFAULT_EMAIL_LANGUAGE, normalizeAuthentication, normalizeBrandName, normalizeCountryCode,
-  normalizeLanguage, normalizeName, normalizeOffer, plausibleProvisioningId, PSTN_WARNING,
+  normalizeLanguage, normalizeName, normalizeOffer, plausibleProvisioningId, pstnWarnings,
 } from './template.rules';
 
 /** An opaque, URL-safe id of 24 characters (144 random bits): never guessed, never reused. */
@@ -46,10 +46,11 @@ export class TemplateService {
       createdAt: now,
       updatedAt: now,
     } satisfies OnboardingTemplate);
-    const warnings = template.pstnProviderId ? [PSTN_WARNING] : [];
+    let warnings: string[] = [];
 
     const outcome = await writeOrUserErrors(this.db, async (tx) => {
       await this.checkReferences(tx, caller, template, errors);
+      warnings = pstnWarnings(template.pstnProviderId, errors);
       if (errors.any()) throw new UserErrorsAbort(errors.list);
       await tx.insert(OnboardingTemplate, template);
       await recordAudit(tx, caller, 'createTemplate', [template.id]);
