@@ -275,8 +275,26 @@ describe('createCustomer rules (domain.md §4)', () => {
       expect(payload.customer!.headquarters.timeZone).toBe('Europe/Amsterdam');
     });
 
-    it.each(['dutch', 'nl-NL', 'NL'])('refuses language %j with INVALID', async (language) => {
+    it.each(['dutch', 'NL', 'xx_NL'])('refuses language %j with INVALID', async (language) => {
       expectUserError(await hq({}, { language }), 'INVALID', 'input', 'headquarters', 'language');
+    });
+
+    it('accepts nl-NL for the customer and its headquarters and stores nl_NL (domain.md §14)', async () => {
+      const payload = await create({ language: 'nl-NL', headquarters: anAmsterdamLocation({ language: 'nl-nl' }) });
+      expectNoUserErrors(payload);
+      expect(payload.customer!.language).toBe('nl_NL');
+      expect(payload.customer!.headquarters.language).toBe('nl_NL');
+      const defaulted = await create({ language: 'fr-BE' });
+      expect(defaulted.customer!.headquarters.language, 'the headquarters inherits the stored form').toBe('fr_BE');
+    });
+
+    it('says an unknown language is unknown, and suggests GB for UK', async () => {
+      const unknown = await create({ language: 'zz_NL' });
+      expectUserError(unknown, 'INVALID', 'input', 'language');
+      expect(unknown.userErrors[0].message).toMatch(/"zz" .*not a known language/);
+      const uk = await hq({ countryCode: 'UK' });
+      expectUserError(uk, 'INVALID', 'input', 'headquarters', 'address', 'countryCode');
+      expect(uk.userErrors.find((e) => e.field.at(-1) === 'countryCode')!.message).toMatch(/did you mean GB\?/);
     });
 
     it('refuses an empty or overlong name', async () => {
