@@ -137,7 +137,7 @@ export type CustomerUserInput = {
   locationName?: string | null | undefined;
   /** The customer’s package or one it includes. */
   package: Package;
-  /** International form, valid for the location’s country; stored as E.164. Blank (as a form sends it) means none. */
+  /** International form (+31 20 794 8000) or the national form of the location’s country (020 794 8000 in NL, (512) 472-1003 in the US); valid for that country; stored as E.164. Blank (as a form sends it) means none. */
   phoneNumber?: string | null | undefined;
 };
 

@@ -21,7 +21,7 @@ import { DEFAULT_EMAIL_LANGUAGE } from '../templates/template.rules';
 import { phoneMatchesCountry } from './phone-number';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
 import {
-  checkNumbersForPackage, checkUserPackage, inRowOrder, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, UserRowDraft,
+  checkNumbersForPackage, checkUserPackage, inRowOrder, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, resolveNumbers, UserRowDraft,
 } from './setup.rules';
 
 /**
@@ -75,6 +75,10 @@ export class SetupService {
         newLocations.push(location);
       });
 
+      // Numbers are read in the country of each row's location (national forms need it) before
+      // the request's numbers are looked up together.
+      resolveNumbers(rows, (row) => (row.locationKey === null ? headquarters : locationsByKey.get(row.locationKey)),
+        (row) => errors.at('users', row.index));
       const snapshot = await this.loadSnapshot(tx, customer, rows);
       const users: CustomerUser[] = [];
       const created: CustomerUser[] = [];
