@@ -263,11 +263,54 @@ describe('createCustomer rules (domain.md §4)', () => {
       expectUserError(await hq({}, { timeZone }), 'INVALID', 'input', 'headquarters', 'timeZone');
     });
 
-    it.each(['America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'UTC'])('accepts time zone %s', async (timeZone) => {
-      const payload = await hq({}, { timeZone });
+    it.each([['America/Argentina/Buenos_Aires', 'AR'], ['Asia/Kolkata', 'IN'], ['Asia/Calcutta', 'IN'], ['Europe/Amsterdam', 'NL']])(
+      'accepts time zone %s in %s, as given', async (timeZone, countryCode) => {
+        const payload = await create({ headquarters: aLocationIn(countryCode, { timeZone }) });
+        expectNoUserErrors(payload);
+        expect(payload.customer!.headquarters.timeZone).toBe(timeZone);
+      });
+
+    it.each([['America/Los_Angeles', 'NL'], ['UTC', 'NL'], ['Europe/Amsterdam', 'US'], ['Asia/Tokyo', 'IN']])(
+      'refuses time zone %s, which %s does not use, with INVALID (domain.md §14)', async (timeZone, countryCode) => {
+        const payload = await create({ headquarters: aLocationIn(countryCode, { timeZone }) });
+        expect(payload.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['INVALID:input.headquarters.timeZone']);
+        expect(payload.userErrors[0].message).toContain(`not a time zone of ${countryCode}`);
+      });
+
+    it.each([
+      ['US', 'TX'], ['US', 'us-tx'], ['US', 'Texas'], ['US', ' new york '], ['BR', 'São Paulo'], ['BR', 'Sao Paulo'], ['MX', 'CMX'],
+      ['JP', '13'], ['JP', 'JP-13'], ['AU', 'NSW'], ['CA', 'Québec'], ['IN', 'Maharashtra'],
+    ])('accepts %s subdivision %j (ISO 3166-2 code or name) and stores it as given', async (countryCode, stateOrProvince) => {
+      const location = aLocationIn(countryCode);
+      const payload = await create({ headquarters: { ...location, address: { ...location.address, stateOrProvince } } });
       expectNoUserErrors(payload);
-      expect(payload.customer!.headquarters.timeZone).toBe(timeZone);
+      expect(payload.customer!.headquarters.address.stateOrProvince).toBe(stateOrProvince.trim());
     });
+
+    it.each([['US', 'Texass'], ['US', 'ON'], ['CA', 'TX'], ['AU', 'Region'], ['JP', 'Tokyo-to-be']])(
+      'refuses %s subdivision %j with INVALID', async (countryCode, stateOrProvince) => {
+        const location = aLocationIn(countryCode);
+        const payload = await create({ headquarters: { ...location, address: { ...location.address, stateOrProvince } } });
+        expect(payload.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['INVALID:input.headquarters.address.stateOrProvince']);
+        expect(payload.userErrors[0].message).toContain(`not a state or province of ${countryCode}`);
+      });
+
+    it('does not check stateOrProvince where it is not required', async () => {
+      expectNoUserErrors(await hq({ stateOrProvince: 'Randstad' }));
+    });
+
+    it.each([['NL', '1012'], ['NL', '12345'], ['US', '7870'], ['GB', '12345'], ['CA', '12345'], ['JP', '1000001x'], ['DE', '1011']])(
+      'refuses %s postal code %j that does not fit the country’s format with INVALID', async (countryCode, postalCode) => {
+        const location = aLocationIn(countryCode);
+        const payload = await create({ headquarters: { ...location, address: { ...location.address, postalCode } } });
+        expect(payload.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['INVALID:input.headquarters.address.postalCode']);
+      });
+
+    it.each([['NL', '1012LG'], ['US', '78701-1234'], ['GB', 'EC1A 1BB'], ['CA', 'K1A 0B1'], ['ZA', '2000']])(
+      'accepts %s postal code %j', async (countryCode, postalCode) => {
+        const location = aLocationIn(countryCode);
+        expectNoUserErrors(await create({ headquarters: { ...location, address: { ...location.address, postalCode } } }));
+      });
 
     it.each(['europe/amsterdam', 'EUROPE/AMSTERDAM', ' Europe/Amsterdam '])('stores time zone %j in its canonical spelling', async (timeZone) => {
       const payload = await hq({}, { timeZone });

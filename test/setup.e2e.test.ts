@@ -470,6 +470,24 @@ describe('setupCustomer rules (domain.md §5)', () => {
       ]);
     });
 
+    it('refuses a time zone, subdivision or postal code that does not fit the location’s country (domain.md §14)', async () => {
+      const customer = await aCustomer();
+      const payload = await setup(customer.id, {
+        locations: [
+          anAmsterdamLocation({ name: 'Damrak', timeZone: 'America/Los_Angeles' }),
+          aNewYorkLocation({ name: 'Albany', address: { line1: '1 State St', city: 'Albany', stateOrProvince: 'Nueva York', postalCode: '12207', countryCode: 'US' } }),
+          anAmsterdamLocation({ name: 'Zuidas', address: { line1: 'Gustav Mahlerlaan 1', city: 'Amsterdam', postalCode: '1082', countryCode: 'NL' } }),
+          aNewYorkLocation({ name: 'Brooklyn', address: { line1: '1 Main St', city: 'Brooklyn', stateOrProvince: 'New York', postalCode: '11201', countryCode: 'US' } }),
+        ],
+      });
+      expect(codes(payload)).toEqual([
+        'INVALID:input.locations.0.timeZone',
+        'INVALID:input.locations.1.address.stateOrProvince',
+        'INVALID:input.locations.2.address.postalCode',
+      ]);
+      expect(payload.userErrors[0].message).toMatch(/America\/Los_Angeles is not a time zone of NL.*Europe\/Amsterdam/);
+    });
+
     it('defaults a location’s language to the customer’s and keeps an explicit one (nl-BE stored as nl_BE)', async () => {
       const frenchTemplate = (await partner.client.createTemplate(aTemplateInput(partner, { defaultEmailLanguage: 'fr_FR' }))).id;
       const customer = await partner.client.createCustomer(aCustomerInput(frenchTemplate));

@@ -18,9 +18,9 @@ export type AddressInput = {
   line1: string;
   /** ≤ 50 characters. */
   line2?: string | null | undefined;
-  /** Required for the countries above, GB and every EU member. */
+  /** Required for the countries above, GB and every EU member; must fit the country’s format where it is known. */
   postalCode?: string | null | undefined;
-  /** Required for US, CA, AU, IN, BR, MX, CN, JP. */
+  /** Required for US, CA, AU, IN, BR, MX, CN, JP, and there a real subdivision of the country: its ISO 3166-2 code (TX or US-TX) or its name (Texas); stored as given. */
   stateOrProvince?: string | null | undefined;
 };
 
@@ -52,7 +52,7 @@ export type CreateCustomerInput = {
   externalId?: string | null | undefined;
   /** Becomes the customer’s headquarters. */
   headquarters: LocationInput;
-  /** `ll` or `ll_CC`; default the template’s defaultEmailLanguage. */
+  /** `ll` or `ll_CC` (also written `ll-CC`, stored as `ll_CC`); default the template’s defaultEmailLanguage. */
   language?: string | null | undefined;
   /** A package users can hold (see packages). */
   package: Package;
@@ -70,7 +70,7 @@ export type CreateTemplateInput = {
   brandName: string;
   /** ISO 3166-1 alpha-2, e.g. NL. */
   countryCode: string;
-  /** `ll` or `ll_CC`; default en_US. */
+  /** `ll` or `ll_CC` (also written `ll-CC`, stored as `ll_CC`); default en_US. */
   defaultEmailLanguage?: string | null | undefined;
   disableWebexCallingOneToOne?: boolean | null | undefined;
   /** Validate and answer as the real call would, but write nothing. */
@@ -162,11 +162,11 @@ export type DeleteTemplateInput = {
 export type LocationInput = {
   address: AddressInput;
   emergencyLocationIdentifier?: string | null | undefined;
-  /** `ll` or `ll_CC`; default the customer’s language. */
+  /** `ll` or `ll_CC` (also written `ll-CC`, stored as `ll_CC`); default the customer’s language. */
   language?: string | null | undefined;
   /** 1–80 characters, unique per customer (case-insensitive). */
   name: string;
-  /** An IANA time zone, e.g. Europe/Amsterdam. */
+  /** An IANA time zone used in the address’s country, e.g. Europe/Amsterdam for NL. */
   timeZone: string;
 };
 

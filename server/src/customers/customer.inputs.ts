@@ -41,7 +41,7 @@ export class CreateCustomerInput {
   @Field(() => DataRegion, { nullable: true, description: 'Default: from the headquarters country.' })
   dataRegion?: DataRegion | null;
 
-  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC`; default the template’s defaultEmailLanguage.' })
+  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC` (also written `ll-CC`, stored as `ll_CC`); default the template’s defaultEmailLanguage.' })
   language?: string | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false })
