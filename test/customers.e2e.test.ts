@@ -177,6 +177,44 @@ describe('createCustomer rules (domain.md §4)', () => {
     });
   });
 
+  describe('adminFirstName and adminLastName (domain.md §14)', () => {
+    const adminNames = async (customerId: string) =>
+      (await partner.client.customerUsers(customerId))!.edges.map((e) => [e.node.firstName, e.node.lastName]);
+
+    it('name the full administrator when given, trimmed', async () => {
+      const payload = await create({ adminFirstName: ' Eva ', adminLastName: ' de Vries ' });
+      expectNoUserErrors(payload);
+      expect(await adminNames(payload.customer!.id)).toEqual([['Eva', 'de Vries']]);
+    });
+
+    it('are derived as before when omitted (the email’s local part and the company name), each on its own', async () => {
+      const adminEmail = `${unique('it')}@devries.example`;
+      const derived = await create({ adminEmail, companyName: 'Bakkerij de Vries' });
+      expect(await adminNames(derived.customer!.id)).toEqual([[adminEmail.split('@')[0], 'Bakkerij de Vries']]);
+      const firstOnly = await create({ adminFirstName: 'Eva', adminLastName: null, companyName: 'Bakkerij de Vries' });
+      expect(await adminNames(firstOnly.customer!.id)).toEqual([['Eva', 'Bakkerij de Vries']]);
+    });
+
+    it('take 64 characters; 65 are TOO_LONG and a blank value is REQUIRED, as for a user’s names', async () => {
+      const ok = await create({ adminFirstName: aString(64, 'f'), adminLastName: aString(64, 'l') });
+      expectNoUserErrors(ok);
+      expect(await adminNames(ok.customer!.id)).toEqual([[aString(64, 'f'), aString(64, 'l')]]);
+      const bad = await create({ adminFirstName: aString(65, 'f'), adminLastName: '  ' });
+      expect(bad.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['TOO_LONG:input.adminFirstName', 'REQUIRED:input.adminLastName']);
+      expect(bad.customer).toBeNull();
+    });
+
+    it('are part of an externalId replay: the same names replay, other names are TAKEN', async () => {
+      const input = aCustomerInput(templateId, { externalId: unique('crm-'), adminFirstName: 'Eva', adminLastName: 'de Vries' });
+      const first = await partner.client.payloads.createCustomer(input);
+      expectNoUserErrors(first);
+      const again = await partner.client.payloads.createCustomer(input);
+      expectNoUserErrors(again);
+      expect(again.customer!.id).toBe(first.customer!.id);
+      expectUserError(await partner.client.payloads.createCustomer({ ...input, adminLastName: 'Jansen' }), 'TAKEN', 'input', 'externalId');
+    });
+  });
+
   describe('externalId', () => {
     it('replays an identical input (by provisioning ID instead of template id, email in another casing) without a second customer', async () => {
       const externalId = unique('crm-');

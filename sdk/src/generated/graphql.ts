@@ -43,6 +43,10 @@ export type CreateCustomerInput = {
   addOns?: Array<AddOn> | null | undefined;
   /** The full administrator; unique across the system. */
   adminEmail: string;
+  /** The full administrator’s first name, 1–64 characters. Omitted: derived from the admin email (a later setupCustomer row can correct it). */
+  adminFirstName?: string | null | undefined;
+  /** The full administrator’s last name, 1–64 characters. Omitted: the company name (a later setupCustomer row can correct it). */
+  adminLastName?: string | null | undefined;
   /** 1–256 characters, no %. */
   companyName: string;
   /** Default: from the headquarters country. */

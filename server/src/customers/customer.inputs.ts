@@ -20,6 +20,18 @@ export class CreateCustomerInput {
   @Field(() => String, { description: 'The full administrator; unique across the system.' })
   adminEmail!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The full administrator’s first name, 1–64 characters. Omitted: derived from the admin email (a later setupCustomer row can correct it).',
+  })
+  adminFirstName?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The full administrator’s last name, 1–64 characters. Omitted: the company name (a later setupCustomer row can correct it).',
+  })
+  adminLastName?: string | null;
+
   @Field(() => Package, { description: 'A package users can hold (see packages).' })
   package!: Package;
 

@@ -6,7 +6,7 @@ import { addOnAllowed, AddOn, Package, packageRow } from '../catalog/packages';
 import { defaultRegionFor } from '../catalog/regions';
 import { Page, PageArgs, pageOf } from '../common/connection';
 import { normalizeEmail } from '../common/email';
-import { hasNul, requiredText } from '../common/strings';
+import { givenText, hasNul, requiredText } from '../common/strings';
 import { UniqueViolation, writeOrUserErrors } from '../common/write';
 import type { Database } from '../db/database';
 import { bulkInsert } from '../db/bulk-insert';
@@ -16,6 +16,7 @@ import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
 import { OnboardingTemplate, settingsOf } from '../templates/template.entity';
 import { normalizeLanguage, plausibleProvisioningId } from '../templates/template.rules';
+import { NAME_MAX } from '../setup/setup.rules';
 import { CustomerAdminRole, CustomerStatus } from './customer.enums';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
@@ -69,6 +70,8 @@ export class CustomerService {
       const companyName = requiredText(input.companyName, COMPANY_NAME_MAX, errors, 'companyName', 'Company name');
       if (companyName.includes('%')) errors.add(UserErrorCode.INVALID, 'Company name must not contain %.', 'companyName');
       const adminEmail = normalizeEmail(input.adminEmail, errors, 'adminEmail');
+      const adminFirstName = givenText(input.adminFirstName, NAME_MAX, errors, 'adminFirstName', 'The administrator’s first name');
+      const adminLastName = givenText(input.adminLastName, NAME_MAX, errors, 'adminLastName', 'The administrator’s last name');
       const row = packageRow(input.package);
       if (!row.customerLevel || !row.userAssignable) {
         errors.add(UserErrorCode.NOT_ALLOWED, `${input.package} cannot be an organization's package: the full administrator must be able to hold it.`, 'package');
@@ -84,6 +87,8 @@ export class CustomerService {
       const dataRegion = input.dataRegion ?? defaultRegionFor(hq.countryCode);
       const fingerprint = createHash('sha256').update(JSON.stringify([
         template?.id ?? null, companyName, adminEmail, input.package, [...addOns].sort(), externalId, hq, dataRegion, language,
+        // only when given, so the fingerprints of customers created before these fields existed still match their replays
+        ...(adminFirstName !== null || adminLastName !== null ? [adminFirstName, adminLastName] : []),
       ])).digest('hex');
 
       // The externalId is looked up before every other rule: an identical replay returns the
@@ -115,7 +120,7 @@ export class CustomerService {
       } satisfies Location);
       const admin = Object.assign(new CustomerUser(), {
         id: newId(), customerId: customer.id, locationId: headquarters.id,
-        firstName: adminEmail.split('@')[0].slice(0, 64), lastName: companyName.slice(0, 64), email: adminEmail,
+        firstName: adminFirstName ?? adminEmail.split('@')[0].slice(0, NAME_MAX), lastName: adminLastName ?? companyName.slice(0, NAME_MAX), email: adminEmail,
         package: input.package, phoneNumber: null, extension: null, roles: [CustomerAdminRole.FULL_ADMIN],
         createdAt: now, updatedAt: now,
       } satisfies CustomerUser);
