@@ -67,6 +67,9 @@ export class CreateCustomerPayload {
 
   @Field(() => [UserError])
   userErrors!: UserError[];
+
+  @Field(() => [String], { description: 'Advice that does not stop the call, e.g. that the onboarding emails have no text in the customer’s language and go out in English.' })
+  warnings!: string[];
 }
 
 @InputType({ description: 'Case-insensitive filters; all given ones must match.' })

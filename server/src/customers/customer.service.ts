@@ -25,6 +25,7 @@ import { Location } from './location.entity';
 import { normalizeLocation } from './location.rules';
 import { attachPreview, rememberHeadquarters } from './customer.preview';
 import { enqueueAdminInvitation } from '../outbox/outbox.enqueue';
+import { emailLanguageWarnings } from '../outbox/email-texts';
 
 export const COMPANY_NAME_MAX = 256;
 export const EXTERNAL_ID_MAX = 128;
@@ -142,8 +143,8 @@ export class CustomerService {
       onUniqueViolation: uniqueViolationAsUserErrors,
     });
     return outcome.ok
-      ? { customer: outcome.value.customer, userErrors: [] }
-      : { customer: null, userErrors: outcome.userErrors };
+      ? { customer: outcome.value.customer, userErrors: [], warnings: emailLanguageWarnings(outcome.value.customer.language) }
+      : { customer: null, userErrors: outcome.userErrors, warnings: [] };
   }
 
   private normalizeExternalId(value: string | null | undefined, errors: UserErrors): string | null {
