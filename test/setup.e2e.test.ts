@@ -438,6 +438,9 @@ describe('setupCustomer rules (domain.md §5)', () => {
         ],
       });
       expect(codes(payload)).toEqual(['TAKEN:input.locations.0.name', 'TAKEN:input.locations.2.name']);
+      expect(payload.userErrors[0].message).toBe('The customer already has a location named "amsterdam HQ".');
+      expect(payload.userErrors[1].message, 'a repeat within the request is not an existing location (domain.md §14)')
+        .toBe('A location named "BROOKLYN" appears in an earlier row of this request.');
       // another customer may use the same names
       const another = await aCustomer();
       expectNoUserErrors(await setup(another.id, { locations: [aNewYorkLocation({ name: 'Brooklyn' })] }));
