@@ -11,6 +11,22 @@ import { copyDatabase, median, round, startServerProcess } from './support';
 
 type Row = Record<string, unknown>;
 
+/**
+ * fetch, sent again once when the server had already closed the idle keep-alive socket (EPIPE or
+ * ECONNRESET while writing: the request never reached it). Between two HTTP contenders the
+ * in-process ones block this event loop for seconds on a loaded machine, past the server's 5 s
+ * keep-alive, before undici notices the socket is gone.
+ */
+async function post(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = ((error as { cause?: { code?: string } }).cause)?.code;
+    if (code !== 'EPIPE' && code !== 'ECONNRESET') throw error;
+    return fetch(url, init);
+  }
+}
+
 interface TableSnapshot {
   columns: string[];
   key: string[];
@@ -173,7 +189,7 @@ export async function benchBulkSetup(base: BaseDatabase, dir: string, options: {
     http: async (rep: number) => {
       const body = JSON.stringify({ query, operationName: 'SetupCustomer', variables: { input: inputs[rep] } });
       const t0 = performance.now();
-      const response = await fetch(server.url, { method: 'POST', headers, body });
+      const response = await post(server.url, { method: 'POST', headers, body });
       const text = await response.text();
       const json = JSON.parse(text);
       const ms = performance.now() - t0;
@@ -196,7 +212,7 @@ export async function benchBulkSetup(base: BaseDatabase, dir: string, options: {
     httpErrors: async (rep: number) => {
       const body = JSON.stringify({ query, operationName: 'SetupCustomer', variables: { input: inputs[rep] } });
       const t0 = performance.now();
-      const response = await fetch(server.url, { method: 'POST', headers, body });
+      const response = await post(server.url, { method: 'POST', headers, body });
       const text = await response.text();
       const json = JSON.parse(text);
       const ms = performance.now() - t0;

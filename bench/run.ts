@@ -93,6 +93,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const cause = error instanceof Error && error.cause ? `\ncaused by: ${error.cause instanceof Error ? error.cause.stack : String(error.cause)}` : '';
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}${cause}\n`);
   process.exit(1);
 });
