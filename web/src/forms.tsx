@@ -41,7 +41,7 @@ function FieldShell({ label, name, errors, hint, required, children }: FieldProp
   const describedBy = [own.length ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={own.length ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id}>{label}{required ? <span className="required" aria-hidden="true"> *</span> : null}</label>
+      <label htmlFor={id}>{label}</label>
       {hint ? <p className="hint" id={hintId}>{hint}</p> : null}
       {children({ id, 'aria-invalid': own.length ? true : undefined, 'aria-describedby': describedBy, 'aria-required': required || undefined })}
       {own.length ? (

@@ -76,7 +76,7 @@ export function TemplateWizard() {
   const props = { draft, set, errors: map, session };
   return (
     <Wizard title="Create template" steps={STEPS} step={step} onBack={back} onNext={next} busy={busy}
-      nextLabel={step === 4 ? 'Submit' : 'Next'} nextDisabled={step === 4 && (errors.length > 0 || !!session.readOnlyReason)}
+      nextLabel={step === 4 ? 'Submit' : 'Next'} nextDisabled={(step === 4 && errors.length > 0) || !!session.readOnlyReason}
       nextDescribedBy={session.readOnlyReason ? READ_ONLY_REASON_ID : undefined}>
       <ReadOnlyNotice reason={session.readOnlyReason} />
       {failure ? <Alert>{failure}</Alert> : null}
