@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartnerAdminRole } from '../../server/src/partners/partner-admin.entity';
 import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
 import {
   chromiumMissingMessage, chromiumPath, ensureScreenshotDir, ensureWebAppBuilt, launchChromium, newContext, seriousViolations,
@@ -142,8 +143,8 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     await expectFieldError(page.getByLabel('API token', { exact: true }), /not accepted/);
     await signIn(page, partner.token);
     await expect.poll(() => page.getByTestId('partner-name').textContent()).toBe('Acme Telecom');
-    expect(await page.evaluate(() => Object.values(sessionStorage))).toContain(partner.token);
-    expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(partner.token);
+    expect(await page.evaluate<string[]>('Object.values(sessionStorage)')).toContain(partner.token);
+    expect(await page.evaluate<string>('JSON.stringify(localStorage)')).not.toContain(partner.token);
     await page.getByRole('cell', { name: 'Benelux SMB' }).waitFor();
     await step(page, 'templates');
 
@@ -159,13 +160,13 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     expect(await page.getByLabel('Wholesale subscription').inputValue()).toBe(partner.subscriptionIds[0]);
     await name.press('Enter');
     await expectFieldError(name, /already|taken|exists/i);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('field-name');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('field-name');
     await step(page, 'template-1-primary-error');
     await name.fill('Benelux SMB 2025');
     await name.press('Enter');
     await stepHeading(page, 'Authentication');
     // Focus lands on the new step's heading.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+    expect(await page.evaluate<string | undefined>('document.activeElement?.tagName')).toBe('H2');
 
     await page.getByLabel('Authentication method').selectOption('PARTNER_SAML');
     await next(page);
@@ -210,7 +211,7 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     expect(provisioningId).toBe((await partner.client.templates()).edges[0]!.node.provisioningId);
     await page.getByRole('button', { name: 'Copy provisioning ID' }).click();
     await page.getByText('Copied to the clipboard.').waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(provisioningId);
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(provisioningId);
     await step(page, 'template-created');
 
     // Create customer, from the new template.
@@ -226,7 +227,7 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     await next(page);
 
     await stepHeading(page, 'Packages');
-    const packageOptions = await page.getByLabel('Package', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const packageOptions = await page.getByLabel('Package', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? '').filter(Boolean));
     const orgPackages = (await partner.client.packages()).filter((p) => p.customerLevel).map((p) => p.package);
     expect(packageOptions.sort()).toEqual([...orgPackages].sort());
     await next(page);
@@ -319,7 +320,7 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     await expectFieldError(page.locator('#field-users-2-extension'), /./);
     await page.locator('#field-users-0-firstName').focus();
     await page.getByRole('button', { name: 'Go to the first problem' }).click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('field-users-2-extension');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('field-users-2-extension');
     expect(await page.getByRole('button', { name: 'Create users' }).isDisabled()).toBe(true);
     await step(page, 'setup-4-review-errors');
     await page.locator('#field-users-2-extension').fill('2003');
@@ -361,7 +362,7 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     // Sign out forgets the token.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API token', { exact: true }).waitFor();
-    expect(await page.evaluate(() => JSON.stringify(sessionStorage))).not.toContain(partner.token);
+    expect(await page.evaluate<string>('JSON.stringify(sessionStorage)')).not.toContain(partner.token);
     await close();
     expect(violations).toEqual({});
   }, 150_000);
@@ -468,7 +469,7 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
   }, 90_000);
 
   it('a read-only admin sees every mutation disabled, with the reason', async () => {
-    const readOnly = await server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: 'viewer@acme.example', role: 'READ_ONLY' });
+    const readOnly = await server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: 'viewer@acme.example', role: PartnerAdminRole.READ_ONLY });
     const customer = (await partner.client.customers({ filter: { search: 'vries' } })).edges[0]!.node;
     const { page, close } = await open();
     await signIn(page, readOnly.token);

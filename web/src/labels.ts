@@ -21,3 +21,6 @@ export const ROLE_LABELS: Record<CustomerAdminRole, string> = {
 };
 
 export const packageLabel = (p: string) => PACKAGE_LABELS[p as Package] ?? p;
+
+/** ADMIN_INVITATION → "Admin invitation": for codes shown as they come (email kinds, delivery states). */
+export const humanize = (code: string) => code.charAt(0) + code.slice(1).toLowerCase().replace(/_/g, ' ');

@@ -4,7 +4,7 @@ import { describeError, useSession } from '../session';
 import { Link, navigate } from '../router';
 import { Alert, CheckboxField, errorMap, FormErrors, ReadOnlyNotice, SelectField, TextField, writeGuard } from '../forms';
 import { formatDate, useCursorPages, useLoad } from '../use-load';
-import { ADD_ON_LABELS, packageLabel, ROLE_LABELS, STATUS_LABELS } from '../labels';
+import { ADD_ON_LABELS, humanize, packageLabel, ROLE_LABELS, STATUS_LABELS } from '../labels';
 import { formatAddress } from './location-fields';
 import { Pager } from './templates';
 
@@ -138,7 +138,7 @@ function AdminRoles({ customer, users, onChange }: { customer: Customer; users: 
       <p className="hint">Control Hub roles of a user on this page. Role holders must hold the organization's package ({packageLabel(customer.package)}).</p>
       <SelectField label="User" name="assignments.0.userId" errors={map} value={userId} onChange={pick} placeholder="Choose a user"
         options={users.map((u) => ({ value: u.id, label: `${u.firstName} ${u.lastName} (${u.email})` }))} />
-      <fieldset className={map.has('assignments.0.roles') ? 'field-invalid' : undefined} aria-describedby={map.has('assignments.0.roles') ? 'field-assignments-0-roles-error' : undefined}>
+      <fieldset className={map.has('assignments.0.roles') ? 'inline-choices field-invalid' : 'inline-choices'} aria-describedby={map.has('assignments.0.roles') ? 'field-assignments-0-roles-error' : undefined}>
         <legend>Roles</legend>
         {(Object.keys(ROLE_LABELS) as CustomerAdminRole[]).map((r) => (
           <CheckboxField key={r} label={ROLE_LABELS[r]} name={`role-${r}`} errors={map} checked={roles.includes(r)} disabled={!userId}
@@ -182,7 +182,7 @@ function SetupAssist({ customer, version, onChange }: { customer: Customer; vers
         <table>
           <thead><tr><th scope="col">Location</th><th scope="col">Contact</th><th scope="col">Status</th><th scope="col">Requested</th></tr></thead>
           <tbody>{requests.map((r) => (
-            <tr key={r.id}><td>{r.location.name}</td><td>{r.contactName} ({r.contactEmail}{r.contactPhone ? `, ${r.contactPhone}` : ''})</td><td>{r.status}</td><td>{formatDate(r.createdAt)}</td></tr>
+            <tr key={r.id}><td>{r.location.name}</td><td>{r.contactName} ({r.contactEmail}{r.contactPhone ? `, ${r.contactPhone}` : ''})</td><td>{humanize(r.status)}</td><td>{formatDate(r.createdAt)}</td></tr>
           ))}</tbody>
         </table>
       ) : <p className="empty">No Setup Assist request yet.</p>}
@@ -218,7 +218,7 @@ function Outbox({ customerId, version }: { customerId: string; version: number }
           <table>
             <thead><tr><th scope="col">Email</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Status</th><th scope="col" className="num">Attempts</th><th scope="col">Queued</th><th scope="col">Sent</th></tr></thead>
             <tbody>{data.edges.map(({ node: m }) => (
-              <tr key={m.id}><td>{m.kind}</td><td>{m.to}</td><td>{m.subject}</td><td>{m.status}{m.lastError ? ` (${m.lastError})` : ''}</td><td className="num">{m.attempts}</td><td>{formatDate(m.createdAt)}</td><td>{formatDate(m.sentAt)}</td></tr>
+              <tr key={m.id}><td>{humanize(m.kind)}</td><td>{m.to}</td><td>{m.subject}</td><td>{humanize(m.status)}{m.lastError ? ` (${m.lastError})` : ''}</td><td className="num">{m.attempts}</td><td>{formatDate(m.createdAt)}</td><td>{formatDate(m.sentAt)}</td></tr>
             ))}</tbody>
           </table>
           <Pager page={pages.page} total={data.totalCount} pageSize={20} hasNext={data.pageInfo.hasNextPage}

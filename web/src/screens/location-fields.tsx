@@ -28,7 +28,7 @@ export function LocationFields({ prefix, draft, set, errors, session }: {
 }) {
   const a = `${prefix}.address`;
   return (
-    <div className="grid">
+    <div className="grid two">
       <TextField label="Location name" name={`${prefix}.name`} required errors={errors} value={draft.name} onChange={(name) => set({ name })} />
       <SelectField label="Country or region" name={`${a}.countryCode`} required errors={errors} value={draft.countryCode}
         onChange={(countryCode) => set({ countryCode })} placeholder="Choose a country or region"
