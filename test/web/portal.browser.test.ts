@@ -13,6 +13,13 @@ import {
 
 if (!chromiumPath) console.warn(chromiumMissingMessage);
 
+// CI installs Chromium (.ci/run) and sets CI_REQUIRE_CHROMIUM: there a missing browser fails instead of skipping.
+describe.runIf(!chromiumPath && process.env.CI_REQUIRE_CHROMIUM === '1')('Chromium for the browser suite', () => {
+  it('is installed', () => {
+    throw new Error(chromiumMissingMessage);
+  });
+});
+
 let server: TestServer;
 let partner: TestPartner;
 let origin: string;
@@ -87,9 +94,14 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
   });
 
   /** A screenshot of the step and an axe-core scan of it; violations are collected and asserted at the end of each test. */
-  async function step(page: Page, name: string): Promise<void> {
+  async function step(page: Page, name: string, readme?: string): Promise<void> {
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: path.join(shots, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    // README's pictures (docs/screenshots/): the first screenful only, to stay small.
+    if (readme) {
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: path.join(shots, `readme-${readme}.png`) });
+    }
     const found = await seriousViolations(page);
     if (found.length) violations[name] = found;
   }
@@ -197,7 +209,7 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     // The review is the dry run: the PSTN warning comes from the server, and nothing was written yet.
     await page.getByText(/not recommended/i).waitFor();
     expect((await partner.client.templates()).totalCount).toBe(1);
-    await step(page, 'template-5-review');
+    await step(page, 'template-5-review', 'template-review');
     await page.getByRole('button', { name: 'Back' }).click();
     await stepHeading(page, 'General settings');
     await page.getByRole('button', { name: 'Back' }).click();
@@ -322,7 +334,7 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     await page.getByRole('button', { name: 'Go to the first problem' }).click();
     await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('field-users-2-extension');
     expect(await page.getByRole('button', { name: 'Create users' }).isDisabled()).toBe(true);
-    await step(page, 'setup-4-review-errors');
+    await step(page, 'setup-4-review-errors', 'setup-review-errors');
     await page.locator('#field-users-2-extension').fill('2003');
     await page.getByRole('button', { name: 'Check again' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Create users' }).isDisabled()).toBe(false);
@@ -357,7 +369,7 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     await page.getByRole('button', { name: 'Request Setup Assist' }).click();
     await page.getByText('Setup Assist requested.').waitFor();
     await page.getByRole('heading', { name: 'Setup Assist requests (1)' }).waitFor();
-    await step(page, 'customer-page-roles-assist');
+    await step(page, 'customer-page-roles-assist', 'customer-page');
 
     // Sign out forgets the token.
     await page.getByRole('button', { name: 'Sign out' }).click();
