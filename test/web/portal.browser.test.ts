@@ -420,13 +420,25 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     await stepHeading(page, 'Users');
     await page.getByLabel('Import users from a CSV file').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('First Name,Last Name,Email\nA,"B,c@x.example\n') });
     await page.getByText(/Line 2 is not valid CSV/).waitFor();
-    const csv = 'First Name,Last Name,Email,Package,Extension\nAnna,Smit,anna@jansen.example,WEBEX_CALLING,4001\nBob,Smit,user1@jansen.example,WEBEX_CALLING,4002\nCor,Smit,cor@jansen.example,NO_SUCH_PACKAGE,4003\n';
-    await page.getByLabel('Import users from a CSV file').setInputFiles({ name: 'users2.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await page.getByText('Read 3 users from users2.csv.').waitFor();
+    // 60 rows, problems on rows 55 and 58 only: the table's first page (rows 1–50) has none, so the
+    // jump must page to them. Row 55 repeats a user of the 1,000 imported above; row 58 names no package.
+    const lines = ['First Name,Last Name,Email,Package,Extension'];
+    for (let i = 1; i <= 60; i++) {
+      const email = i === 55 ? 'user1@jansen.example' : `extra${i}@jansen.example`;
+      lines.push(`Extra${i},Smit,${email},${i === 58 ? 'NO_SUCH_PACKAGE' : 'WEBEX_CALLING'},${5000 + i}`);
+    }
+    await page.getByLabel('Import users from a CSV file').setInputFiles({ name: 'users2.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await page.getByText('Read 60 users from users2.csv.').waitFor();
     await next(page);
     await page.getByText('2 problems in 2 rows').waitFor();
-    await expectFieldError(page.locator('#field-users-1-email'), /./);
-    await expectFieldError(page.locator('#field-users-2-package'), /NO_SUCH_PACKAGE/);
+    await page.getByText('Rows 1–50 of 60').waitFor();
+    await page.getByRole('button', { name: 'Go to the first problem' }).click();
+    await page.getByText('Rows 51–60 of 60').waitFor();
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('field-users-54-email');
+    await expectFieldError(page.locator('#field-users-54-email'), /already/);
+    await expectFieldError(page.locator('#field-users-57-package'), /NO_SUCH_PACKAGE/);
+    // The row header names the CSV line, to find the row in the file.
+    expect(await page.locator('#row-54').textContent()).toBe('55 line 56');
     await step(page, 'csv-errors');
     await close();
     expect(violations).toEqual({});
@@ -502,6 +514,13 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     await page.goto(`${origin}/app/templates/new`);
     await stepHeading(page, 'Primary settings');
     expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+
+    // A token revoked mid-session: the next screen sends the admin back to Sign in, saying why.
+    await server.app.services.partners.revokeToken(readOnly.token);
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByLabel('API token', { exact: true }).waitFor();
+    await page.getByText(/not accepted/).waitFor();
+    expect(await page.evaluate<string>('JSON.stringify(sessionStorage)')).not.toContain(readOnly.token);
     await close();
     expect(violations).toEqual({});
   }, 60_000);

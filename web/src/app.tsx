@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { GraphQLRequestError } from '@wholesale-provisioning/sdk';
 import { clientFor, describeError, loadSession, SessionContext, storedToken, storeToken, type Session } from './session';
 import { Link, navigate, useRoute } from './router';
 import { fieldId } from './forms';
@@ -41,15 +40,6 @@ export function App() {
     if (!token) return;
     void signIn(token).then((problem) => { if (problem) setNotice(problem); setLoading(false); });
   }, [signIn]);
-
-  // A token revoked mid-session: every screen's request fails alike, so sign out once, with the reason.
-  useEffect(() => {
-    const onRejection = (event: PromiseRejectionEvent) => {
-      if (event.reason instanceof GraphQLRequestError && event.reason.code === 'UNAUTHENTICATED') signOut(describeError(event.reason));
-    };
-    window.addEventListener('unhandledrejection', onRejection);
-    return () => window.removeEventListener('unhandledrejection', onRejection);
-  }, [signOut]);
 
   if (loading && !session) return <main className="center"><p role="status">Signing in…</p></main>;
   if (!session) return <SignIn onSignIn={signIn} notice={notice} />;
