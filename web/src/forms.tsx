@@ -7,6 +7,14 @@ export function errorKey(error: UserError): string {
   return path.join('.');
 }
 
+/** The errors except those at or below the given keys (a field the user just changed). */
+export function withoutKeys<E extends UserError>(errors: E[], keys: string[]): E[] {
+  if (!errors.length) return errors;
+  const gone = (key: string) => keys.some((k) => key === k || key.startsWith(`${k}.`));
+  const kept = errors.filter((e) => !gone(errorKey(e)));
+  return kept.length === errors.length ? errors : kept;
+}
+
 /** userErrors grouped by field key, for the fields that show them. */
 export type ErrorMap = Map<string, UserError[]>;
 

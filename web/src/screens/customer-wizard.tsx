@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { AddOn, CreateCustomerInput, Package, UserError } from '@wholesale-provisioning/sdk';
 import { describeError, useSession, type PackageInfo } from '../session';
 import { Link, navigate } from '../router';
-import { Alert, CheckboxField, errorKey, errorMap, ReadOnlyNotice, READ_ONLY_REASON_ID, SelectField, TextField } from '../forms';
+import { Alert, CheckboxField, errorKey, errorMap, withoutKeys, ReadOnlyNotice, READ_ONLY_REASON_ID, SelectField, TextField } from '../forms';
 import { prefixes, Wizard } from '../wizard';
 import { ReviewProblems, useFocusField } from '../review';
 import { useLoad } from '../use-load';
@@ -43,7 +43,11 @@ export function CustomerWizard() {
   const [busy, setBusy] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const focusField = useFocusField();
-  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const set = (patch: Partial<Draft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    // A changed field's old error would mislead: it goes until the next check.
+    setErrors((all) => withoutKeys(all, Object.keys(patch)));
+  };
   const template = templates.data?.edges.find((e) => e.node.provisioningId === draft.provisioningId)?.node;
   const orgPackages = session.packages.filter((p) => p.customerLevel);
   const chosen = session.packages.find((p) => p.package === draft.package);
@@ -131,7 +135,10 @@ export function CustomerWizard() {
       ) : null}
       {step === 2 ? (
         <>
-          <LocationFields prefix="headquarters" draft={hq} set={(p) => set({ headquarters: { ...hq, ...p } })} errors={map} session={session} />
+          <LocationFields prefix="headquarters" draft={hq} set={(p) => {
+            setDraft((d) => ({ ...d, headquarters: { ...d.headquarters, ...p } }));
+            setErrors((all) => withoutKeys(all, Object.keys(p).map((k) => (k === 'name' || k === 'timeZone' ? `headquarters.${k}` : `headquarters.address.${k}`))));
+          }} errors={map} session={session} />
           <CheckboxField label="I verify that this customer is in a Webex-supported location" name="supportedLocationConfirmed" errors={map}
             checked={draft.supportedLocationConfirmed} onChange={(supportedLocationConfirmed) => set({ supportedLocationConfirmed })} />
         </>

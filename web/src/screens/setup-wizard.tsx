@@ -2,7 +2,7 @@ import { useMemo, useState, type ChangeEvent } from 'react';
 import type { Customer, CustomerUserInput, Package, UserError } from '@wholesale-provisioning/sdk';
 import { describeError, useSession } from '../session';
 import { Link, navigate } from '../router';
-import { Alert, errorKey, errorMap, FormErrors, ReadOnlyNotice, READ_ONLY_REASON_ID } from '../forms';
+import { Alert, errorKey, errorMap, withoutKeys, FormErrors, ReadOnlyNotice, READ_ONLY_REASON_ID } from '../forms';
 import { Wizard } from '../wizard';
 import { useFocusField } from '../review';
 import { useLoad } from '../use-load';
@@ -119,7 +119,10 @@ function Setup({ customer }: { customer: Customer }) {
     }
   };
 
-  const updateUser = (i: number, patch: Partial<UserDraft>) => setUsers((all) => all.map((u, j) => (j === i ? { ...u, ...patch } : u)));
+  const updateUser = (i: number, patch: Partial<UserDraft>) => {
+    setUsers((all) => all.map((u, j) => (j === i ? { ...u, ...patch } : u)));
+    setErrors((all) => withoutKeys(all, Object.keys(patch).map((k) => `users.${i}.${k}`)));
+  };
   const removeUser = (i: number) => { setUsers((all) => all.filter((_, j) => j !== i)); setErrors([]); };
   const addUser = () => setUsers((all) => [...all, { firstName: '', lastName: '', email: '', package: customer.package, locationName: '', phoneNumber: '', extension: '' }]);
 
@@ -149,7 +152,10 @@ function Setup({ customer }: { customer: Customer }) {
               <fieldset key={i} className="location">
                 <legend>New location {i + 1}</legend>
                 <LocationFields prefix={`locations.${i}`} draft={l} errors={map} session={session}
-                  set={(p) => setLocations((all) => all.map((x, j) => (j === i ? { ...x, ...p } : x)))} />
+                  set={(p) => {
+                    setLocations((all) => all.map((x, j) => (j === i ? { ...x, ...p } : x)));
+                    setErrors((all) => withoutKeys(all, Object.keys(p).map((k) => (k === 'name' || k === 'timeZone' ? `locations.${i}.${k}` : `locations.${i}.address.${k}`))));
+                  }} />
                 <button type="button" className="secondary small" onClick={() => { setLocations((all) => all.filter((_, j) => j !== i)); setErrors([]); }}>Remove location {i + 1}</button>
               </fieldset>
             ))}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Template, UserError } from '@wholesale-provisioning/sdk';
 import { describeError, useSession } from '../session';
 import { Link } from '../router';
-import { Alert, errorKey, errorMap, ReadOnlyNotice, READ_ONLY_REASON_ID } from '../forms';
+import { Alert, errorKey, errorMap, withoutKeys, ReadOnlyNotice, READ_ONLY_REASON_ID } from '../forms';
 import { prefixes, Wizard } from '../wizard';
 import { ReviewProblems, useFocusField, Warnings } from '../review';
 import {
@@ -28,7 +28,11 @@ export function TemplateWizard() {
   const [failure, setFailure] = useState<string | null>(null);
   const [created, setCreated] = useState<Template | null>(null);
   const focusField = useFocusField();
-  const set = (patch: Partial<TemplateDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const set = (patch: Partial<TemplateDraft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    // A changed field's old error would mislead: it goes until the next check.
+    setErrors((all) => withoutKeys(all, Object.keys(patch).map((k) => (['authMethod', 'idpEntityId', 'oidcIdpName'].includes(k) ? 'authentication' : k))));
+  };
 
   /** The dry run: the server's own validation of everything entered so far. */
   const check = async (): Promise<{ errors: UserError[]; warnings: string[] } | null> => {
