@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { clientFor, describeError, loadSession, SessionContext, storedToken, storeToken, type Session } from './session';
 import { Link, navigate, useRoute } from './router';
 import { fieldId } from './forms';
@@ -84,6 +84,13 @@ function SignIn({ onSignIn, notice }: { onSignIn(token: string): Promise<string 
 
 function Shell({ session }: { session: Session }) {
   const route = useRoute();
+  const main = useRef<HTMLElement>(null);
+  const firstRoute = useRef(true);
+  // A new screen: keyboard and screen-reader users start at its content, not on a link that is gone.
+  useEffect(() => {
+    if (firstRoute.current) { firstRoute.current = false; return; }
+    main.current?.focus();
+  }, [route]);
   const section = route.startsWith('/customers') ? 'customers' : 'templates';
   return (
     <>
@@ -100,7 +107,7 @@ function Shell({ session }: { session: Session }) {
           <button type="button" className="secondary small" onClick={() => session.signOut()}>Sign out</button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Routes route={route} />
       </main>
     </>
