@@ -4,7 +4,7 @@ import BetterSqlite3 = require('better-sqlite3');
 import { print } from 'graphql';
 import { SetupCustomerDocument } from '../sdk/src/generated/graphql';
 import { resolveCaller } from '../server/src/auth/caller';
-import { createServices } from '../server/src/common/services';
+import { createServices } from '../server/src/graphql/services';
 import { Database } from '../server/src/db/database';
 import { benchLogger, BaseDatabase, setupInput } from './fixtures';
 import { copyDatabase, median, round, startServerProcess } from './support';

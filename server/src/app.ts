@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Logger } from 'pino';
 import { AppConfig } from './config';
-import { createServices, Services } from './common/services';
+import { createServices, Services } from './graphql/services';
 import { Database } from './db/database';
 import { HttpServer, startHttpServer } from './http/app';
 import { createLogger } from './logger';

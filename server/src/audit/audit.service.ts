@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
-import { Page, PageArgs, pageOf } from '../common/connection';
+import { Page, PageArgs, pageOf } from '../graphql/connection';
 import type { Database } from '../db/database';
 import { bulkInsert } from '../db/bulk-insert';
 import { newId } from '../db/ids';

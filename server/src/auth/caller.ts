@@ -2,7 +2,6 @@ import type { Database } from '../db/database';
 import { PartnerAdmin, PartnerAdminRole } from '../partners/partner-admin.entity';
 import { ApiToken } from '../partners/api-token.entity';
 import { Partner } from '../partners/partner.entity';
-import { apiError } from '../errors/error-codes';
 import { hashToken } from './tokens';
 import { IsNull } from 'typeorm';
 
@@ -63,9 +62,4 @@ function buildCallerQuery(db: Database, hash: string) {
     .where('t.tokenHash = :hash', { hash })
     .andWhere({ revokedAt: IsNull() })
     .limit(1);
-}
-
-export function requireCaller(caller: Caller | null | undefined): Caller {
-  if (!caller) throw apiError('UNAUTHENTICATED', 'Send a valid API token: Authorization: Bearer <token>.');
-  return caller;
 }

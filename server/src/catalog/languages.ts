@@ -32,8 +32,3 @@ export function canonicalTimeZone(value: string): string | null {
   if (zoneCache.size < 10_000) zoneCache.set(value, zone);
   return zone;
 }
-
-/** An IANA time zone the runtime knows (Intl), e.g. `Europe/Amsterdam`. */
-export function isTimeZone(value: string): boolean {
-  return canonicalTimeZone(value) !== null;
-}

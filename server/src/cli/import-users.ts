@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { Parser } from 'csv-parse';
 import { readCsvRecords, runCsvImport, type CsvImportResult, type CsvParserFactory } from '../../../sdk/src/csv-users';
 import type { Caller } from '../auth/caller';
-import type { Services } from '../common/services';
+import type { Services } from '../graphql/services';
 import { Customer } from '../customers/customer.entity';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';

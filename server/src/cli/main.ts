@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../app';
 import { AppConfig, ConfigError, loadConfig } from '../config';
 import type { Logger } from 'pino';
-import { createServices, Services } from '../common/services';
+import { createServices, Services } from '../graphql/services';
 import type { Database } from '../db/database';
 import { createLogger } from '../logger';
 import { PartnerAdminRole } from '../partners/partner-admin.entity';

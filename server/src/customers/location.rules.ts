@@ -1,6 +1,6 @@
 import { postalCodeRequired, stateRequired } from '../catalog/countries';
 import { canonicalTimeZone } from '../catalog/languages';
-import { DEFAULT_MAX_LENGTH, optionalText, requiredText } from '../common/strings';
+import { DEFAULT_MAX_LENGTH, optionalText, requiredText } from '../rules/strings';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { normalizeCountryCode, normalizeLanguage } from '../templates/template.rules';
 import type { LocationInput } from './location.inputs';

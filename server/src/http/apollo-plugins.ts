@@ -1,9 +1,9 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError, Kind, OperationDefinitionNode, ValidationContext, ASTVisitor } from 'graphql';
 import { resolveCaller } from '../auth/caller';
-import type { RequestContext } from '../common/context';
+import type { RequestContext } from '../graphql/context';
 import { currentRequestStats, formatInserts } from '../db/request-stats';
-import { apiError } from '../errors/error-codes';
+import { apiError, asApiError } from '../errors/error-codes';
 import { enforceComplexity, measureOperation } from './complexity';
 
 /**
@@ -51,7 +51,7 @@ export function accessPlugin(): ApolloServerPlugin<RequestContext> {
           try {
             ctx.caller = await resolveCaller(ctx.db, ctx.token);
           } catch (error) {
-            throw ctx.db.translate(error);
+            throw asApiError(ctx.db.translate(error));
           }
           if (!ctx.caller) {
             ctx.authAttempt?.failed(); // charged to the client's address (rate-limit.ts)

@@ -1,6 +1,6 @@
-import { isBelow, Package, packageRow, userPackageAllowed } from '../catalog/packages';
-import { normalizeEmail } from '../common/email';
-import { requiredText } from '../common/strings';
+import { Package, packageRow } from '../catalog/packages';
+import { normalizeEmail } from '../rules/email';
+import { requiredText } from '../rules/strings';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { parseInternationalNumber, ParsedPhone } from './phone-number';
 import type { CustomerUserInput } from './setup-customer.inputs';
@@ -50,26 +50,6 @@ export function normalizeUserRow(input: CustomerUserInput, index: number, errors
     phone,
     extension,
   };
-}
-
-/**
- * The package rule of domain.md §5: a regular user holds the organization's package or one it
- * includes; the full administrator (and any admin-role holder) holds exactly the organization's.
- */
-export function checkUserPackage(orgPackage: Package, userPackage: Package, holdsAdminRole: boolean, errors: UserErrors): void {
-  if (holdsAdminRole) {
-    if (userPackage === orgPackage) return;
-    if (isBelow(userPackage, orgPackage)) {
-      errors.add(UserErrorCode.DOWNGRADE_NOT_ALLOWED,
-        `An administrator holds the organization's package ${orgPackage}; ${userPackage} would be a downgrade.`, 'package');
-    } else {
-      errors.add(UserErrorCode.NOT_ALLOWED, `An administrator holds the organization's package ${orgPackage}.`, 'package');
-    }
-    return;
-  }
-  if (!userPackageAllowed(orgPackage, userPackage)) {
-    errors.add(UserErrorCode.NOT_ALLOWED, `${userPackage} is neither the organization's package ${orgPackage} nor one it includes.`, 'package');
-  }
 }
 
 /** Calling packages need a number or an extension; the others may have neither. */

@@ -1,6 +1,6 @@
 import { isLanguageTag } from '../catalog/languages';
 import { isCountryCode } from '../catalog/countries';
-import { hasNul, requiredText } from '../common/strings';
+import { hasNul, requiredText } from '../rules/strings';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { AuthenticationMethod, Offer } from './template.enums';
 import type { TemplateAuthenticationInput } from './template.inputs';
