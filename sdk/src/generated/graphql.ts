@@ -112,8 +112,9 @@ export type CustomerAdminRoleAssignmentInput = {
   userId: string;
 };
 
-/** Case-insensitive filters; all given ones must match. */
+/** Filters; all given ones must match. `search` is case-insensitive, `externalId` exact. */
 export type CustomerFilter = {
+  /** Exact, case-sensitive match of the external id (surrounding spaces ignored); for a substring, use `search`. */
   externalId?: string | null | undefined;
   /** Substring of company name, admin email or external id. */
   search?: string | null | undefined;

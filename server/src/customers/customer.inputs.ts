@@ -57,7 +57,7 @@ export class CreateCustomerPayload {
   userErrors!: UserError[];
 }
 
-@InputType({ description: 'Case-insensitive filters; all given ones must match.' })
+@InputType({ description: 'Filters; all given ones must match. `search` is case-insensitive, `externalId` exact.' })
 export class CustomerFilter {
   @Field(() => String, { nullable: true, description: 'Substring of company name, admin email or external id.' })
   search?: string | null;
@@ -68,7 +68,10 @@ export class CustomerFilter {
   @Field(() => ID, { nullable: true })
   templateId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Exact, case-sensitive match of the external id (surrounding spaces ignored); for a substring, use `search`.',
+  })
   externalId?: string | null;
 }
 

@@ -169,7 +169,7 @@ export class CustomerService {
     if (filter?.status) qb.andWhere('c.status = :status', { status: filter.status });
     if (filter?.templateId) qb.andWhere('c.templateId = :templateId', { templateId: isId(filter.templateId) ? filter.templateId : '' });
     if (filter?.externalId && !hasNul(filter.externalId)) qb.andWhere('c.externalId = :externalId', { externalId: filter.externalId.trim() });
-    return pageOf(qb, args);
+    return pageOf(qb, args, 'customers');
   }
 
   async byId(caller: Caller, id: string): Promise<Customer | null> {

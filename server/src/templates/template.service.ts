@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { Page, PageArgs, pageOf } from '../graphql/connection';
@@ -86,8 +86,8 @@ export class TemplateService {
       if (clash) errors.add(UserErrorCode.TAKEN, `A template named "${template.name}" already exists.`, 'name');
     }
     const admin = isId(template.serviceProviderAdminId)
-      && await tx.existsBy(PartnerAdmin, { id: template.serviceProviderAdminId, partnerId });
-    if (!admin) errors.add(UserErrorCode.NOT_FOUND, 'No admin of your partner has this id.', 'serviceProviderAdminId');
+      && await tx.existsBy(PartnerAdmin, { id: template.serviceProviderAdminId, partnerId, disabledAt: IsNull(), system: false });
+    if (!admin) errors.add(UserErrorCode.NOT_FOUND, 'No active admin of your partner has this id (see viewer.partner.admins).', 'serviceProviderAdminId');
     const subscription = isId(template.subscriptionId)
       && await tx.existsBy(WholesaleSubscription, { id: template.subscriptionId, partnerId });
     if (!subscription) errors.add(UserErrorCode.NOT_FOUND, 'No wholesale subscription of your partner has this id.', 'subscriptionId');
@@ -107,7 +107,7 @@ export class TemplateService {
 
   async list(caller: Caller, args: PageArgs): Promise<Page<OnboardingTemplate>> {
     const qb = this.db.manager.createQueryBuilder(OnboardingTemplate, 't').where('t.partnerId = :partnerId', { partnerId: caller.partnerId });
-    return pageOf(qb, args);
+    return pageOf(qb, args, 'templates');
   }
 
   async byId(caller: Caller, id: string): Promise<OnboardingTemplate | null> {
