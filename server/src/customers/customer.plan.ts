@@ -12,7 +12,7 @@ import { Customer } from './customer.entity';
 import type { CreateCustomerInput } from './customer.inputs';
 import { Location } from './location.entity';
 import { LocationDraft, normalizeLocation } from './location.rules';
-import { NAME_MAX } from '../setup/setup.rules';
+import { NAME_MAX } from '../rules/strings';
 
 /** createCustomer's input after the checks that need no database. */
 export interface CustomerDraft {

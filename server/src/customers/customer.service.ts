@@ -17,7 +17,7 @@ import { captureCustomer } from '../graphql/customer-capture';
 import { takenByIndex } from '../mutations/unique-indexes';
 import { OnboardingTemplate } from '../templates/template.entity';
 import { plausibleProvisioningId } from '../templates/template.rules';
-import { NAME_MAX } from '../setup/setup.rules';
+import { NAME_MAX } from '../rules/strings';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
 import { CustomerPlan, planCustomer, shapeCustomer } from './customer.plan';

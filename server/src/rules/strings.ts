@@ -3,6 +3,9 @@ import { UserErrorCode, UserErrors } from '../errors/user-error';
 /** Limit for free-text fields that domain.md leaves unbounded, so no column holds megabytes. */
 export const DEFAULT_MAX_LENGTH = 256;
 
+/** A person's first or last name (a user, a customer's full administrator): at most this many characters. */
+export const NAME_MAX = 64;
+
 /**
  * U+0000 cannot be stored on PostgreSQL (text refuses it: error 22021) while SQLite would keep it.
  * Refused in every text we store, on both engines alike, so no stored value ever contains it: a

@@ -1,13 +1,13 @@
 import { Package, packageRow } from '../catalog/packages';
 import { normalizeEmail } from '../rules/email';
-import { requiredText } from '../rules/strings';
+import { NAME_MAX, requiredText } from '../rules/strings';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { parseNumberAt, parseUserNumber, ParsedPhone } from './phone-number';
 import type { CustomerUserInput } from './setup-customer.inputs';
 
 export const MAX_USERS_PER_SETUP = 10_000;
 export const MAX_LOCATIONS_PER_SETUP = 1_000;
-export const NAME_MAX = 64;
+export { NAME_MAX };
 const EXTENSION = /^\d{2,10}$/;
 
 /** One user row after the checks that need no database: trimmed, parsed once. */

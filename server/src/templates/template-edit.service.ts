@@ -5,7 +5,7 @@ import { isId } from '../db/ids';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { defineMutation, STOP } from '../mutations/define-mutation';
 import { Customer } from '../customers/customer.entity';
-import { normalizeWebexProvisioningId } from '../webex/webex-template.rules';
+import { normalizeWebexProvisioningId } from './webex-provisioning-id.rules';
 import { OnboardingTemplate } from './template.entity';
 import { DeleteTemplateInput, DeleteTemplatePayload, UpdateTemplateInput, UpdateTemplatePayload } from './template.inputs';
 import {

@@ -12,7 +12,7 @@ import { defineMutation } from '../mutations/define-mutation';
 import { takenByIndex } from '../mutations/unique-indexes';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
-import { normalizeWebexProvisioningId } from '../webex/webex-template.rules';
+import { normalizeWebexProvisioningId } from './webex-provisioning-id.rules';
 import { OnboardingTemplate } from './template.entity';
 import { CreateTemplateInput, CreateTemplatePayload } from './template.inputs';
 import {
