@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { resolveCaller } from '../server/src/auth/caller';
-import { createServices } from '../server/src/common/services';
+import { createServices } from '../server/src/graphql/services';
 import type { CreateCustomerInput } from '../server/src/customers/customer.inputs';
 import { Database } from '../server/src/db/database';
 import type { SetupCustomerInput } from '../server/src/setup/setup-customer.inputs';

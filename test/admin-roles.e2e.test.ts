@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
-import { expectUserError } from './support/expect-user-error';
+import { expectUserError, expectUserErrors } from './support/expect-user-error';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
 describe('assignCustomerAdminRoles', () => {
@@ -50,6 +50,25 @@ describe('assignCustomerAdminRoles', () => {
     expect(events.auditEvents.edges[0].node).toEqual({ operation: 'assignCustomerAdminRoles', targetIds: [customer.id, suite.id] });
   });
 
+  it('records no audit event when no user’s roles change (domain.md §14), and names only the users that changed', async () => {
+    const hub = partner.client;
+    const { customer, suite, calling, admin } = await aCustomerWithUsers();
+    const events = async () => (await hub.auditEvents({ first: 100 })).totalCount;
+    const before = await events();
+    const same = await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
+      { userId: admin.id, roles: ['FULL_ADMIN'] }, { userId: calling.id, roles: [] },
+    ] });
+    expect(same.map((u) => u.roles)).toEqual([['FULL_ADMIN'], []]);
+    expect(await events()).toBe(before);
+    await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
+      { userId: admin.id, roles: ['FULL_ADMIN'] }, { userId: suite.id, roles: ['USER_ADMIN'] },
+    ] });
+    const latest = await hub.request<{ auditEvents: { totalCount: number; edges: Array<{ node: { targetIds: string[] } }> } }>(
+      parse('{ auditEvents(first: 1) { totalCount edges { node { targetIds } } } }'));
+    expect(latest.auditEvents.totalCount).toBe(before + 1);
+    expect(latest.auditEvents.edges[0].node.targetIds).toEqual([customer.id, suite.id]);
+  });
+
   it('applies the administrator package rule: a package below the organization’s is DOWNGRADE_NOT_ALLOWED', async () => {
     const hub = partner.client;
     const { customer, suite, calling, meetings } = await aCustomerWithUsers();
@@ -60,9 +79,11 @@ describe('assignCustomerAdminRoles', () => {
       { userId: calling.id, roles: [] },
     ] });
     expect(payload.users).toEqual([]);
-    expectUserError(payload, 'DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 1, 'roles');
-    expectUserError(payload, 'DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 2, 'roles');
-    expectUserError(payload, 'INVALID', 'input', 'assignments', 3, 'userId');
+    expectUserErrors(payload, [
+      ['DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 1, 'roles'],
+      ['DOWNGRADE_NOT_ALLOWED', 'input', 'assignments', 2, 'roles'],
+      ['INVALID', 'input', 'assignments', 3, 'userId'],
+    ]);
     expect(payload.userErrors).toHaveLength(3);
     // The message names what works (no operation changes an existing user's package).
     const downgrade = payload.userErrors.find((e) => e.field.join('/') === 'input/assignments/1/roles')!;
@@ -91,8 +112,7 @@ describe('assignCustomerAdminRoles', () => {
     const wrongUsers = await hub.payloads.assignCustomerAdminRoles({ customerId: first.customer.id, assignments: [
       { userId: second.suite.id, roles: ['USER_ADMIN'] }, { userId: 'garbage', roles: ['USER_ADMIN'] },
     ] });
-    expectUserError(wrongUsers, 'NOT_FOUND', 'input', 'assignments', 0, 'userId');
-    expectUserError(wrongUsers, 'NOT_FOUND', 'input', 'assignments', 1, 'userId');
+    expectUserErrors(wrongUsers, [['NOT_FOUND', 'input', 'assignments', 0, 'userId'], ['NOT_FOUND', 'input', 'assignments', 1, 'userId']]);
 
     for (const customerId of [first.customer.id, 'nope']) {
       const payload = await other.client.payloads.assignCustomerAdminRoles({ customerId, assignments: [

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PSTN_PROVIDER_SEED } from '../server/src/catalog/pstn-providers';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
 /** domain.md §6, written out again here so the server's table is checked against the spec, not itself. */
@@ -93,6 +94,13 @@ describe('catalog queries', () => {
     // the catalog is global: another partner sees the same
     const other = await server.newPartner();
     expect(await other.client.pstnProviders()).toEqual(providers);
+  });
+
+  it('pstnProviders as the migrations seeded them is the catalog in code (a catalog change needs a new migration)', async () => {
+    const providers = await partner.client.pstnProviders();
+    const byId = (list: Array<{ id: string; name: string; countries: string[] }>) =>
+      [...list].map(({ id, name, countries }) => ({ id, name, countries: [...countries].sort() })).sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(providers)).toEqual(byId(PSTN_PROVIDER_SEED.map((p) => ({ ...p }))));
   });
 
   it('viewer is the signed-in admin with their partner, admins and subscriptions', async () => {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectUserError } from './support/expect-user-error';
+import { expectUserError, expectUserErrors } from './support/expect-user-error';
 import { aCustomerInput, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
 import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
@@ -139,8 +139,7 @@ describe(`concurrent writes (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       await insert(2, x);
       await other.query('COMMIT');
       const payload = await setup;
-      expectUserError(payload, 'TAKEN', 'input', 'users', 0, 'phoneNumber');
-      expectUserError(payload, 'TAKEN', 'input', 'users', 1, 'phoneNumber');
+      expectUserErrors(payload, [['TAKEN', 'input', 'users', 0, 'phoneNumber'], ['TAKEN', 'input', 'users', 1, 'phoneNumber']]);
       expect((await hub.customerUsers(target.id))!.totalCount).toBe(1);
     } finally {
       await other.end();

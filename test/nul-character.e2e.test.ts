@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectUserError } from './support/expect-user-error';
+import { expectUserError, expectUserErrors } from './support/expect-user-error';
 import { aCustomerInput, aNewYorkLocation, aTemplateInput, aUser, unique } from './support/factories';
 import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
@@ -25,8 +25,7 @@ describe(`NUL characters in user text (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     const before = (await hub.templates()).totalCount;
     const created = await hub.payloads.createTemplate(aTemplateInput(partner, { name: `a${NUL}b`, brandName: `Acme${NUL}` }));
     expect(created.template).toBeNull();
-    expectUserError(created, 'INVALID', 'input', 'name');
-    expectUserError(created, 'INVALID', 'input', 'brandName');
+    expectUserErrors(created, [['INVALID', 'input', 'name'], ['INVALID', 'input', 'brandName']]);
     expect(created.userErrors).toHaveLength(2);
     expect((await hub.templates()).totalCount).toBe(before);
 
@@ -54,8 +53,7 @@ describe(`NUL characters in user text (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     const before = (await hub.customers()).totalCount;
     const invalid = await hub.payloads.createCustomer(aCustomerInput(template.id, { companyName: `Bakkerij${NUL}`, externalId: `crm-${NUL}` }));
     expect(invalid.customer).toBeNull();
-    expectUserError(invalid, 'INVALID', 'input', 'companyName');
-    expectUserError(invalid, 'INVALID', 'input', 'externalId');
+    expectUserErrors(invalid, [['INVALID', 'input', 'companyName'], ['INVALID', 'input', 'externalId']]);
 
     const byProvisioningId = await hub.payloads.createCustomer({
       ...aCustomerInput(template.id), templateId: null, provisioningId: `${template.provisioningId}${NUL}`,
@@ -75,10 +73,12 @@ describe(`NUL characters in user text (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
       locations: [{ ...location, name: `Office${NUL}`, address: { ...location.address, city: `New${NUL}York` } }],
       users: [aUser({ firstName: `Ann${NUL}` }), aUser({ lastName: `${NUL}` })],
     });
-    expectUserError(payload, 'INVALID', 'input', 'locations', 0, 'name');
-    expectUserError(payload, 'INVALID', 'input', 'locations', 0, 'address', 'city');
-    expectUserError(payload, 'INVALID', 'input', 'users', 0, 'firstName');
-    expectUserError(payload, 'INVALID', 'input', 'users', 1, 'lastName');
+    expectUserErrors(payload, [
+      ['INVALID', 'input', 'locations', 0, 'name'],
+      ['INVALID', 'input', 'locations', 0, 'address', 'city'],
+      ['INVALID', 'input', 'users', 0, 'firstName'],
+      ['INVALID', 'input', 'users', 1, 'lastName'],
+    ]);
     expect((await hub.customerUsers(customer.id))!.totalCount).toBe(1);
     expect((await hub.customerLocations(customer.id))!.totalCount).toBe(1);
   });

@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aNewYorkLocation, aTemplateInput } from './support/factories';
-import { expectUserError } from './support/expect-user-error';
+import { expectUserError, expectUserErrors } from './support/expect-user-error';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
 describe('requestSetupAssist', () => {
@@ -47,15 +47,16 @@ describe('requestSetupAssist', () => {
     const bad = await hub.payloads.requestSetupAssist({ ...base, contactName: '  ', contactEmail: 'not-an-address',
       contactPhone: '020 794 8000', notes: 'n'.repeat(2001) });
     expect(bad.request).toBeNull();
-    expectUserError(bad, 'REQUIRED', 'input', 'contactName');
-    expectUserError(bad, 'INVALID', 'input', 'contactEmail');
-    expectUserError(bad, 'INVALID', 'input', 'contactPhone');
-    expectUserError(bad, 'TOO_LONG', 'input', 'notes');
+    expectUserErrors(bad, [
+      ['REQUIRED', 'input', 'contactName'],
+      ['INVALID', 'input', 'contactEmail'],
+      ['INVALID', 'input', 'contactPhone'],
+      ['TOO_LONG', 'input', 'notes'],
+    ]);
     expect(bad.userErrors).toHaveLength(4);
     const tooLong = await hub.payloads.requestSetupAssist({ ...base, contactName: 'x'.repeat(257), contactEmail: 'a@b.example',
       contactPhone: '+999 1234 5678' });
-    expectUserError(tooLong, 'TOO_LONG', 'input', 'contactName');
-    expectUserError(tooLong, 'INVALID', 'input', 'contactPhone');
+    expectUserErrors(tooLong, [['TOO_LONG', 'input', 'contactName'], ['INVALID', 'input', 'contactPhone']]);
     const ok = await hub.payloads.requestSetupAssist({ ...base, ...valid, notes: 'n'.repeat(2000) });
     expect(ok.userErrors).toEqual([]);
     expect(await hub.setupAssistRequests(customer.id)).toHaveLength(1);

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomerInput, aTemplateInput, unique } from './support/factories';
-import { expectNoUserErrors, expectUserError } from './support/expect-user-error';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { aCustomerInput, aTemplateInput, AN_UNKNOWN_ID, unique } from './support/factories';
+import { expectNoUserErrors, expectUserError, expectUserErrors } from './support/expect-user-error';
+import { useTestServer } from './support/fixture';
+import type { TestPartner } from './support/test-server';
 
 describe('updateTemplate and deleteTemplate', () => {
-  let server: TestServer;
+  const fixture = useTestServer({ partners: 2 });
   let partner: TestPartner;
   let other: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
-    other = await server.newPartner();
+  beforeAll(() => {
+    [partner, other] = fixture.partners;
   });
-  afterAll(() => server.stop());
 
   it('changes only the given fields and never the provisioning ID', async () => {
     const hub = partner.client;
@@ -29,6 +27,19 @@ describe('updateTemplate and deleteTemplate', () => {
     expect((await hub.templateByProvisioningId(created.provisioningId))!.id).toBe(created.id);
   });
 
+  it('records no audit event for an update that changes nothing (domain.md §14), and one for a change', async () => {
+    const hub = partner.client;
+    const created = await hub.createTemplate(aTemplateInput(partner));
+    const events = async () => (await hub.auditEvents({ first: 100 })).totalCount;
+    const before = await events();
+    const unchanged = await hub.updateTemplate({ id: created.id });
+    expect(unchanged.updatedAt).toBe(created.updatedAt);
+    await hub.updateTemplate({ id: created.id, name: created.name, brandName: created.brandName });
+    expect(await events()).toBe(before);
+    await hub.updateTemplate({ id: created.id, brandName: unique('Brand ') });
+    expect(await events()).toBe(before + 1);
+  });
+
   it('applies the create rules to every given field, all errors at once, and writes nothing', async () => {
     const hub = partner.client;
     const created = await hub.createTemplate(aTemplateInput(partner));
@@ -38,23 +49,22 @@ describe('updateTemplate and deleteTemplate', () => {
       authentication: { method: 'PARTNER_SAML', oidcIdpName: 'x' },
     });
     expect(payload.template).toBeNull();
-    expectUserError(payload, 'REQUIRED', 'input', 'name');
-    expectUserError(payload, 'INVALID', 'input', 'countryCode');
-    expectUserError(payload, 'TOO_LONG', 'input', 'brandName');
-    expectUserError(payload, 'NOT_FOUND', 'input', 'serviceProviderAdminId');
-    expectUserError(payload, 'NOT_FOUND', 'input', 'subscriptionId');
-    expectUserError(payload, 'NOT_FOUND', 'input', 'pstnProviderId');
-    expectUserError(payload, 'INVALID', 'input', 'defaultEmailLanguage');
-    expectUserError(payload, 'REQUIRED', 'input', 'authentication', 'idpEntityId');
-    expectUserError(payload, 'NOT_ALLOWED', 'input', 'authentication', 'oidcIdpName');
+    expectUserErrors(payload, [
+      ['REQUIRED', 'input', 'name'],
+      ['INVALID', 'input', 'countryCode'],
+      ['TOO_LONG', 'input', 'brandName'],
+      ['NOT_FOUND', 'input', 'serviceProviderAdminId'],
+      ['NOT_FOUND', 'input', 'subscriptionId'],
+      ['NOT_FOUND', 'input', 'pstnProviderId'],
+      ['INVALID', 'input', 'defaultEmailLanguage'],
+      ['REQUIRED', 'input', 'authentication', 'idpEntityId'],
+      ['NOT_ALLOWED', 'input', 'authentication', 'oidcIdpName'],
+    ]);
     expect(await hub.template(created.id)).toMatchObject({ name: created.name, countryCode: 'NL', brandName: created.brandName });
 
     const removed = await hub.payloads.updateTemplate({ id: created.id, name: null, countryCode: null, serviceProviderAdminId: null,
       subscriptionId: null, brandName: null });
-    for (const field of ['name', 'countryCode', 'serviceProviderAdminId', 'subscriptionId', 'brandName']) {
-      expectUserError(removed, 'REQUIRED', 'input', field);
-    }
-    expect(removed.userErrors).toHaveLength(5);
+    expectUserErrors(removed, ['name', 'countryCode', 'serviceProviderAdminId', 'subscriptionId', 'brandName'].map((field) => ['REQUIRED', 'input', field]));
   });
 
   it('reports TAKEN for another template’s name (case-insensitive) but not for the template’s own', async () => {
@@ -95,6 +105,9 @@ describe('updateTemplate and deleteTemplate', () => {
     const created = await hub.createTemplate(aTemplateInput(partner, { pstnProviderId: provider.id }));
     const unrelated = await hub.payloads.updateTemplate({ id: created.id, brandName: 'Still PSTN' });
     expect(unrelated.warnings).toHaveLength(1);
+    const unknown = await hub.payloads.updateTemplate({ id: created.id, pstnProviderId: AN_UNKNOWN_ID });
+    expect(unknown.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['NOT_FOUND:input.pstnProviderId']);
+    expect(unknown.warnings, 'no PSTN advice for a provider that does not exist').toEqual([]);
     const cleared = await hub.payloads.updateTemplate({ id: created.id, pstnProviderId: null });
     expect(cleared.warnings).toEqual([]);
     expect(cleared.template!.pstnProvider).toBeNull();
@@ -139,10 +152,10 @@ describe('updateTemplate and deleteTemplate', () => {
   });
 
   it('keeps what an earlier customer was created with in Customer.templateSettings; later customers show the edit', async () => {
-    const owner = await server.app.services.partners.createPartner({
+    const owner = await fixture.server.app.services.partners.createPartner({
       name: unique('Two subscriptions '), adminEmail: `${unique('settings')}@partner.example`, subscriptions: ['Sub100452', 'Sub100453'],
     });
-    const hub = server.client(owner.token);
+    const hub = fixture.server.client(owner.token);
     const [provider] = await hub.pstnProviders();
     const template = await hub.createTemplate({
       name: unique('Settings '), countryCode: 'NL', serviceProviderAdminId: owner.adminId, subscriptionId: owner.subscriptionIds[0],
@@ -174,16 +187,16 @@ describe('updateTemplate and deleteTemplate', () => {
 
     // Customer.template is the live template: it shows the edit for both.
     const query = `query($id: ID!) { customer(id: $id) { template { brandName } templateSettings { brandName pstnProvider { id } } } }`;
-    const earlier = await server.post({ query, variables: { id: before.id } }, { token: owner.token });
+    const earlier = await fixture.server.post({ query, variables: { id: before.id } }, { token: owner.token });
     expect(earlier.body).toEqual({ data: { customer: { template: { brandName: 'New Brand' }, templateSettings: { brandName: 'Old Brand', pstnProvider: null } } } });
-    const later = await server.post({ query, variables: { id: after.id } }, { token: owner.token });
+    const later = await fixture.server.post({ query, variables: { id: after.id } }, { token: owner.token });
     expect(later.body.data.customer.templateSettings).toEqual({ brandName: 'New Brand', pstnProvider: { id: provider.id } });
   });
 
   it('refuses a read-only admin with FORBIDDEN', async () => {
     const template = await partner.client.createTemplate(aTemplateInput(partner));
-    const readOnly = await server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: `ro${Date.now()}@p.example`, role: 'READ_ONLY' as never });
-    const response = await server.post({ query: `mutation { deleteTemplate(input: { id: "${template.id}" }) { deletedTemplateId } }` }, { token: readOnly.token });
+    const readOnly = await fixture.server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: `ro${Date.now()}@p.example`, role: 'READ_ONLY' as never });
+    const response = await fixture.server.post({ query: `mutation { deleteTemplate(input: { id: "${template.id}" }) { deletedTemplateId } }` }, { token: readOnly.token });
     expect(response.body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect(await partner.client.template(template.id)).not.toBeNull();
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, GraphQLRequestError } from '../sdk/src/index';
 import { PartnerAdminRole } from '../server/src/partners/partner-admin.entity';
-import { expectUserError } from './support/expect-user-error';
+import { expectUserError, expectUserErrors } from './support/expect-user-error';
 import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
@@ -41,8 +41,7 @@ describe('tenancy: partner B sees and uses nothing of partner A', () => {
 
   it('createTemplate: A’s admin and subscription are NOT_FOUND for B', async () => {
     const payload = await b.client.payloads.createTemplate(aTemplateInput(b, { serviceProviderAdminId: a.adminId, subscriptionId: a.subscriptionIds[0] }));
-    expectUserError(payload, 'NOT_FOUND', 'input', 'serviceProviderAdminId');
-    expectUserError(payload, 'NOT_FOUND', 'input', 'subscriptionId');
+    expectUserErrors(payload, [['NOT_FOUND', 'input', 'serviceProviderAdminId'], ['NOT_FOUND', 'input', 'subscriptionId']]);
     expect(payload.template).toBeNull();
   });
 

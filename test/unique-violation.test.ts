@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import type { EntityManager } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyValuesOf, uniqueViolationOf, writeOrUserErrors, type UniqueViolation } from '../server/src/common/write';
+import { keyValuesOf, uniqueViolationOf, writeOrUserErrors, type UniqueViolation } from '../server/src/mutations/write';
 import { CustomerUser } from '../server/src/customers/customer-user.entity';
 import { takenEmails, uniqueViolationAsUserErrors as createCustomerMapping } from '../server/src/customers/customer.service';
 import { findOneWhere } from '../server/src/db/find-one';
 import { newId } from '../server/src/db/ids';
 import type { UserError } from '../server/src/errors/user-error';
 import { UserErrors } from '../server/src/errors/user-error';
+import { uniqueFieldOf } from '../server/src/mutations/unique-indexes';
 import { normalizeUserRow } from '../server/src/setup/setup.rules';
 import { uniqueViolationAsUserErrors as setupCustomerMapping } from '../server/src/setup/setup.service';
 import { aCustomerInput, anAmsterdamLocation, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
@@ -256,5 +257,8 @@ describe(`unique violations as the services see them (${onPostgres ? 'PostgreSQL
     // Values no request chooses: a generated provisioningId, a random token's hash, subscriptions created by the CLI.
     const unreachable = ['ux_api_token_hash', 'ux_subscription_external', 'ux_template_provisioning_id'];
     expect(rows.map((r) => r.name).sort()).toEqual([...mapped, ...unreachable].sort());
+    // The kernel's one table of unique indexes (mutations/unique-indexes.ts) knows every mapped index, and no other.
+    expect(mapped.map((index) => uniqueFieldOf({ index, values: null }))).toEqual(['externalId', 'locationName', 'templateName', 'email', 'extension', 'phoneNumber']);
+    expect(unreachable.map((index) => uniqueFieldOf({ index, values: null }))).toEqual([null, null, null]);
   });
 });

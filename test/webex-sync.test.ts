@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aCustomerInput, anAmsterdamNumber, aNewYorkLocation, aTemplateInput, aUser, unique } from './support/factories';
+import { aCustomerInput, aLocationIn, anAmsterdamNumber, aNewYorkLocation, aTemplateInput, aUser, unique } from './support/factories';
 import {
   allProvisioned, allSettled, connectedPartner, recordFetches, sentDuringRetryAfter, connectWebex, createCustomer, customerSync, gql, setupCustomer, startWebexHarness,
   waitFor, webexTemplate, type WebexHarness,
@@ -220,6 +220,16 @@ describe('Webex sync', () => {
     const dryId = dry.createCustomer.customer.id;
     expect(h.cisco.requests.filter((r) => JSON.stringify(r.body ?? '').includes(dryId) || JSON.stringify(r.query).includes(dryId))).toEqual([]);
     expect(h.cisco.customerByExternalId(dryId)).toBeUndefined();
+
+    // setupCustomer: the dry run's users and locations answer QUEUED as the real call's do, from the rows it rolled back.
+    const setup = async (dryRun: boolean) => (await gql(h.server, partner.token, `mutation ($input: SetupCustomerInput!) {
+      setupCustomer(input: $input) { customer { webex { status } } locations { name webex { status } } users { email webex { status } } userErrors { code field message } } }`,
+    { input: { customerId: real.id, dryRun, locations: [aLocationIn('NL', { name: 'Dry Branch' })], users: [aUser({ email: 'dry.one@dry.example', package: 'WEBEX_MEETINGS', phoneNumber: null, extension: null })] } })).setupCustomer;
+    const drySetup = await setup(true);
+    expect(drySetup.userErrors).toEqual([]);
+    expect(drySetup.users.map((u: { webex: { status: string } }) => u.webex.status)).toEqual(['QUEUED']);
+    expect(drySetup.locations.map((l: { webex: { status: string } }) => l.webex.status)).toEqual(['QUEUED']);
+    expect(drySetup).toEqual(await setup(false));
   });
 
   it('leaves a customer NOT_SYNCED without a connection or without a webexProvisioningId; retryWebexSync queues it once both hold', async () => {

@@ -2,7 +2,7 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppSchema } from '../../server/src/schema';
 import { hashToken } from '../../server/src/auth/tokens';
-import { MAX_PAGE_SIZE } from '../../server/src/common/connection';
+import { MAX_PAGE_SIZE } from '../../server/src/graphql/connection';
 import { MAX_ALIASES, MAX_COST, MAX_DEPTH, measureOperation } from '../../server/src/http/complexity';
 import { BODY_LIMIT } from '../../server/src/http/app';
 import { MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP } from '../../server/src/setup/setup.rules';

@@ -1,13 +1,13 @@
 import type { Caller } from '../auth/caller';
-import { recordAudit } from '../audit/audit.service';
-import { normalizeEmail } from '../common/email';
-import { DEFAULT_MAX_LENGTH, optionalText, requiredText } from '../common/strings';
-import { writeOrUserErrors } from '../common/write';
+import type { Loaders } from '../graphql/loaders';
+import { normalizeEmail } from '../rules/email';
+import { DEFAULT_MAX_LENGTH, optionalText, requiredText } from '../rules/strings';
 import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
-import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { UserErrorCode } from '../errors/user-error';
+import { defineMutation, STOP } from '../mutations/define-mutation';
 import { parseInternationalNumber } from '../setup/phone-number';
 import { SETUP_ASSIST_REQUESTED, SetupAssistRequest } from './setup-assist.entity';
 import { RequestSetupAssistInput, RequestSetupAssistPayload } from './setup-assist.inputs';
@@ -17,33 +17,43 @@ export const NOTES_MAX = 2000;
 export class SetupAssistService {
   constructor(private readonly db: Database) {}
 
-  async request(caller: Caller, input: RequestSetupAssistInput): Promise<RequestSetupAssistPayload> {
-    const errors = UserErrors.root('input');
-    const contactName = requiredText(input.contactName, DEFAULT_MAX_LENGTH, errors, 'contactName', 'Contact name');
-    const contactEmail = normalizeEmail(input.contactEmail, errors, 'contactEmail');
-    let contactPhone: string | null = null;
-    if (input.contactPhone !== null && input.contactPhone !== undefined && input.contactPhone.trim() !== '') {
-      const phone = parseInternationalNumber(input.contactPhone);
-      if (phone.ok) contactPhone = phone.e164;
-      else errors.add(UserErrorCode.INVALID, `"${input.contactPhone.slice(0, 40)}" ${phone.reason}.`, 'contactPhone');
-    }
-    const notes = optionalText(input.notes, NOTES_MAX, errors, 'notes', 'Notes');
-
-    const outcome = await writeOrUserErrors(this.db, async (tx) => {
-      const customer = isId(input.customerId) ? await tx.findOneBy(Customer, { id: input.customerId, partnerId: caller.partnerId }) : null;
+  private readonly requestMutation = defineMutation({
+    name: 'requestSetupAssist',
+    normalise: (input: RequestSetupAssistInput, errors) => {
+      const contactName = requiredText(input.contactName, DEFAULT_MAX_LENGTH, errors, 'contactName', 'Contact name');
+      const contactEmail = normalizeEmail(input.contactEmail, errors, 'contactEmail');
+      let contactPhone: string | null = null;
+      if (input.contactPhone !== null && input.contactPhone !== undefined && input.contactPhone.trim() !== '') {
+        const phone = parseInternationalNumber(input.contactPhone);
+        if (phone.ok) contactPhone = phone.e164;
+        else errors.add(UserErrorCode.INVALID, `"${input.contactPhone.slice(0, 40)}" ${phone.reason}.`, 'contactPhone');
+      }
+      const notes = optionalText(input.notes, NOTES_MAX, errors, 'notes', 'Notes');
+      return { customerId: input.customerId, locationId: input.locationId, contactName, contactEmail, contactPhone, notes };
+    },
+    check: async (tx, draft, errors, caller) => {
+      const customer = isId(draft.customerId) ? await tx.findOneBy(Customer, { id: draft.customerId, partnerId: caller.partnerId }) : null;
       if (!customer) errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'customerId');
-      const location = customer && isId(input.locationId)
-        ? await tx.findOneBy(Location, { id: input.locationId, customerId: customer.id }) : null;
+      const location = customer && isId(draft.locationId)
+        ? await tx.findOneBy(Location, { id: draft.locationId, customerId: customer.id }) : null;
       if (customer && !location) errors.add(UserErrorCode.NOT_FOUND, 'No location of this customer has this id.', 'locationId');
-      if (errors.any() || !customer || !location) throw new UserErrorsAbort(errors.list);
-      const request = Object.assign(new SetupAssistRequest(), {
+      if (!customer || !location) return STOP;
+      const { contactName, contactEmail, contactPhone, notes } = draft;
+      return Object.assign(new SetupAssistRequest(), {
         id: newId(), customerId: customer.id, locationId: location.id, contactName, contactEmail, contactPhone, notes,
         status: SETUP_ASSIST_REQUESTED, createdAt: new Date(),
       } satisfies SetupAssistRequest);
+    },
+    write: async (tx, request) => {
       await tx.insert(SetupAssistRequest, request);
-      await recordAudit(tx, caller, 'requestSetupAssist', [customer.id, request.id]);
-      return request;
-    });
-    return outcome.ok ? { request: outcome.value, userErrors: [] } : { request: null, userErrors: outcome.userErrors };
+      return { value: request, changed: [request.customerId, request.id] };
+    },
+    payload: (outcome): RequestSetupAssistPayload => (outcome.ok
+      ? { request: outcome.value, userErrors: [] }
+      : { request: null, userErrors: outcome.userErrors }),
+  });
+
+  request(caller: Caller, input: RequestSetupAssistInput, loaders?: Loaders | null): Promise<RequestSetupAssistPayload> {
+    return this.requestMutation.run(this.db, { caller, loaders }, input);
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType } from '../common/connection';
-import { callerOf, RequestContext } from '../common/context';
-import { PageArgsType } from '../common/page-args';
+import { ConnectionType } from '../graphql/connection';
+import { callerOf, RequestContext } from '../graphql/context';
+import { PageArgsType } from '../graphql/page-args';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { AuditEvent } from './audit-event.entity';
 

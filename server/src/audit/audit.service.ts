@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
-import { Page, PageArgs, pageOf } from '../common/connection';
+import { Page, PageArgs, pageOf } from '../graphql/connection';
 import type { Database } from '../db/database';
 import { bulkInsert } from '../db/bulk-insert';
 import { newId } from '../db/ids';
@@ -25,6 +25,6 @@ export class AuditService {
   /** The caller partner's events, newest first. */
   async list(caller: Caller, args: PageArgs): Promise<Page<AuditEvent>> {
     const qb = this.db.manager.createQueryBuilder(AuditEvent, 'e').where('e.partnerId = :partnerId', { partnerId: caller.partnerId });
-    return pageOf(qb, args);
+    return pageOf(qb, args, 'auditEvents');
   }
 }

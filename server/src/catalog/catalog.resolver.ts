@@ -1,8 +1,9 @@
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../common/context';
+import type { RequestContext } from '../graphql/context';
 import { COUNTRIES } from './countries';
 import { Package, PACKAGES } from './packages';
 import { PstnProvider } from './pstn-provider.entity';
+import { listPstnProviders } from './pstn-provider.queries';
 import { DataRegion } from './regions';
 
 @ObjectType({ description: 'One row of the packages table (domain.md §6), for building wizard dropdowns.' })
@@ -52,6 +53,6 @@ export class CatalogResolver {
 
   @Query(() => [PstnProvider], { description: 'The Cloud Connected PSTN provider catalog.' })
   pstnProviders(@Ctx() ctx: RequestContext): Promise<PstnProvider[]> {
-    return ctx.db.manager.find(PstnProvider, { order: { name: 'ASC' } });
+    return listPstnProviders(ctx.db);
   }
 }

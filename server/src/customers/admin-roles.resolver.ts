@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { callerOf, RequestContext } from '../common/context';
+import { callerOf, RequestContext } from '../graphql/context';
 import { AssignCustomerAdminRolesInput, AssignCustomerAdminRolesPayload } from './admin-roles.inputs';
 
 @Resolver()
@@ -9,6 +9,6 @@ export class AdminRolesResolver {
       + 'the full administrator keeps FULL_ADMIN.',
   })
   assignCustomerAdminRoles(@Arg('input', () => AssignCustomerAdminRolesInput) input: AssignCustomerAdminRolesInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.adminRoles.assign(callerOf(ctx), input);
+    return ctx.services.adminRoles.assign(callerOf(ctx), input, ctx.loaders);
   }
 }

@@ -1,11 +1,11 @@
 import { In } from 'typeorm';
-import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
-import { writeOrUserErrors } from '../common/write';
+import type { Loaders } from '../graphql/loaders';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
-import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
-import { checkUserPackage } from '../setup/setup.rules';
+import { UserErrorCode, UserErrors } from '../errors/user-error';
+import { defineMutation, STOP } from '../mutations/define-mutation';
+import { checkUserPackage } from '../catalog/package.rules';
 import { AssignCustomerAdminRolesInput, AssignCustomerAdminRolesPayload } from './admin-roles.inputs';
 import { CustomerAdminRole } from './customer.enums';
 import { CustomerUser } from './customer-user.entity';
@@ -24,19 +24,24 @@ const CHUNK = 900;
 export class AdminRolesService {
   constructor(private readonly db: Database) {}
 
-  async assign(caller: Caller, input: AssignCustomerAdminRolesInput): Promise<AssignCustomerAdminRolesPayload> {
-    const errors = UserErrors.root('input');
-    if (input.assignments.length > MAX_ROLE_ASSIGNMENTS) {
-      errors.add(UserErrorCode.LIMIT_EXCEEDED, `At most ${MAX_ROLE_ASSIGNMENTS} assignments per call.`, 'assignments');
-      return { users: [], userErrors: errors.list };
-    }
-    const outcome = await writeOrUserErrors(this.db, async (tx) => {
-      const customer = isId(input.customerId) ? await tx.findOneBy(Customer, { id: input.customerId, partnerId: caller.partnerId }) : null;
+  private readonly assignMutation = defineMutation({
+    name: 'assignCustomerAdminRoles',
+    normalise: (input: AssignCustomerAdminRolesInput, errors) => {
+      if (input.assignments.length > MAX_ROLE_ASSIGNMENTS) {
+        errors.add(UserErrorCode.LIMIT_EXCEEDED, `At most ${MAX_ROLE_ASSIGNMENTS} assignments per call.`, 'assignments');
+        return STOP;
+      }
+      // Roles in the enum's order, so equal sets compare (and group) equal.
+      const assignments = input.assignments.map((a) => ({ userId: a.userId, roles: Object.values(CustomerAdminRole).filter((r) => a.roles.includes(r)) }));
+      return { customerId: input.customerId, assignments };
+    },
+    check: async (tx, { customerId, assignments }, errors, caller) => {
+      const customer = isId(customerId) ? await tx.findOneBy(Customer, { id: customerId, partnerId: caller.partnerId }) : null;
       if (!customer) {
         errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'customerId');
-        throw new UserErrorsAbort(errors.list);
+        return STOP;
       }
-      const ids = [...new Set(input.assignments.map((a) => a.userId).filter(isId))];
+      const ids = [...new Set(assignments.map((a) => a.userId).filter(isId))];
       const found = new Map<string, CustomerUser>();
       for (let i = 0; i < ids.length; i += CHUNK) {
         const rows = await tx.findBy(CustomerUser, { customerId: customer.id, id: In(ids.slice(i, i + CHUNK)) });
@@ -44,10 +49,10 @@ export class AdminRolesService {
       }
 
       const seen = new Set<string>();
-      const updated: CustomerUser[] = [];
-      input.assignments.forEach((assignment, i) => {
+      const assigned: Array<{ before: CustomerUser; after: CustomerUser }> = [];
+      assignments.forEach(({ userId, roles }, i) => {
         const at = errors.at('assignments', i);
-        const user = found.get(assignment.userId);
+        const user = found.get(userId);
         if (!user) {
           at.add(UserErrorCode.NOT_FOUND, 'No user of this customer has this id.', 'userId');
           return;
@@ -57,7 +62,6 @@ export class AdminRolesService {
           return;
         }
         seen.add(user.id);
-        const roles = Object.values(CustomerAdminRole).filter((r) => assignment.roles.includes(r));
         if (user.email === customer.adminEmail && !roles.includes(CustomerAdminRole.FULL_ADMIN)) {
           at.add(UserErrorCode.NOT_ALLOWED, 'The customer’s full administrator keeps FULL_ADMIN.', 'roles');
         }
@@ -72,14 +76,19 @@ export class AdminRolesService {
               + `roles go to users created with ${customer.package} (setupCustomer).`, 'roles');
           }
         }
-        updated.push(Object.assign(new CustomerUser(), user, { roles }));
+        assigned.push({ before: user, after: Object.assign(new CustomerUser(), user, { roles }) });
       });
-      if (errors.any()) throw new UserErrorsAbort(errors.list);
-
+      return { customer, assigned };
+    },
+    write: async (tx, { customer, assigned }) => {
+      // Only users whose roles change are written (and audited); the answer lists every assigned user.
+      const changed = assigned.filter(({ before, after }) => [...before.roles].sort().join() !== [...after.roles].sort().join()).map((a) => a.after);
+      const users = assigned.map((a) => a.after);
+      if (changed.length === 0) return { value: users, changed: [] };
       // One UPDATE per distinct role list (a handful), whatever the number of users.
       const now = new Date();
       const byRoles = new Map<string, string[]>();
-      for (const user of updated) {
+      for (const user of changed) {
         user.updatedAt = now;
         const key = JSON.stringify(user.roles);
         byRoles.set(key, [...(byRoles.get(key) ?? []), user.id]);
@@ -89,9 +98,14 @@ export class AdminRolesService {
           await tx.update(CustomerUser, { id: In(userIds.slice(i, i + CHUNK)) }, { roles: JSON.parse(key), updatedAt: now });
         }
       }
-      await recordAudit(tx, caller, 'assignCustomerAdminRoles', [customer.id, ...updated.map((u) => u.id)]);
-      return updated;
-    });
-    return outcome.ok ? { users: outcome.value, userErrors: [] } : { users: [], userErrors: outcome.userErrors };
+      return { value: users, changed: [customer.id, ...changed.map((u) => u.id)] };
+    },
+    payload: (outcome): AssignCustomerAdminRolesPayload => (outcome.ok
+      ? { users: outcome.value, userErrors: [] }
+      : { users: [], userErrors: outcome.userErrors }),
+  });
+
+  assign(caller: Caller, input: AssignCustomerAdminRolesInput, loaders?: Loaders | null): Promise<AssignCustomerAdminRolesPayload> {
+    return this.assignMutation.run(this.db, { caller, loaders }, input);
   }
 }

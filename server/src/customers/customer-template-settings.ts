@@ -1,6 +1,6 @@
 import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
-import type { RequestContext } from '../common/context';
+import type { RequestContext } from '../graphql/context';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
 import { TemplateAuthentication, type TemplateSettings } from '../templates/template.entity';
 import { AuthenticationMethod, Offer } from '../templates/template.enums';

@@ -1,16 +1,14 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ConnectionType, Page, parsePageArgs, toPage } from '../common/connection';
-import { callerOf, RequestContext } from '../common/context';
-import { hasNul } from '../common/strings';
-import { PageArgsType } from '../common/page-args';
-import { isId } from '../db/ids';
+import { childConnection } from '../graphql/child-connection';
+import { ConnectionType } from '../graphql/connection';
+import { callerOf, RequestContext } from '../graphql/context';
+import { PageArgsType } from '../graphql/page-args';
 import { OnboardingTemplate } from '../templates/template.entity';
-import { likePattern } from './customer.service';
+import { customerUsersQuery } from './customer-user.filter';
 import { CustomerTemplateSettings } from './customer-template-settings';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
 import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter, CustomerUserFilter } from './customer.inputs';
-import { knownHeadquartersOf, previewLocationOf, previewOf } from './customer.preview';
 import { Address, Location } from './location.entity';
 
 export const CustomerConnection = ConnectionType('Customer', Customer);
@@ -29,19 +27,11 @@ class CustomerUsersArgs extends PageArgsType {
   filter?: CustomerUserFilter | null;
 }
 
-/** A page over rows already in memory (a dry run's would-be rows), newest first like the database. */
-function pageOfArray<T extends { id: string }>(rows: T[], args: PageArgsType): Page<T> {
-  const request = parsePageArgs(args);
-  const after = request.afterId;
-  const visible = after ? rows.filter((r) => r.id < after) : rows;
-  return toPage(visible.slice(0, request.first + 1), request, () => rows.length);
-}
-
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Mutation(() => CreateCustomerPayload, { description: 'Step 2: create a customer organization from a template.' })
   createCustomer(@Arg('input', () => CreateCustomerInput) input: CreateCustomerInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.customers.create(callerOf(ctx), input);
+    return ctx.services.customers.create(callerOf(ctx), input, ctx.loaders);
   }
 
   @Query(() => CustomerConnection, { description: 'Your partner’s customers, newest first.' })
@@ -59,7 +49,7 @@ export class CustomerResolver {
       + 'this customer. What the customer was created with is templateSettings.',
   })
   template(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return previewOf(customer)?.template ?? ctx.loaders.template.load(customer.templateId);
+    return ctx.loaders.template.load(customer.templateId);
   }
 
   @FieldResolver(() => CustomerTemplateSettings, {
@@ -72,49 +62,17 @@ export class CustomerResolver {
 
   @FieldResolver(() => Location)
   headquarters(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    const preview = previewOf(customer);
-    if (preview) return preview.locations.find((l) => l.isHeadquarters);
-    return knownHeadquartersOf(customer) ?? ctx.loaders.headquarters.load(customer.id);
+    return ctx.loaders.headquarters.load(customer.id);
   }
 
   @FieldResolver(() => LocationConnection)
-  async locations(@Root() customer: Customer, @Args(() => PageArgsType) args: PageArgsType, @Ctx() ctx: RequestContext) {
-    const preview = previewOf(customer);
-    if (preview) return pageOfArray(preview.locations, args);
-    const request = parsePageArgs(args);
-    const query = { ...request, where: null, key: '' };
-    const rows = await ctx.loaders.childPage(Location, 'customerId', query).load(customer.id);
-    return toPage(rows, request, () => ctx.loaders.childCount(Location, 'customerId', query).load(customer.id));
+  locations(@Root() customer: Customer, @Args(() => PageArgsType) args: PageArgsType, @Ctx() ctx: RequestContext) {
+    return childConnection(ctx, Location, customer.id, 'locations', args);
   }
 
   @FieldResolver(() => CustomerUserConnection)
-  async users(@Root() customer: Customer, @Args(() => CustomerUsersArgs) args: CustomerUsersArgs, @Ctx() ctx: RequestContext) {
-    const search = args.filter?.search?.trim().toLowerCase() || null;
-    const locationId = args.filter?.locationId ?? null;
-    const preview = previewOf(customer);
-    if (preview) {
-      const matches = preview.users.filter((u) =>
-        (!search || [u.firstName.toLowerCase(), u.lastName.toLowerCase(), u.email].some((s) => s.includes(search)))
-        && (!locationId || u.locationId === locationId));
-      return pageOfArray(matches, args);
-    }
-    const request = parsePageArgs(args);
-    const conditions: string[] = [];
-    const params: Record<string, unknown> = {};
-    // No stored text contains NUL (see hasNul): such a search matches nothing, and PostgreSQL would refuse it.
-    if (search && hasNul(search)) conditions.push('1 = 0');
-    else if (search) {
-      conditions.push(`(${ctx.db.caseFold('c."firstName"')} LIKE :search ESCAPE '\\' OR ${ctx.db.caseFold('c."lastName"')} LIKE :search ESCAPE '\\' OR c."email" LIKE :search ESCAPE '\\')`);
-      params.search = likePattern(search);
-    }
-    if (locationId) {
-      conditions.push('c."locationId" = :locationId');
-      params.locationId = isId(locationId) ? locationId : '';
-    }
-    const where = conditions.length ? { sql: conditions.join(' AND '), params } : null;
-    const query = { ...request, where, key: JSON.stringify([search, locationId]) };
-    const rows = await ctx.loaders.childPage(CustomerUser, 'customerId', query).load(customer.id);
-    return toPage(rows, request, () => ctx.loaders.childCount(CustomerUser, 'customerId', query).load(customer.id));
+  users(@Root() customer: Customer, @Args(() => CustomerUsersArgs) args: CustomerUsersArgs, @Ctx() ctx: RequestContext) {
+    return childConnection(ctx, CustomerUser, customer.id, 'users', args, customerUsersQuery(ctx.db, args.filter));
   }
 }
 
@@ -131,6 +89,6 @@ export class LocationResolver {
 export class CustomerUserResolver {
   @FieldResolver(() => Location)
   location(@Root() user: CustomerUser, @Ctx() ctx: RequestContext) {
-    return previewLocationOf(user) ?? ctx.loaders.location.load(user.locationId);
+    return ctx.loaders.held(Location, user.locationId) ?? ctx.loaders.location.load(user.locationId);
   }
 }

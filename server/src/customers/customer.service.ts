@@ -1,32 +1,53 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
-import { addOnAllowed, AddOn, Package, packageRow } from '../catalog/packages';
-import { defaultRegionFor } from '../catalog/regions';
-import { Page, PageArgs, pageOf } from '../common/connection';
-import { normalizeEmail } from '../common/email';
-import { hasNul, requiredText } from '../common/strings';
-import { UniqueViolation, writeOrUserErrors } from '../common/write';
+import { addOnAllowed, AddOn, packageRow } from '../catalog/packages';
+import { Page, PageArgs, pageOf } from '../graphql/connection';
+import { normalizeEmail } from '../rules/email';
+import { givenText, hasNul, requiredText } from '../rules/strings';
+import type { Loaders } from '../graphql/loaders';
+import type { UniqueViolation } from '../mutations/write';
 import type { Database } from '../db/database';
 import { bulkInsert } from '../db/bulk-insert';
 import { findOneWhere } from '../db/find-one';
-import { isId, newId } from '../db/ids';
+import { isId } from '../db/ids';
 import { selectIn } from '../db/select-in';
-import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
-import { OnboardingTemplate, settingsOf } from '../templates/template.entity';
-import { normalizeLanguage, plausibleProvisioningId } from '../templates/template.rules';
-import { CustomerAdminRole, CustomerStatus } from './customer.enums';
+import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
+import { defineMutation, type Stop, type Written } from '../mutations/define-mutation';
+import { captureCustomer } from '../graphql/customer-capture';
+import { takenByIndex } from '../mutations/unique-indexes';
+import { OnboardingTemplate } from '../templates/template.entity';
+import { plausibleProvisioningId } from '../templates/template.rules';
+import { NAME_MAX } from '../rules/strings';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
+import { CustomerPlan, planCustomer, shapeCustomer } from './customer.plan';
 import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter } from './customer.inputs';
 import { Location } from './location.entity';
-import { normalizeLocation } from './location.rules';
-import { attachPreview, rememberHeadquarters } from './customer.preview';
 import { enqueueAdminInvitation } from '../outbox/outbox.enqueue';
 import { webexSync } from '../webex/webex-sync';
+import { emailLanguageWarnings } from '../outbox/email-texts';
 
 export const COMPANY_NAME_MAX = 256;
+
+interface TemplateReference {
+  field: 'templateId' | 'provisioningId';
+  value: string;
+}
+
+/** Exactly one of templateId and provisioningId (trimmed: a copied ID often carries a space); null with an error otherwise. */
+export function templateReferenceOf(input: Pick<CreateCustomerInput, 'templateId' | 'provisioningId'>, errors: UserErrors): TemplateReference | null {
+  const byId = input.templateId ?? null;
+  const byProvisioningId = input.provisioningId ?? null;
+  if (byId !== null && byProvisioningId !== null) {
+    errors.add(UserErrorCode.INVALID, 'Give either templateId or provisioningId, not both.', 'templateId');
+    return null;
+  }
+  if (byId === null && byProvisioningId === null) {
+    errors.add(UserErrorCode.REQUIRED, 'Give templateId or provisioningId.', 'templateId');
+    return null;
+  }
+  return byId !== null ? { field: 'templateId', value: byId } : { field: 'provisioningId', value: byProvisioningId!.trim() };
+}
 export const EXTERNAL_ID_MAX = 128;
 
 /** `%` and `_` match themselves in a LIKE pattern built from user text. */
@@ -47,29 +68,31 @@ export async function takenEmails(tx: EntityManager, emails: string[]): Promise<
 /**
  * createCustomer's answer to a unique violation: a concurrent request took the admin email or the
  * externalId after our checks (PostgreSQL; the write was retried, so this is a race that repeated):
- * still TAKEN on the field. The index names are PostgreSQL's, or SQLite's `index 'name'` /
- * `table.column` (test/unique-violation.test.ts produces every one of them).
+ * still TAKEN on the field (test/unique-violation.test.ts produces every index on both engines).
  */
 export function uniqueViolationAsUserErrors(violation: UniqueViolation): UserError[] | null {
-  const errors = UserErrors.root('input');
-  if (/user_email|customer_user\.email/.test(violation.index)) errors.add(UserErrorCode.TAKEN, 'This email already belongs to a user.', 'adminEmail');
-  else if (/external_id|customer\.partnerId/.test(violation.index)) errors.add(UserErrorCode.TAKEN, 'This externalId is taken.', 'externalId');
-  else return null;
-  return errors.list;
+  return takenByIndex(violation, {
+    email: { path: ['adminEmail'], message: 'This email already belongs to a user.' },
+    externalId: { path: ['externalId'], message: 'This externalId is taken.' },
+  });
 }
 
 export class CustomerService {
   constructor(private readonly db: Database) {}
 
-  async create(caller: Caller, input: CreateCustomerInput): Promise<CreateCustomerPayload> {
-    const errors = UserErrors.root('input');
-    const dryRun = input.dryRun ?? false;
-    const outcome = await writeOrUserErrors(this.db, async (tx) => {
+  private readonly createMutation = defineMutation({
+    name: 'createCustomer',
+    // One snapshot for the replay lookup and the email check: at READ COMMITTED an identical retry
+    // racing its original could miss the customer, then see its admin email taken.
+    isolation: 'REPEATABLE READ',
+    normalise: (input: CreateCustomerInput, errors) => {
       const externalId = this.normalizeExternalId(input.externalId, errors);
-      const template = await this.resolveTemplate(tx, caller, input, errors);
+      const templateRef = templateReferenceOf(input, errors);
       const companyName = requiredText(input.companyName, COMPANY_NAME_MAX, errors, 'companyName', 'Company name');
       if (companyName.includes('%')) errors.add(UserErrorCode.INVALID, 'Company name must not contain %.', 'companyName');
       const adminEmail = normalizeEmail(input.adminEmail, errors, 'adminEmail');
+      const adminFirstName = givenText(input.adminFirstName, NAME_MAX, errors, 'adminFirstName', 'The administrator’s first name');
+      const adminLastName = givenText(input.adminLastName, NAME_MAX, errors, 'adminLastName', 'The administrator’s last name');
       const row = packageRow(input.package);
       if (!row.customerLevel || !row.userAssignable) {
         errors.add(UserErrorCode.NOT_ALLOWED, `${input.package} cannot be an organization's package: the full administrator must be able to hold it.`, 'package');
@@ -80,67 +103,42 @@ export class CustomerService {
           errors.add(UserErrorCode.NOT_ALLOWED, `${addOn} needs a package with calling that ${input.package} does not include.`, 'addOns');
         }
       }
-      const language = normalizeLanguage(input.language, template?.defaultEmailLanguage ?? 'en_US', errors, 'language');
-      const hq = normalizeLocation(input.headquarters, language, errors.at('headquarters'));
-      const dataRegion = input.dataRegion ?? defaultRegionFor(hq.countryCode);
-      const fingerprint = createHash('sha256').update(JSON.stringify([
-        template?.id ?? null, companyName, adminEmail, input.package, [...addOns].sort(), externalId, hq, dataRegion, language,
-      ])).digest('hex');
-
+      return { input, externalId, templateRef, companyName, adminEmail, adminFirstName, adminLastName, addOns: addOns as AddOn[] };
+    },
+    check: async (tx, draft, errors, caller): Promise<CustomerPlan | Stop> => {
+      const template = await this.resolveTemplate(tx, caller, draft.templateRef, errors);
+      const shape = shapeCustomer(draft, template, errors);
       // The externalId is looked up before every other rule: an identical replay returns the
       // customer it created, whatever has changed since (its admin email is now taken, by itself).
-      if (externalId !== null && !errors.hasAt('externalId')) {
-        const existing = await findOneWhere(tx, Customer, { partnerId: caller.partnerId, externalId });
-        if (existing?.inputFingerprint === fingerprint) return { customer: existing, replayed: true };
-        if (existing) {
-          errors.add(UserErrorCode.TAKEN, `externalId "${externalId}" already names a customer created with a different input.`, 'externalId');
-        }
-      }
-      if (input.supportedLocationConfirmed !== true) {
-        errors.add(UserErrorCode.NOT_CONFIRMED, 'Confirm that the headquarters is in a Webex-supported location.', 'supportedLocationConfirmed');
-      }
-      if (!errors.hasAt('adminEmail') && (await takenEmails(tx, [adminEmail])).size > 0) {
-        errors.add(UserErrorCode.TAKEN, `${adminEmail} already belongs to a user of an organization.`, 'adminEmail');
-      }
-      if (errors.any() || !template) throw new UserErrorsAbort(errors.list);
-
-      const now = new Date();
-      const customer = Object.assign(new Customer(), {
-        id: newId(), partnerId: caller.partnerId, templateId: template.id, companyName, adminEmail,
-        package: input.package, addOns: addOns as AddOn[], externalId, status: CustomerStatus.PENDING_SETUP,
-        dataRegion, language, templateSettings: settingsOf(template), inputFingerprint: fingerprint,
-        createdAt: now, updatedAt: now,
-      } satisfies Customer);
-      const headquarters = Object.assign(new Location(), {
-        ...hq, id: newId(), customerId: customer.id, isHeadquarters: true, createdAt: now,
-      } satisfies Location);
-      const admin = Object.assign(new CustomerUser(), {
-        id: newId(), customerId: customer.id, locationId: headquarters.id,
-        firstName: adminEmail.split('@')[0].slice(0, 64), lastName: companyName.slice(0, 64), email: adminEmail,
-        package: input.package, phoneNumber: null, extension: null, roles: [CustomerAdminRole.FULL_ADMIN],
-        createdAt: now, updatedAt: now,
-      } satisfies CustomerUser);
+      const existing = draft.externalId !== null && !errors.hasAt('externalId')
+        ? await findOneWhere(tx, Customer, { partnerId: caller.partnerId, externalId: draft.externalId }) : null;
+      const replay = existing !== null && existing.inputFingerprint === shape.fingerprint;
+      const adminEmailTaken = !replay && !errors.hasAt('adminEmail') && (await takenEmails(tx, [draft.adminEmail])).size > 0;
+      return planCustomer(draft, shape, { template, existing, adminEmailTaken }, errors, caller.partnerId, new Date());
+    },
+    write: async (tx, plan): Promise<Written<CustomerPlan>> => {
+      if (plan.replayed) return { value: plan, changed: [] };
+      const { customer, headquarters, admin } = plan;
       // bulkInsert binds every value; TypeORM's insert() inlines numbers (the timestamps) into
       // the SQL text, so each call prepared a new statement (README, Performance).
       await bulkInsert(tx, Customer, [customer]);
       await bulkInsert(tx, Location, [headquarters]);
       await bulkInsert(tx, CustomerUser, [admin]);
       await enqueueAdminInvitation(tx, customer, admin);
-      await webexSync.customerCreated(tx, customer, template, headquarters, admin);
-      await recordAudit(tx, caller, 'createCustomer', [customer.id, headquarters.id, admin.id]);
-      rememberHeadquarters(customer, headquarters);
-      if (dryRun) await attachPreview(tx, customer);
-      return { customer, replayed: false };
-    }, {
-      dryRun,
-      // One snapshot for the replay lookup and the email check: at READ COMMITTED an identical retry
-      // racing its original could miss the customer, then see its admin email taken.
-      isolation: 'REPEATABLE READ',
-      onUniqueViolation: uniqueViolationAsUserErrors,
-    });
-    return outcome.ok
-      ? { customer: outcome.value.customer, userErrors: [] }
-      : { customer: null, userErrors: outcome.userErrors };
+      await webexSync.customerCreated(tx, customer, plan.template, headquarters, admin);
+      return { value: plan, changed: [customer.id, headquarters.id, admin.id] };
+    },
+    capture: (tx, plan, overlay) => captureCustomer(tx, overlay, plan.customer),
+    // The answer's headquarters is the row just written: no second query for it.
+    prime: (loaders, plan) => { if (!plan.replayed) loaders.headquarters.prime(plan.customer.id, plan.headquarters); },
+    taken: (violation) => uniqueViolationAsUserErrors(violation),
+    payload: (outcome): CreateCustomerPayload => (outcome.ok
+      ? { customer: outcome.value.customer, userErrors: [], warnings: emailLanguageWarnings(outcome.value.customer.language) }
+      : { customer: null, userErrors: outcome.userErrors, warnings: [] }),
+  });
+
+  create(caller: Caller, input: CreateCustomerInput, loaders?: Loaders | null): Promise<CreateCustomerPayload> {
+    return this.createMutation.run(this.db, { caller, loaders }, input);
   }
 
   private normalizeExternalId(value: string | null | undefined, errors: UserErrors): string | null {
@@ -152,24 +150,13 @@ export class CustomerService {
     return externalId;
   }
 
-  /** Exactly one of templateId and provisioningId, naming a template of the caller's partner. */
-  private async resolveTemplate(tx: EntityManager, caller: Caller, input: CreateCustomerInput, errors: UserErrors): Promise<OnboardingTemplate | null> {
-    const byId = input.templateId ?? null;
-    const byProvisioningId = input.provisioningId ?? null;
-    if (byId !== null && byProvisioningId !== null) {
-      errors.add(UserErrorCode.INVALID, 'Give either templateId or provisioningId, not both.', 'templateId');
-      return null;
-    }
-    if (byId === null && byProvisioningId === null) {
-      errors.add(UserErrorCode.REQUIRED, 'Give templateId or provisioningId.', 'templateId');
-      return null;
-    }
-    const template = byId !== null
-      ? isId(byId) ? await findOneWhere(tx, OnboardingTemplate, { id: byId, partnerId: caller.partnerId }) : null
-      : plausibleProvisioningId(byProvisioningId!.trim()) ? await findOneWhere(tx, OnboardingTemplate, { provisioningId: byProvisioningId!.trim(), partnerId: caller.partnerId }) : null;
-    if (!template) {
-      errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner matches.', byId !== null ? 'templateId' : 'provisioningId');
-    }
+  /** The template the reference names, if it is one of the caller's partner. */
+  private async resolveTemplate(tx: EntityManager, caller: Caller, ref: TemplateReference | null, errors: UserErrors): Promise<OnboardingTemplate | null> {
+    if (ref === null) return null;
+    const template = ref.field === 'templateId'
+      ? isId(ref.value) ? await findOneWhere(tx, OnboardingTemplate, { id: ref.value, partnerId: caller.partnerId }) : null
+      : plausibleProvisioningId(ref.value) ? await findOneWhere(tx, OnboardingTemplate, { provisioningId: ref.value, partnerId: caller.partnerId }) : null;
+    if (!template) errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner matches.', ref.field);
     return template;
   }
 
@@ -186,7 +173,7 @@ export class CustomerService {
     if (filter?.status) qb.andWhere('c.status = :status', { status: filter.status });
     if (filter?.templateId) qb.andWhere('c.templateId = :templateId', { templateId: isId(filter.templateId) ? filter.templateId : '' });
     if (filter?.externalId && !hasNul(filter.externalId)) qb.andWhere('c.externalId = :externalId', { externalId: filter.externalId.trim() });
-    return pageOf(qb, args);
+    return pageOf(qb, args, 'customers');
   }
 
   async byId(caller: Caller, id: string): Promise<Customer | null> {

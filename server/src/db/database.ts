@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager, MigrationExecutor, QueryRunner } from 'typeorm';
 import type { DatabaseTarget } from '../config';
-import { apiError } from '../errors/error-codes';
+import { DatabaseBusyError } from './database-busy-error';
 import { ENTITIES } from './entities';
 import { failpoint, FAILPOINTS } from './failpoints';
 import { MIGRATIONS } from './migrations';
@@ -294,15 +294,11 @@ export class Database {
 
   /**
    * Maps a lock that outlived the busy timeout (SQLite), or a conflict that outlived the retries
-   * (PostgreSQL deadlock or serialization failure), to the retryable error of domain.md §8.
+   * (PostgreSQL deadlock or serialization failure), to a DatabaseBusyError (retryable: domain.md §8).
    */
   translate(error: unknown): unknown {
     const code = this.kind === 'postgres' ? postgresCode(error) : undefined;
-    if (isSqliteBusy(error) || code === '40P01' || code === '40001') {
-      return apiError('SERVICE_UNAVAILABLE', 'The database is busy; retry shortly.', {
-        retryAfterSeconds: RETRY_AFTER_SECONDS,
-      });
-    }
+    if (isSqliteBusy(error) || code === '40P01' || code === '40001') return new DatabaseBusyError(RETRY_AFTER_SECONDS, error);
     return error;
   }
 

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { DatabaseBusyError } from '../db/database-busy-error';
 
 /**
  * The codes of thrown errors (`extensions.code`), each with its HTTP status. User-fixable problems
@@ -47,4 +48,12 @@ export function apiError(
 /** The JSON body of an error answered before GraphQL runs (body too large, bad content type, rate limit). */
 export function errorBody(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
   return { errors: [{ message, extensions: { code, ...extra } }] };
+}
+
+/** An error of the layers below GraphQL as the client sees it: a busy database is SERVICE_UNAVAILABLE (503, Retry-After). */
+export function asApiError(error: unknown): unknown {
+  if (error instanceof DatabaseBusyError) {
+    return apiError('SERVICE_UNAVAILABLE', error.message, { retryAfterSeconds: error.retryAfterSeconds });
+  }
+  return error;
 }

@@ -2,7 +2,7 @@ import {
   DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLSchema, getNamedType,
   Kind, OperationDefinitionNode, SelectionSetNode, GraphQLObjectType, GraphQLInterfaceType, GraphQLField, valueFromASTUntyped,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/connection';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/connection';
 import { apiError } from '../errors/error-codes';
 
 export const MAX_DEPTH = 10;

@@ -1,8 +1,8 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { ConnectionType, parsePageArgs, toPage } from '../common/connection';
-import type { RequestContext } from '../common/context';
-import { PageArgsType } from '../common/page-args';
-import { previewOf } from '../customers/customer.preview';
+import { childConnection } from '../graphql/child-connection';
+import { ConnectionType } from '../graphql/connection';
+import type { RequestContext } from '../graphql/context';
+import { PageArgsType } from '../graphql/page-args';
 import { Customer } from '../customers/customer.entity';
 import { OutboxMessage, OutboxStatus } from './outbox-message.entity';
 
@@ -11,13 +11,8 @@ export const OutboxMessageConnection = ConnectionType('OutboxMessage', OutboxMes
 @Resolver(() => Customer)
 export class CustomerOutboxResolver {
   @FieldResolver(() => OutboxMessageConnection, { description: 'The customer’s onboarding emails, newest first.' })
-  async outbox(@Root() customer: Customer, @Args(() => PageArgsType) args: PageArgsType, @Ctx() ctx: RequestContext) {
-    const request = parsePageArgs(args);
-    // A dry run's emails were rolled back with it.
-    if (previewOf(customer)) return toPage([], request, () => 0);
-    const query = { ...request, where: null, key: '' };
-    const rows = await ctx.loaders.childPage(OutboxMessage, 'customerId', query).load(customer.id);
-    return toPage(rows, request, () => ctx.loaders.childCount(OutboxMessage, 'customerId', query).load(customer.id));
+  outbox(@Root() customer: Customer, @Args(() => PageArgsType) args: PageArgsType, @Ctx() ctx: RequestContext) {
+    return childConnection(ctx, OutboxMessage, customer.id, 'outbox', args);
   }
 }
 

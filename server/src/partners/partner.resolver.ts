@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { callerOf, RequestContext } from '../common/context';
+import { callerOf, RequestContext } from '../graphql/context';
 import { PartnerAdmin } from './partner-admin.entity';
 import { Partner } from './partner.entity';
 import { WholesaleSubscription } from './wholesale-subscription.entity';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { callerOf, RequestContext } from '../common/context';
+import { callerOf, RequestContext } from '../graphql/context';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
 
 @Resolver()
@@ -8,6 +8,6 @@ export class SetupResolver {
     description: 'Step 3: add locations and users (with numbers) to a customer; all or nothing, every error at once.',
   })
   setupCustomer(@Arg('input', () => SetupCustomerInput) input: SetupCustomerInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.setup.setup(callerOf(ctx), input);
+    return ctx.services.setup.setup(callerOf(ctx), input, ctx.loaders);
   }
 }

@@ -1,16 +1,16 @@
 import type { Caller } from '../auth/caller';
-import { recordAudit } from '../audit/audit.service';
-import { writeOrUserErrors } from '../common/write';
+import type { Loaders } from '../graphql/loaders';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
-import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { UserErrorCode, UserErrors } from '../errors/user-error';
+import { defineMutation, STOP } from '../mutations/define-mutation';
 import { Customer } from '../customers/customer.entity';
-import { normalizeWebexProvisioningId } from '../webex/webex-template.rules';
+import { normalizeWebexProvisioningId } from './webex-provisioning-id.rules';
 import { OnboardingTemplate } from './template.entity';
 import { DeleteTemplateInput, DeleteTemplatePayload, UpdateTemplateInput, UpdateTemplatePayload } from './template.inputs';
 import {
   DEFAULT_EMAIL_LANGUAGE, normalizeAuthentication, normalizeBrandName, normalizeCountryCode, normalizeLanguage, normalizeName,
-  PSTN_WARNING,
+  pstnWarnings,
 } from './template.rules';
 import type { TemplateService } from './template.service';
 
@@ -28,76 +28,88 @@ function given<K extends keyof UpdateTemplateInput>(input: UpdateTemplateInput, 
 export class TemplateEditService {
   constructor(private readonly db: Database, private readonly templates: TemplateService) {}
 
-  async update(caller: Caller, input: UpdateTemplateInput): Promise<UpdateTemplatePayload> {
-    const errors = UserErrors.root('input');
-    const dryRun = input.dryRun ?? false;
-    let warnings: string[] = [];
-    const outcome = await writeOrUserErrors(this.db, async (tx) => {
-      const current = isId(input.id) ? await tx.findOneBy(OnboardingTemplate, { id: input.id, partnerId: caller.partnerId }) : null;
-      if (!current) {
-        errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner has this id.', 'id');
-        throw new UserErrorsAbort(errors.list);
-      }
-      const next: OnboardingTemplate = Object.assign(new OnboardingTemplate(), current);
+  private readonly updateMutation = defineMutation({
+    name: 'updateTemplate',
+    /** The fields given, normalised: the patch to apply to the template as it is in the transaction. */
+    normalise: (input: UpdateTemplateInput, errors) => {
+      const patch: Partial<OnboardingTemplate> = {};
       const required = ['name', 'countryCode', 'serviceProviderAdminId', 'subscriptionId', 'brandName'] as const;
       for (const key of required) {
         if (input[key] === null) errors.add(UserErrorCode.REQUIRED, `${key} cannot be removed; omit it to keep the current value.`, key);
       }
-      if (typeof input.name === 'string') next.name = normalizeName(input.name, errors);
-      if (typeof input.countryCode === 'string') next.countryCode = normalizeCountryCode(input.countryCode, errors);
-      if (typeof input.serviceProviderAdminId === 'string') next.serviceProviderAdminId = input.serviceProviderAdminId;
-      if (typeof input.subscriptionId === 'string') next.subscriptionId = input.subscriptionId;
-      if (given(input, 'authentication')) Object.assign(next, normalizeAuthentication(input.authentication, errors.at('authentication')));
-      if (given(input, 'pstnProviderId')) next.pstnProviderId = input.pstnProviderId ?? null;
-      if (typeof input.brandName === 'string') next.brandName = normalizeBrandName(input.brandName, errors);
+      if (typeof input.name === 'string') patch.name = normalizeName(input.name, errors);
+      if (typeof input.countryCode === 'string') patch.countryCode = normalizeCountryCode(input.countryCode, errors);
+      if (typeof input.serviceProviderAdminId === 'string') patch.serviceProviderAdminId = input.serviceProviderAdminId;
+      if (typeof input.subscriptionId === 'string') patch.subscriptionId = input.subscriptionId;
+      if (given(input, 'authentication')) Object.assign(patch, normalizeAuthentication(input.authentication, errors.at('authentication')));
+      if (given(input, 'pstnProviderId')) patch.pstnProviderId = input.pstnProviderId ?? null;
+      if (typeof input.brandName === 'string') patch.brandName = normalizeBrandName(input.brandName, errors);
       if (given(input, 'defaultEmailLanguage')) {
-        next.defaultEmailLanguage = normalizeLanguage(input.defaultEmailLanguage, DEFAULT_EMAIL_LANGUAGE, errors, 'defaultEmailLanguage');
+        patch.defaultEmailLanguage = normalizeLanguage(input.defaultEmailLanguage, DEFAULT_EMAIL_LANGUAGE, errors, 'defaultEmailLanguage');
       }
-      if (given(input, 'restrictAdminInvitationEmails')) next.restrictAdminInvitationEmails = input.restrictAdminInvitationEmails ?? false;
-      if (given(input, 'disableWebexCallingOneToOne')) next.disableWebexCallingOneToOne = input.disableWebexCallingOneToOne ?? false;
-      if (given(input, 'webexProvisioningId')) next.webexProvisioningId = normalizeWebexProvisioningId(input.webexProvisioningId, errors);
-      next.updatedAt = new Date();
-
+      if (given(input, 'restrictAdminInvitationEmails')) patch.restrictAdminInvitationEmails = input.restrictAdminInvitationEmails ?? false;
+      if (given(input, 'disableWebexCallingOneToOne')) patch.disableWebexCallingOneToOne = input.disableWebexCallingOneToOne ?? false;
+      if (given(input, 'webexProvisioningId')) patch.webexProvisioningId = normalizeWebexProvisioningId(input.webexProvisioningId, errors);
+      return { id: input.id, patch };
+    },
+    check: async (tx, { id, patch }, errors, caller) => {
+      const current = isId(id) ? await tx.findOneBy(OnboardingTemplate, { id, partnerId: caller.partnerId }) : null;
+      if (!current) {
+        errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner has this id.', 'id');
+        return STOP;
+      }
+      const next: OnboardingTemplate = Object.assign(new OnboardingTemplate(), current, patch);
       await this.templates.checkReferences(tx, caller, next, errors);
-      if (errors.any()) throw new UserErrorsAbort(errors.list);
-      const { id, partnerId: _p, provisioningId: _pid, createdAt: _c, ...changes } = next;
-      await tx.update(OnboardingTemplate, { id }, changes);
-      await recordAudit(tx, caller, 'updateTemplate', [id]);
-      warnings = next.pstnProviderId ? [PSTN_WARNING] : [];
-      return next;
-    }, { dryRun, onUniqueViolation: (v) => this.templates.uniqueViolationAsUserErrors(v) });
-    return outcome.ok
-      ? { template: outcome.value, userErrors: [], warnings }
-      : { template: null, userErrors: outcome.userErrors, warnings: [] };
+      return { current, next };
+    },
+    write: async (tx, { current, next }) => {
+      const { id, partnerId: _p, provisioningId: _pid, createdAt: _c, updatedAt: _u, ...changes } = next;
+      // Nothing changes (only an id, or the values it already has): no write, no audit event (domain.md §14).
+      const changed = (Object.keys(changes) as Array<keyof typeof changes>).some((key) => changes[key] !== current[key]);
+      if (!changed) return { value: current, changed: [] };
+      next.updatedAt = new Date();
+      await tx.update(OnboardingTemplate, { id }, { ...changes, updatedAt: next.updatedAt });
+      return { value: next, changed: [id] };
+    },
+    taken: (violation) => this.templates.uniqueViolationAsUserErrors(violation),
+    payload: (outcome): UpdateTemplatePayload => (outcome.ok
+      ? { template: outcome.value, userErrors: [], warnings: pstnWarnings(outcome.value.pstnProviderId, []) }
+      // A refused update advises on the provider it names (the template's own is unknown here).
+      : { template: null, userErrors: outcome.userErrors, warnings: pstnWarnings(outcome.draft?.patch.pstnProviderId ?? null, outcome.userErrors) }),
+  });
+
+  update(caller: Caller, input: UpdateTemplateInput, loaders?: Loaders | null): Promise<UpdateTemplatePayload> {
+    return this.updateMutation.run(this.db, { caller, loaders }, input);
   }
 
-  /** Refused while any customer was created from the template (they point at it). */
-  async delete(caller: Caller, input: DeleteTemplateInput): Promise<DeleteTemplatePayload> {
-    const errors = UserErrors.root('input');
-    const outcome = await writeOrUserErrors(this.db, async (tx) => {
-      const template = isId(input.id) ? await tx.findOneBy(OnboardingTemplate, { id: input.id, partnerId: caller.partnerId }) : null;
+  private readonly deleteMutation = defineMutation({
+    name: 'deleteTemplate',
+    normalise: (input: DeleteTemplateInput) => input.id,
+    check: async (tx, id, errors, caller) => {
+      const template = isId(id) ? await tx.findOneBy(OnboardingTemplate, { id, partnerId: caller.partnerId }) : null;
       if (!template) {
         errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner has this id.', 'id');
-        throw new UserErrorsAbort(errors.list);
+        return STOP;
       }
       const users = await tx.countBy(Customer, { templateId: template.id });
-      if (users > 0) {
-        errors.add(UserErrorCode.IN_USE, `${users} customer(s) were created from this template; it cannot be deleted.`, 'id');
-        throw new UserErrorsAbort(errors.list);
-      }
-      try {
-        await tx.delete(OnboardingTemplate, { id: template.id });
-      } catch (error) {
-        // PostgreSQL: a customer created concurrently now references the template (foreign key).
-        if ((error as { driverError?: { code?: string } }).driverError?.code === '23503') {
-          errors.add(UserErrorCode.IN_USE, 'A customer was just created from this template; it cannot be deleted.', 'id');
-          throw new UserErrorsAbort(errors.list);
-        }
-        throw error;
-      }
-      await recordAudit(tx, caller, 'deleteTemplate', [template.id]);
-      return template.id;
-    });
-    return outcome.ok ? { deletedTemplateId: outcome.value, userErrors: [] } : { deletedTemplateId: null, userErrors: outcome.userErrors };
+      if (users > 0) errors.add(UserErrorCode.IN_USE, `${users} customer(s) were created from this template; it cannot be deleted.`, 'id');
+      return template;
+    },
+    write: async (tx, template) => {
+      await tx.delete(OnboardingTemplate, { id: template.id });
+      return { value: template.id, changed: [template.id] };
+    },
+    // PostgreSQL: a customer created concurrently now references the template (foreign key).
+    refused: (error) => ((error as { driverError?: { code?: string } }).driverError?.code === '23503'
+      ? UserErrors.root('input').add(UserErrorCode.IN_USE, 'A customer was just created from this template; it cannot be deleted.', 'id').list
+      : null),
+    payload: (outcome): DeleteTemplatePayload => (outcome.ok
+      ? { deletedTemplateId: outcome.value, userErrors: [] }
+      : { deletedTemplateId: null, userErrors: outcome.userErrors }),
+  });
+
+  /** Refused while any customer was created from the template (they point at it). */
+  delete(caller: Caller, input: DeleteTemplateInput, loaders?: Loaders | null): Promise<DeleteTemplatePayload> {
+    return this.deleteMutation.run(this.db, { caller, loaders }, input);
   }
 }

@@ -1,9 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PageArgsType } from '../common/page-args';
+import { PageArgsType } from '../graphql/page-args';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
-import { ConnectionType } from '../common/connection';
-import { callerOf, RequestContext } from '../common/context';
-import { previewCustomerCountOf } from '../customers/customer.preview';
+import { ConnectionType } from '../graphql/connection';
+import { callerOf, RequestContext } from '../graphql/context';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
 import { OnboardingTemplate, TemplateAuthentication } from './template.entity';
@@ -17,19 +16,19 @@ export const OnboardingTemplateConnection = ConnectionType('OnboardingTemplate',
 export class TemplateResolver {
   @Mutation(() => CreateTemplatePayload, { description: 'Step 1: configure an onboarding template (dryRun: the wizard’s review step).' })
   createTemplate(@Arg('input', () => CreateTemplateInput) input: CreateTemplateInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.templates.create(callerOf(ctx), input);
+    return ctx.services.templates.create(callerOf(ctx), input, ctx.loaders);
   }
 
   @Mutation(() => UpdateTemplatePayload, {
     description: 'Edit a template (same rules as createTemplate); affects only customers created afterwards.',
   })
   updateTemplate(@Arg('input', () => UpdateTemplateInput) input: UpdateTemplateInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.templateEdits.update(callerOf(ctx), input);
+    return ctx.services.templateEdits.update(callerOf(ctx), input, ctx.loaders);
   }
 
   @Mutation(() => DeleteTemplatePayload, { description: 'Delete a template that no customer uses (IN_USE otherwise).' })
   deleteTemplate(@Arg('input', () => DeleteTemplateInput) input: DeleteTemplateInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.templateEdits.delete(callerOf(ctx), input);
+    return ctx.services.templateEdits.delete(callerOf(ctx), input, ctx.loaders);
   }
 
   @Query(() => OnboardingTemplateConnection, { description: 'Your partner’s templates, newest first.' })
@@ -73,6 +72,6 @@ export class TemplateResolver {
 
   @FieldResolver(() => Int, { description: 'How many customers were created from this template.' })
   customerCount(@Root() template: OnboardingTemplate, @Ctx() ctx: RequestContext) {
-    return previewCustomerCountOf(template) ?? ctx.loaders.customerCountByTemplate.load(template.id);
+    return ctx.loaders.customerCountByTemplate.load(template.id);
   }
 }

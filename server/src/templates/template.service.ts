@@ -1,21 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import type { Caller } from '../auth/caller';
-import { recordAudit } from '../audit/audit.service';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
-import { Page, PageArgs, pageOf } from '../common/connection';
-import { UniqueViolation, writeOrUserErrors } from '../common/write';
+import { Page, PageArgs, pageOf } from '../graphql/connection';
+import type { Loaders } from '../graphql/loaders';
+import type { UniqueViolation } from '../mutations/write';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
-import { UserError, UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
+import { defineMutation } from '../mutations/define-mutation';
+import { takenByIndex } from '../mutations/unique-indexes';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
-import { normalizeWebexProvisioningId } from '../webex/webex-template.rules';
+import { normalizeWebexProvisioningId } from './webex-provisioning-id.rules';
 import { OnboardingTemplate } from './template.entity';
 import { CreateTemplateInput, CreateTemplatePayload } from './template.inputs';
 import {
   DEFAULT_EMAIL_LANGUAGE, normalizeAuthentication, normalizeBrandName, normalizeCountryCode,
-  normalizeLanguage, normalizeName, normalizeOffer, plausibleProvisioningId, PSTN_WARNING,
+  normalizeLanguage, normalizeName, normalizeOffer, plausibleProvisioningId, pstnWarnings,
 } from './template.rules';
 
 /** An opaque, URL-safe id of 24 characters (144 random bits): never guessed, never reused. */
@@ -26,40 +28,49 @@ export function newProvisioningId(): string {
 export class TemplateService {
   constructor(private readonly db: Database) {}
 
-  async create(caller: Caller, input: CreateTemplateInput): Promise<CreateTemplatePayload> {
-    const errors = UserErrors.root('input');
-    const now = new Date();
-    const template = Object.assign(new OnboardingTemplate(), {
-      id: newId(),
-      partnerId: caller.partnerId,
-      provisioningId: newProvisioningId(),
-      offer: normalizeOffer(input.offer),
-      name: normalizeName(input.name, errors),
-      countryCode: normalizeCountryCode(input.countryCode, errors),
-      serviceProviderAdminId: input.serviceProviderAdminId,
-      subscriptionId: input.subscriptionId,
-      ...normalizeAuthentication(input.authentication, errors.at('authentication')),
-      pstnProviderId: input.pstnProviderId ?? null,
-      brandName: normalizeBrandName(input.brandName, errors),
-      defaultEmailLanguage: normalizeLanguage(input.defaultEmailLanguage, DEFAULT_EMAIL_LANGUAGE, errors, 'defaultEmailLanguage'),
-      restrictAdminInvitationEmails: input.restrictAdminInvitationEmails ?? false,
-      disableWebexCallingOneToOne: input.disableWebexCallingOneToOne ?? false,
-      webexProvisioningId: normalizeWebexProvisioningId(input.webexProvisioningId, errors),
-      createdAt: now,
-      updatedAt: now,
-    } satisfies OnboardingTemplate);
-    const warnings = template.pstnProviderId ? [PSTN_WARNING] : [];
-
-    const outcome = await writeOrUserErrors(this.db, async (tx) => {
+  private readonly createMutation = defineMutation({
+    name: 'createTemplate',
+    normalise: (input: CreateTemplateInput, errors, caller): OnboardingTemplate => {
+      const now = new Date();
+      return Object.assign(new OnboardingTemplate(), {
+        id: newId(),
+        partnerId: caller.partnerId,
+        provisioningId: newProvisioningId(),
+        offer: normalizeOffer(input.offer),
+        name: normalizeName(input.name, errors),
+        countryCode: normalizeCountryCode(input.countryCode, errors),
+        serviceProviderAdminId: input.serviceProviderAdminId,
+        subscriptionId: input.subscriptionId,
+        ...normalizeAuthentication(input.authentication, errors.at('authentication')),
+        pstnProviderId: input.pstnProviderId ?? null,
+        brandName: normalizeBrandName(input.brandName, errors),
+        defaultEmailLanguage: normalizeLanguage(input.defaultEmailLanguage, DEFAULT_EMAIL_LANGUAGE, errors, 'defaultEmailLanguage'),
+        restrictAdminInvitationEmails: input.restrictAdminInvitationEmails ?? false,
+        disableWebexCallingOneToOne: input.disableWebexCallingOneToOne ?? false,
+        webexProvisioningId: normalizeWebexProvisioningId(input.webexProvisioningId, errors),
+        createdAt: now,
+        updatedAt: now,
+      } satisfies OnboardingTemplate);
+    },
+    check: async (tx, template, errors, caller) => {
       await this.checkReferences(tx, caller, template, errors);
-      if (errors.any()) throw new UserErrorsAbort(errors.list);
-      await tx.insert(OnboardingTemplate, template);
-      await recordAudit(tx, caller, 'createTemplate', [template.id]);
       return template;
-    }, { dryRun: input.dryRun ?? false, onUniqueViolation: (v) => this.uniqueViolationAsUserErrors(v) });
-    return outcome.ok
-      ? { template: outcome.value, userErrors: [], warnings }
-      : { template: null, userErrors: outcome.userErrors, warnings };
+    },
+    write: async (tx, template) => {
+      await tx.insert(OnboardingTemplate, template);
+      return { value: template, changed: [template.id] };
+    },
+    taken: (violation) => this.uniqueViolationAsUserErrors(violation),
+    payload: (outcome): CreateTemplatePayload => {
+      const warnings = pstnWarnings(outcome.draft?.pstnProviderId ?? null, outcome.ok ? [] : outcome.userErrors);
+      return outcome.ok
+        ? { template: outcome.value, userErrors: [], warnings }
+        : { template: null, userErrors: outcome.userErrors, warnings };
+    },
+  });
+
+  create(caller: Caller, input: CreateTemplateInput, loaders?: Loaders | null): Promise<CreateTemplatePayload> {
+    return this.createMutation.run(this.db, { caller, loaders }, input);
   }
 
   /** Lookups that need the database: the name is free, the admin, subscription and provider exist. */
@@ -75,8 +86,8 @@ export class TemplateService {
       if (clash) errors.add(UserErrorCode.TAKEN, `A template named "${template.name}" already exists.`, 'name');
     }
     const admin = isId(template.serviceProviderAdminId)
-      && await tx.existsBy(PartnerAdmin, { id: template.serviceProviderAdminId, partnerId });
-    if (!admin) errors.add(UserErrorCode.NOT_FOUND, 'No admin of your partner has this id.', 'serviceProviderAdminId');
+      && await tx.existsBy(PartnerAdmin, { id: template.serviceProviderAdminId, partnerId, disabledAt: IsNull(), system: false });
+    if (!admin) errors.add(UserErrorCode.NOT_FOUND, 'No active admin of your partner has this id (see viewer.partner.admins).', 'serviceProviderAdminId');
     const subscription = isId(template.subscriptionId)
       && await tx.existsBy(WholesaleSubscription, { id: template.subscriptionId, partnerId });
     if (!subscription) errors.add(UserErrorCode.NOT_FOUND, 'No wholesale subscription of your partner has this id.', 'subscriptionId');
@@ -91,13 +102,12 @@ export class TemplateService {
    * retried (and its check then reports TAKEN), and should the race repeat, it is still TAKEN.
    */
   uniqueViolationAsUserErrors(violation: UniqueViolation): UserError[] | null {
-    if (!/template_name|onboarding_template\.partnerId/.test(violation.index)) return null;
-    return UserErrors.root('input').add(UserErrorCode.TAKEN, 'A template with this name already exists.', 'name').list;
+    return takenByIndex(violation, { templateName: { path: ['name'], message: 'A template with this name already exists.' } });
   }
 
   async list(caller: Caller, args: PageArgs): Promise<Page<OnboardingTemplate>> {
     const qb = this.db.manager.createQueryBuilder(OnboardingTemplate, 't').where('t.partnerId = :partnerId', { partnerId: caller.partnerId });
-    return pageOf(qb, args);
+    return pageOf(qb, args, 'templates');
   }
 
   async byId(caller: Caller, id: string): Promise<OnboardingTemplate | null> {

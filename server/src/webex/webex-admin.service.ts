@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
 import { In } from 'typeorm';
-import { recordAudit } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
-import { writeOrUserErrors } from '../common/write';
+import { defineMutation, STOP } from '../mutations/define-mutation';
+import type { Loaders } from '../graphql/loaders';
 import { CustomerUser } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import { bulkInsert } from '../db/bulk-insert';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
-import { UserErrorCode, UserErrors, UserErrorsAbort } from '../errors/user-error';
+import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { OnboardingTemplate } from '../templates/template.entity';
 import { rawRequest, WebexTransientError } from './webex-api';
 import { encryptToken } from './webex-crypto';
@@ -42,6 +42,33 @@ function tokenProblem(token: string): string | null {
 export class WebexAdminService {
   constructor(private readonly db: Database, private readonly config: WebexConfig, private readonly log: Logger) {}
 
+  /** The write of connectWebex, once the token passed Cisco's check (outside any transaction: never hold the writer on a network call). */
+  private readonly connectMutation = defineMutation({
+    name: 'connectWebex',
+    dryRun: () => false,
+    normalise: (checked: { accessToken: string; refreshToken: string | null; key: string }) => checked,
+    check: async (_tx, checked) => checked,
+    write: async (tx, { accessToken, refreshToken, key }, caller) => {
+      const now = new Date();
+      const row = Object.assign(new WebexConnectionRow(), {
+        partnerId: caller.partnerId,
+        accessToken: encryptToken(key, caller.partnerId, accessToken),
+        refreshToken: refreshToken ? encryptToken(key, caller.partnerId, refreshToken) : null,
+        connectedAt: now, lastError: null, retryAfterUntil: null, updatedAt: now,
+      } satisfies WebexConnectionRow);
+      // A new connection replaces the old one.
+      await tx.delete(WebexConnectionRow, { partnerId: caller.partnerId });
+      await bulkInsert(tx, WebexConnectionRow, [row]);
+      // Jobs held on a refused token go on with the new one.
+      await tx.update(WebexJob, { partnerId: caller.partnerId, status: WebexJobStatus.HELD },
+        { status: WebexJobStatus.PENDING, nextAttemptAt: now, updatedAt: now });
+      return { value: row, changed: [caller.partnerId] };
+    },
+    payload: (outcome): ConnectWebexPayload => (outcome.ok
+      ? { connection: connectionOf(outcome.value), userErrors: [] }
+      : { connection: null, userErrors: outcome.userErrors }),
+  });
+
   async connect(caller: Caller, input: ConnectWebexInput): Promise<ConnectWebexPayload> {
     const errors = UserErrors.root('input');
     const key = this.config.tokenKey;
@@ -63,26 +90,9 @@ export class WebexAdminService {
       errors.add(UserErrorCode.INVALID, problem, 'accessToken');
       return { connection: null, userErrors: errors.list };
     }
-    const outcome = await writeOrUserErrors(this.db, async (tx) => {
-      const now = new Date();
-      const row = Object.assign(new WebexConnectionRow(), {
-        partnerId: caller.partnerId,
-        accessToken: encryptToken(key, caller.partnerId, accessToken),
-        refreshToken: refreshToken ? encryptToken(key, caller.partnerId, refreshToken) : null,
-        connectedAt: now, lastError: null, retryAfterUntil: null, updatedAt: now,
-      } satisfies WebexConnectionRow);
-      // A new connection replaces the old one.
-      await tx.delete(WebexConnectionRow, { partnerId: caller.partnerId });
-      await bulkInsert(tx, WebexConnectionRow, [row]);
-      // Jobs held on a refused token go on with the new one.
-      await tx.update(WebexJob, { partnerId: caller.partnerId, status: WebexJobStatus.HELD },
-        { status: WebexJobStatus.PENDING, nextAttemptAt: now, updatedAt: now });
-      await recordAudit(tx, caller, 'connectWebex', [caller.partnerId]);
-      return row;
-    });
-    if (!outcome.ok) return { connection: null, userErrors: outcome.userErrors };
-    this.log.info({ partnerId: caller.partnerId }, 'webex: partner connected');
-    return { connection: connectionOf(outcome.value), userErrors: [] };
+    const payload = await this.connectMutation.run(this.db, { caller }, { accessToken, refreshToken, key });
+    if (payload.connection) this.log.info({ partnerId: caller.partnerId }, 'webex: partner connected');
+    return payload;
   }
 
   /** One cheap call with the token (GET /wholesale/customers?max=1); the problem in words, or null when Cisco accepted it. */
@@ -109,15 +119,15 @@ export class WebexAdminService {
     }
   }
 
-  async retry(caller: Caller, input: RetryWebexSyncInput): Promise<RetryWebexSyncPayload> {
-    const errors = UserErrors.root('input');
-    const outcome = await writeOrUserErrors(this.db, async (tx) => {
-      const customer = isId(input.customerId) ? await tx.findOneBy(Customer, { id: input.customerId, partnerId: caller.partnerId }) : null;
+  private readonly retryMutation = defineMutation({
+    name: 'retryWebexSync',
+    normalise: (input: RetryWebexSyncInput) => input.customerId,
+    check: async (tx, customerId, errors, caller) => {
+      const customer = isId(customerId) ? await tx.findOneBy(Customer, { id: customerId, partnerId: caller.partnerId }) : null;
       if (!customer) {
         errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'customerId');
-        throw new UserErrorsAbort(errors.list);
+        return STOP;
       }
-      const now = new Date();
       const synced = await tx.existsBy(WebexSyncRow, { id: customer.id });
       if (!synced) {
         // NOT_SYNCED: queued once both conditions hold, with everything the customer has by now.
@@ -127,7 +137,12 @@ export class WebexAdminService {
         if (!template?.webexProvisioningId) {
           errors.add(UserErrorCode.NOT_ALLOWED, 'The customer’s template has no webexProvisioningId: set it with updateTemplate first.', 'customerId');
         }
-        if (errors.any()) throw new UserErrorsAbort(errors.list);
+      }
+      return { customer, synced };
+    },
+    write: async (tx, { customer, synced }) => {
+      const now = new Date();
+      if (!synced) {
         const locations = await tx.find(Location, { select: { id: true }, where: { customerId: customer.id } });
         const users = await tx.find(CustomerUser, { select: { id: true }, where: { customerId: customer.id } });
         await bulkInsert(tx, WebexSyncRow, [
@@ -143,9 +158,14 @@ export class WebexAdminService {
           { nextAttemptAt: null, updatedAt: now });
       }
       await wakeJob(tx, customer.id, customer.partnerId, now);
-      await recordAudit(tx, caller, 'retryWebexSync', [customer.id]);
-      return customer;
-    });
-    return outcome.ok ? { customer: outcome.value, userErrors: [] } : { customer: null, userErrors: outcome.userErrors };
+      return { value: customer, changed: [customer.id] };
+    },
+    payload: (outcome): RetryWebexSyncPayload => (outcome.ok
+      ? { customer: outcome.value, userErrors: [] }
+      : { customer: null, userErrors: outcome.userErrors }),
+  });
+
+  retry(caller: Caller, input: RetryWebexSyncInput, loaders?: Loaders | null): Promise<RetryWebexSyncPayload> {
+    return this.retryMutation.run(this.db, { caller, loaders }, input);
   }
 }

@@ -18,16 +18,6 @@ export interface WebexSyncHook {
   setupApplied(tx: EntityManager, customer: Customer, locations: readonly Location[], users: readonly CustomerUser[]): Promise<void>;
 }
 
-/**
- * Customers queued by this call: a dry run's answer says QUEUED as the real call would, although
- * its rows (and the job) are rolled back with it and never reach Cisco.
- */
-const queuedCustomers = new WeakSet<Customer>();
-
-export function wasQueued(customer: Customer): boolean {
-  return queuedCustomers.has(customer);
-}
-
 export function queuedRow(id: string, kind: WebexObjectKind, customerId: string, now: Date): WebexSyncRow {
   const row = new WebexSyncRow();
   row.id = id;
@@ -85,7 +75,6 @@ export const webexSync: WebexSyncHook = {
       queuedRow(admin.id, WebexObjectKind.USER, customer.id, now),
     ]);
     await wakeJob(tx, customer.id, customer.partnerId, now);
-    queuedCustomers.add(customer);
   },
 
   async setupApplied(tx, customer, locations, users) {

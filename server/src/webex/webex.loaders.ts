@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Loaders } from '../common/loaders';
+import type { Loaders } from '../graphql/loaders';
 import type { Database } from '../db/database';
 import { findWhereIn } from '../db/find-one';
 import { WebexConnectionRow, WebexSyncRow } from './webex.entities';
@@ -9,25 +9,23 @@ interface WebexLoaders {
   connection: DataLoader<string, WebexConnectionRow | null>;
 }
 
-/** Request-scoped like the app's Loaders (kept beside them, keyed by them): one query per batch of objects. */
-const perRequest = new WeakMap<Loaders, WebexLoaders>();
-
+/**
+ * Kept in the request's Loaders (so a mutation's reset forgets them too): one query per batch of
+ * objects. A dry run's sync rows come from its overlay (captured with the customer), so a previewed
+ * customer shows QUEUED exactly when the real call would queue it.
+ */
 export function webexLoaders(loaders: Loaders, db: Database): WebexLoaders {
-  let found = perRequest.get(loaders);
-  if (!found) {
-    found = {
-      sync: new DataLoader<string, WebexSyncRow | null>(async (ids) => {
-        const rows = await findWhereIn(db.manager, WebexSyncRow, 'id', ids);
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }, { maxBatchSize: 500 }),
-      connection: new DataLoader<string, WebexConnectionRow | null>(async (partnerIds) => {
-        const rows = await findWhereIn(db.manager, WebexConnectionRow, 'partnerId', partnerIds);
-        const byPartner = new Map(rows.map((r) => [r.partnerId, r]));
-        return partnerIds.map((id) => byPartner.get(id) ?? null);
-      }),
-    };
-    perRequest.set(loaders, found);
-  }
-  return found;
+  return {
+    sync: loaders.memo('webexSync', () => new DataLoader<string, WebexSyncRow | null>(async (ids) => {
+      const missing = ids.filter((id) => !loaders.held(WebexSyncRow, id));
+      const rows = missing.length > 0 ? await findWhereIn(db.manager, WebexSyncRow, 'id', missing) : [];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => loaders.held(WebexSyncRow, id) ?? byId.get(id) ?? null);
+    }, { maxBatchSize: 500 })),
+    connection: loaders.memo('webexConnection', () => new DataLoader<string, WebexConnectionRow | null>(async (partnerIds) => {
+      const rows = await findWhereIn(db.manager, WebexConnectionRow, 'partnerId', partnerIds);
+      const byPartner = new Map(rows.map((r) => [r.partnerId, r]));
+      return partnerIds.map((id) => byPartner.get(id) ?? null);
+    })),
+  };
 }

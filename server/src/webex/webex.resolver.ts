@@ -1,12 +1,10 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { callerOf, RequestContext } from '../common/context';
+import { callerOf, RequestContext } from '../graphql/context';
 import { CustomerUser } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
-import { previewOf } from '../customers/customer.preview';
 import { Location } from '../customers/location.entity';
 import { Partner } from '../partners/partner.entity';
 import { connectionOf, WebexAdminService } from './webex-admin.service';
-import { wasQueued } from './webex-sync';
 import { NOT_SYNCED, syncOf, WebexConnection, WebexSync, WebexSyncStatus } from './webex.entities';
 import { ConnectWebexInput, ConnectWebexPayload, RetryWebexSyncInput, RetryWebexSyncPayload } from './webex.inputs';
 import { webexLoaders } from './webex.loaders';
@@ -34,7 +32,7 @@ export class WebexResolver {
       + 'and its template has a webexProvisioningId).',
   })
   retryWebexSync(@Arg('input', () => RetryWebexSyncInput) input: RetryWebexSyncInput, @Ctx() ctx: RequestContext) {
-    return admin(ctx).retry(callerOf(ctx), input);
+    return admin(ctx).retry(callerOf(ctx), input, ctx.loaders);
   }
 }
 
@@ -49,10 +47,7 @@ export class PartnerWebexResolver {
 @Resolver(() => Customer)
 export class CustomerWebexResolver {
   @FieldResolver(() => WebexSync, { description: 'Where the customer stands in Webex (orgId once provisioned).' })
-  webex(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<WebexSync> | WebexSync {
-    // A dry run answers as the real call would (QUEUED when it would be carried to Webex), but its
-    // rows were rolled back with it: it never reaches Cisco.
-    if (previewOf(customer)) return wasQueued(customer) ? { ...NOT_SYNCED, status: WebexSyncStatus.QUEUED } : NOT_SYNCED;
+  webex(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<WebexSync> {
     return syncFor(ctx, customer.id);
   }
 }

@@ -1,5 +1,4 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { PSTN_PROVIDER_SEED } from '../../catalog/pstn-providers';
 
 /**
  * The schema of the three-step flow. Plain SQL that SQLite and PostgreSQL both accept, so one
@@ -116,7 +115,7 @@ export class InitialSchema1732400000000 implements MigrationInterface {
     await q.query(`CREATE INDEX "ix_user_location" ON "customer_user" ("locationId")`);
 
     const values = q.connection.driver.options.type === 'postgres' ? '($1, $2, $3)' : '(?, ?, ?)';
-    for (const provider of PSTN_PROVIDER_SEED) {
+    for (const provider of PSTN_PROVIDERS_AT_1732400000000) {
       await q.query(`INSERT INTO "pstn_provider" ("id", "name", "countries") VALUES ${values}`,
         [provider.id, provider.name, JSON.stringify(provider.countries)]);
     }
@@ -129,3 +128,19 @@ export class InitialSchema1732400000000 implements MigrationInterface {
     }
   }
 }
+
+/**
+ * The Cloud Connected PSTN providers this migration seeded, copied here: a migration is frozen
+ * history, so editing the live catalog (catalog/pstn-providers.ts) must not change what an old
+ * migration gives a new database. A change to the catalog is a new migration.
+ */
+const PSTN_PROVIDERS_AT_1732400000000: ReadonlyArray<{ id: string; name: string; countries: string[] }> = [
+  { id: '0191f3a0-0000-7000-8000-000000000001', name: 'IntelePeer', countries: ['US', 'CA'] },
+  { id: '0191f3a0-0000-7000-8000-000000000002', name: 'Tata Communications', countries: ['GB', 'IN', 'SG', 'US', 'DE', 'FR', 'NL', 'ES', 'IT', 'AU', 'JP'] },
+  { id: '0191f3a0-0000-7000-8000-000000000003', name: 'Bandwidth', countries: ['US', 'CA', 'GB', 'IE', 'DE', 'FR', 'NL', 'BE', 'AT', 'ES', 'IT'] },
+  { id: '0191f3a0-0000-7000-8000-000000000004', name: 'IDT', countries: ['US', 'CA', 'GB', 'ES', 'BR', 'MX'] },
+  { id: '0191f3a0-0000-7000-8000-000000000005', name: 'Lumen', countries: ['US'] },
+  { id: '0191f3a0-0000-7000-8000-000000000006', name: 'BT Global Services', countries: ['GB', 'IE', 'DE', 'FR', 'NL', 'BE'] },
+  { id: '0191f3a0-0000-7000-8000-000000000007', name: 'NTT Communications', countries: ['JP'] },
+  { id: '0191f3a0-0000-7000-8000-000000000008', name: 'Telstra', countries: ['AU', 'NZ'] },
+];

@@ -1,4 +1,4 @@
-import { hasNul } from '../common/strings';
+import { hasNul } from '../rules/strings';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 
 export const WEBEX_PROVISIONING_ID_MAX = 256;

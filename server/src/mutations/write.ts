@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Database, WriteOptions } from '../db/database';
+import { asApiError } from '../errors/error-codes';
 import { UserError, UserErrorsAbort } from '../errors/user-error';
 
 export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; userErrors: UserError[] };
@@ -41,7 +42,7 @@ export async function writeOrUserErrors<T>(
     const violation = uniqueViolationOf(error);
     const userErrors = violation && options.onUniqueViolation?.(violation);
     if (userErrors && userErrors.length > 0) return { ok: false, userErrors };
-    throw db.translate(error);
+    throw asApiError(db.translate(error));
   }
 }
 

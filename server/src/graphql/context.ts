@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Caller } from '../auth/caller';
 import type { AppConfig } from '../config';
+import type { Caller } from '../auth/caller';
 import type { Database } from '../db/database';
 import type { AuthAttempt } from '../http/rate-limit';
 import { apiError } from '../errors/error-codes';

@@ -1,10 +1,12 @@
 import DataLoader from 'dataloader';
-import { EntityTarget, In, ObjectLiteral } from 'typeorm';
+import { EntityTarget, In, IsNull, ObjectLiteral } from 'typeorm';
+import { SetupAssistRequest } from '../assist/setup-assist.entity';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import type { Database } from '../db/database';
 import { findWhereIn } from '../db/find-one';
+import type { Overlay } from '../mutations/overlay';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { Partner } from '../partners/partner.entity';
 import { WholesaleSubscription } from '../partners/wholesale-subscription.entity';
@@ -18,6 +20,8 @@ export interface ChildListQuery {
   where: { sql: string; params: Record<string, unknown> } | null;
   /** Distinguishes different filters in one request (part of the batch key). */
   key: string;
+  /** The same filter as `where`, for rows in memory (a dry run's overlay); null: every row. */
+  matches?: ((row: any) => boolean) | null;
 }
 
 /**
@@ -26,10 +30,54 @@ export interface ChildListQuery {
  */
 export class Loaders {
   private readonly cache = new Map<string, DataLoader<any, any>>();
+  private overlay: Overlay | null = null;
+  private readonly heldRows = new Map<EntityTarget<ObjectLiteral>, Map<string, ObjectLiteral>>();
 
   constructor(private readonly db: Database) {}
 
-  private memo<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
+  /**
+   * A write is about to run: forget what this request has read so far (the operation's earlier
+   * mutations' answers are complete; GraphQL runs mutations one after another).
+   */
+  reset(): void {
+    this.cache.clear();
+    this.heldRows.clear();
+    this.overlay = null;
+  }
+
+  /**
+   * Rows a committed write of this request holds (e.g. setupCustomer's locations): answered at once,
+   * without a promise per field, which a 10,000-user answer would pay for 10,000 times.
+   */
+  hold<T extends ObjectLiteral & { id: string }>(target: EntityTarget<T>, rows: Iterable<T>): void {
+    let byId = this.heldRows.get(target);
+    if (!byId) this.heldRows.set(target, (byId = new Map()));
+    for (const row of rows) byId.set(row.id, row);
+  }
+
+  /** A row this request holds (a write's or a dry run's), or undefined: then load it. */
+  held<T extends ObjectLiteral & { id: string }>(target: EntityTarget<T>, id: string): T | undefined {
+    return (this.heldRows.get(target)?.get(id) as T | undefined) ?? this.overlay?.byId(target, id);
+  }
+
+  /** A dry run's rows: from now on the loaders answer from them for the parents they cover. */
+  useOverlay(overlay: Overlay): void {
+    this.reset();
+    this.overlay = overlay;
+  }
+
+  /** Parents the overlay answers for, and the others (left to the database). */
+  private split<T>(parentIds: readonly string[], fromOverlay: (overlay: Overlay, id: string) => T | undefined) {
+    const known = new Map<string, T>();
+    for (const id of parentIds) {
+      const value = this.overlay ? fromOverlay(this.overlay, id) : undefined;
+      if (value !== undefined) known.set(id, value);
+    }
+    return { known, rest: known.size ? parentIds.filter((id) => !known.has(id)) : parentIds };
+  }
+
+  /** One loader per name and request, forgotten by reset(): for loaders defined beside their domain (webex/). */
+  memo<K, V>(name: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
     let loader = this.cache.get(name);
     if (!loader) {
       loader = make();
@@ -40,8 +88,9 @@ export class Loaders {
 
   private byId<T extends ObjectLiteral & { id: string }>(name: string, target: EntityTarget<T>): DataLoader<string, T | null> {
     return this.memo(name, () => new DataLoader<string, T | null>(async (ids) => {
-      const rows = await findWhereIn(this.db.manager, target, 'id', ids);
-      const byId = new Map(rows.map((r) => [r.id, r]));
+      const { known, rest } = this.split(ids, (o, id) => o.byId(target, id));
+      const rows = rest.length ? await findWhereIn(this.db.manager, target, 'id', rest) : [];
+      const byId = new Map([...known, ...rows.map((r) => [r.id, r] as const)]);
       return ids.map((id) => byId.get(id) ?? null);
     }, { maxBatchSize: 500 }));
   }
@@ -56,28 +105,43 @@ export class Loaders {
 
   get headquarters(): DataLoader<string, Location | null> {
     return this.memo('headquarters', () => new DataLoader<string, Location | null>(async (customerIds) => {
-      const rows = await findWhereIn(this.db.manager, Location, 'customerId', customerIds, { isHeadquarters: true });
-      const byCustomer = new Map(rows.map((r) => [r.customerId, r]));
+      const { known, rest } = this.split(customerIds, (o, id) => o.childrenOf(Location, 'customerId', id)?.find((l) => l.isHeadquarters) ?? undefined);
+      const rows = rest.length ? await findWhereIn(this.db.manager, Location, 'customerId', rest, { isHeadquarters: true }) : [];
+      const byCustomer = new Map([...known, ...rows.map((r) => [r.customerId, r] as const)]);
       return customerIds.map((id) => byCustomer.get(id) ?? null);
     }, { maxBatchSize: 500 }));
   }
 
   get customerCountByTemplate(): DataLoader<string, number> {
     return this.memo('customerCountByTemplate', () => new DataLoader<string, number>(async (templateIds) => {
-      const rows = await this.db.manager.createQueryBuilder(Customer, 'c')
+      const { known, rest } = this.split(templateIds, (o, id) => o.countOf('customerCountByTemplate', id));
+      const rows = rest.length ? await this.db.manager.createQueryBuilder(Customer, 'c')
         .select('c.templateId', 'templateId').addSelect('COUNT(*)', 'n')
-        .where('c.templateId IN (:...ids)', { ids: [...templateIds] })
+        .where('c.templateId IN (:...ids)', { ids: [...rest] })
         .groupBy('c.templateId')
-        .getRawMany<{ templateId: string; n: string | number }>();
-      const counts = new Map(rows.map((r) => [r.templateId, Number(r.n)]));
+        .getRawMany<{ templateId: string; n: string | number }>() : [];
+      const counts = new Map([...known, ...rows.map((r) => [r.templateId, Number(r.n)] as const)]);
       return templateIds.map((id) => counts.get(id) ?? 0);
+    }, { maxBatchSize: 500 }));
+  }
+
+  /** A customer's Setup Assist requests, newest first, for many customers in one query. */
+  get setupAssistRequestsByCustomer(): DataLoader<string, SetupAssistRequest[]> {
+    return this.memo('setupAssistRequestsByCustomer', () => new DataLoader<string, SetupAssistRequest[]>(async (customerIds) => {
+      const { known, rest } = this.split(customerIds, (o, id) => o.childrenOf(SetupAssistRequest, 'customerId', id));
+      const rows = rest.length
+        ? await this.db.manager.find(SetupAssistRequest, { where: { customerId: In([...rest]) }, order: { id: 'DESC' } }) : [];
+      return customerIds.map((id) => known.get(id) ?? rows.filter((r) => r.customerId === id));
     }, { maxBatchSize: 500 }));
   }
 
   /** Admins and subscriptions of a partner (the viewer's lists). */
   get adminsByPartner(): DataLoader<string, PartnerAdmin[]> {
     return this.memo('adminsByPartner', () => new DataLoader<string, PartnerAdmin[]>(async (partnerIds) => {
-      const rows = await this.db.manager.find(PartnerAdmin, { where: { partnerId: In([...partnerIds]) }, order: { id: 'ASC' } });
+      // Disabled admins and the CLI's system identity are not the partner's admins any more (domain.md §14).
+      const rows = await this.db.manager.find(PartnerAdmin, {
+        where: { partnerId: In([...partnerIds]), disabledAt: IsNull(), system: false }, order: { id: 'ASC' },
+      });
       return partnerIds.map((id) => rows.filter((r) => r.partnerId === id));
     }));
   }
@@ -98,34 +162,40 @@ export class Loaders {
   ): DataLoader<string, T[]> {
     const name = `childPage:${this.db.manager.connection.getMetadata(target).tableName}:${query.first}:${query.afterId}:${query.key}`;
     return this.memo(name, () => new DataLoader<string, T[]>(async (parentIds) => {
+      const { known, rest } = this.split(parentIds, (o, id) => o.childrenOf(target as EntityTarget<T>, parentColumn, id)
+        ?.filter((r) => (!query.afterId || r.id < query.afterId) && (query.matches?.(r) ?? true)).slice(0, query.first + 1));
+      if (rest.length === 0) return parentIds.map((id) => known.get(id) ?? []);
       const metadata = this.db.manager.connection.getMetadata(target);
       const inner = this.db.manager.createQueryBuilder(target, 'c')
         .select('c.*')
         .addSelect(`ROW_NUMBER() OVER (PARTITION BY c."${parentColumn}" ORDER BY c.id DESC)`, 'rn')
-        .where(`c."${parentColumn}" IN (:...parentIds)`, { parentIds: [...parentIds] });
+        .where(`c."${parentColumn}" IN (:...parentIds)`, { parentIds: [...rest] });
       if (query.afterId) inner.andWhere('c.id < :afterId', { afterId: query.afterId });
       if (query.where) inner.andWhere(query.where.sql, query.where.params);
       const [sql, params] = inner.getQueryAndParameters();
       const raw: ObjectLiteral[] = await this.db.manager.query(
         `SELECT * FROM (${sql}) ranked WHERE ranked.rn <= ${query.first + 1} ORDER BY ranked.id DESC`, params);
       const entities = raw.map((r) => Object.assign(this.db.manager.create(target), hydrate(metadata, r)) as T);
-      const byParent = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+      const byParent = new Map<string, T[]>(parentIds.map((id) => [id, known.get(id) ?? []]));
       entities.forEach((e) => byParent.get((e as ObjectLiteral)[parentColumn])?.push(e));
       return parentIds.map((id) => byParent.get(id) ?? []);
     }, { maxBatchSize: 500 }));
   }
 
   /** Counts of children per parent (the connection's totalCount), one query per batch. */
-  childCount(target: EntityTarget<ObjectLiteral>, parentColumn: string, query: Pick<ChildListQuery, 'where' | 'key'>): DataLoader<string, number> {
+  childCount(target: EntityTarget<ObjectLiteral>, parentColumn: string, query: Pick<ChildListQuery, 'where' | 'key' | 'matches'>): DataLoader<string, number> {
     const name = `childCount:${this.db.manager.connection.getMetadata(target).tableName}:${query.key}`;
     return this.memo(name, () => new DataLoader<string, number>(async (parentIds) => {
+      const { known, rest } = this.split(parentIds, (o, id) => o.childrenOf(target as EntityTarget<ObjectLiteral & { id: string }>, parentColumn, id)
+        ?.filter((r) => query.matches?.(r) ?? true).length);
+      if (rest.length === 0) return parentIds.map((id) => known.get(id) ?? 0);
       const qb = this.db.manager.createQueryBuilder(target, 'c')
         .select(`c."${parentColumn}"`, 'parentId').addSelect('COUNT(*)', 'n')
-        .where(`c."${parentColumn}" IN (:...parentIds)`, { parentIds: [...parentIds] })
+        .where(`c."${parentColumn}" IN (:...parentIds)`, { parentIds: [...rest] })
         .groupBy(`c."${parentColumn}"`);
       if (query.where) qb.andWhere(query.where.sql, query.where.params);
       const rows = await qb.getRawMany<{ parentId: string; n: string | number }>();
-      const counts = new Map(rows.map((r) => [r.parentId, Number(r.n)]));
+      const counts = new Map([...known, ...rows.map((r) => [r.parentId, Number(r.n)] as const)]);
       return parentIds.map((id) => counts.get(id) ?? 0);
     }, { maxBatchSize: 500 }));
   }

@@ -3,6 +3,9 @@ import { UserErrorCode, UserErrors } from '../errors/user-error';
 /** Limit for free-text fields that domain.md leaves unbounded, so no column holds megabytes. */
 export const DEFAULT_MAX_LENGTH = 256;
 
+/** A person's first or last name (a user, a customer's full administrator): at most this many characters. */
+export const NAME_MAX = 64;
+
 /**
  * U+0000 cannot be stored on PostgreSQL (text refuses it: error 22021) while SQLite would keep it.
  * Refused in every text we store, on both engines alike, so no stored value ever contains it: a
@@ -36,4 +39,14 @@ export function optionalText(value: string | null | undefined, max: number, erro
   if (hasNul(text)) errors.add(UserErrorCode.INVALID, nulMessage(label), field);
   else if ([...text].length > max) errors.add(UserErrorCode.TOO_LONG, `${label} must be at most ${max} characters.`, field);
   return text;
+}
+
+/**
+ * An optional field that, once given, follows the rules of a required one: omitted or null means
+ * "not given" (null), but a given blank value is REQUIRED and an overlong one TOO_LONG, as for the
+ * required field it stands in for (e.g. createCustomer's adminFirstName and a user's firstName).
+ */
+export function givenText(value: string | null | undefined, max: number, errors: UserErrors, field: string, label: string): string | null {
+  if (value === null || value === undefined) return null;
+  return requiredText(value, max, errors, field, label);
 }

@@ -1,0 +1,34 @@
+import type { ChildListQuery } from '../graphql/loaders';
+import { hasNul } from '../rules/strings';
+import type { Database } from '../db/database';
+import { isId } from '../db/ids';
+import type { CustomerUser } from './customer-user.entity';
+import type { CustomerUserFilter } from './customer.inputs';
+import { likePattern } from './customer.service';
+
+/**
+ * `Customer.users(filter)` as a child-list query: the SQL for stored users and the same rule for
+ * rows in memory (a dry run's overlay). Search is a case-insensitive substring of first name, last
+ * name or email (domain.md §8).
+ */
+export function customerUsersQuery(db: Database, filter: CustomerUserFilter | null | undefined): Pick<ChildListQuery, 'where' | 'key' | 'matches'> {
+  const search = filter?.search?.trim().toLowerCase() || null;
+  const locationId = filter?.locationId ?? null;
+  const conditions: string[] = [];
+  const params: Record<string, unknown> = {};
+  // No stored text contains NUL (see hasNul): such a search matches nothing, and PostgreSQL would refuse it.
+  if (search && hasNul(search)) conditions.push('1 = 0');
+  else if (search) {
+    conditions.push(`(${db.caseFold('c."firstName"')} LIKE :search ESCAPE '\\' OR ${db.caseFold('c."lastName"')} LIKE :search ESCAPE '\\' OR c."email" LIKE :search ESCAPE '\\')`);
+    params.search = likePattern(search);
+  }
+  if (locationId) {
+    conditions.push('c."locationId" = :locationId');
+    params.locationId = isId(locationId) ? locationId : '';
+  }
+  const matches = search || locationId
+    ? (u: CustomerUser) => (!search || [u.firstName.toLowerCase(), u.lastName.toLowerCase(), u.email.toLowerCase()].some((s) => s.includes(search)))
+      && (!locationId || u.locationId === locationId)
+    : null;
+  return { where: conditions.length ? { sql: conditions.join(' AND '), params } : null, key: JSON.stringify([search, locationId]), matches };
+}
