@@ -8,7 +8,7 @@ import { failpoint, FAILPOINTS } from './failpoints';
 import { MIGRATIONS } from './migrations';
 import { Checkpointer, startCheckpointer } from './checkpointer';
 import { CountingLogger, currentRequestStats } from './request-stats';
-import { GroupCommitWriter } from './group-commit';
+import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommitLimits, GroupCommitWriter } from './group-commit';
 
 export interface WriteOptions {
   /** Run everything, then roll back: the answer of a real call, nothing kept. */
@@ -29,6 +29,8 @@ export interface DatabaseOptions {
   busyTimeoutMs?: number;
   /** PostgreSQL connection pool size per process (default 10). */
   poolSize?: number;
+  /** SQLite's group commit bounds (default GROUP_COMMIT_MAX_WRITES / GROUP_COMMIT_MAX_MS); tests of its semantics widen the time bound so a loaded machine cannot split their group. */
+  groupCommit?: Partial<GroupCommitLimits>;
 }
 
 /** Thrown inside `write()` to roll back a dry run after its answer is built. */
@@ -88,7 +90,10 @@ export class Database {
   private readonly busyTimeoutMs: number;
   private checkpointer: Checkpointer | null = null;
 
-  private constructor(kind: DatabaseTarget['kind'], reader: DataSource, writer: DataSource, busyTimeoutMs: number) {
+  private constructor(
+    kind: DatabaseTarget['kind'], reader: DataSource, writer: DataSource, busyTimeoutMs: number,
+    groupCommit: Partial<GroupCommitLimits> = {},
+  ) {
     this.kind = kind;
     this.reader = reader;
     this.writer = writer;
@@ -98,7 +103,7 @@ export class Database {
       begin: (runner) => this.beginImmediate(runner),
       inTransaction: () => kind === 'sqlite' && (writer.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction,
       translate: (error) => this.translate(error),
-    });
+    }, { ...DEFAULT_GROUP_COMMIT_LIMITS, ...groupCommit });
   }
 
   /**
@@ -171,7 +176,7 @@ export class Database {
     await Database.retryWhileBusy(() => writer.runMigrations(), busyTimeoutMs);
     const reader = sqlite('reader');
     await reader.initialize();
-    const database = new Database('sqlite', reader, writer, busyTimeoutMs);
+    const database = new Database('sqlite', reader, writer, busyTimeoutMs, options.groupCommit);
     if (offThread) {
       database.checkpointer = startCheckpointer(file, options.logger, () => {
         for (const ds of [writer, reader]) {

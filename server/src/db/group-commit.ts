@@ -7,6 +7,14 @@ import { currentRequestStats, withoutRequestStats, type RequestStats } from './r
 export const GROUP_COMMIT_MAX_WRITES = 64;
 export const GROUP_COMMIT_MAX_MS = 10;
 
+/** How many writes one COMMIT may carry, and how long a group may stay open collecting them. */
+export interface GroupCommitLimits {
+  maxWrites: number;
+  maxMs: number;
+}
+
+export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = { maxWrites: GROUP_COMMIT_MAX_WRITES, maxMs: GROUP_COMMIT_MAX_MS };
+
 export interface GroupedWrite<T> {
   work: (tx: EntityManager) => Promise<T>;
   dryRun: boolean;
@@ -57,7 +65,7 @@ export class GroupCommitWriter {
   /** Since start: COMMITs, and the writes they made durable (their ratio is the mean group size). */
   readonly counters = { commits: 0, committedWrites: 0 };
 
-  constructor(private readonly driver: GroupCommitDriver) {}
+  constructor(private readonly driver: GroupCommitDriver, private readonly limits: GroupCommitLimits = DEFAULT_GROUP_COMMIT_LIMITS) {}
 
   run<T>(write: GroupedWrite<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -108,7 +116,7 @@ export class GroupCommitWriter {
     let lost: unknown = null;
     while (lost === null) {
       let next = this.pending.shift();
-      if (!next && toCommit.length < GROUP_COMMIT_MAX_WRITES && Date.now() - startedAt < GROUP_COMMIT_MAX_MS) {
+      if (!next && toCommit.length < this.limits.maxWrites && Date.now() - startedAt < this.limits.maxMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         next = this.pending.shift();
       }
@@ -129,7 +137,7 @@ export class GroupCommitWriter {
         lost = await write.inContext(() => this.undo(runner, error));
         write.reject(lost === null ? error : this.driver.translate(error));
       }
-      if (toCommit.length >= GROUP_COMMIT_MAX_WRITES || Date.now() - startedAt >= GROUP_COMMIT_MAX_MS) break;
+      if (toCommit.length >= this.limits.maxWrites || Date.now() - startedAt >= this.limits.maxMs) break;
     }
     await this.finish(runner, toCommit, lost);
   }
