@@ -1,15 +1,22 @@
 import { useEffect, useState } from 'react';
-import type { WebexConnectionFieldsFragment as WebexConnection, WebexSyncFieldsFragment as WebexSync, WebexSyncStatus } from '@wholesale-provisioning/sdk';
+import type { WebexConnectionFieldsFragment as WebexConnection, WebexSyncFieldsFragment as WebexSync } from '@wholesale-provisioning/sdk';
 import { describeError, useSession } from '../session';
 import { Link } from '../router';
 import { Alert, errorKey, writeGuard } from '../forms';
 import { formatDate, useLoad } from '../use-load';
 
-/** How often the page looks again while Cisco is still working on something (QUEUED, IN_PROGRESS, ON_HOLD). */
+/** How often the page looks again while the connector is working on something, and while Cisco holds something (that can take days). */
 const POLL_MS = 2000;
+const HELD_POLL_MS = 10_000;
 
-/** Statuses the connector is still working on: the page keeps polling while one is shown. */
-const UNSETTLED: readonly WebexSyncStatus[] = ['QUEUED', 'IN_PROGRESS', 'ON_HOLD'];
+/**
+ * Whether the connector is about to move this object. A QUEUED object with errors is waiting for the
+ * partner, not for the connector (e.g. a calling user without a number until setupCustomer gives
+ * one): polling would not change it.
+ */
+function working(s: WebexSync): boolean {
+  return s.status === 'IN_PROGRESS' || (s.status === 'QUEUED' && s.errors.length === 0);
+}
 
 /** Cisco's errors with their trackingId (what Cisco's support asks for). */
 export function WebexErrors({ sync, id }: { sync: WebexSync; id?: string }) {
@@ -32,7 +39,8 @@ export function WebexCell({ sync }: { sync: WebexSync | undefined }) {
   return (
     <>
       <span className={`badge badge-webex badge-webex-${sync.status.toLowerCase()}`}>{sync.status}</span>
-      {sync.status === 'FAILED' || sync.status === 'PROVISIONED_WITH_ERRORS' ? <WebexErrors sync={sync} /> : null}
+      {/* FAILED: Cisco's refusal; QUEUED: why the connector waits (e.g. a calling user without a number). */}
+      <WebexErrors sync={sync} />
     </>
   );
 }
@@ -67,12 +75,13 @@ export function CustomerWebex({ customerId, connection, tick, onPoll }: {
   const [busy, setBusy] = useState(false);
 
   const all = data ? [data.webex, ...data.locations.edges.map((e) => e.node.webex), ...data.users.edges.map((e) => e.node.webex)] : [];
-  const unsettled = all.some((s) => UNSETTLED.includes(s.status));
+  const unsettled = all.some(working);
+  const held = all.some((s) => s.status === 'ON_HOLD');
   useEffect(() => {
-    if (!data || !unsettled) return;
-    const timer = setTimeout(onPoll, POLL_MS);
+    if (!data || !(unsettled || held)) return;
+    const timer = setTimeout(onPoll, unsettled ? POLL_MS : HELD_POLL_MS);
     return () => clearTimeout(timer);
-  }, [data, unsettled, onPoll]);
+  }, [data, unsettled, held, onPoll]);
 
   if (error) return <section aria-labelledby="webex-title" className="block"><h2 id="webex-title">Webex</h2><Alert>{error}</Alert></section>;
   if (!data) return <section aria-labelledby="webex-title" className="block"><h2 id="webex-title">Webex</h2><p role="status">Loading the Webex state…</p></section>;
@@ -108,7 +117,7 @@ export function CustomerWebex({ customerId, connection, tick, onPoll }: {
     <section aria-labelledby="webex-title" className="block" data-testid="customer-webex">
       <h2 id="webex-title">Webex</h2>
       {connection.lastError ? <Alert kind="warning">The Webex connection stopped: {connection.lastError}. A full admin reconnects it on the <Link to="/webex">Webex</Link> screen.</Alert> : null}
-      <dl className="summary columns">{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
+      <dl className="summary webex-summary">{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
       {w.errors.length ? <div className="alert alert-error" aria-labelledby="webex-errors-title"><h3 id="webex-errors-title">Errors from Webex</h3><WebexErrors sync={w} /></div> : null}
       {retryable ? (
         <p className="actions">
@@ -122,7 +131,8 @@ export function CustomerWebex({ customerId, connection, tick, onPoll }: {
         </p>
       ) : null}
       {message ? <Alert kind={message.kind}>{message.text}</Alert> : null}
-      {unsettled ? <p className="hint" role="status">Webex is still working on this customer: this section refreshes by itself.</p> : null}
+      {unsettled ? <p className="hint" role="status">Webex is still working on this customer: this page refreshes by itself.</p>
+        : held ? <p className="hint" role="status">Webex holds part of this customer (see Cisco status): this page looks again every few seconds.</p> : null}
     </section>
   );
 }
