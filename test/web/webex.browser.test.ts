@@ -244,6 +244,33 @@ describe.skipIf(!chromiumPath)('the portal’s Webex screens in Chromium', () =>
     expect(violations).toEqual({});
   }, 120_000);
 
+  it('the template edit form sets, rejects and clears the Webex Provisioning ID, its error on the field', async () => {
+    const partner = await h.server.newPartner();
+    const templateId = await webexTemplate(h, partner, null);
+    const { page, close } = await open(partner.token, `/app/templates/${templateId}`);
+    const field = page.getByLabel('Webex Provisioning ID', { exact: true });
+    await field.waitFor();
+    expect(await field.inputValue()).toBe('');
+    const save = page.getByRole('button', { name: 'Save changes' });
+    await field.fill('x'.repeat(300));
+    await save.click();
+    await expectFieldError(field, /at most/);
+    const stored = async () => (await partner.client.template(templateId))!.webexProvisioningId;
+    expect(await stored()).toBeNull();
+    await step(page, 'template-edit-webex-provisioning-id-error');
+    await field.fill('  edited-prov-id  ');
+    await save.click();
+    await page.getByText('Changes saved.', { exact: false }).waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBeNull();
+    expect(await stored()).toBe('edited-prov-id');
+    // Emptied, the ID goes: the template's customers are no longer carried to Webex.
+    await field.fill('');
+    await save.click();
+    await expect.poll(stored).toBeNull();
+    await close();
+    expect(violations).toEqual({});
+  }, 120_000);
+
   it('a read-only admin sees Connect to Webex and Retry in Webex disabled, with the reason', async () => {
     const { partner } = await connectedPartner(h);
     // A template without a Webex Provisioning ID: its customer stays NOT_SYNCED, so Retry in Webex is offered.
