@@ -244,6 +244,23 @@ describe.skipIf(!chromiumPath)('the portal’s Webex screens in Chromium', () =>
     expect(violations).toEqual({});
   }, 120_000);
 
+  it('keeps Retry in Webex for a customer with more users than the section reads (a FAILED one may be out of sight)', async () => {
+    const { partner, templateId } = await connectedPartner(h);
+    const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE', companyName: 'Big Bakery' }));
+    const users = [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }];
+    for (let i = 0; i < 100; i++) users.push(aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null }));
+    await setupCustomer(h, partner, { customerId: customer.id, users });
+    const settled = await waitFor(() => customerSync(h, partner, customer.id), allSettled, 'the users to settle');
+    expect(settled.userCount).toBe(101);
+    expect([settled.customer, ...settled.users].every((s: any) => s.status === 'PROVISIONED')).toBe(true);
+
+    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    await expect.poll(() => webexStatus(page)).toBe('PROVISIONED');
+    await page.getByText('Retry in Webex sends any user that failed in Webex again.').waitFor();
+    expect(await page.getByRole('button', { name: 'Retry in Webex' }).isDisabled()).toBe(false);
+    await close();
+  }, 120_000);
+
   it('the template edit form sets, rejects and clears the Webex Provisioning ID, its error on the field', async () => {
     const partner = await h.server.newPartner();
     const templateId = await webexTemplate(h, partner, null);

@@ -88,7 +88,9 @@ export function CustomerWebex({ customerId, connection, tick, onPoll }: {
 
   const w = data.webex;
   const failed = all.filter((s) => s.status === 'FAILED').length;
-  const retryable = w.status === 'NOT_SYNCED' || failed > 0;
+  // Only the first 100 users are read here: with more, a FAILED one may be out of sight, so the button stays (a retry with nothing FAILED changes nothing).
+  const partial = data.users.totalCount > data.users.edges.length;
+  const retryable = w.status === 'NOT_SYNCED' || failed > 0 || partial;
   const retry = async () => {
     setBusy(true); setMessage(null);
     try {
@@ -125,7 +127,9 @@ export function CustomerWebex({ customerId, connection, tick, onPoll }: {
             aria-describedby={session.readOnlyReason ? writeGuard(session.readOnlyReason)['aria-describedby'] : 'webex-retry-hint'}>Retry in Webex</button>
           {session.readOnlyReason ? null : (
             <span className="hint" id="webex-retry-hint">
-              {w.status === 'NOT_SYNCED' ? 'This customer was never sent to Webex: Retry in Webex queues it.' : `${failed} failed in Webex: Retry in Webex sends ${failed === 1 ? 'it' : 'them'} again.`}
+              {w.status === 'NOT_SYNCED' ? 'This customer was never sent to Webex: Retry in Webex queues it.'
+                : failed ? `${failed}${partial ? ' or more' : ''} failed in Webex: Retry in Webex sends ${failed === 1 && !partial ? 'it' : 'them'} again.`
+                  : 'Retry in Webex sends any user that failed in Webex again.'}
             </span>
           )}
         </p>
