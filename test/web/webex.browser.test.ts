@@ -288,7 +288,7 @@ describe.skipIf(!chromiumPath)('the portal’s Webex screens in Chromium', () =>
     expect(violations).toEqual({});
   }, 120_000);
 
-  it('a read-only admin sees Connect to Webex and Retry in Webex disabled, with the reason', async () => {
+  it('a read-only admin sees Connect to Webex and Retry in Webex disabled, with the reason; a full admin follows the hint to the template, sets its ID and retries', async () => {
     const { partner } = await connectedPartner(h);
     // A template without a Webex Provisioning ID: its customer stays NOT_SYNCED, so Retry in Webex is offered.
     const customer = await createCustomer(h, partner, aCustomerInput(await webexTemplate(h, partner, null), { companyName: 'Unsynced Bakery' }));
@@ -319,6 +319,17 @@ describe.skipIf(!chromiumPath)('the portal’s Webex screens in Chromium', () =>
     await page.getByText(/has no webexProvisioningId/).waitFor();
     expect(await webexStatus(page)).toBe('NOT_SYNCED');
     await step(page, 'customer-webex-retry-refused');
+    // The hint links to the template: with a Webex Provisioning ID there, Retry in Webex queues the customer.
+    const provisioningId = unique('prov-');
+    h.cisco.registerProvisioningId(provisioningId);
+    await page.getByTestId('customer-webex').getByRole('link').click();
+    await page.getByLabel('Webex Provisioning ID', { exact: true }).fill(provisioningId);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Changes saved.', { exact: false }).waitFor();
+    await page.goBack();
+    await page.getByRole('button', { name: 'Retry in Webex' }).click();
+    await expect.poll(() => webexStatus(page), { timeout: 45_000 }).toBe('PROVISIONED');
+    expect(h.cisco.customerByExternalId(customer.id)!.provisioningId).toBe(provisioningId);
     await admin.close();
     expect(violations).toEqual({});
   }, 120_000);

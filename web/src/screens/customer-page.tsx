@@ -57,7 +57,7 @@ function CustomerView({ customer }: { customer: Customer }) {
         ] as Array<[string, React.ReactNode]>).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}
       </dl>
       {connection ? (connection.connected
-        ? <CustomerWebex customerId={c.id} connection={connection} tick={`${version}.${webexTick}`} onPoll={poll} />
+        ? <CustomerWebex customerId={c.id} template={c.template} connection={connection} tick={`${version}.${webexTick}`} onPoll={poll} />
         : <section aria-labelledby="webex-title" className="block"><h2 id="webex-title">Webex</h2><NotConnected connection={connection} /></section>) : null}
       <Locations customerId={c.id} version={version} webex={webex} />
       <Users customer={c} version={version} webex={webex} onChange={() => setVersion((v) => v + 1)} />

@@ -66,8 +66,8 @@ export function NotConnected({ connection }: { connection: WebexConnection }) {
  * attempts and next attempt, how its locations and (first 100) users stand, and Retry in Webex.
  * While something is still in flight it asks `onPoll` to refresh the page's Webex data.
  */
-export function CustomerWebex({ customerId, connection, tick, onPoll }: {
-  customerId: string; connection: WebexConnection; tick: string; onPoll(): void;
+export function CustomerWebex({ customerId, template, connection, tick, onPoll }: {
+  customerId: string; template: { id: string; name: string }; connection: WebexConnection; tick: string; onPoll(): void;
 }) {
   const session = useSession();
   const { data, error } = useLoad(() => session.client.customerWebexSync(customerId, { first: 100 }), [customerId, tick]);
@@ -127,7 +127,8 @@ export function CustomerWebex({ customerId, connection, tick, onPoll }: {
             aria-describedby={session.readOnlyReason ? writeGuard(session.readOnlyReason)['aria-describedby'] : 'webex-retry-hint'}>Retry in Webex</button>
           {session.readOnlyReason ? null : (
             <span className="hint" id="webex-retry-hint">
-              {w.status === 'NOT_SYNCED' ? 'This customer was never sent to Webex: Retry in Webex queues it.'
+              {w.status === 'NOT_SYNCED' ? <>This customer was never sent to Webex: once its template
+                (<Link to={`/templates/${template.id}`}>{template.name}</Link>) has a Webex Provisioning ID, Retry in Webex queues it.</>
                 : failed ? `${failed}${partial ? ' or more' : ''} failed in Webex: Retry in Webex sends ${failed === 1 && !partial ? 'it' : 'them'} again.`
                   : 'Retry in Webex sends any user that failed in Webex again.'}
             </span>
