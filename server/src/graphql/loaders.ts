@@ -5,6 +5,7 @@ import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import type { Database } from '../db/database';
+import { COUNTED_CHILD_TABLES, readChildCounts } from '../db/child-counts';
 import { findWhereIn } from '../db/find-one';
 import type { Overlay } from '../mutations/overlay';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
@@ -183,13 +184,22 @@ export class Loaders {
     }, { maxBatchSize: 100 }));
   }
 
-  /** Counts of children per parent (the connection's totalCount), one query per batch. */
+  /**
+   * Counts of children per parent (the connection's totalCount), one query per batch. Without a
+   * filter, a customer's users, locations and emails are read from the counts the database keeps
+   * (db/child-counts.ts): one row per customer, whatever its size. A filtered list is counted.
+   */
   childCount(target: EntityTarget<ObjectLiteral>, parentColumn: string, query: Pick<ChildListQuery, 'where' | 'key' | 'matches'>): DataLoader<string, number> {
-    const name = `childCount:${this.db.manager.connection.getMetadata(target).tableName}:${query.key}`;
+    const table = this.db.manager.connection.getMetadata(target).tableName;
+    const name = `childCount:${table}:${query.key}`;
     return this.memo(name, () => new DataLoader<string, number>(async (parentIds) => {
       const { known, rest } = this.split(parentIds, (o, id) => o.childrenOf(target as EntityTarget<ObjectLiteral & { id: string }>, parentColumn, id)
         ?.filter((r) => query.matches?.(r) ?? true).length);
       if (rest.length === 0) return parentIds.map((id) => known.get(id) ?? 0);
+      if (query.where === null && parentColumn === 'customerId' && COUNTED_CHILD_TABLES.has(table)) {
+        const counts = await readChildCounts(this.db.manager, table, rest);
+        return parentIds.map((id) => known.get(id) ?? counts.get(id) ?? 0);
+      }
       const qb = this.db.manager.createQueryBuilder(target, 'c')
         .select(`c."${parentColumn}"`, 'parentId').addSelect('COUNT(*)', 'n')
         .where(`c."${parentColumn}" IN (:...parentIds)`, { parentIds: [...rest] })
