@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aCustomerInput, anAmsterdamLocation, aTemplateInput, aUser } from './support/factories';
 import { useTestServer } from './support/fixture';
+import { onPostgres } from './support/test-server';
 
 /**
  * Issue 13: a customer's lists read one page whatever its size, and their totalCount comes from
@@ -103,5 +104,108 @@ describe('customer lists at any size (issue 13)', () => {
     expect(seen).toHaveLength(5);
     expect(new Set(seen).size).toBe(5);
     expect(seen).toEqual([...seen].sort().reverse());
+  });
+
+  describe('search (trigram indexes: FTS5 on SQLite, pg_trgm on PostgreSQL)', () => {
+    const SEARCH = `query Search($id: ID!, $search: String!, $first: Int!, $after: String) { customer(id: $id) {
+      users(first: $first, after: $after, filter: { search: $search }) { totalCount pageInfo { hasNextPage endCursor } edges { node { id firstName lastName email } } } } }`;
+    const people = [
+      ['Ödön', 'Angström', 'odon'], ['Åsa', 'Öberg', 'asa'], ['José', 'Núñez', 'jose'], ['Jose', 'Nunez', 'jose.plain'],
+      ['Eva', 'de Vries', 'eva'], ['Evert', 'Devries', 'evert'], ['Quote"d', 'Star*', 'weird'], ['AND', 'NEAR', 'ops'],
+      ['Zoë', 'O\'Brien-Smith', 'zoe'], ['Eva', 'Smith', 'eva.smith'],
+    ];
+    let customerId: string;
+    let otherId: string;
+    let users: Array<{ id: string; firstName: string; lastName: string; email: string }>;
+
+    const search = async (term: string, first = 100) => {
+      const all: string[] = [];
+      let after: string | null = null;
+      let total = -1;
+      for (;;) {
+        const data = await gql(SEARCH, { id: customerId, search: term, first, after });
+        const page = data.customer.users;
+        total = page.totalCount;
+        all.push(...page.edges.map((e: any) => e.node.id));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      return { ids: all, total };
+    };
+    // The rule of domain.md §8, in JavaScript: a case-insensitive substring of a name or the email.
+    const expected = (term: string) => {
+      const t = term.trim().toLowerCase();
+      return users.filter((u) => [u.firstName, u.lastName, u.email].some((v) => v.toLowerCase().includes(t)))
+        .map((u) => u.id).sort().reverse();
+    };
+
+    it('finds exactly what the substring rule finds, in order, with the same count, for terms of every length', async () => {
+      const customer = await newCustomer();
+      const other = await newCustomer();
+      customerId = customer.id;
+      otherId = other.id;
+      const suffix = customer.id.slice(-6);
+      const setup = await fixture.partner.client.setupCustomer({ customerId, users: people.map(([firstName, lastName, local]) =>
+        aUser({ firstName, lastName, email: `${local}.${suffix}@search.example` })) });
+      // The other customer has the same names: a search never crosses customers.
+      await fixture.partner.client.setupCustomer({ customerId: otherId, users: people.map(([firstName, lastName, local]) =>
+        aUser({ firstName, lastName, email: `${local}.${suffix}@other.example` })) });
+      const admin = (await fixture.partner.client.customerUsers(customerId, { first: 100 }))!.edges.map((e) => e.node)
+        .filter((u) => !setup.users.some((s) => s.id === u.id));
+      users = [...setup.users, ...admin];
+      const terms = ['ö', 'Ö', 'de', 'DE', 'ÖDÖ', 'ödön', 'angström', 'ANGSTRÖM', 'asa', 'jos', 'josé', 'JOSÉ', 'nunez', 'núñez',
+        'de vries', 'devries', 'vries', 'eva', 'EVA ', ' smith', 'quote"d', '"', 'star*', 'and', 'near', "o'brien", 'brien-sm',
+        'search.example', `${suffix}@search`, 'other.example', 'zoë', 'zoe', '%', '_', 'nothing at all'];
+      for (const term of terms) {
+        const { ids, total } = await search(term, 3);
+        expect({ term, ids, total }).toEqual({ term, ids: expected(term), total: expected(term).length });
+      }
+    });
+
+    it('follows renames: the admin row’s update changes what its name matches', async () => {
+      const customer = await fixture.partner.client.customer(customerId);
+      await fixture.partner.client.setupCustomer({ customerId, users: [aUser({ firstName: 'Renamed', lastName: 'Adminson', email: customer!.adminEmail })] });
+      const admin = (await search('adminson')).ids;
+      expect(admin).toHaveLength(1);
+      const before = users.find((u) => u.id === admin[0])!;
+      users = users.map((u) => (u.id === admin[0] ? { ...u, firstName: 'Renamed', lastName: 'Adminson' } : u));
+      expect(before).toBeDefined();
+      for (const term of ['renamed', 'adminson', before.firstName.toLowerCase(), before.lastName.toLowerCase()]) {
+        const { ids } = await search(term);
+        expect({ term, ids }).toEqual({ term, ids: expected(term) });
+      }
+    });
+
+    it.skipIf(onPostgres)('SQLite: terms of 3 characters or more go through the trigram index, shorter ones scan the customer’s users', async () => {
+      // Take one user out of the index only: a 3-character search no longer finds it, a 2-character one still does.
+      const target = users.find((u) => u.firstName === 'Evert')!;
+      const db = fixture.server.app.db;
+      await db.write((tx) => tx.query(`DELETE FROM "customer_user_search" WHERE "rowid" = (SELECT "rowid" FROM "customer_user" WHERE "id" = ?)`, [target.id]));
+      expect((await search('evert')).ids).toEqual([]);
+      expect((await search('ev')).ids).toContain(target.id);
+      await db.write((tx) => tx.query(`INSERT INTO "customer_user_search" ("rowid", "firstName", "lastName", "email")
+        SELECT "rowid", "firstName", "lastName", "email" FROM "customer_user" WHERE "id" = ?`, [target.id]));
+      expect((await search('evert')).ids).toEqual([target.id]);
+    });
+
+    it('searches customers the same way: the rule, and on SQLite the index for 3 characters or more', async () => {
+      const { client } = fixture.partner;
+      const template = (await client.templates()).edges[0].node;
+      const names = ['Bäckerei Müller', 'BACKEREI MULLER', 'Café "Zoë"'];
+      const created = [];
+      for (const companyName of names) created.push(await client.createCustomer(aCustomerInput(template.id, { companyName })));
+      const found = async (term: string) => (await client.customers({ first: 100, filter: { search: term } })).edges
+        .map((e) => e.node.id).filter((id) => created.some((c) => c.id === id));
+      const rule = (term: string) => created.filter((c) => [c.companyName, c.adminEmail, c.externalId ?? '']
+        .some((v) => v.toLowerCase().includes(term.toLowerCase()))).map((c) => c.id).sort().reverse();
+      for (const term of ['bäck', 'BÄCKEREI', 'backerei', 'müller', 'ä', 'zoë', '"zoë"', 'é "', 'mu']) {
+        expect({ term, ids: await found(term) }).toEqual({ term, ids: rule(term) });
+      }
+      if (onPostgres) return;
+      const db = fixture.server.app.db;
+      await db.write((tx) => tx.query(`DELETE FROM "customer_search" WHERE "rowid" = (SELECT "rowid" FROM "customer" WHERE "id" = ?)`, [created[0].id]));
+      expect(await found('bäckerei')).toEqual([]);
+      expect(await found('bä')).toEqual([created[0].id]);
+    });
   });
 });

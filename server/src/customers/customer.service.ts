@@ -11,6 +11,7 @@ import { bulkInsert } from '../db/bulk-insert';
 import { findOneWhere } from '../db/find-one';
 import { isId } from '../db/ids';
 import { selectIn } from '../db/select-in';
+import { trigramCandidates } from '../db/text-search';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { defineMutation, type Stop, type Written } from '../mutations/define-mutation';
 import { captureCustomer } from '../graphql/customer-capture';
@@ -157,11 +158,18 @@ export class CustomerService {
   }
 
   async list(caller: Caller, args: PageArgs & { filter?: CustomerFilter | null }): Promise<Page<Customer>> {
-    const qb = this.db.manager.createQueryBuilder(Customer, 'c').where('c.partnerId = :partnerId', { partnerId: caller.partnerId });
     const filter = args.filter;
+    const nul = [filter?.search, filter?.externalId].some((text) => text && hasNul(text));
+    // SQLite: a search of 3 characters or more finds its candidates in the trigram index (the LIKE
+    // below still decides); the partner's index is then left alone (+), as for users' searches.
+    const candidates = !nul && filter?.search
+      ? trigramCandidates(this.db, 'c', 'customer_search', filter.search.toLowerCase(), 'searchFts') : null;
+    const qb = this.db.manager.createQueryBuilder(Customer, 'c')
+      .where(`${candidates ? '+' : ''}c."partnerId" = :partnerId`, { partnerId: caller.partnerId });
     // No stored text contains NUL (see hasNul): such a filter matches nothing, and PostgreSQL would refuse it.
-    if ([filter?.search, filter?.externalId].some((text) => text && hasNul(text))) qb.andWhere('1 = 0');
+    if (nul) qb.andWhere('1 = 0');
     else if (filter?.search) {
+      if (candidates) qb.andWhere(candidates.sql, candidates.params);
       const fold = (column: string) => this.db.caseFold(column);
       qb.andWhere(`(${fold('c.companyName')} LIKE :q ESCAPE '\\' OR c.adminEmail LIKE :q ESCAPE '\\' OR ${fold('c.externalId')} LIKE :q ESCAPE '\\')`,
         { q: likePattern(filter.search) });

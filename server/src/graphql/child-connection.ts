@@ -10,7 +10,7 @@ import type { ChildListQuery } from './loaders';
  */
 export async function childConnection<T extends ObjectLiteral & { id: string }>(
   ctx: RequestContext, target: EntityTarget<T>, parentId: string, args: PageArgs,
-  filter: Pick<ChildListQuery, 'where' | 'key' | 'matches'> = { where: null, key: '', matches: null },
+  filter: Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective'> = { where: null, key: '', matches: null },
   parentColumn = 'customerId',
 ): Promise<Page<T>> {
   const request = parsePageArgs(args);
