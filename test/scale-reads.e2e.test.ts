@@ -192,7 +192,7 @@ describe('customer lists at any size (issue 13)', () => {
       const { client } = fixture.partner;
       const template = (await client.templates()).edges[0].node;
       const names = ['Bäckerei Müller', 'BACKEREI MULLER', 'Café "Zoë"'];
-      const created = [];
+      const created: Array<{ id: string; companyName: string; adminEmail: string; externalId?: string | null }> = [];
       for (const companyName of names) created.push(await client.createCustomer(aCustomerInput(template.id, { companyName })));
       const found = async (term: string) => (await client.customers({ first: 100, filter: { search: term } })).edges
         .map((e) => e.node.id).filter((id) => created.some((c) => c.id === id));
@@ -206,6 +206,44 @@ describe('customer lists at any size (issue 13)', () => {
       await db.write((tx) => tx.query(`DELETE FROM "customer_search" WHERE "rowid" = (SELECT "rowid" FROM "customer" WHERE "id" = ?)`, [created[0].id]));
       expect(await found('bäckerei')).toEqual([]);
       expect(await found('bä')).toEqual([created[0].id]);
+    });
+  });
+
+  describe('audit events stay small (targetIds paged)', () => {
+    const EVENTS = `query ($first: Int, $offset: Int) { auditEvents(first: 1) { edges { node { operation targetCount targetIds(first: $first, offset: $offset) } } } }`;
+    let expectedIds: string[];
+
+    it('keeps the first 100 ids on the event, the rest beside it, and pages through all of them in order', async () => {
+      const customer = await newCustomer();
+      const setup = await fixture.partner.client.setupCustomer({ customerId: customer.id, users: Array.from({ length: 2250 }, () => aUser()) });
+      expectedIds = [customer.id, ...setup.users.map((u) => u.id)];
+      const page = async (first?: number, offset?: number) => (await gql(EVENTS, { first, offset })).auditEvents.edges[0].node;
+      const preview = await page();
+      expect(preview.operation).toBe('setupCustomer');
+      expect(preview.targetCount).toBe(2251);
+      expect(preview.targetIds).toEqual(expectedIds.slice(0, 100));
+      expect((await page(10_000)).targetIds).toEqual(expectedIds);
+      for (const [first, offset] of [[10, 95], [10, 1095], [1000, 100], [1001, 99], [5, 2250], [5, 2251], [3, 0], [2000, 1200]]) {
+        expect({ first, offset, ids: (await page(first, offset)).targetIds }).toEqual({ first, offset, ids: expectedIds.slice(offset, offset + first) });
+      }
+      const db = fixture.server.app.db;
+      const [row] = await db.manager.query(`SELECT "targetIds" FROM "audit_event" WHERE "targetCount" = 2251`);
+      expect(JSON.parse(row.targetIds)).toHaveLength(100);
+    });
+
+    it('refuses a first outside 1–10,000 or a negative offset (BAD_USER_INPUT)', async () => {
+      for (const variables of [{ first: 0 }, { first: 10_001 }, { offset: -1 }]) {
+        const response = await fixture.server.post({ query: EVENTS, variables }, { token: fixture.partner.token });
+        expect(response.body.errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe('BAD_USER_INPUT');
+      }
+    });
+
+    it('events with few targets answer as before, ids in the order written', async () => {
+      const customer = await newCustomer();
+      const { auditEvents } = await gql(`{ auditEvents(first: 1) { edges { node { operation targetCount targetIds } } } }`, {});
+      expect(auditEvents.edges[0].node.operation).toBe('createCustomer');
+      expect(auditEvents.edges[0].node.targetIds[0]).toBe(customer.id);
+      expect(auditEvents.edges[0].node.targetCount).toBe(auditEvents.edges[0].node.targetIds.length);
     });
   });
 });
