@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { selectIn } from './select-in';
 
 /**
- * Tables whose rows per customer are counted in "child_count" (migration 1733100000000): database
+ * Tables whose rows per customer are counted in "child_count" (migration 1733200000000): database
  * triggers keep the counts in the same transaction as every INSERT and DELETE, on both engines,
  * so a new write path (removing users, deleting a customer) needs no code for them.
  */

@@ -5,7 +5,7 @@ export const TRIGRAM_MIN_LENGTH = 3;
 
 /**
  * SQLite: a condition keeping only the rows of `alias` whose FTS5 trigram index (migration
- * 1733100000001) holds `term` as a substring of one of its columns, or null when the term is too
+ * 1733200000001) holds `term` as a substring of one of its columns, or null when the term is too
  * short for trigrams, or on PostgreSQL (its pg_trgm indexes serve the LIKE itself). Only a
  * narrowing: the caller keeps its LIKE conditions, which decide the matches exactly as before.
  * The term goes in as one FTS5 string (double quotes doubled), so no character is an operator.

@@ -18,8 +18,8 @@ const SEARCHES = [
   { table: 'customer', fts: 'customer_search', columns: ['companyName', 'adminEmail', 'externalId'], pg: ['lower("companyName")', '"adminEmail"', 'lower("externalId")'] },
 ] as const;
 
-export class SearchIndexes1733100000001 implements MigrationInterface {
-  name = 'SearchIndexes1733100000001';
+export class SearchIndexes1733200000001 implements MigrationInterface {
+  name = 'SearchIndexes1733200000001';
 
   async up(q: QueryRunner): Promise<void> {
     if (q.connection.driver.options.type === 'postgres') {

@@ -14,8 +14,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export const COUNTED_TABLES = ['customer_user', 'location', 'outbox_message'] as const;
 
-export class ChildCounts1733100000000 implements MigrationInterface {
-  name = 'ChildCounts1733100000000';
+export class ChildCounts1733200000000 implements MigrationInterface {
+  name = 'ChildCounts1733200000000';
 
   async up(q: QueryRunner): Promise<void> {
     const postgres = q.connection.driver.options.type === 'postgres';

@@ -11,8 +11,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 const PREVIEW = 100;
 const CHUNK = 1000;
 
-export class AuditTargets1733100000002 implements MigrationInterface {
-  name = 'AuditTargets1733100000002';
+export class AuditTargets1733200000002 implements MigrationInterface {
+  name = 'AuditTargets1733200000002';
 
   async up(q: QueryRunner): Promise<void> {
     const postgres = q.connection.driver.options.type === 'postgres';
