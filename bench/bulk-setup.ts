@@ -55,7 +55,11 @@ function openSqlite(file: string): BetterSqlite3.Database {
 
 /** Every table's rows keyed by primary key: whatever tables a later migration adds are included. */
 function snapshot(db: BetterSqlite3.Database): Map<string, TableSnapshot> {
-  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+  // FTS5 tables and their shadow tables are written by triggers on the tables they index: the
+  // floor's inserts fire the same triggers, so those tables are left out of the diff.
+  const virtual = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'`).pluck().all() as string[];
+  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[])
+    .filter((name) => !virtual.some((v) => name === v || name.startsWith(`${v}_`)));
   const out = new Map<string, TableSnapshot>();
   for (const table of tables) {
     const info = db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string; pk: number }[];
