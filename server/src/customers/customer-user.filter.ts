@@ -2,7 +2,7 @@ import type { ChildListQuery } from '../graphql/loaders';
 import { hasNul } from '../rules/strings';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
-import { trigramCandidates } from '../db/text-search';
+import { trigramSearch } from '../db/text-search';
 import type { CustomerUser } from './customer-user.entity';
 import type { CustomerUserFilter } from './customer.inputs';
 import { likePattern } from './customer.service';
@@ -23,10 +23,10 @@ export function customerUsersQuery(db: Database, filter: CustomerUserFilter | nu
   if (search && hasNul(search)) conditions.push('1 = 0');
   else if (search) {
     // SQLite: the trigram index finds the candidates, the LIKE below decides (same matches as before).
-    const candidates = trigramCandidates(db, 'c', 'customer_user_search', search, 'searchFts');
-    if (candidates) {
-      conditions.push(candidates.sql);
-      Object.assign(params, candidates.params);
+    const trigrams = trigramSearch(db, 'c', 'customer_user_search', search, 'searchFts');
+    if (trigrams) {
+      if (trigrams.sql) conditions.push(trigrams.sql);
+      Object.assign(params, trigrams.params);
       selective = true;
     }
     conditions.push(`(${db.caseFold('c."firstName"')} LIKE :search ESCAPE '\\' OR ${db.caseFold('c."lastName"')} LIKE :search ESCAPE '\\' OR c."email" LIKE :search ESCAPE '\\')`);

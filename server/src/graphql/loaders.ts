@@ -7,6 +7,7 @@ import { Location } from '../customers/location.entity';
 import type { Database } from '../db/database';
 import { COUNTED_CHILD_TABLES, readChildCounts } from '../db/child-counts';
 import { findWhereIn } from '../db/find-one';
+import { notThroughIndex } from '../db/text-search';
 import type { Overlay } from '../mutations/overlay';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { Partner } from '../partners/partner.entity';
@@ -24,9 +25,9 @@ export interface ChildListQuery {
   /** The same filter as `where`, for rows in memory (a dry run's overlay); null: every row. */
   matches?: ((row: any) => boolean) | null;
   /**
-   * `where` narrows more than the parent's index (a trigram search): SQLite then finds the rows
-   * through `where` and not by walking the parent's (parent, id) index, which for a one-hit search
-   * of a 100,000-user customer read every user (a unary + keeps SQLite's planner off that index).
+   * `where` narrows more than the parent's index (a trigram search): the database then finds the
+   * rows through `where` and not by walking the parent's (parent, id) index, which for a one-hit
+   * search of a 100,000-user customer read every user (db/text-search.ts: notThroughIndex).
    */
   selective?: boolean;
 }
@@ -160,9 +161,9 @@ export class Loaders {
     }));
   }
 
-  /** `+` before the parent column keeps SQLite from using its index when the filter is the better way in. */
-  private parentTerm(query: Pick<ChildListQuery, 'selective'>): string {
-    return query.selective && this.db.kind === 'sqlite' ? '+' : '';
+  /** The parent column, out of the planner's reach when the filter is the better way in (db/text-search.ts). */
+  private parentColumn(query: Pick<ChildListQuery, 'selective'>, column: string): string {
+    return query.selective ? notThroughIndex(this.db, `c."${column}"`) : `c."${column}"`;
   }
 
   /**
@@ -184,7 +185,7 @@ export class Loaders {
       const arms = rest.map((parentId) => {
         const arm = this.db.manager.createQueryBuilder(target, 'c')
           .select('c.*')
-          .where(`${this.parentTerm(query)}c."${parentColumn}" = :parentId`, { parentId });
+          .where(`${this.parentColumn(query, parentColumn)} = :parentId`, { parentId });
         if (query.afterId) arm.andWhere('c.id < :afterId', { afterId: query.afterId });
         if (query.where) arm.andWhere(query.where.sql, query.where.params);
         return arm.orderBy('c.id', 'DESC').limit(query.first + 1).getQueryAndParameters();
@@ -216,7 +217,7 @@ export class Loaders {
       }
       const qb = this.db.manager.createQueryBuilder(target, 'c')
         .select(`c."${parentColumn}"`, 'parentId').addSelect('COUNT(*)', 'n')
-        .where(`${this.parentTerm(query)}c."${parentColumn}" IN (:...parentIds)`, { parentIds: [...rest] })
+        .where(`${this.parentColumn(query, parentColumn)} IN (:...parentIds)`, { parentIds: [...rest] })
         .groupBy(`c."${parentColumn}"`);
       if (query.where) qb.andWhere(query.where.sql, query.where.params);
       const rows = await qb.getRawMany<{ parentId: string; n: string | number }>();
