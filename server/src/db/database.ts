@@ -6,7 +6,7 @@ import { DatabaseBusyError } from './database-busy-error';
 import { ENTITIES } from './entities';
 import { failpoint, FAILPOINTS } from './failpoints';
 import { MIGRATIONS } from './migrations';
-import { Checkpointer, startCheckpointer } from './checkpointer';
+import { Checkpointer, JOURNAL_SIZE_LIMIT_BYTES, startCheckpointer } from './checkpointer';
 import { CountingLogger, currentRequestStats } from './request-stats';
 import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommitLimits, GroupCommitWriter } from './group-commit';
 
@@ -166,6 +166,8 @@ export class Database {
           // WAL + NORMAL: a commit is durable once the WAL is checkpointed or synced; a power loss
           // can drop the last transactions but never corrupts the file (README, Performance).
           db.pragma('synchronous = NORMAL');
+          // A WAL that a big import grew is cut back to this size once a checkpoint lets it restart (checkpointer.ts).
+          db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
           // Checkpoints run on a worker thread (checkpointer.ts), not inside a request's commit.
           if (offThread) db.pragma('wal_autocheckpoint = 0');
         },
