@@ -19,6 +19,7 @@ import { runWithRequestStats } from '../db/request-stats';
 import { errorBody } from '../errors/error-codes';
 import { buildAppSchema } from '../schema';
 import { accessLog, accessLogPlugin, attachAccessRecord } from './access-log';
+import { REQUEST_ID_HEADER, requestIdFor, requestIdOf, requestIds, requestLog } from './request-id';
 import { accessPlugin, noSubscriptions, responsePlugin } from './apollo-plugins';
 import { formatError } from './format-error';
 import { authAttemptOf, rateLimit } from './rate-limit';
@@ -47,8 +48,8 @@ export interface HttpServer {
 export class StartupError extends Error {}
 
 /** Answers requests that arrive while the database is still being opened and migrated. */
-function starting(_req: http.IncomingMessage, res: http.ServerResponse): void {
-  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+function starting(req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', [REQUEST_ID_HEADER]: requestIdFor(req.headers[REQUEST_ID_HEADER]) });
   res.end(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'The server is starting; try again in a moment.')));
 }
 
@@ -79,6 +80,7 @@ export async function startHttpServer(deps: {
   const { server, config, db, log, services, tokenUsage } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestIds(log));
   app.use(accessLog(log));
   app.set('trust proxy', false);
 
@@ -125,7 +127,8 @@ export async function startHttpServer(deps: {
 
   const corsMiddleware = config.corsOrigins === null
     ? (_req: Request, _res: Response, next: NextFunction) => next()
-    : cors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, maxAge: 600 });
+    // A browser client may read the request id, to quote it when it reports a problem.
+    : cors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, maxAge: 600, exposedHeaders: [REQUEST_ID_HEADER] });
 
   if (config.production) {
     // No landing page in production: a browser (or a probe) opening the URL is told what this is and
@@ -147,11 +150,12 @@ export async function startHttpServer(deps: {
     // AsyncLocalStorage turns on promise hooks for every promise of the process: only where the
     // x-sql-* headers are exposed or test failpoints are configured, never in production (README, Performance).
     config.exposeSqlCount || config.failpoints?.size
-      ? (req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req))
+      ? (req: Request, res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req), requestIdOf(res))
       : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => attachAccessRecord({
-        config, db, log, services,
+        config, db, services,
+        log: requestLog(res, log),
         loaders: new Loaders(db),
         token: bearerToken(req.headers.authorization),
         caller: null,
@@ -195,6 +199,7 @@ function requireJsonPosts(req: Request, res: Response, next: NextFunction) {
 /** Errors of body parsing answer as JSON GraphQL errors with the right status, never HTML or a 500. */
 function bodyErrors(log: Logger) {
   return (error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    const requestLogger = requestLog(res, log);
     if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
       res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `The request body is over the ${BODY_LIMIT} limit.`));
@@ -203,7 +208,7 @@ function bodyErrors(log: Logger) {
     } else if (error.status && error.status >= 400 && error.status < 500) {
       res.status(error.status).json(errorBody('BAD_REQUEST', error.message ?? 'Bad request'));
     } else {
-      log.error({ err: error }, 'unhandled HTTP error');
+      requestLogger.error({ err: error }, 'unhandled HTTP error');
       res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
     }
   };
