@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AppConfig, ConfigError } from './config';
 import { createServices, Services } from './graphql/services';
 import { Database } from './db/database';
-import { HttpServer, listen, startHttpServer } from './http/app';
+import { HttpServer, listen, startHttpServer, urlOf } from './http/app';
 import { createLogger } from './logger';
 import { OutboxSender } from './outbox/outbox.sender';
 import { startWebexWorker, WebexWorker } from './webex/webex-start';
@@ -56,6 +56,9 @@ export async function openDatabase(config: AppConfig, log: Logger): Promise<Data
  */
 export async function startApp(config: AppConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningApp> {
   const server = await listen(config);
+  // Until the database is open and migrated, every request (GET /readyz included) is answered 503.
+  // At debug: a start that fails on its configuration stays one line on stderr.
+  log.debug({ url: urlOf(server) }, 'listening; opening and migrating the database');
   let db: Database;
   try {
     db = await openDatabase(config, log);

@@ -52,6 +52,8 @@ export interface AppConfig {
    * cut (SHUTDOWN_TIMEOUT_MS, default 10 s); the process exits 0 once everything has drained.
    */
   shutdownTimeoutMs: number;
+  /** GET /readyz: how long the database may take to answer `SELECT 1` before the process reports not ready (READINESS_TIMEOUT_MS). */
+  readinessTimeoutMs: number;
   /** How often API tokens' lastUsedAt is written (default 5 minutes). Set in-process only (tests). */
   tokenUsageFlushMs?: number;
   /**
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       throw new ConfigError(message);
     }),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100),
+    readinessTimeoutMs: intFromEnv(env, 'READINESS_TIMEOUT_MS', 2000, 1),
     ...overrides,
   };
 }

@@ -311,6 +311,21 @@ export class Database {
     }
   }
 
+  /**
+   * Whether the database answers `SELECT 1` within `timeoutMs` (readiness, GET /readyz). On
+   * PostgreSQL a query waits for a free pool connection: a pool exhausted for that long counts as
+   * not answering. A late answer is dropped (the timer only decides what the probe is told).
+   */
+  async answers(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+    try {
+      return await Promise.race([this.ping(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     await this.checkpointer?.stop();
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();

@@ -50,7 +50,17 @@ export class StartupError extends Error {}
 /** Answers requests that arrive while the database is still being opened and migrated. */
 function starting(req: http.IncomingMessage, res: http.ServerResponse): void {
   res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', [REQUEST_ID_HEADER]: requestIdFor(req.headers[REQUEST_ID_HEADER]) });
-  res.end(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'The server is starting; try again in a moment.')));
+  // A readiness probe gets the short reason readyz answers in (see startHttpServer); anything else the API's error shape.
+  res.end(JSON.stringify(req.url?.split('?')[0] === '/readyz'
+    ? { status: 'starting', reason: 'the database is being opened and migrated' }
+    : errorBody('SERVICE_UNAVAILABLE', 'The server is starting; try again in a moment.')));
+}
+
+/** The URL a bound server answers on (`http://127.0.0.1:4000/`). */
+export function urlOf(server: http.Server): string {
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}/`;
 }
 
 /**
@@ -116,6 +126,23 @@ export async function startHttpServer(deps: {
   });
   await apollo.start();
 
+  // Readiness, for a load balancer or an orchestrator: 503 while starting (the `starting` handler
+  // above), while draining after SIGTERM (so balancers move on even over kept-alive connections),
+  // and while the database does not answer SELECT 1 within READINESS_TIMEOUT_MS. /healthz stays as
+  // it was (liveness: the process serves and its database answers).
+  let draining = false;
+  app.get('/readyz', async (_req, res) => {
+    res.set('cache-control', 'no-store');
+    const answers = draining || await db.answers(config.readinessTimeoutMs);
+    // Checked after the database too: a drain that began while SELECT 1 ran wins.
+    if (draining) res.status(503).json({ status: 'draining', reason: 'the server is shutting down' });
+    else if (!answers) res.status(503).json({ status: 'unavailable', reason: `the database did not answer within ${config.readinessTimeoutMs} ms` });
+    else res.status(200).json({ status: 'ready' });
+  });
+  app.all('/readyz', (_req, res) => {
+    res.status(405).set('allow', 'GET, HEAD').json(errorBody('BAD_REQUEST', '/readyz answers GET only.'));
+  });
+
   app.get('/healthz', async (_req, res) => {
     const ok = await db.ping();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });
@@ -164,20 +191,21 @@ export async function startHttpServer(deps: {
     }),
   );
   app.use((req: Request, res: Response) => {
-    res.status(404).json(errorBody('NOT_FOUND', `Nothing at ${req.path}: the GraphQL API is at / and the health check at GET /healthz.`));
+    res.status(404).json(errorBody('NOT_FOUND', `Nothing at ${req.path}: the GraphQL API is at /, liveness at GET /healthz, readiness at GET /readyz.`));
   });
   app.use(bodyErrors(log));
 
   server.removeListener('request', starting);
   server.on('request', app);
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}/`,
-    port: address.port,
+    url: urlOf(server),
+    port: (server.address() as AddressInfo).port,
     server,
-    stop: () => (stopping ??= apollo.stop()),
+    stop: () => {
+      draining = true;
+      return (stopping ??= apollo.stop());
+    },
   };
 }
 
