@@ -30,6 +30,14 @@ export interface AppConfig {
   logLevel: string;
   /** Expose `x-sql-*` headers on responses (tests and benchmarks count queries with it); EXPOSE_SQL_STATS=1|0 overrides. */
   exposeSqlCount: boolean;
+  /** Serve GET /metrics (METRICS_ENABLED=0 turns it off: the path then answers 404). */
+  metricsEnabled: boolean;
+  /**
+   * Count SQL statements per request for the provisioning_graphql_sql_statements histogram
+   * (METRICS_SQL_PER_REQUEST=1|0; default on outside production: it needs AsyncLocalStorage, whose
+   * promise hooks cost every request a little; sql_statements_total is counted regardless).
+   */
+  metricsSqlPerRequest: boolean;
   /** Create the demo partner on an empty database (never in production). */
   seedDemoPartner: boolean;
   /** SMTP server for onboarding emails (smtp://host:port, smtps://user:pass@host); unset: emails stay PENDING. */
@@ -78,6 +86,15 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
   return value;
 }
 
+/** `1`/`true`/`on` or `0`/`false`/`off`; unset or blank: the fallback. */
+function flagFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be 1 or 0, got "${env[name]}"`);
+}
+
 const DEFAULT_DATABASE_URL = 'sqlite:data/provisioning.sqlite';
 
 export function parseDatabaseUrl(raw: string | undefined): DatabaseTarget {
@@ -106,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databasePoolSize: intFromEnv(env, 'DATABASE_POOL_SIZE', 10, 1),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     exposeSqlCount: env.EXPOSE_SQL_STATS ? env.EXPOSE_SQL_STATS === '1' : !production,
+    metricsEnabled: flagFromEnv(env, 'METRICS_ENABLED', true),
+    metricsSqlPerRequest: flagFromEnv(env, 'METRICS_SQL_PER_REQUEST', !production),
     seedDemoPartner: !production,
     smtpUrl: env.SMTP_URL?.trim() || null,
     mailFrom: env.MAIL_FROM?.trim() || 'Webex onboarding <no-reply@localhost>',

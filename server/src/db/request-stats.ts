@@ -44,14 +44,19 @@ export function currentRequestStats(): RequestStats | undefined {
 
 /** Counts statements per request and sends TypeORM's own messages to pino at debug level. */
 export class CountingLogger implements TypeOrmLogger {
+  /** Statements run since start, by anyone (GET /metrics): one increment, no request context needed. */
+  statements = 0;
+
   constructor(private readonly pino: Logger) {}
 
   logQuery(query: string): void {
+    this.statements += 1;
     const stats = storage.getStore();
     if (stats) count(stats, query);
   }
 
   logQueryError(error: string | Error, query: string): void {
+    this.statements += 1;
     const stats = storage.getStore();
     if (stats) count(stats, query);
     this.pino.debug({ err: error, query, requestId: stats?.requestId }, 'query failed');

@@ -19,6 +19,7 @@ import { runWithRequestStats } from '../db/request-stats';
 import { errorBody } from '../errors/error-codes';
 import { buildAppSchema } from '../schema';
 import { accessLog, accessLogPlugin, attachAccessRecord } from './access-log';
+import { AppMetrics } from '../metrics/app-metrics';
 import { REQUEST_ID_HEADER, requestIdFor, requestIdOf, requestIds, requestLog } from './request-id';
 import { accessPlugin, noSubscriptions, responsePlugin } from './apollo-plugins';
 import { formatError } from './format-error';
@@ -92,6 +93,10 @@ export async function startHttpServer(deps: {
   app.disable('x-powered-by');
   app.use(requestIds(log));
   app.use(accessLog(log));
+  const metrics = config.metricsEnabled
+    ? new AppMetrics(db, log, { sqliteFile: config.database.kind === 'sqlite' ? config.database.file : null })
+    : null;
+  if (metrics) app.use(metrics.http());
   app.set('trust proxy', false);
 
   const apollo = new ApolloServer<RequestContext>({
@@ -122,6 +127,7 @@ export async function startHttpServer(deps: {
       accessPlugin(tokenUsage),
       accessLogPlugin(),
       responsePlugin({ exposeSqlCount: config.exposeSqlCount }),
+      ...(metrics ? [metrics.plugin()] : []),
     ],
   });
   await apollo.start();
@@ -142,6 +148,15 @@ export async function startHttpServer(deps: {
   app.all('/readyz', (_req, res) => {
     res.status(405).set('allow', 'GET, HEAD').json(errorBody('BAD_REQUEST', '/readyz answers GET only.'));
   });
+
+  if (metrics) {
+    // Unauthenticated, as scrapers expect: it shows counts, durations and sizes, never a token, an id
+    // or partner data (README, Operating). METRICS_ENABLED=0 removes it where the port is public.
+    app.get('/metrics', (req, res, next) => metrics.respond(req, res).catch(next));
+    app.all('/metrics', (_req, res) => {
+      res.status(405).set('allow', 'GET, HEAD').json(errorBody('BAD_REQUEST', '/metrics answers GET only.'));
+    });
+  }
 
   app.get('/healthz', async (_req, res) => {
     const ok = await db.ping();
@@ -175,8 +190,9 @@ export async function startHttpServer(deps: {
     requireJsonPosts,
     express.json({ limit: BODY_LIMIT, strict: false }),
     // AsyncLocalStorage turns on promise hooks for every promise of the process: only where the
-    // x-sql-* headers are exposed or test failpoints are configured, never in production (README, Performance).
-    config.exposeSqlCount || config.failpoints?.size
+    // x-sql-* headers are exposed, statements per request are measured, or test failpoints are
+    // configured; none of them by default in production (README, Performance).
+    config.exposeSqlCount || config.failpoints?.size || (metrics && config.metricsSqlPerRequest)
       ? (req: Request, res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req), requestIdOf(res))
       : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {
