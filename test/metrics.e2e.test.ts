@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAILPOINTS } from '../server/src/db/failpoints';
@@ -227,9 +228,42 @@ describe('GET /metrics settings', () => {
     }
   });
 
+  it('METRICS_PORT serves /metrics on a listener of its own (METRICS_HOST), and no longer on the API\'s port', async () => {
+    const server = await startTestServer({}, { METRICS_PORT: '0', METRICS_HOST: '127.0.0.1' });
+    try {
+      const partner = await server.newPartner();
+      await partner.client.viewer();
+      const metricsUrl = server.app.metricsUrl!;
+      expect(new URL(metricsUrl).port).not.toBe(String(server.app.port));
+      expect((await fetch(new URL('/metrics', server.url))).status).toBe(404);
+      const response = await fetch(metricsUrl);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      const text = await response.text();
+      expect(sample(text, 'provisioning_graphql_request_duration_seconds_count', { operation: 'Viewer', operation_type: 'query' })).toBe(1);
+      expect((await fetch(new URL('/', metricsUrl))).status).toBe(404);
+      expect((await fetch(metricsUrl, { method: 'POST' })).status).toBe(405);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a busy METRICS_PORT ends the start with one clear error', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      await expect(startTestServer({}, { METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' }))
+        .rejects.toThrow(`Cannot listen for metrics: METRICS_PORT ${port} on 127.0.0.1 (EADDRINUSE). Change METRICS_PORT or METRICS_HOST.`);
+    } finally {
+      busy.close();
+    }
+  });
+
   it('METRICS_ENABLED=0 turns the endpoint off (404)', async () => {
     const server = await startTestServer({}, { METRICS_ENABLED: '0' });
     try {
+      expect(server.app.metricsUrl).toBeNull();
       const response = await fetch(new URL('/metrics', server.url));
       expect(response.status).toBe(404);
       expect(await response.text()).not.toContain('provisioning_');

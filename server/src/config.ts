@@ -33,6 +33,12 @@ export interface AppConfig {
   /** Serve GET /metrics (METRICS_ENABLED=0 turns it off: the path then answers 404). */
   metricsEnabled: boolean;
   /**
+   * METRICS_PORT: serve /metrics on a listener of its own (on METRICS_HOST, default HOST) and not on
+   * the API's port, e.g. to keep it on an internal interface. Null (unset): on the API's port.
+   */
+  metricsPort: number | null;
+  metricsHost: string;
+  /**
    * Count SQL statements per request for the provisioning_graphql_sql_statements histogram
    * (METRICS_SQL_PER_REQUEST=1|0; default on outside production: it needs AsyncLocalStorage, whose
    * promise hooks cost every request a little; sql_statements_total is counted regardless).
@@ -124,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     exposeSqlCount: env.EXPOSE_SQL_STATS ? env.EXPOSE_SQL_STATS === '1' : !production,
     metricsEnabled: flagFromEnv(env, 'METRICS_ENABLED', true),
+    metricsPort: env.METRICS_PORT?.trim() ? intFromEnv(env, 'METRICS_PORT', 0) : null,
+    metricsHost: env.METRICS_HOST?.trim() || env.HOST?.trim() || 'localhost',
     metricsSqlPerRequest: flagFromEnv(env, 'METRICS_SQL_PER_REQUEST', !production),
     seedDemoPartner: !production,
     smtpUrl: env.SMTP_URL?.trim() || null,

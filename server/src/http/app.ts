@@ -19,7 +19,7 @@ import { runWithRequestStats } from '../db/request-stats';
 import { errorBody } from '../errors/error-codes';
 import { buildAppSchema } from '../schema';
 import { accessLog, accessLogPlugin, attachAccessRecord } from './access-log';
-import { AppMetrics } from '../metrics/app-metrics';
+import type { AppMetrics } from '../metrics/app-metrics';
 import { REQUEST_ID_HEADER, requestIdFor, requestIdOf, requestIds, requestLog } from './request-id';
 import { accessPlugin, noSubscriptions, responsePlugin } from './apollo-plugins';
 import { formatError } from './format-error';
@@ -87,15 +87,15 @@ export async function listen(config: AppConfig): Promise<http.Server> {
 
 export async function startHttpServer(deps: {
   server: http.Server; config: AppConfig; db: Database; log: Logger; services: Services; tokenUsage?: TokenUsage;
+  /** The process's metrics (null: METRICS_ENABLED=0); /metrics is served here unless METRICS_PORT gives it a listener of its own. */
+  metrics?: AppMetrics | null;
 }): Promise<HttpServer> {
   const { server, config, db, log, services, tokenUsage } = deps;
+  const metrics = deps.metrics ?? null;
   const app = express();
   app.disable('x-powered-by');
   app.use(requestIds(log));
   app.use(accessLog(log));
-  const metrics = config.metricsEnabled
-    ? new AppMetrics(db, log, { sqliteFile: config.database.kind === 'sqlite' ? config.database.file : null })
-    : null;
   if (metrics) app.use(metrics.http());
   app.set('trust proxy', false);
 
@@ -149,10 +149,12 @@ export async function startHttpServer(deps: {
     res.status(405).set('allow', 'GET, HEAD').json(errorBody('BAD_REQUEST', '/readyz answers GET only.'));
   });
 
-  if (metrics) {
+  if (metrics && config.metricsPort === null) {
     // Unauthenticated, as scrapers expect: it shows counts, durations and sizes, never a token, an id
-    // or partner data (README, Operating). METRICS_ENABLED=0 removes it where the port is public.
-    app.get('/metrics', (req, res, next) => metrics.respond(req, res).catch(next));
+    // or partner data (README, Operating). METRICS_PORT moves it off a public port, METRICS_ENABLED=0 removes it.
+    app.get('/metrics', (_req, res, next) => metrics.render().then(({ contentType, body }) => {
+      res.status(200).set('content-type', contentType).set('cache-control', 'no-store').send(body);
+    }, next));
     app.all('/metrics', (_req, res) => {
       res.status(405).set('allow', 'GET, HEAD').json(errorBody('BAD_REQUEST', '/metrics answers GET only.'));
     });
@@ -192,7 +194,7 @@ export async function startHttpServer(deps: {
     // AsyncLocalStorage turns on promise hooks for every promise of the process: only where the
     // x-sql-* headers are exposed, statements per request are measured, or test failpoints are
     // configured; none of them by default in production (README, Performance).
-    config.exposeSqlCount || config.failpoints?.size || (metrics && config.metricsSqlPerRequest)
+    config.exposeSqlCount || config.failpoints?.size || (metrics !== null && config.metricsSqlPerRequest)
       ? (req: Request, res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req), requestIdOf(res))
       : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {

@@ -174,10 +174,9 @@ export class AppMetrics {
     };
   }
 
-  /** GET /metrics. */
-  async respond(_req: Request, res: Response): Promise<void> {
-    const text = await this.registry.metrics();
-    res.status(200).set('content-type', this.registry.contentType).set('cache-control', 'no-store').send(text);
+  /** The Prometheus text of a scrape. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }
 
