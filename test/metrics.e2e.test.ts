@@ -68,6 +68,8 @@ describe('GET /metrics', () => {
       viewerStatements.push(Number(viewer.headers.get('x-sql-statements')));
     }
     await server.post({ query: '{ viewer { id } }' }, { token: partner.token });
+    await fetch(new URL('/app/', server.url));
+    await fetch(new URL('/no/such/path', server.url));
 
     // A Webex job due two minutes ago and a held one; the invitation email overdue by an hour.
     const now = Date.now();
@@ -98,6 +100,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'provisioning_http_requests_total', { route: '/', status: '401' })).toBe(1);
     expect(sample(text, 'provisioning_http_requests_total', { route: '/', status: '500' })).toBe(1);
     expect(sample(text, 'provisioning_http_requests_total', { route: '/metrics', status: '200' })).toBe(1); // the fresh scrape
+    expect(labelSets(text, 'provisioning_http_requests_total').filter((l) => l.includes('route="/app"'))).toHaveLength(1);
+    expect(sample(text, 'provisioning_http_requests_total', { route: 'other', status: '404' })).toBe(1);
   });
 
   it('counts each mutation\'s outcome: ok, userErrors, error', () => {

@@ -28,6 +28,8 @@ type WithAccess = RequestContext & { [ACCESS]?: AccessRecord };
 export function accessLog(log: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
+    // Read now: a mounted router (the portal's /app/) rewrites req.url while it serves.
+    const path = req.path;
     const record: AccessRecord = { operation: null, operationType: null, adminId: null, userErrors: null };
     res.locals.access = record;
     let logged = false;
@@ -37,7 +39,7 @@ export function accessLog(log: Logger) {
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
       // The request's child logger: the line carries its requestId (request-id.ts).
       requestLog(res, log).info({
-        method: req.method, path: req.path, status: res.statusCode, ms, ...record,
+        method: req.method, path, status: res.statusCode, ms, ...record,
         ...(res.writableFinished ? {} : { aborted: true }),
       }, 'request');
     };

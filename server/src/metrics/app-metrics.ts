@@ -19,7 +19,7 @@ interface AccessRecordView {
   adminId: string | null;
 }
 
-/** The paths that get their own `route` label; anything else is `other` (404s must not add series). */
+/** The paths that get their own `route` label, besides `/app` (the portal's files); anything else is `other` (404s must not add series). */
 const ROUTES = new Set(['/', '/healthz', '/readyz', '/metrics']);
 
 export type MutationOutcome = 'ok' | 'userErrors' | 'error';
@@ -54,7 +54,7 @@ export class AppMetrics {
     });
     this.httpRequests = new Counter({
       name: `${PREFIX}http_requests_total`,
-      help: 'HTTP requests answered, by route (/, /healthz, /readyz, /metrics, other) and status code.',
+      help: 'HTTP requests answered, by route (/, /healthz, /readyz, /metrics, /app for the portal, other) and status code.',
       labelNames: ['route', 'status'],
       registers,
     });
@@ -145,8 +145,10 @@ export class AppMetrics {
   http() {
     return (req: Request, res: Response, next: NextFunction) => {
       const started = process.hrtime.bigint();
+      // Read now: a mounted router (the portal's /app/) rewrites req.url while it serves.
+      const path = req.path;
+      const route = ROUTES.has(path) ? path : path === '/app' || path.startsWith('/app/') ? '/app' : 'other';
       res.once('finish', () => {
-        const route = ROUTES.has(req.path) ? req.path : 'other';
         this.httpRequests.inc({ route, status: String(res.statusCode) });
         if (route !== '/' || (req.method !== 'POST' && req.query.query === undefined)) return;
         const record = res.locals.access as AccessRecordView | undefined;
