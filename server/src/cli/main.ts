@@ -8,6 +8,7 @@ import type { Database } from '../db/database';
 import { createLogger } from '../logger';
 import { PartnerAdminRole } from '../partners/partner-admin.entity';
 import { DISPLAY_NAME_MAX, EMAIL, PartnerCommandError, SYSTEM_EMAIL_DOMAIN } from '../partners/partner.service';
+import { backupCommand } from './backup';
 import { importUsersCommand } from './import-users';
 import { connectWebexCommand } from './connect-webex';
 
@@ -23,6 +24,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects
   import-users   --customer-id <id> --file <users.csv> [--admin-id <id>] [--dry-run] [--batch-size <N>]
   help           this text (also --help)
   connect-webex  --partner-id <id> --access-token <token> [--refresh-token <token>]
+  backup         --to <file>   a consistent copy of the SQLite database, also while the server runs
 
 Each command prints one line of JSON on stdout; logs go to stderr. Exit codes: 0 done;
 1 failed (import-users: the JSON lists the errors, \`imported\` the users written); 2 a mistake in
@@ -130,11 +132,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = name && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
+  if (!command && name !== 'backup') {
     process.stderr.write(`${name ? `Unknown command "${name}".\n\n` : ''}${USAGE}\n`);
     return 2;
   }
   const config = loadConfig();
+  if (!command) {
+    // backup: no openDatabase, which would migrate; a backup copies the database as it is.
+    process.stdout.write(JSON.stringify(await backupCommand(config, args)) + '\n');
+    return 0;
+  }
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const db = await openDatabase(config, log);
   try {

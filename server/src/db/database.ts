@@ -89,6 +89,12 @@ export class Database {
   private readonly grouped: GroupCommitWriter;
   private readonly busyTimeoutMs: number;
   private checkpointer: Checkpointer | null = null;
+  private statementCounter: CountingLogger | null = null;
+  /**
+   * Told, in seconds, how long each write waited before its work began (GET /metrics): on SQLite
+   * the single writer's queue (and another process's lock); on PostgreSQL a pool connection and BEGIN.
+   */
+  onWriterWait: ((seconds: number) => void) | null = null;
 
   private constructor(
     kind: DatabaseTarget['kind'], reader: DataSource, writer: DataSource, busyTimeoutMs: number,
@@ -103,6 +109,7 @@ export class Database {
       begin: (runner) => this.beginImmediate(runner),
       inTransaction: () => kind === 'sqlite' && (writer.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction,
       translate: (error) => this.translate(error),
+      waited: (ms) => this.onWriterWait?.(ms / 1000),
     }, { ...DEFAULT_GROUP_COMMIT_LIMITS, ...groupCommit });
   }
 
@@ -130,6 +137,7 @@ export class Database {
       });
       await ds.initialize();
       const db = new Database('postgres', ds, ds, busyTimeoutMs);
+      db.statementCounter = typeormLogger;
       try {
         // Several processes may start on one empty database at once: one migrates, the others wait
         // and then find nothing pending. The migrations share the lock's transaction.
@@ -179,6 +187,7 @@ export class Database {
     const reader = sqlite('reader');
     await reader.initialize();
     const database = new Database('sqlite', reader, writer, busyTimeoutMs, options.groupCommit);
+    database.statementCounter = typeormLogger;
     if (offThread) {
       database.checkpointer = startCheckpointer(file, options.logger, () => {
         for (const ds of [writer, reader]) {
@@ -231,6 +240,11 @@ export class Database {
     }
   }
 
+  /** SQL statements this process ran on this database since it opened (migrations included). */
+  get statements(): number {
+    return this.statementCounter?.statements ?? 0;
+  }
+
   /** SQLite: COMMITs and the writes they carried since start (group commit); null on PostgreSQL. */
   get groupCommitCounters(): { commits: number; committedWrites: number } | null {
     return this.kind === 'sqlite' ? { ...this.grouped.counters } : null;
@@ -279,9 +293,15 @@ export class Database {
    * loser cannot continue: it is retried whole, and the retry's checks see the winner's rows.
    */
   private async writePostgres<T>(work: (tx: EntityManager) => Promise<T>, options: WriteOptions): Promise<T> {
+    const queuedAt = performance.now();
+    let waited = false;
     for (let attempt = 1; ; attempt++) {
       try {
         const value = await this.writer.transaction(options.isolation ?? 'READ COMMITTED', async (tx) => {
+          if (!waited) {
+            waited = true;
+            this.onWriterWait?.((performance.now() - queuedAt) / 1000);
+          }
           const result = await work(tx);
           failpoint(FAILPOINTS.beforeCommit);
           if (options.dryRun) throw new DryRunRollback(result);
@@ -315,6 +335,21 @@ export class Database {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * Whether the database answers `SELECT 1` within `timeoutMs` (readiness, GET /readyz). On
+   * PostgreSQL a query waits for a free pool connection: a pool exhausted for that long counts as
+   * not answering. A late answer is dropped (the timer only decides what the probe is told).
+   */
+  async answers(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+    try {
+      return await Promise.race([this.ping(), late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

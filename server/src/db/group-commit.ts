@@ -26,6 +26,8 @@ interface Pending {
   /** Runs in the enqueuing request's async context (its statement counter and armed failpoint). */
   inContext: <R>(fn: () => R) => R;
   stats: RequestStats | undefined;
+  /** performance.now() when it was queued: its wait for the writer is measured from here. */
+  queuedAt: number;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -38,6 +40,8 @@ export interface GroupCommitDriver {
   /** Whether the connection still has the transaction open (SQLite rolls back by itself on some errors). */
   inTransaction(): boolean;
   translate(error: unknown): unknown;
+  /** Told how long each write waited for the writer (queue, and another process's lock), in ms (GET /metrics). */
+  waited?(ms: number): void;
 }
 
 /**
@@ -71,7 +75,7 @@ export class GroupCommitWriter {
     return new Promise<T>((resolve, reject) => {
       const stats = currentRequestStats();
       this.pending.push({
-        work: write.work, dryRun: write.dryRun, stats, resolve: resolve as (value: unknown) => void, reject,
+        work: write.work, dryRun: write.dryRun, stats, queuedAt: performance.now(), resolve: resolve as (value: unknown) => void, reject,
         // Only a counted request (tests, EXPOSE_SQL_STATS) has a context worth carrying.
         inContext: stats ? AsyncLocalStorage.snapshot() : (fn) => fn(),
       });
@@ -122,6 +126,7 @@ export class GroupCommitWriter {
       }
       if (!next) break;
       const write = next;
+      this.driver.waited?.(performance.now() - write.queuedAt);
       try {
         const value = await write.inContext(async () => {
           await runner.query('SAVEPOINT grouped_write');
