@@ -9,11 +9,14 @@ import { prepareBase } from './fixtures';
 import { benchHttp, benchStartup } from './http';
 import { printTable, round } from './support';
 import { benchWebexSync, printWebexBench } from './webex-sync';
+import { benchScale, printScale, scaleOptionsFromEnv } from './scale';
 
 /**
  * `npm run bench`: bulk setup against a raw-SQLite floor (P1), HTTP throughput and latency
  * against `{ __typename }` (P4), and start-up. Every figure is a median of interleaved runs and
  * every comparison a ratio taken in the same run: the absolute numbers swing with the machine.
+ * The scale scenario (issue 13: bench/scale.ts, also runnable alone with `node dist/bench/scale.js`) takes BENCH_SCALE_USERS
+ * (default 100,000), BENCH_SCALE_SMALL_USERS, BENCH_SCALE_BATCH, BENCH_SCALE_REPS, BENCH_SCALE_SETUP_REPS and BENCH_SCALE_DATABASE_URL (PostgreSQL).
  * Scale with BENCH_REPS, BENCH_STARTUP_REPS, BENCH_USERS, BENCH_LOCATIONS, BENCH_HTTP_SECONDS, BENCH_HTTP_ROUNDS, BENCH_WEBEX_USERS (the Webex sync scenario: bench/webex-sync.ts, also runnable alone with `node dist/bench/webex-sync.js`).
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -44,6 +47,10 @@ async function main(): Promise<void> {
     const startup = await benchStartup(base, dir, STARTUP_REPS);
     process.stdout.write(`Webex sync: ${WEBEX_USERS} users against the stand-in\n`);
     const webex = await benchWebexSync(WEBEX_USERS);
+
+    const scaleOptions = scaleOptionsFromEnv();
+    process.stdout.write(`Scale: ${scaleOptions.smallUsers} vs ${scaleOptions.largeUsers} users (${scaleOptions.postgresUrl ? 'PostgreSQL' : 'SQLite'})\n`);
+    const scale = await benchScale(dir, scaleOptions);
 
     const createCustomer = p4.scenarios.createCustomer;
     const worstP99 = Math.max(...Object.values(p4.scenarios).map((s) => s.p99Ms));
@@ -77,7 +84,9 @@ async function main(): Promise<void> {
       ['the server (migrated SQLite file)', round(startup.medianServerMs, 0), round(startup.ratio).toFixed(2)],
     ]);
     printWebexBench(webex);
-    printTable('Targets', ['figure', 'value', 'target', 'met'], Object.entries(checks).map(([k, c]) => [k, c.value, c.target, c.met ? 'yes' : 'NO']));
+    printScale(scale);
+    const allChecks = { ...checks, ...Object.fromEntries(Object.entries(scale.checks).map(([k, c]) => [`scale ${k}`, c])) };
+    printTable('Targets', ['figure', 'value', 'target', 'met'], Object.entries(allChecks).map(([k, c]) => [k, c.value, c.target, c.met ? 'yes' : 'NO']));
 
     const totalSeconds = (performance.now() - started) / 1000;
     process.stdout.write(`\nbench took ${round(totalSeconds, 0)} s\n`);
@@ -86,7 +95,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`, totalMemMb: Math.round(os.totalmem() / 2 ** 20) },
       settings: { repetitions: REPS, startupRepetitions: STARTUP_REPS, users: USERS, locations: LOCATIONS, httpSeconds: HTTP_SECONDS, httpRounds: HTTP_ROUNDS, connections: CONNECTIONS, insertChunkSize: INSERT_CHUNK_SIZE },
-      checks, p1, p4, startup, webex, totalSeconds,
+      checks: allChecks, p1, p4, startup, webex, scale, totalSeconds,
     };
     const out = path.join(__dirname, '..', '..', 'bench', 'results');
     mkdirSync(out, { recursive: true });

@@ -66,8 +66,16 @@ describe('operators’ CLI: admins and tokens', () => {
     expect(duplicate.code).toBe(2);
     expect(duplicate.stdout).toBe('');
     expect(duplicate.stderr).toContain('already has an admin with email viewer@ops.example');
-    expect((await cli('create-admin', '--partner-id', partner.partnerId, '--email', 'x@ops.example', '--role', 'OWNER')).code).toBe(2);
-    expect((await cli('create-admin', '--partner-id', partner.partnerId, '--email', 'cli-import@system.invalid', '--role', 'FULL_ADMIN')).code).toBe(2);
+    // The CLI checks its own flags and names them (the service's rules speak of admins, not flags).
+    const badRole = await cli('create-admin', '--partner-id', partner.partnerId, '--email', 'x@ops.example', '--role', 'OWNER');
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toContain('--role must be one of FULL_ADMIN, READ_ONLY (got "OWNER")');
+    const reserved = await cli('create-admin', '--partner-id', partner.partnerId, '--email', 'cli-import@system.invalid', '--role', 'FULL_ADMIN');
+    expect(reserved.code).toBe(2);
+    expect(reserved.stderr).toContain('--email: @system.invalid addresses are reserved');
+    const notAnEmail = await cli('create-partner', '--name', 'Nope', '--admin-email', 'noc.ops.example');
+    expect(notAnEmail.code).toBe(2);
+    expect(notAnEmail.stderr).toContain('--admin-email must be an email address (got "noc.ops.example")');
 
     const { admins } = await ok('list-admins', '--partner-id', partner.partnerId);
     expect(admins).toEqual([

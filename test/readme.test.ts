@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServerProcess, type ServerProcess } from './support/server-process';
 
@@ -153,5 +154,20 @@ describe('README, run in order', () => {
     expect(result.json?.errors, result.stderr).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.json.imported).toBe(csv.trim().split('\n').length - 1);
+  }, 60_000);
+
+  it('Operating: the backup lines, while the server serves, give a copy holding what it wrote', async () => {
+    const lines = blocks(section('### Backups'), 'sh')[0].split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(lines[0]).toBe('mkdir -p backups');
+    mkdirSync(path.join(dir, 'backups'), { recursive: true });
+    const result = await cli(words(lines[1].slice('npm run cli -- '.length)));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.json).toMatchObject({ backup: path.join(dir, 'backups/provisioning-2026-12-05.sqlite'), check: 'ok' });
+    const copy = new BetterSqlite3(result.json.backup, { readonly: true });
+    try {
+      expect(copy.prepare('SELECT COUNT(*) AS n FROM customer WHERE id = ?').get(seen.customerId)).toEqual({ n: 1 });
+    } finally {
+      copy.close();
+    }
   }, 60_000);
 });

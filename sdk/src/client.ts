@@ -563,6 +563,8 @@ export function createClient(options: ClientOptions) {
     /**
      * A page of your partner's audit trail, newest first: one event per successful mutation, with
      * who (`admin`), what (`operation`, `targetIds`) and when (`at`). Dry runs and failed calls leave none.
+     * `targetIds` holds the first 100 ids; `targetCount` says how many there are (an import's
+     * thousands are paged with `targetIds(first, offset)` in a query of your own, `hub.request`).
      * @example
      * ```ts
      * const page = await hub.auditEvents({ first: 50 });

@@ -5,11 +5,13 @@ import path from 'node:path';
 import { AppConfig, ConfigError } from './config';
 import { createServices, Services } from './graphql/services';
 import { Database } from './db/database';
-import { HttpServer, listen, startHttpServer } from './http/app';
+import { HttpServer, listen, startHttpServer, urlOf } from './http/app';
 import { createLogger } from './logger';
 import { OutboxSender } from './outbox/outbox.sender';
 import { startWebexWorker, WebexWorker } from './webex/webex-start';
 import { TokenUsage } from './auth/token-usage';
+import { AppMetrics } from './metrics/app-metrics';
+import { MetricsServer, startMetricsServer } from './metrics/metrics-server';
 
 const DEMO_ADMIN_EMAIL = 'admin@demo-partner.example';
 
@@ -26,6 +28,8 @@ export interface RunningApp {
   http: HttpServer;
   /** Delivers onboarding emails; null without SMTP_URL (they stay PENDING). */
   outbox: OutboxSender | null;
+  /** Where GET /metrics answers: on the API's port, or METRICS_PORT's own listener; null with METRICS_ENABLED=0. */
+  metricsUrl: string | null;
   /** Carries customers to Webex (domain.md §11); null without WEBEX_TOKEN_KEY (no partner can connect). */
   webex: WebexWorker | null;
   /**
@@ -56,6 +60,9 @@ export async function openDatabase(config: AppConfig, log: Logger): Promise<Data
  */
 export async function startApp(config: AppConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningApp> {
   const server = await listen(config);
+  // Until the database is open and migrated, every request (GET /readyz included) is answered 503.
+  // At debug: a start that fails on its configuration stays one line on stderr.
+  log.debug({ url: urlOf(server) }, 'listening; opening and migrating the database');
   let db: Database;
   try {
     db = await openDatabase(config, log);
@@ -78,16 +85,29 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
   const demoAdminId = demo?.adminId ?? (config.seedDemoPartner ? await services.partners.adminIdByEmail(DEMO_ADMIN_EMAIL) : null);
   const tokenUsage = new TokenUsage(db, log, config.tokenUsageFlushMs);
   tokenUsage.start();
-  const http = await startHttpServer({ server, config, db, log, services, tokenUsage });
+  const metrics = config.metricsEnabled
+    ? new AppMetrics(db, log, { sqliteFile: config.database.kind === 'sqlite' ? config.database.file : null })
+    : null;
+  let metricsServer: MetricsServer | null = null;
+  try {
+    if (metrics && config.metricsPort !== null) metricsServer = await startMetricsServer(config, metrics);
+  } catch (error) {
+    server.close();
+    await tokenUsage.stop();
+    await db.close();
+    throw error;
+  }
+  const http = await startHttpServer({ server, config, db, log, services, tokenUsage, metrics });
+  const metricsUrl = metricsServer?.url ?? (metrics ? `${http.url}metrics` : null);
   const outbox = startOutboxSender(config, db, log);
   const webex = startWebexWorker(config.webex, db, log);
   let stopped: Promise<void> | undefined;
   return {
-    url: http.url, port: http.port, db, services, log, demo, demoAdminId, http, outbox, webex,
+    url: http.url, port: http.port, db, services, log, demo, demoAdminId, http, metricsUrl, outbox, webex,
     stop: () => (stopped ??= (async () => {
       // In parallel: the outbox and the Webex worker must not go on sending its batch while HTTP requests drain; it
       // finish the email or Cisco call in flight and hand the rest of their claims back at once.
-      await Promise.all([http.stop(), outbox?.stop(), webex?.stop()]);
+      await Promise.all([http.stop(), outbox?.stop(), webex?.stop(), metricsServer?.stop()]);
       await tokenUsage.stop(); // after the requests: it writes what they noted
       await db.close();
     })()),

@@ -30,6 +30,20 @@ export interface AppConfig {
   logLevel: string;
   /** Expose `x-sql-*` headers on responses (tests and benchmarks count queries with it); EXPOSE_SQL_STATS=1|0 overrides. */
   exposeSqlCount: boolean;
+  /** Serve GET /metrics (METRICS_ENABLED=0 turns it off: the path then answers 404). */
+  metricsEnabled: boolean;
+  /**
+   * METRICS_PORT: serve /metrics on a listener of its own (on METRICS_HOST, default HOST) and not on
+   * the API's port, e.g. to keep it on an internal interface. Null (unset): on the API's port.
+   */
+  metricsPort: number | null;
+  metricsHost: string;
+  /**
+   * Count SQL statements per request for the provisioning_graphql_sql_statements histogram
+   * (METRICS_SQL_PER_REQUEST=1|0; default on outside production: it needs AsyncLocalStorage, whose
+   * promise hooks cost every request a little; sql_statements_total is counted regardless).
+   */
+  metricsSqlPerRequest: boolean;
   /** Create the demo partner on an empty database (never in production). */
   seedDemoPartner: boolean;
   /** SMTP server for onboarding emails (smtp://host:port, smtps://user:pass@host); unset: emails stay PENDING. */
@@ -52,6 +66,8 @@ export interface AppConfig {
    * cut (SHUTDOWN_TIMEOUT_MS, default 10 s); the process exits 0 once everything has drained.
    */
   shutdownTimeoutMs: number;
+  /** GET /readyz: how long the database may take to answer `SELECT 1` before the process reports not ready (READINESS_TIMEOUT_MS). */
+  readinessTimeoutMs: number;
   /** How often API tokens' lastUsedAt is written (default 5 minutes). Set in-process only (tests). */
   tokenUsageFlushMs?: number;
   /**
@@ -74,6 +90,15 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
     throw new ConfigError(`${name} must be a number ≥ ${min}, got "${raw}"`);
   }
   return value;
+}
+
+/** `1`/`true`/`on` or `0`/`false`/`off`; unset or blank: the fallback. */
+function flagFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be 1 or 0, got "${env[name]}"`);
 }
 
 const DEFAULT_DATABASE_URL = 'sqlite:data/provisioning.sqlite';
@@ -104,6 +129,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databasePoolSize: intFromEnv(env, 'DATABASE_POOL_SIZE', 10, 1),
     logLevel: env.LOG_LEVEL?.trim() || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     exposeSqlCount: env.EXPOSE_SQL_STATS ? env.EXPOSE_SQL_STATS === '1' : !production,
+    metricsEnabled: flagFromEnv(env, 'METRICS_ENABLED', true),
+    metricsPort: env.METRICS_PORT?.trim() ? intFromEnv(env, 'METRICS_PORT', 0) : null,
+    metricsHost: env.METRICS_HOST?.trim() || env.HOST?.trim() || 'localhost',
+    metricsSqlPerRequest: flagFromEnv(env, 'METRICS_SQL_PER_REQUEST', !production),
     seedDemoPartner: !production,
     smtpUrl: env.SMTP_URL?.trim() || null,
     mailFrom: env.MAIL_FROM?.trim() || 'Webex onboarding <no-reply@localhost>',
@@ -115,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       throw new ConfigError(message);
     }),
     shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100),
+    readinessTimeoutMs: intFromEnv(env, 'READINESS_TIMEOUT_MS', 2000, 1),
     ...overrides,
   };
 }

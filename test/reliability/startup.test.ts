@@ -63,7 +63,10 @@ describe('start-up failures', () => {
   });
 
   it('`npm run cli -- …` prints exactly one line of JSON on stdout (the .npmrc keeps npm\'s banners off it)', async () => {
-    const { NODE_ENV: _test, ...parentEnv } = process.env;
+    const { NODE_ENV: _test, ...inherited } = process.env;
+    // As from a shell: without the npm_* variables of the `npm test` running this suite (CI's
+    // `npm test --loglevel=warn` would hand npm_config_loglevel=warn down, overriding the .npmrc).
+    const parentEnv = Object.fromEntries(Object.entries(inherited).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
     // --ignore-scripts skips only `precli` (the build the suite's global setup already did).
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => execFile('npm', [
       'run', 'cli', '--ignore-scripts', '--', 'create-partner', '--name', 'One Line', '--admin-email', 'one@line.example',

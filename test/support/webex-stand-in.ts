@@ -219,6 +219,8 @@ export interface WebexStandIn {
   completeUserMigration(email: string): void;
   /** This primary phone number is not in the location's inventory at Cisco: a subscriber with it is refused (400). */
   markNumberNotInInventory(number: string): void;
+  /** The number is in the inventory again (a refused subscriber can then be provisioned on a retry). */
+  restoreNumberToInventory(number: string): void;
   /** The next matching requests are answered with this status (and Retry-After), before any effect. */
   inject(fault: InjectedFault): void;
   /**
@@ -1118,6 +1120,7 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
       }
     },
     markNumberNotInInventory: (n) => void numbersNotInInventory.add(n),
+    restoreNumberToInventory: (n) => void numbersNotInInventory.delete(n),
     inject: (fault) => void faults.push({ ...fault, left: fault.times ?? 1 }),
     dropResponseAfterCommit: (drop = {}) => void drops.push({ ...drop, left: drop.times ?? 1 }),
     dropConnection: (drop = {}) => void resets.push({ ...drop, left: drop.times ?? 1 }),

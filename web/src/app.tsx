@@ -9,6 +9,7 @@ import { CustomersPage } from './screens/customers';
 import { CustomerPage } from './screens/customer-page';
 import { CustomerWizard } from './screens/customer-wizard';
 import { SetupWizard } from './screens/setup-wizard';
+import { WebexConnectionPage } from './screens/webex-connection';
 
 export function App() {
   const [session, setSession] = useState<Session | null>(null);
@@ -91,7 +92,7 @@ function Shell({ session }: { session: Session }) {
     if (firstRoute.current) { firstRoute.current = false; return; }
     main.current?.focus();
   }, [route]);
-  const section = route.startsWith('/customers') ? 'customers' : 'templates';
+  const section = route.startsWith('/customers') ? 'customers' : route.startsWith('/webex') ? 'webex' : 'templates';
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
@@ -100,6 +101,7 @@ function Shell({ session }: { session: Session }) {
         <nav aria-label="Main">
           <Link to="/templates" aria-current={section === 'templates' ? 'page' : undefined}>Templates</Link>
           <Link to="/customers" aria-current={section === 'customers' ? 'page' : undefined}>Customers</Link>
+          <Link to="/webex" aria-current={section === 'webex' ? 'page' : undefined}>Webex</Link>
         </nav>
         <div className="who">
           <span className="partner-name" data-testid="partner-name">{session.viewer.partner.name}</span>
@@ -123,6 +125,7 @@ function Routes({ route }: { route: string }) {
   if (parts[0] === 'customers' && parts[1] === 'new') return <CustomerWizard />;
   if (parts[0] === 'customers' && parts[1] && parts[2] === 'setup') return <SetupWizard key={parts[1]} customerId={decodeURIComponent(parts[1])} />;
   if (parts[0] === 'customers' && parts[1]) return <CustomerPage key={parts[1]} id={decodeURIComponent(parts[1])} />;
+  if (parts[0] === 'webex' && parts.length === 1) return <WebexConnectionPage />;
   return (
     <section>
       <h1>Page not found</h1>

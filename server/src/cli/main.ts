@@ -7,9 +7,10 @@ import { createServices, Services } from '../graphql/services';
 import type { Database } from '../db/database';
 import { createLogger } from '../logger';
 import { PartnerAdminRole } from '../partners/partner-admin.entity';
-import { PartnerCommandError } from '../partners/partner.service';
+import { DISPLAY_NAME_MAX, EMAIL, PartnerCommandError, SYSTEM_EMAIL_DOMAIN } from '../partners/partner.service';
+import { backupCommand } from './backup';
 import { importUsersCommand } from './import-users';
-import { connectWebexCommand } from '../webex/webex-cli';
+import { connectWebexCommand } from './connect-webex';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects the database)
 
@@ -23,6 +24,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects
   import-users   --customer-id <id> --file <users.csv> [--admin-id <id>] [--dry-run] [--batch-size <N>]
   help           this text (also --help)
   connect-webex  --partner-id <id> --access-token <token> [--refresh-token <token>]
+  backup         --to <file>   a consistent copy of the SQLite database, also while the server runs
 
 Each command prints one line of JSON on stdout; logs go to stderr. Exit codes: 0 done;
 1 failed (import-users: the JSON lists the errors, \`imported\` the users written); 2 a mistake in
@@ -41,13 +43,37 @@ function required(values: Record<string, unknown>, name: string): string {
   return value;
 }
 
+/** A flag holding an email address (checked here, so the message names the flag). */
+function emailFlag(values: Record<string, unknown>, name: string): string {
+  const value = required(values, name);
+  if (!EMAIL.test(value.trim())) throw new PartnerCommandError(`--${name} must be an email address (got ${JSON.stringify(value)})`);
+  if (value.trim().toLowerCase().endsWith(SYSTEM_EMAIL_DOMAIN)) {
+    throw new PartnerCommandError(`--${name}: ${SYSTEM_EMAIL_DOMAIN} addresses are reserved for the CLI's own identity`);
+  }
+  return value;
+}
+
+function roleFlag(values: Record<string, unknown>): PartnerAdminRole {
+  const value = required(values, 'role');
+  const roles = Object.values(PartnerAdminRole) as string[];
+  if (!roles.includes(value)) throw new PartnerCommandError(`--role must be one of ${roles.join(', ')} (got ${JSON.stringify(value)})`);
+  return value as PartnerAdminRole;
+}
+
+function displayNameFlag(values: Record<string, unknown>): string | undefined {
+  if (values['display-name'] === undefined) return undefined;
+  const value = required(values, 'display-name');
+  if (value.trim().length > DISPLAY_NAME_MAX) throw new PartnerCommandError(`--display-name must be 1 to ${DISPLAY_NAME_MAX} characters`);
+  return value;
+}
+
 export const COMMANDS: Record<string, Command> = {
   'create-partner': async (services, args) => {
     const { values } = parseArgs({ args, options: {
       name: { type: 'string' }, 'admin-email': { type: 'string' }, subscription: { type: 'string', multiple: true },
     } });
     return services.partners.createPartner({
-      name: required(values, 'name'), adminEmail: required(values, 'admin-email'), subscriptions: values.subscription,
+      name: required(values, 'name'), adminEmail: emailFlag(values, 'admin-email'), subscriptions: values.subscription,
     });
   },
   'create-admin': async (services, args) => {
@@ -55,8 +81,8 @@ export const COMMANDS: Record<string, Command> = {
       'partner-id': { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, 'display-name': { type: 'string' },
     } });
     return services.partners.createAdmin({
-      partnerId: required(values, 'partner-id'), email: required(values, 'email'), role: required(values, 'role') as PartnerAdminRole,
-      displayName: values['display-name'] === undefined ? undefined : required(values, 'display-name'),
+      partnerId: required(values, 'partner-id'), email: emailFlag(values, 'email'), role: roleFlag(values),
+      displayName: displayNameFlag(values),
     });
   },
   'list-admins': async (services, args) => {
@@ -106,11 +132,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = name && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
+  if (!command && name !== 'backup') {
     process.stderr.write(`${name ? `Unknown command "${name}".\n\n` : ''}${USAGE}\n`);
     return 2;
   }
   const config = loadConfig();
+  if (!command) {
+    // backup: no openDatabase, which would migrate; a backup copies the database as it is.
+    process.stdout.write(JSON.stringify(await backupCommand(config, args)) + '\n');
+    return 0;
+  }
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const db = await openDatabase(config, log);
   try {

@@ -2,6 +2,7 @@ import type { ChildListQuery } from '../graphql/loaders';
 import { hasNul } from '../rules/strings';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
+import { trigramSearch } from '../db/text-search';
 import type { CustomerUser } from './customer-user.entity';
 import type { CustomerUserFilter } from './customer.inputs';
 import { likePattern } from './customer.service';
@@ -9,16 +10,25 @@ import { likePattern } from './customer.service';
 /**
  * `Customer.users(filter)` as a child-list query: the SQL for stored users and the same rule for
  * rows in memory (a dry run's overlay). Search is a case-insensitive substring of first name, last
- * name or email (domain.md §8).
+ * name or email (domain.md §8). On SQLite a term of 3 characters or more is looked up in the
+ * trigram index first; a shorter one scans the customer's users as before (README, Performance).
  */
-export function customerUsersQuery(db: Database, filter: CustomerUserFilter | null | undefined): Pick<ChildListQuery, 'where' | 'key' | 'matches'> {
+export function customerUsersQuery(db: Database, filter: CustomerUserFilter | null | undefined): Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective'> {
   const search = filter?.search?.trim().toLowerCase() || null;
   const locationId = filter?.locationId ?? null;
   const conditions: string[] = [];
   const params: Record<string, unknown> = {};
   // No stored text contains NUL (see hasNul): such a search matches nothing, and PostgreSQL would refuse it.
+  let selective = false;
   if (search && hasNul(search)) conditions.push('1 = 0');
   else if (search) {
+    // SQLite: the trigram index finds the candidates, the LIKE below decides (same matches as before).
+    const trigrams = trigramSearch(db, 'c', 'customer_user_search', search, 'searchFts');
+    if (trigrams) {
+      if (trigrams.sql) conditions.push(trigrams.sql);
+      Object.assign(params, trigrams.params);
+      selective = true;
+    }
     conditions.push(`(${db.caseFold('c."firstName"')} LIKE :search ESCAPE '\\' OR ${db.caseFold('c."lastName"')} LIKE :search ESCAPE '\\' OR c."email" LIKE :search ESCAPE '\\')`);
     params.search = likePattern(search);
   }
@@ -30,5 +40,5 @@ export function customerUsersQuery(db: Database, filter: CustomerUserFilter | nu
     ? (u: CustomerUser) => (!search || [u.firstName.toLowerCase(), u.lastName.toLowerCase(), u.email.toLowerCase()].some((s) => s.includes(search)))
       && (!locationId || u.locationId === locationId)
     : null;
-  return { where: conditions.length ? { sql: conditions.join(' AND '), params } : null, key: JSON.stringify([search, locationId]), matches };
+  return { where: conditions.length ? { sql: conditions.join(' AND '), params } : null, key: JSON.stringify([search, locationId]), matches, selective };
 }

@@ -11,6 +11,7 @@ import { bulkInsert } from '../db/bulk-insert';
 import { findOneWhere } from '../db/find-one';
 import { isId } from '../db/ids';
 import { selectIn } from '../db/select-in';
+import { notThroughIndex, trigramSearch } from '../db/text-search';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { defineMutation, type Stop, type Written } from '../mutations/define-mutation';
 import { captureCustomer } from '../graphql/customer-capture';
@@ -161,11 +162,18 @@ export class CustomerService {
   }
 
   async list(caller: Caller, args: PageArgs & { filter?: CustomerFilter | null }): Promise<Page<Customer>> {
-    const qb = this.db.manager.createQueryBuilder(Customer, 'c').where('c.partnerId = :partnerId', { partnerId: caller.partnerId });
     const filter = args.filter;
+    const nul = [filter?.search, filter?.externalId].some((text) => text && hasNul(text));
+    // A search of 3 characters or more goes through the trigram indexes (on SQLite they find the
+    // candidates, the LIKE below still decides); the partner's index is then left alone.
+    const trigrams = !nul && filter?.search
+      ? trigramSearch(this.db, 'c', 'customer_search', filter.search.toLowerCase(), 'searchFts') : null;
+    const partnerColumn = trigrams ? notThroughIndex(this.db, 'c."partnerId"') : 'c."partnerId"';
+    const qb = this.db.manager.createQueryBuilder(Customer, 'c').where(`${partnerColumn} = :partnerId`, { partnerId: caller.partnerId });
     // No stored text contains NUL (see hasNul): such a filter matches nothing, and PostgreSQL would refuse it.
-    if ([filter?.search, filter?.externalId].some((text) => text && hasNul(text))) qb.andWhere('1 = 0');
+    if (nul) qb.andWhere('1 = 0');
     else if (filter?.search) {
+      if (trigrams?.sql) qb.andWhere(trigrams.sql, trigrams.params);
       const fold = (column: string) => this.db.caseFold(column);
       qb.andWhere(`(${fold('c.companyName')} LIKE :q ESCAPE '\\' OR c.adminEmail LIKE :q ESCAPE '\\' OR ${fold('c.externalId')} LIKE :q ESCAPE '\\')`,
         { q: likePattern(filter.search) });

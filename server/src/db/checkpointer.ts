@@ -11,11 +11,18 @@ import type { Logger } from 'pino';
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 1000 });
+db.pragma('journal_size_limit = ' + workerData.journalSizeLimit);
+const walSize = () => { try { return fs.statSync(workerData.file + '-wal').size; } catch { return 0; } };
 let timer;
 const tick = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage({ error: String(error && error.message || error) }); }
+  try {
+    // Past the threshold, TRUNCATE: it waits (up to the 1 s busy timeout) for readers on older
+    // snapshots and holds new writers meanwhile, then empties the file. PASSIVE otherwise.
+    db.pragma(walSize() > workerData.truncateAboveBytes ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(PASSIVE)');
+  } catch (error) { parentPort.postMessage({ error: String(error && error.message || error) }); }
   timer = setTimeout(tick, workerData.intervalMs);
 };
 parentPort.on('message', (m) => { if (m === 'stop') { clearTimeout(timer); try { db.close(); } catch {} parentPort.close(); } });
@@ -26,10 +33,21 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(file: string, log: Logger, onFailure: () => void, intervalMs = 250): Checkpointer {
+/**
+ * The WAL stays bounded: every connection sets `journal_size_limit` (SQLite then truncates the
+ * file to it whenever a completed checkpoint lets the log start over), and a WAL that still grew
+ * past TRUNCATE_ABOVE_BYTES (readers kept PASSIVE checkpoints from completing while writes went
+ * on: 549 MB after ten 10,000-user imports) is checkpointed with TRUNCATE, which waits for them.
+ */
+export const JOURNAL_SIZE_LIMIT_BYTES = 64 * 2 ** 20;
+export const TRUNCATE_ABOVE_BYTES = 32 * 2 ** 20;
+
+export function startCheckpointer(
+  file: string, log: Logger, onFailure: () => void, intervalMs = 250, truncateAboveBytes = TRUNCATE_ABOVE_BYTES,
+): Checkpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, intervalMs, driver: require.resolve('better-sqlite3') },
+    workerData: { file, intervalMs, truncateAboveBytes, journalSizeLimit: JOURNAL_SIZE_LIMIT_BYTES, driver: require.resolve('better-sqlite3') },
   });
   worker.unref();
   let failed = false;

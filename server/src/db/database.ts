@@ -6,9 +6,9 @@ import { DatabaseBusyError } from './database-busy-error';
 import { ENTITIES } from './entities';
 import { failpoint, FAILPOINTS } from './failpoints';
 import { MIGRATIONS } from './migrations';
-import { Checkpointer, startCheckpointer } from './checkpointer';
+import { Checkpointer, JOURNAL_SIZE_LIMIT_BYTES, startCheckpointer } from './checkpointer';
 import { CountingLogger, currentRequestStats } from './request-stats';
-import { GroupCommitWriter } from './group-commit';
+import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommitLimits, GroupCommitWriter } from './group-commit';
 
 export interface WriteOptions {
   /** Run everything, then roll back: the answer of a real call, nothing kept. */
@@ -29,6 +29,8 @@ export interface DatabaseOptions {
   busyTimeoutMs?: number;
   /** PostgreSQL connection pool size per process (default 10). */
   poolSize?: number;
+  /** SQLite's group commit bounds (default GROUP_COMMIT_MAX_WRITES / GROUP_COMMIT_MAX_MS); tests of its semantics widen the time bound so a loaded machine cannot split their group. */
+  groupCommit?: Partial<GroupCommitLimits>;
 }
 
 /** Thrown inside `write()` to roll back a dry run after its answer is built. */
@@ -87,8 +89,17 @@ export class Database {
   private readonly grouped: GroupCommitWriter;
   private readonly busyTimeoutMs: number;
   private checkpointer: Checkpointer | null = null;
+  private statementCounter: CountingLogger | null = null;
+  /**
+   * Told, in seconds, how long each write waited before its work began (GET /metrics): on SQLite
+   * the single writer's queue (and another process's lock); on PostgreSQL a pool connection and BEGIN.
+   */
+  onWriterWait: ((seconds: number) => void) | null = null;
 
-  private constructor(kind: DatabaseTarget['kind'], reader: DataSource, writer: DataSource, busyTimeoutMs: number) {
+  private constructor(
+    kind: DatabaseTarget['kind'], reader: DataSource, writer: DataSource, busyTimeoutMs: number,
+    groupCommit: Partial<GroupCommitLimits> = {},
+  ) {
     this.kind = kind;
     this.reader = reader;
     this.writer = writer;
@@ -98,7 +109,8 @@ export class Database {
       begin: (runner) => this.beginImmediate(runner),
       inTransaction: () => kind === 'sqlite' && (writer.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction,
       translate: (error) => this.translate(error),
-    });
+      waited: (ms) => this.onWriterWait?.(ms / 1000),
+    }, { ...DEFAULT_GROUP_COMMIT_LIMITS, ...groupCommit });
   }
 
   /**
@@ -125,6 +137,7 @@ export class Database {
       });
       await ds.initialize();
       const db = new Database('postgres', ds, ds, busyTimeoutMs);
+      db.statementCounter = typeormLogger;
       try {
         // Several processes may start on one empty database at once: one migrates, the others wait
         // and then find nothing pending. The migrations share the lock's transaction.
@@ -161,6 +174,8 @@ export class Database {
           // WAL + NORMAL: a commit is durable once the WAL is checkpointed or synced; a power loss
           // can drop the last transactions but never corrupts the file (README, Performance).
           db.pragma('synchronous = NORMAL');
+          // A WAL that a big import grew is cut back to this size once a checkpoint lets it restart (checkpointer.ts).
+          db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
           // Checkpoints run on a worker thread (checkpointer.ts), not inside a request's commit.
           if (offThread) db.pragma('wal_autocheckpoint = 0');
         },
@@ -171,7 +186,8 @@ export class Database {
     await Database.retryWhileBusy(() => writer.runMigrations(), busyTimeoutMs);
     const reader = sqlite('reader');
     await reader.initialize();
-    const database = new Database('sqlite', reader, writer, busyTimeoutMs);
+    const database = new Database('sqlite', reader, writer, busyTimeoutMs, options.groupCommit);
+    database.statementCounter = typeormLogger;
     if (offThread) {
       database.checkpointer = startCheckpointer(file, options.logger, () => {
         for (const ds of [writer, reader]) {
@@ -224,6 +240,11 @@ export class Database {
     }
   }
 
+  /** SQL statements this process ran on this database since it opened (migrations included). */
+  get statements(): number {
+    return this.statementCounter?.statements ?? 0;
+  }
+
   /** SQLite: COMMITs and the writes they carried since start (group commit); null on PostgreSQL. */
   get groupCommitCounters(): { commits: number; committedWrites: number } | null {
     return this.kind === 'sqlite' ? { ...this.grouped.counters } : null;
@@ -272,9 +293,15 @@ export class Database {
    * loser cannot continue: it is retried whole, and the retry's checks see the winner's rows.
    */
   private async writePostgres<T>(work: (tx: EntityManager) => Promise<T>, options: WriteOptions): Promise<T> {
+    const queuedAt = performance.now();
+    let waited = false;
     for (let attempt = 1; ; attempt++) {
       try {
         const value = await this.writer.transaction(options.isolation ?? 'READ COMMITTED', async (tx) => {
+          if (!waited) {
+            waited = true;
+            this.onWriterWait?.((performance.now() - queuedAt) / 1000);
+          }
           const result = await work(tx);
           failpoint(FAILPOINTS.beforeCommit);
           if (options.dryRun) throw new DryRunRollback(result);
@@ -308,6 +335,21 @@ export class Database {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * Whether the database answers `SELECT 1` within `timeoutMs` (readiness, GET /readyz). On
+   * PostgreSQL a query waits for a free pool connection: a pool exhausted for that long counts as
+   * not answering. A late answer is dropped (the timer only decides what the probe is told).
+   */
+  async answers(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+    try {
+      return await Promise.race([this.ping(), late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

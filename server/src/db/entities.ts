@@ -1,4 +1,4 @@
-import { AuditEvent } from '../audit/audit-event.entity';
+import { AuditEvent, AuditEventTargetChunk } from '../audit/audit-event.entity';
 import { SetupAssistRequest } from '../assist/setup-assist.entity';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
@@ -23,6 +23,7 @@ export const ENTITIES = [
   Location,
   CustomerUser,
   AuditEvent,
+  AuditEventTargetChunk,
   SetupAssistRequest,
   OutboxMessage,
   WebexConnectionRow,

@@ -7,6 +7,14 @@ import { currentRequestStats, withoutRequestStats, type RequestStats } from './r
 export const GROUP_COMMIT_MAX_WRITES = 64;
 export const GROUP_COMMIT_MAX_MS = 10;
 
+/** How many writes one COMMIT may carry, and how long a group may stay open collecting them. */
+export interface GroupCommitLimits {
+  maxWrites: number;
+  maxMs: number;
+}
+
+export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = { maxWrites: GROUP_COMMIT_MAX_WRITES, maxMs: GROUP_COMMIT_MAX_MS };
+
 export interface GroupedWrite<T> {
   work: (tx: EntityManager) => Promise<T>;
   dryRun: boolean;
@@ -18,6 +26,8 @@ interface Pending {
   /** Runs in the enqueuing request's async context (its statement counter and armed failpoint). */
   inContext: <R>(fn: () => R) => R;
   stats: RequestStats | undefined;
+  /** performance.now() when it was queued: its wait for the writer is measured from here. */
+  queuedAt: number;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -30,6 +40,8 @@ export interface GroupCommitDriver {
   /** Whether the connection still has the transaction open (SQLite rolls back by itself on some errors). */
   inTransaction(): boolean;
   translate(error: unknown): unknown;
+  /** Told how long each write waited for the writer (queue, and another process's lock), in ms (GET /metrics). */
+  waited?(ms: number): void;
 }
 
 /**
@@ -57,13 +69,13 @@ export class GroupCommitWriter {
   /** Since start: COMMITs, and the writes they made durable (their ratio is the mean group size). */
   readonly counters = { commits: 0, committedWrites: 0 };
 
-  constructor(private readonly driver: GroupCommitDriver) {}
+  constructor(private readonly driver: GroupCommitDriver, private readonly limits: GroupCommitLimits = DEFAULT_GROUP_COMMIT_LIMITS) {}
 
   run<T>(write: GroupedWrite<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const stats = currentRequestStats();
       this.pending.push({
-        work: write.work, dryRun: write.dryRun, stats, resolve: resolve as (value: unknown) => void, reject,
+        work: write.work, dryRun: write.dryRun, stats, queuedAt: performance.now(), resolve: resolve as (value: unknown) => void, reject,
         // Only a counted request (tests, EXPOSE_SQL_STATS) has a context worth carrying.
         inContext: stats ? AsyncLocalStorage.snapshot() : (fn) => fn(),
       });
@@ -108,12 +120,13 @@ export class GroupCommitWriter {
     let lost: unknown = null;
     while (lost === null) {
       let next = this.pending.shift();
-      if (!next && toCommit.length < GROUP_COMMIT_MAX_WRITES && Date.now() - startedAt < GROUP_COMMIT_MAX_MS) {
+      if (!next && toCommit.length < this.limits.maxWrites && Date.now() - startedAt < this.limits.maxMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         next = this.pending.shift();
       }
       if (!next) break;
       const write = next;
+      this.driver.waited?.(performance.now() - write.queuedAt);
       try {
         const value = await write.inContext(async () => {
           await runner.query('SAVEPOINT grouped_write');
@@ -129,7 +142,7 @@ export class GroupCommitWriter {
         lost = await write.inContext(() => this.undo(runner, error));
         write.reject(lost === null ? error : this.driver.translate(error));
       }
-      if (toCommit.length >= GROUP_COMMIT_MAX_WRITES || Date.now() - startedAt >= GROUP_COMMIT_MAX_MS) break;
+      if (toCommit.length >= this.limits.maxWrites || Date.now() - startedAt >= this.limits.maxMs) break;
     }
     await this.finish(runner, toCommit, lost);
   }

@@ -8,6 +8,8 @@ export interface RequestStats {
   commits: number;
   /** The test-only failpoint this request armed (config.failpoints, `x-failpoint` header). */
   failpoint?: string;
+  /** The request's id (http/request-id.ts), stamped on the statement logs below. */
+  requestId?: string;
   /** INSERT statements per table (the bulk-insert chunking promise is checked with it). */
   inserts: Map<string, number>;
 }
@@ -27,8 +29,8 @@ export function formatInserts(stats: RequestStats): string {
 
 const storage = new AsyncLocalStorage<RequestStats>();
 
-export function runWithRequestStats<T>(fn: () => T, failpoint?: string): T {
-  return storage.run({ statements: 0, commits: 0, inserts: new Map(), failpoint }, fn);
+export function runWithRequestStats<T>(fn: () => T, failpoint?: string, requestId?: string): T {
+  return storage.run({ statements: 0, commits: 0, inserts: new Map(), failpoint, requestId }, fn);
 }
 
 /** Runs `fn` outside any request: statements it runs count for no request (the shared COMMIT of a group). */
@@ -42,21 +44,26 @@ export function currentRequestStats(): RequestStats | undefined {
 
 /** Counts statements per request and sends TypeORM's own messages to pino at debug level. */
 export class CountingLogger implements TypeOrmLogger {
+  /** Statements run since start, by anyone (GET /metrics): one increment, no request context needed. */
+  statements = 0;
+
   constructor(private readonly pino: Logger) {}
 
   logQuery(query: string): void {
+    this.statements += 1;
     const stats = storage.getStore();
     if (stats) count(stats, query);
   }
 
   logQueryError(error: string | Error, query: string): void {
+    this.statements += 1;
     const stats = storage.getStore();
     if (stats) count(stats, query);
-    this.pino.debug({ err: error, query }, 'query failed');
+    this.pino.debug({ err: error, query, requestId: stats?.requestId }, 'query failed');
   }
 
   logQuerySlow(time: number, query: string): void {
-    this.pino.warn({ time, query }, 'slow query');
+    this.pino.warn({ time, query, requestId: storage.getStore()?.requestId }, 'slow query');
   }
 
   logSchemaBuild(message: string): void {

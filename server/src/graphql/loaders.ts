@@ -5,7 +5,9 @@ import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import type { Database } from '../db/database';
+import { COUNTED_CHILD_TABLES, readChildCounts } from '../db/child-counts';
 import { findWhereIn } from '../db/find-one';
+import { notThroughIndex } from '../db/text-search';
 import type { Overlay } from '../mutations/overlay';
 import { PartnerAdmin } from '../partners/partner-admin.entity';
 import { Partner } from '../partners/partner.entity';
@@ -22,6 +24,12 @@ export interface ChildListQuery {
   key: string;
   /** The same filter as `where`, for rows in memory (a dry run's overlay); null: every row. */
   matches?: ((row: any) => boolean) | null;
+  /**
+   * `where` narrows more than the parent's index (a trigram search): the database then finds the
+   * rows through `where` and not by walking the parent's (parent, id) index, which for a one-hit
+   * search of a 100,000-user customer read every user (db/text-search.ts: notThroughIndex).
+   */
+  selective?: boolean;
 }
 
 /**
@@ -153,9 +161,17 @@ export class Loaders {
     }));
   }
 
+  /** The parent column, out of the planner's reach when the filter is the better way in (db/text-search.ts). */
+  private parentColumn(query: Pick<ChildListQuery, 'selective'>, column: string): string {
+    return query.selective ? notThroughIndex(this.db, `c."${column}"`) : `c."${column}"`;
+  }
+
   /**
-   * A page of children for many parents in one query: ROW_NUMBER() per parent, newest first,
-   * `first + 1` rows each (the extra row says whether a next page exists).
+   * A page of children for many parents in one query: per parent a keyset subquery (`parent = ?
+   * AND id < after ORDER BY id DESC LIMIT first + 1`, the extra row says whether a next page
+   * exists), glued with UNION ALL. Each arm walks the (parent, id) index from its start and stops
+   * after one page, whatever the parent's size; numbering every child with ROW_NUMBER() and keeping
+   * one page read all of them (256 ms instead of 0.26 ms at 220,000 users).
    */
   childPage<T extends ObjectLiteral & { id: string }>(
     target: EntityTarget<T>, parentColumn: string, query: ChildListQuery,
@@ -166,32 +182,42 @@ export class Loaders {
         ?.filter((r) => (!query.afterId || r.id < query.afterId) && (query.matches?.(r) ?? true)).slice(0, query.first + 1));
       if (rest.length === 0) return parentIds.map((id) => known.get(id) ?? []);
       const metadata = this.db.manager.connection.getMetadata(target);
-      const inner = this.db.manager.createQueryBuilder(target, 'c')
-        .select('c.*')
-        .addSelect(`ROW_NUMBER() OVER (PARTITION BY c."${parentColumn}" ORDER BY c.id DESC)`, 'rn')
-        .where(`c."${parentColumn}" IN (:...parentIds)`, { parentIds: [...rest] });
-      if (query.afterId) inner.andWhere('c.id < :afterId', { afterId: query.afterId });
-      if (query.where) inner.andWhere(query.where.sql, query.where.params);
-      const [sql, params] = inner.getQueryAndParameters();
-      const raw: ObjectLiteral[] = await this.db.manager.query(
-        `SELECT * FROM (${sql}) ranked WHERE ranked.rn <= ${query.first + 1} ORDER BY ranked.id DESC`, params);
+      const arms = rest.map((parentId) => {
+        const arm = this.db.manager.createQueryBuilder(target, 'c')
+          .select('c.*')
+          .where(`${this.parentColumn(query, parentColumn)} = :parentId`, { parentId });
+        if (query.afterId) arm.andWhere('c.id < :afterId', { afterId: query.afterId });
+        if (query.where) arm.andWhere(query.where.sql, query.where.params);
+        return arm.orderBy('c.id', 'DESC').limit(query.first + 1).getQueryAndParameters();
+      });
+      const [sql, params] = unionAll(arms, this.db.kind === 'postgres');
+      const raw: ObjectLiteral[] = await this.db.manager.query(sql, params);
       const entities = raw.map((r) => Object.assign(this.db.manager.create(target), hydrate(metadata, r)) as T);
       const byParent = new Map<string, T[]>(parentIds.map((id) => [id, known.get(id) ?? []]));
       entities.forEach((e) => byParent.get((e as ObjectLiteral)[parentColumn])?.push(e));
       return parentIds.map((id) => byParent.get(id) ?? []);
-    }, { maxBatchSize: 500 }));
+    }, { maxBatchSize: 100 }));
   }
 
-  /** Counts of children per parent (the connection's totalCount), one query per batch. */
-  childCount(target: EntityTarget<ObjectLiteral>, parentColumn: string, query: Pick<ChildListQuery, 'where' | 'key' | 'matches'>): DataLoader<string, number> {
-    const name = `childCount:${this.db.manager.connection.getMetadata(target).tableName}:${query.key}`;
+  /**
+   * Counts of children per parent (the connection's totalCount), one query per batch. Without a
+   * filter, a customer's users, locations and emails are read from the counts the database keeps
+   * (db/child-counts.ts): one row per customer, whatever its size. A filtered list is counted.
+   */
+  childCount(target: EntityTarget<ObjectLiteral>, parentColumn: string, query: Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective'>): DataLoader<string, number> {
+    const table = this.db.manager.connection.getMetadata(target).tableName;
+    const name = `childCount:${table}:${query.key}`;
     return this.memo(name, () => new DataLoader<string, number>(async (parentIds) => {
       const { known, rest } = this.split(parentIds, (o, id) => o.childrenOf(target as EntityTarget<ObjectLiteral & { id: string }>, parentColumn, id)
         ?.filter((r) => query.matches?.(r) ?? true).length);
       if (rest.length === 0) return parentIds.map((id) => known.get(id) ?? 0);
+      if (query.where === null && parentColumn === 'customerId' && COUNTED_CHILD_TABLES.has(table)) {
+        const counts = await readChildCounts(this.db.manager, table, rest);
+        return parentIds.map((id) => known.get(id) ?? counts.get(id) ?? 0);
+      }
       const qb = this.db.manager.createQueryBuilder(target, 'c')
         .select(`c."${parentColumn}"`, 'parentId').addSelect('COUNT(*)', 'n')
-        .where(`c."${parentColumn}" IN (:...parentIds)`, { parentIds: [...rest] })
+        .where(`${this.parentColumn(query, parentColumn)} IN (:...parentIds)`, { parentIds: [...rest] })
         .groupBy(`c."${parentColumn}"`);
       if (query.where) qb.andWhere(query.where.sql, query.where.params);
       const rows = await qb.getRawMany<{ parentId: string; n: string | number }>();
@@ -199,6 +225,23 @@ export class Loaders {
       return parentIds.map((id) => counts.get(id) ?? 0);
     }, { maxBatchSize: 500 }));
   }
+}
+
+/**
+ * `SELECT * FROM (arm 1) UNION ALL SELECT * FROM (arm 2) …`, newest first. Each arm keeps its own
+ * ORDER BY and LIMIT inside a derived table (both engines refuse them on a bare UNION arm).
+ * PostgreSQL numbers its parameters ($1, $2, …): each arm's are shifted past the earlier arms'.
+ * The arms' SQL comes from the query builder over code constants, so "$" appears only in markers.
+ */
+export function unionAll(arms: [string, unknown[]][], postgres: boolean): [string, unknown[]] {
+  const params: unknown[] = [];
+  const parts = arms.map(([sql, armParams], i) => {
+    const offset = params.length;
+    params.push(...armParams);
+    const shifted = postgres ? sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`) : sql;
+    return `SELECT * FROM (${shifted}) "arm${i}"`;
+  });
+  return [`${parts.join(' UNION ALL ')} ORDER BY "id" DESC`, params];
 }
 
 /** Raw row (database column names) → entity property values, through the driver's conversions. */

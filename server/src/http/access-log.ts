@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../graphql/context';
+import { requestLog } from './request-id';
 
 /** What the access line says about a GraphQL request, filled in by accessLogPlugin. */
 interface AccessRecord {
@@ -13,8 +14,6 @@ interface AccessRecord {
   /** The codes of thrown GraphQL errors (UNAUTHENTICATED, BAD_USER_INPUT…), when there were any. */
   errors?: string[];
 }
-
-
 
 /** Where a context carries its access record (a symbol: Apollo copies the context's own properties). */
 const ACCESS = Symbol('access record');
@@ -29,6 +28,8 @@ type WithAccess = RequestContext & { [ACCESS]?: AccessRecord };
 export function accessLog(log: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
+    // Read now: a mounted router (the portal's /app/) rewrites req.url while it serves.
+    const path = req.path;
     const record: AccessRecord = { operation: null, operationType: null, adminId: null, userErrors: null };
     res.locals.access = record;
     let logged = false;
@@ -36,8 +37,9 @@ export function accessLog(log: Logger) {
       if (logged) return;
       logged = true;
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
-      log.info({
-        method: req.method, path: req.path, status: res.statusCode, ms, ...record,
+      // The request's child logger: the line carries its requestId (request-id.ts).
+      requestLog(res, log).info({
+        method: req.method, path, status: res.statusCode, ms, ...record,
         ...(res.writableFinished ? {} : { aborted: true }),
       }, 'request');
     };

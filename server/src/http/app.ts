@@ -19,6 +19,8 @@ import { runWithRequestStats } from '../db/request-stats';
 import { errorBody } from '../errors/error-codes';
 import { buildAppSchema } from '../schema';
 import { accessLog, accessLogPlugin, attachAccessRecord } from './access-log';
+import type { AppMetrics } from '../metrics/app-metrics';
+import { REQUEST_ID_HEADER, requestIdFor, requestIdOf, requestIds, requestLog } from './request-id';
 import { accessPlugin, noSubscriptions, responsePlugin } from './apollo-plugins';
 import { formatError } from './format-error';
 import { authAttemptOf, rateLimit } from './rate-limit';
@@ -48,9 +50,19 @@ export interface HttpServer {
 export class StartupError extends Error {}
 
 /** Answers requests that arrive while the database is still being opened and migrated. */
-function starting(_req: http.IncomingMessage, res: http.ServerResponse): void {
-  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
-  res.end(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'The server is starting; try again in a moment.')));
+function starting(req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', [REQUEST_ID_HEADER]: requestIdFor(req.headers[REQUEST_ID_HEADER]) });
+  // A readiness probe gets the short reason readyz answers in (see startHttpServer); anything else the API's error shape.
+  res.end(JSON.stringify(req.url?.split('?')[0] === '/readyz'
+    ? { status: 'starting', reason: 'the database is being opened and migrated' }
+    : errorBody('SERVICE_UNAVAILABLE', 'The server is starting; try again in a moment.')));
+}
+
+/** The URL a bound server answers on (`http://127.0.0.1:4000/`). */
+export function urlOf(server: http.Server): string {
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}/`;
 }
 
 /**
@@ -76,11 +88,16 @@ export async function listen(config: AppConfig): Promise<http.Server> {
 
 export async function startHttpServer(deps: {
   server: http.Server; config: AppConfig; db: Database; log: Logger; services: Services; tokenUsage?: TokenUsage;
+  /** The process's metrics (null: METRICS_ENABLED=0); /metrics is served here unless METRICS_PORT gives it a listener of its own. */
+  metrics?: AppMetrics | null;
 }): Promise<HttpServer> {
   const { server, config, db, log, services, tokenUsage } = deps;
+  const metrics = deps.metrics ?? null;
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestIds(log));
   app.use(accessLog(log));
+  if (metrics) app.use(metrics.http());
   app.set('trust proxy', false);
 
   const apollo = new ApolloServer<RequestContext>({
@@ -111,9 +128,38 @@ export async function startHttpServer(deps: {
       accessPlugin(tokenUsage),
       accessLogPlugin(),
       responsePlugin({ exposeSqlCount: config.exposeSqlCount }),
+      ...(metrics ? [metrics.plugin()] : []),
     ],
   });
   await apollo.start();
+
+  // Readiness, for a load balancer or an orchestrator: 503 while starting (the `starting` handler
+  // above), while draining after SIGTERM (so balancers move on even over kept-alive connections),
+  // and while the database does not answer SELECT 1 within READINESS_TIMEOUT_MS. /healthz stays as
+  // it was (liveness: the process serves and its database answers).
+  let draining = false;
+  app.get('/readyz', async (_req, res) => {
+    res.set('cache-control', 'no-store');
+    const answers = draining || await db.answers(config.readinessTimeoutMs);
+    // Checked after the database too: a drain that began while SELECT 1 ran wins.
+    if (draining) res.status(503).json({ status: 'draining', reason: 'the server is shutting down' });
+    else if (!answers) res.status(503).json({ status: 'unavailable', reason: `the database did not answer within ${config.readinessTimeoutMs} ms` });
+    else res.status(200).json({ status: 'ready' });
+  });
+  app.all('/readyz', (_req, res) => {
+    res.status(405).set('allow', 'GET, HEAD').json(errorBody('BAD_REQUEST', '/readyz answers GET only.'));
+  });
+
+  if (metrics && config.metricsPort === null) {
+    // Unauthenticated, as scrapers expect: it shows counts, durations and sizes, never a token, an id
+    // or partner data (README, Operating). METRICS_PORT moves it off a public port, METRICS_ENABLED=0 removes it.
+    app.get('/metrics', (_req, res, next) => metrics.render().then(({ contentType, body }) => {
+      res.status(200).set('content-type', contentType).set('cache-control', 'no-store').send(body);
+    }, next));
+    app.all('/metrics', (_req, res) => {
+      res.status(405).set('allow', 'GET, HEAD').json(errorBody('BAD_REQUEST', '/metrics answers GET only.'));
+    });
+  }
 
   app.get('/healthz', async (_req, res) => {
     const ok = await db.ping();
@@ -126,7 +172,8 @@ export async function startHttpServer(deps: {
 
   const corsMiddleware = config.corsOrigins === null
     ? (_req: Request, _res: Response, next: NextFunction) => next()
-    : cors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, maxAge: 600 });
+    // A browser client may read the request id, to quote it when it reports a problem.
+    : cors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, maxAge: 600, exposedHeaders: [REQUEST_ID_HEADER] });
 
   if (config.production) {
     // No landing page in production: a browser (or a probe) opening the URL is told what this is and
@@ -146,13 +193,15 @@ export async function startHttpServer(deps: {
     requireJsonPosts,
     express.json({ limit: BODY_LIMIT, strict: false }),
     // AsyncLocalStorage turns on promise hooks for every promise of the process: only where the
-    // x-sql-* headers are exposed or test failpoints are configured, never in production (README, Performance).
-    config.exposeSqlCount || config.failpoints?.size
-      ? (req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req))
+    // x-sql-* headers are exposed, statements per request are measured, or test failpoints are
+    // configured; none of them by default in production (README, Performance).
+    config.exposeSqlCount || config.failpoints?.size || (metrics !== null && config.metricsSqlPerRequest)
+      ? (req: Request, res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req), requestIdOf(res))
       : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => attachAccessRecord({
-        config, db, log, services,
+        config, db, services,
+        log: requestLog(res, log),
         loaders: new Loaders(db),
         token: bearerToken(req.headers.authorization),
         caller: null,
@@ -164,20 +213,21 @@ export async function startHttpServer(deps: {
   app.get('/app', (req, res, next) => (req.path === '/app' ? res.redirect(301, '/app/') : next()));
   app.use('/app/', webAppRouter(findWebAppDir()));
   app.use((req: Request, res: Response) => {
-    res.status(404).json(errorBody('NOT_FOUND', `Nothing at ${req.path}: the GraphQL API is at / and the health check at GET /healthz.`));
+    res.status(404).json(errorBody('NOT_FOUND', `Nothing at ${req.path}: the GraphQL API is at /, liveness at GET /healthz, readiness at GET /readyz.`));
   });
   app.use(bodyErrors(log));
 
   server.removeListener('request', starting);
   server.on('request', app);
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}/`,
-    port: address.port,
+    url: urlOf(server),
+    port: (server.address() as AddressInfo).port,
     server,
-    stop: () => (stopping ??= apollo.stop()),
+    stop: () => {
+      draining = true;
+      return (stopping ??= apollo.stop());
+    },
   };
 }
 
@@ -199,6 +249,7 @@ function requireJsonPosts(req: Request, res: Response, next: NextFunction) {
 /** Errors of body parsing answer as JSON GraphQL errors with the right status, never HTML or a 500. */
 function bodyErrors(log: Logger) {
   return (error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    const requestLogger = requestLog(res, log);
     if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
       res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `The request body is over the ${BODY_LIMIT} limit.`));
@@ -207,7 +258,7 @@ function bodyErrors(log: Logger) {
     } else if (error.status && error.status >= 400 && error.status < 500) {
       res.status(error.status).json(errorBody('BAD_REQUEST', error.message ?? 'Bad request'));
     } else {
-      log.error({ err: error }, 'unhandled HTTP error');
+      requestLogger.error({ err: error }, 'unhandled HTTP error');
       res.status(500).json(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
     }
   };

@@ -15,8 +15,16 @@ export interface CreatedPartner {
 }
 
 /** A plausible address: something@domain.tld, no spaces. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+export const DISPLAY_NAME_MAX = 128;
+/** The CLI's own identity's addresses (see the import identity): never an operator's admin. */
+export const SYSTEM_EMAIL_DOMAIN = '@system.invalid';
+
+/**
+ * Thrown for operator mistakes (unknown ids, values a rule refuses), in the domain's words: the CLI
+ * checks its own flags first and names them (cli/main.ts).
+ */
 /** Thrown for operator mistakes in the CLI (unknown ids, bad arguments). */
 export class PartnerCommandError extends Error {}
 
@@ -27,8 +35,8 @@ export class PartnerService {
   async createPartner(options: { name: string; adminEmail: string; adminName?: string; subscriptions?: string[] }): Promise<CreatedPartner> {
     const name = options.name.trim();
     const email = options.adminEmail.trim().toLowerCase();
-    if (!name) throw new PartnerCommandError('--name is required');
-    if (!email.includes('@')) throw new PartnerCommandError('--admin-email must be an email address');
+    if (!name) throw new PartnerCommandError('a partner needs a name');
+    if (!EMAIL.test(email)) throw new PartnerCommandError(`the admin email ${JSON.stringify(options.adminEmail)} is not an email address`);
     const externalIds = options.subscriptions?.length ? [...new Set(options.subscriptions.map((s) => s.trim()))] : ['Sub' + String(Date.now()).slice(-6)];
     const now = new Date();
     const partner = Object.assign(new Partner(), { id: newId(), name, createdAt: now });
@@ -51,13 +59,13 @@ export class PartnerService {
 
   async createAdmin(options: { partnerId: string; email: string; role: PartnerAdminRole; displayName?: string }): Promise<{ adminId: string; token: string }> {
     const email = options.email.trim().toLowerCase();
-    if (!EMAIL.test(email)) throw new PartnerCommandError('--email must be an email address');
-    if (email.endsWith('@system.invalid')) throw new PartnerCommandError('--email: @system.invalid addresses are reserved for the CLI\'s own identity');
+    if (!EMAIL.test(email)) throw new PartnerCommandError(`the admin email ${JSON.stringify(options.email)} is not an email address`);
+    if (email.endsWith(SYSTEM_EMAIL_DOMAIN)) throw new PartnerCommandError(`${SYSTEM_EMAIL_DOMAIN} addresses are reserved for the CLI's own identity`);
     if (!Object.values(PartnerAdminRole).includes(options.role)) {
-      throw new PartnerCommandError(`--role must be one of ${Object.values(PartnerAdminRole).join(', ')}`);
+      throw new PartnerCommandError(`an admin's role is one of ${Object.values(PartnerAdminRole).join(', ')}`);
     }
     const displayName = options.displayName?.trim() ?? email.split('@')[0];
-    if (!displayName || displayName.length > 128) throw new PartnerCommandError('--display-name must be 1 to 128 characters');
+    if (!displayName || displayName.length > DISPLAY_NAME_MAX) throw new PartnerCommandError(`a display name has 1 to ${DISPLAY_NAME_MAX} characters`);
     const token = generateToken();
     const adminId = newId();
     await this.db.write(async (tx) => {

@@ -3,6 +3,7 @@ import type { CustomerUser } from '../customers/customer-user.entity';
 import type { Customer } from '../customers/customer.entity';
 import type { Location } from '../customers/location.entity';
 import { bulkInsert } from '../db/bulk-insert';
+import { selectIn } from '../db/select-in';
 import type { OnboardingTemplate } from '../templates/template.entity';
 import { WebexConnectionRow, WebexJob, WebexJobStatus, WebexObjectKind, WebexSyncRow, WebexSyncStatus } from './webex.entities';
 
@@ -81,11 +82,9 @@ export const webexSync: WebexSyncHook = {
     // One lookup decides: a customer that is not carried to Webex has no sync row.
     if (!(await tx.existsBy(WebexSyncRow, { id: customer.id }))) return;
     const now = new Date();
-    const known = users.length === 0 ? new Set<string>() : new Set((await tx.createQueryBuilder(WebexSyncRow, 's')
-      .select('s.id', 'id')
-      .where('s.customerId = :customerId', { customerId: customer.id })
-      .andWhere('s.kind = :kind', { kind: WebexObjectKind.USER })
-      .getRawMany<{ id: string }>()).map((r) => r.id));
+    // Only this request's users (by primary key): reading every user's sync row of a 200,000-user
+    // customer cost more than the setup's own checks (issue 13).
+    const known = new Set((await selectIn<{ id: string }>(tx, 'webex_sync', ['id'], 'id', users.map((u) => u.id))).map((r) => r.id));
     await bulkInsert(tx, WebexSyncRow, [
       ...locations.map((l) => queuedRow(l.id, WebexObjectKind.LOCATION, customer.id, now)),
       ...users.filter((u) => !known.has(u.id)).map((u) => queuedRow(u.id, WebexObjectKind.USER, customer.id, now)),

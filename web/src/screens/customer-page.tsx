@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import type { Customer, CustomerAdminRole, UserError } from '@wholesale-provisioning/sdk';
 import { describeError, useSession } from '../session';
 import { Link, navigate } from '../router';
@@ -7,6 +7,7 @@ import { formatDate, useCursorPages, useLoad } from '../use-load';
 import { ADD_ON_LABELS, humanize, packageLabel, ROLE_LABELS, STATUS_LABELS } from '../labels';
 import { formatAddress } from './location-fields';
 import { Pager } from './templates';
+import { CustomerWebex, NotConnected, syncMap, WebexCell } from './webex-state';
 
 const USERS_PAGE = 25;
 
@@ -22,6 +23,11 @@ export function CustomerPage({ id }: { id: string }) {
 function CustomerView({ customer }: { customer: Customer }) {
   const session = useSession();
   const [version, setVersion] = useState(0);
+  // Bumped while Webex is still working on this customer, so its state and the tables' Webex column refresh.
+  const [webexTick, setWebexTick] = useState(0);
+  const poll = useCallback(() => setWebexTick((t) => t + 1), []);
+  const { data: connection } = useLoad(() => session.client.webexConnection(), [customer.id]);
+  const webex = connection?.connected ? webexTick : null;
   const justCreated = new URLSearchParams(window.location.search).has('created');
   const justSetUp = new URLSearchParams(window.location.search).get('setup');
   const c = customer;
@@ -50,18 +56,24 @@ function CustomerView({ customer }: { customer: Customer }) {
           ['Created', formatDate(c.createdAt)],
         ] as Array<[string, React.ReactNode]>).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}
       </dl>
-      <Locations customerId={c.id} version={version} />
-      <Users customer={c} version={version} onChange={() => setVersion((v) => v + 1)} />
+      {connection ? (connection.connected
+        ? <CustomerWebex customerId={c.id} template={c.template} connection={connection} tick={`${version}.${webexTick}`} onPoll={poll} />
+        : <section aria-labelledby="webex-title" className="block"><h2 id="webex-title">Webex</h2><NotConnected connection={connection} /></section>) : null}
+      <Locations customerId={c.id} version={version} webex={webex} />
+      <Users customer={c} version={version} webex={webex} onChange={() => setVersion((v) => v + 1)} />
       <SetupAssist customer={c} version={version} onChange={() => setVersion((v) => v + 1)} />
       <Outbox customerId={c.id} version={version} />
     </section>
   );
 }
 
-function Locations({ customerId, version }: { customerId: string; version: number }) {
+/** `webex`: the Webex poll tick when the partner is connected (the tables then show a Webex column), else null. */
+function Locations({ customerId, version, webex }: { customerId: string; version: number; webex: number | null }) {
   const { client } = useSession();
   const pages = useCursorPages();
   const { data, error } = useLoad(() => client.customerLocations(customerId, { first: 50, after: pages.after }), [customerId, pages.after, version]);
+  const { data: sync } = useLoad(async () => (webex === null ? null : client.customerWebexSync(customerId, { first: 1 })), [customerId, version, webex]);
+  const states = syncMap(sync?.locations.edges);
   return (
     <section aria-labelledby="locations-title" className="block">
       <h2 id="locations-title">Locations{data ? ` (${data.totalCount})` : ''}</h2>
@@ -69,9 +81,9 @@ function Locations({ customerId, version }: { customerId: string; version: numbe
       {data ? (
         <>
           <table>
-            <thead><tr><th scope="col">Location name</th><th scope="col">Address</th><th scope="col">Time zone</th><th scope="col">Language</th></tr></thead>
+            <thead><tr><th scope="col">Location name</th><th scope="col">Address</th><th scope="col">Time zone</th><th scope="col">Language</th>{webex !== null ? <th scope="col">Webex</th> : null}</tr></thead>
             <tbody>{data.edges.map(({ node }) => (
-              <tr key={node.id}><td>{node.name}{node.isHeadquarters ? <span className="badge">Headquarters</span> : null}</td><td>{formatAddress(node)}</td><td>{node.timeZone}</td><td>{node.language}</td></tr>
+              <tr key={node.id}><td>{node.name}{node.isHeadquarters ? <span className="badge">Headquarters</span> : null}</td><td>{formatAddress(node)}</td><td>{node.timeZone}</td><td>{node.language}</td>{webex !== null ? <td><WebexCell sync={states.get(node.id)} /></td> : null}</tr>
             ))}</tbody>
           </table>
           {data.totalCount > 50 ? <Pager page={pages.page} total={data.totalCount} pageSize={50} hasNext={data.pageInfo.hasNextPage}
@@ -82,10 +94,14 @@ function Locations({ customerId, version }: { customerId: string; version: numbe
   );
 }
 
-function Users({ customer, version, onChange }: { customer: Customer; version: number; onChange(): void }) {
+function Users({ customer, version, webex, onChange }: { customer: Customer; version: number; webex: number | null; onChange(): void }) {
   const session = useSession();
   const pages = useCursorPages();
   const { data, error } = useLoad(() => session.client.customerUsers(customer.id, { first: USERS_PAGE, after: pages.after }), [customer.id, pages.after, version]);
+  // The same page of the same connection (same order, same cursor), with each user's Webex state.
+  const { data: sync } = useLoad(async () => (webex === null ? null : session.client.customerWebexSync(customer.id, { first: USERS_PAGE, after: pages.after })),
+    [customer.id, pages.after, version, webex]);
+  const states = syncMap(sync?.users.edges);
   return (
     <section aria-labelledby="users-title" className="block">
       <h2 id="users-title">Users{data ? ` (${data.totalCount.toLocaleString('en')})` : ''}</h2>
@@ -93,12 +109,13 @@ function Users({ customer, version, onChange }: { customer: Customer; version: n
       {data ? (
         <>
           <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Package</th><th scope="col">Location</th><th scope="col">Phone number</th><th scope="col">Extension</th><th scope="col">Admin roles</th></tr></thead>
+            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Package</th><th scope="col">Location</th><th scope="col">Phone number</th><th scope="col">Extension</th><th scope="col">Admin roles</th>{webex !== null ? <th scope="col">Webex</th> : null}</tr></thead>
             <tbody>{data.edges.map(({ node: u }) => (
               <tr key={u.id}>
                 <td>{u.firstName} {u.lastName}</td><td>{u.email}</td><td>{packageLabel(u.package)}</td><td>{u.location.name}</td>
                 <td>{u.phoneNumber ?? '—'}</td><td>{u.extension ?? '—'}</td>
                 <td>{u.roles.length ? u.roles.map((r) => ROLE_LABELS[r]).join(', ') : '—'}</td>
+                {webex !== null ? <td><WebexCell sync={states.get(u.id)} /></td> : null}
               </tr>
             ))}</tbody>
           </table>

@@ -9,7 +9,7 @@ import {
   AuthenticationSettings, GeneralSettings, PrimarySettings, PstnSettings, templateDraftOf, templateInput, type TemplateDraft,
 } from './template-fields';
 
-const SHOWN = /^(name|countryCode|serviceProviderAdminId|subscriptionId|authentication(\..*)?|pstnProviderId|brandName|defaultEmailLanguage|restrictAdminInvitationEmails|disableWebexCallingOneToOne)$/;
+const SHOWN = /^(name|countryCode|serviceProviderAdminId|subscriptionId|authentication(\..*)?|pstnProviderId|brandName|defaultEmailLanguage|restrictAdminInvitationEmails|disableWebexCallingOneToOne|webexProvisioningId)$/;
 
 export function TemplateEditPage({ id }: { id: string }) {
   const session = useSession();

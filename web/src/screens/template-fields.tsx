@@ -15,6 +15,8 @@ export interface TemplateDraft {
   defaultEmailLanguage: string;
   restrictAdminInvitationEmails: boolean;
   disableWebexCallingOneToOne: boolean;
+  /** Partner Hub's Provisioning ID of the matching template; empty: customers are not carried to Webex. */
+  webexProvisioningId: string;
 }
 
 /** Complete over the schema's enum: adding a method to the API fails the build until it has a label. */
@@ -32,6 +34,7 @@ export function emptyTemplateDraft(session: Session): TemplateDraft {
     subscriptionId: partner.subscriptions.length === 1 ? partner.subscriptions[0]!.id : '',
     authMethod: 'WEBEX', idpEntityId: '', oidcIdpName: '', pstnProviderId: '',
     brandName: '', defaultEmailLanguage: '', restrictAdminInvitationEmails: false, disableWebexCallingOneToOne: false,
+    webexProvisioningId: '',
   };
 }
 
@@ -41,6 +44,7 @@ export function templateDraftOf(t: Template): TemplateDraft {
     authMethod: t.authentication.method, idpEntityId: t.authentication.idpEntityId ?? '', oidcIdpName: t.authentication.oidcIdpName ?? '',
     pstnProviderId: t.pstnProvider?.id ?? '', brandName: t.brandName, defaultEmailLanguage: t.defaultEmailLanguage,
     restrictAdminInvitationEmails: t.restrictAdminInvitationEmails, disableWebexCallingOneToOne: t.disableWebexCallingOneToOne,
+    webexProvisioningId: t.webexProvisioningId ?? '',
   };
 }
 
@@ -58,6 +62,8 @@ export function templateInput(d: TemplateDraft): Omit<CreateTemplateInput, 'dryR
     ...(d.defaultEmailLanguage.trim() ? { defaultEmailLanguage: d.defaultEmailLanguage.trim() } : {}),
     restrictAdminInvitationEmails: d.restrictAdminInvitationEmails,
     disableWebexCallingOneToOne: d.disableWebexCallingOneToOne,
+    // Empty is null: on an edit that removes the ID (the template's customers are no longer carried to Webex).
+    webexProvisioningId: d.webexProvisioningId.trim() || null,
   };
 }
 
@@ -123,6 +129,9 @@ export function GeneralSettings({ draft, set, errors }: Props) {
       <CheckboxField label="Disable Webex Calling one-to-one calls" name="disableWebexCallingOneToOne" errors={errors}
         checked={draft.disableWebexCallingOneToOne} onChange={(disableWebexCallingOneToOne) => set({ disableWebexCallingOneToOne })}
         hint="Turns off 1:1 non-PSTN Webex calling for this template's customers." />
+      <TextField label="Webex Provisioning ID" name="webexProvisioningId" errors={errors} value={draft.webexProvisioningId}
+        onChange={(webexProvisioningId) => set({ webexProvisioningId })} inputProps={{ autoComplete: 'off', spellCheck: false }}
+        hint="Optional. The Provisioning ID of the matching template in Partner Hub: with it (and your partner connected to Webex), this template's customers are provisioned in Webex. Empty: they are not." />
     </>
   );
 }
@@ -144,6 +153,7 @@ export function TemplateSummary({ draft, session }: { draft: TemplateDraft; sess
     ['Default email language', draft.defaultEmailLanguage || 'en_US'],
     ['Restrict admin invitation emails', draft.restrictAdminInvitationEmails ? 'Yes' : 'No'],
     ['Disable Webex Calling one-to-one calls', draft.disableWebexCallingOneToOne ? 'Yes' : 'No'],
+    ['Webex Provisioning ID', draft.webexProvisioningId.trim() || 'None (customers are not carried to Webex)'],
   ];
   return <dl className="summary">{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>;
 }

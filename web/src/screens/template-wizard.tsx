@@ -15,7 +15,7 @@ const MATCHERS = [
   prefixes('name', 'countryCode', 'serviceProviderAdminId', 'subscriptionId', 'offer'),
   prefixes('authentication'),
   prefixes('pstnProviderId'),
-  prefixes('brandName', 'defaultEmailLanguage', 'restrictAdminInvitationEmails', 'disableWebexCallingOneToOne'),
+  prefixes('brandName', 'defaultEmailLanguage', 'restrictAdminInvitationEmails', 'disableWebexCallingOneToOne', 'webexProvisioningId'),
 ];
 
 export function TemplateWizard() {

@@ -6,10 +6,14 @@ import { EmailUniqueLower1732700000000 } from './1732700000000-email-unique-lowe
 import { PartialIndexes1732800000000 } from './1732800000000-partial-indexes';
 import { Webex1733000000000 } from './1733000000000-webex';
 import { AdminLifecycle1733100000000 } from './1733100000000-admin-lifecycle';
+import { ChildCounts1733200000000 } from './1733200000000-child-counts';
+import { SearchIndexes1733200000001 } from './1733200000001-search-indexes';
+import { AuditTargets1733200000002 } from './1733200000002-audit-targets';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same ones. */
 export const MIGRATIONS = [
   InitialSchema1732400000000, AuditEvents1732500000000, SetupAssist1732600000000, Outbox1732600000001,
   EmailUniqueLower1732700000000, PartialIndexes1732800000000,
   Webex1733000000000, AdminLifecycle1733100000000,
+  ChildCounts1733200000000, SearchIndexes1733200000001, AuditTargets1733200000002,
 ];

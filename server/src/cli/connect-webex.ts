@@ -7,7 +7,7 @@ import { isId, newId } from '../db/ids';
 import { PartnerAdmin, PartnerAdminRole } from '../partners/partner-admin.entity';
 import { Partner } from '../partners/partner.entity';
 import { PartnerCommandError } from '../partners/partner.service';
-import { WebexAdminService } from './webex-admin.service';
+import { WebexAdminService } from '../webex/webex-admin.service';
 
 /** The admin the connect-webex command acts as (one per partner, created on first use), named in the audit trail. */
 export const WEBEX_CLI_ADMIN_EMAIL = 'cli-webex@system.invalid';

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { aCustomerInput, anAmsterdamLocation, aTemplateInput, aUser } from './support/factories';
+import { useTestServer } from './support/fixture';
+import { onPostgres } from './support/test-server';
+
+/**
+ * Issue 13: a customer's lists read one page whatever its size, and their totalCount comes from
+ * counts the database keeps in step with every write (db/child-counts.ts). Same answers as before.
+ */
+const COUNTS = `query Counts($id: ID!) { customer(id: $id) {
+  users(first: 1) { totalCount } locations(first: 1) { totalCount } outbox(first: 1) { totalCount } } }`;
+
+const PAGES = `query Pages($first: Int!) { customers(first: 10) { edges { node { id
+  users(first: $first) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id email } } } } } } }`;
+
+describe('customer lists at any size (issue 13)', () => {
+  const fixture = useTestServer();
+  const gql = async (query: string, variables: Record<string, unknown>) => {
+    const response = await fixture.server.post({ query, variables }, { token: fixture.partner.token });
+    expect(response.body.errors).toBeUndefined();
+    return response.body.data;
+  };
+  const newCustomer = async () => {
+    const { client } = fixture.partner;
+    const template = (await client.templates()).edges[0]?.node ?? await client.createTemplate(aTemplateInput(fixture.partner));
+    return client.createCustomer(aCustomerInput(template.id));
+  };
+  const counts = async (id: string) => {
+    const { customer } = await gql(COUNTS, { id });
+    return { users: customer.users.totalCount, locations: customer.locations.totalCount, outbox: customer.outbox.totalCount };
+  };
+
+  it('totalCount follows every write, and neither a dry run nor a refused call changes it', async () => {
+    const customer = await newCustomer();
+    expect(await counts(customer.id)).toEqual({ users: 1, locations: 1, outbox: 1 });
+    const { client } = fixture.partner;
+    await client.setupCustomer({ customerId: customer.id, locations: [anAmsterdamLocation({ name: 'Zuidas' })], users: [aUser(), aUser(), aUser()] });
+    expect(await counts(customer.id)).toEqual({ users: 4, locations: 2, outbox: 4 });
+    await client.payloads.setupCustomer({ customerId: customer.id, users: [aUser()], dryRun: true });
+    const taken = await client.payloads.setupCustomer({ customerId: customer.id, users: [aUser(), aUser({ locationName: 'Nowhere' })] });
+    expect(taken.userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
+    expect(await counts(customer.id)).toEqual({ users: 4, locations: 2, outbox: 4 });
+  });
+
+  it('a dry run answers its own counts (the overlay), without the stored ones', async () => {
+    const customer = await newCustomer();
+    const preview = await fixture.server.post({
+      query: `mutation ($input: SetupCustomerInput!) { setupCustomer(input: $input) { customer { users(first: 1) { totalCount } outbox { totalCount } } } }`,
+      variables: { input: { customerId: customer.id, users: [aUser(), aUser()], dryRun: true } },
+    }, { token: fixture.partner.token });
+    expect(preview.body.data.setupCustomer.customer).toEqual({ users: { totalCount: 3 }, outbox: { totalCount: 3 } });
+    expect(await counts(customer.id)).toEqual({ users: 1, locations: 1, outbox: 1 });
+  });
+
+  it('reads the count the database keeps, and the triggers keep it on INSERT and DELETE', async () => {
+    const customer = await newCustomer();
+    const db = fixture.server.app.db;
+    const p = (i: number) => (db.kind === 'postgres' ? `$${i}` : '?');
+    const stored = async () => Number((await db.manager.query(
+      `SELECT "n" FROM "child_count" WHERE "kind" = 'customer_user' AND "parentId" = ${p(1)}`, [customer.id]))[0].n);
+    expect(await stored()).toBe(1);
+    // The answer is the stored figure, not a COUNT: a counter set aside shows through.
+    await db.write((tx) => tx.query(`UPDATE "child_count" SET "n" = 42 WHERE "kind" = 'customer_user' AND "parentId" = ${p(1)}`, [customer.id]));
+    expect((await counts(customer.id)).users).toBe(42);
+    await db.write((tx) => tx.query(`UPDATE "child_count" SET "n" = 1 WHERE "kind" = 'customer_user' AND "parentId" = ${p(1)}`, [customer.id]));
+    const users = await fixture.partner.client.setupCustomer({ customerId: customer.id, users: [aUser(), aUser(), aUser()] });
+    expect(await stored()).toBe(4);
+    await db.write(async (tx) => {
+      await tx.query(`DELETE FROM "outbox_message" WHERE "customerId" = ${p(1)}`, [customer.id]);
+      await tx.query(`DELETE FROM "customer_user" WHERE "id" IN (${p(1)}, ${p(2)})`, [users.users[0].id, users.users[1].id]);
+    });
+    expect(await counts(customer.id)).toEqual({ users: 2, locations: 1, outbox: 0 });
+    expect(await stored()).toBe(2);
+  });
+
+  it('pages each customer’s users with keyset cursors, several customers of different sizes in one query', async () => {
+    const sizes = [0, 1, 4];
+    const ids: string[] = [];
+    for (const extra of sizes) {
+      const customer = await newCustomer();
+      if (extra) await fixture.partner.client.setupCustomer({ customerId: customer.id, users: Array.from({ length: extra }, () => aUser()) });
+      ids.push(customer.id);
+    }
+    const first = await gql(PAGES, { first: 2 });
+    const byId = new Map<string, any>(first.customers.edges.map((e: any) => [e.node.id, e.node.users]));
+    sizes.forEach((extra, i) => {
+      const page = byId.get(ids[i]);
+      expect(page.totalCount).toBe(extra + 1);
+      expect(page.edges).toHaveLength(Math.min(2, extra + 1));
+      expect(page.pageInfo.hasNextPage).toBe(extra + 1 > 2);
+      const got = page.edges.map((e: any) => e.node.id);
+      expect(got).toEqual([...got].sort().reverse());
+    });
+    // Walk the largest customer's pages with its cursors: every user once, newest first.
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      // A cursor names its list (one customer's users): the walk goes through that customer.
+      const data = await gql(`query ($id: ID!, $after: String) { customer(id: $id) {
+        users(first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } } }`, { id: ids[2], after });
+      const page = data.customer.users;
+      seen.push(...page.edges.map((e: any) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen).size).toBe(5);
+    expect(seen).toEqual([...seen].sort().reverse());
+  });
+
+  describe('search (trigram indexes: FTS5 on SQLite, pg_trgm on PostgreSQL)', () => {
+    const SEARCH = `query Search($id: ID!, $search: String!, $first: Int!, $after: String) { customer(id: $id) {
+      users(first: $first, after: $after, filter: { search: $search }) { totalCount pageInfo { hasNextPage endCursor } edges { node { id firstName lastName email } } } } }`;
+    const people = [
+      ['Ödön', 'Angström', 'odon'], ['Åsa', 'Öberg', 'asa'], ['José', 'Núñez', 'jose'], ['Jose', 'Nunez', 'jose.plain'],
+      ['Eva', 'de Vries', 'eva'], ['Evert', 'Devries', 'evert'], ['Quote"d', 'Star*', 'weird'], ['AND', 'NEAR', 'ops'],
+      ['Zoë', 'O\'Brien-Smith', 'zoe'], ['Eva', 'Smith', 'eva.smith'],
+    ];
+    let customerId: string;
+    let otherId: string;
+    let users: Array<{ id: string; firstName: string; lastName: string; email: string }>;
+
+    const search = async (term: string, first = 100) => {
+      const all: string[] = [];
+      let after: string | null = null;
+      let total = -1;
+      for (;;) {
+        const data = await gql(SEARCH, { id: customerId, search: term, first, after });
+        const page = data.customer.users;
+        total = page.totalCount;
+        all.push(...page.edges.map((e: any) => e.node.id));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      return { ids: all, total };
+    };
+    // The rule of domain.md §8, in JavaScript: a case-insensitive substring of a name or the email.
+    const expected = (term: string) => {
+      const t = term.trim().toLowerCase();
+      return users.filter((u) => [u.firstName, u.lastName, u.email].some((v) => v.toLowerCase().includes(t)))
+        .map((u) => u.id).sort().reverse();
+    };
+
+    it('finds exactly what the substring rule finds, in order, with the same count, for terms of every length', async () => {
+      const customer = await newCustomer();
+      const other = await newCustomer();
+      customerId = customer.id;
+      otherId = other.id;
+      const suffix = customer.id.slice(-6);
+      const setup = await fixture.partner.client.setupCustomer({ customerId, users: people.map(([firstName, lastName, local]) =>
+        aUser({ firstName, lastName, email: `${local}.${suffix}@search.example` })) });
+      // The other customer has the same names: a search never crosses customers.
+      await fixture.partner.client.setupCustomer({ customerId: otherId, users: people.map(([firstName, lastName, local]) =>
+        aUser({ firstName, lastName, email: `${local}.${suffix}@other.example` })) });
+      const admin = (await fixture.partner.client.customerUsers(customerId, { first: 100 }))!.edges.map((e) => e.node)
+        .filter((u) => !setup.users.some((s) => s.id === u.id));
+      users = [...setup.users, ...admin];
+      const terms = ['ö', 'Ö', 'de', 'DE', 'ÖDÖ', 'ödön', 'angström', 'ANGSTRÖM', 'asa', 'jos', 'josé', 'JOSÉ', 'nunez', 'núñez',
+        'de vries', 'devries', 'vries', 'eva', 'EVA ', ' smith', 'quote"d', '"', 'star*', 'and', 'near', "o'brien", 'brien-sm',
+        'search.example', `${suffix}@search`, 'other.example', 'zoë', 'zoe', '%', '_', 'nothing at all'];
+      for (const term of terms) {
+        const { ids, total } = await search(term, 3);
+        expect({ term, ids, total }).toEqual({ term, ids: expected(term), total: expected(term).length });
+      }
+    });
+
+    it('follows renames: the admin row’s update changes what its name matches', async () => {
+      const customer = await fixture.partner.client.customer(customerId);
+      await fixture.partner.client.setupCustomer({ customerId, users: [aUser({ firstName: 'Renamed', lastName: 'Adminson', email: customer!.adminEmail })] });
+      const admin = (await search('adminson')).ids;
+      expect(admin).toHaveLength(1);
+      const before = users.find((u) => u.id === admin[0])!;
+      users = users.map((u) => (u.id === admin[0] ? { ...u, firstName: 'Renamed', lastName: 'Adminson' } : u));
+      expect(before).toBeDefined();
+      for (const term of ['renamed', 'adminson', before.firstName.toLowerCase(), before.lastName.toLowerCase()]) {
+        const { ids } = await search(term);
+        expect({ term, ids }).toEqual({ term, ids: expected(term) });
+      }
+    });
+
+    it.skipIf(onPostgres)('SQLite: terms of 3 characters or more go through the trigram index, shorter ones scan the customer’s users', async () => {
+      // Take one user out of the index only: a 3-character search no longer finds it, a 2-character one still does.
+      const target = users.find((u) => u.firstName === 'Evert')!;
+      const db = fixture.server.app.db;
+      await db.write((tx) => tx.query(`DELETE FROM "customer_user_search" WHERE "rowid" = (SELECT "rowid" FROM "customer_user" WHERE "id" = ?)`, [target.id]));
+      expect((await search('evert')).ids).toEqual([]);
+      expect((await search('ev')).ids).toContain(target.id);
+      await db.write((tx) => tx.query(`INSERT INTO "customer_user_search" ("rowid", "firstName", "lastName", "email")
+        SELECT "rowid", "firstName", "lastName", "email" FROM "customer_user" WHERE "id" = ?`, [target.id]));
+      expect((await search('evert')).ids).toEqual([target.id]);
+    });
+
+    it('searches customers the same way: the rule, and on SQLite the index for 3 characters or more', async () => {
+      const { client } = fixture.partner;
+      const template = (await client.templates()).edges[0].node;
+      const names = ['Bäckerei Müller', 'BACKEREI MULLER', 'Café "Zoë"'];
+      const created: Array<{ id: string; companyName: string; adminEmail: string; externalId?: string | null }> = [];
+      for (const companyName of names) created.push(await client.createCustomer(aCustomerInput(template.id, { companyName })));
+      const found = async (term: string) => (await client.customers({ first: 100, filter: { search: term } })).edges
+        .map((e) => e.node.id).filter((id) => created.some((c) => c.id === id));
+      const rule = (term: string) => created.filter((c) => [c.companyName, c.adminEmail, c.externalId ?? '']
+        .some((v) => v.toLowerCase().includes(term.toLowerCase()))).map((c) => c.id).sort().reverse();
+      for (const term of ['bäck', 'BÄCKEREI', 'backerei', 'müller', 'ä', 'zoë', '"zoë"', 'é "', 'mu']) {
+        expect({ term, ids: await found(term) }).toEqual({ term, ids: rule(term) });
+      }
+      if (onPostgres) return;
+      const db = fixture.server.app.db;
+      await db.write((tx) => tx.query(`DELETE FROM "customer_search" WHERE "rowid" = (SELECT "rowid" FROM "customer" WHERE "id" = ?)`, [created[0].id]));
+      expect(await found('bäckerei')).toEqual([]);
+      expect(await found('bä')).toEqual([created[0].id]);
+    });
+  });
+
+  describe('audit events stay small (targetIds paged)', () => {
+    const EVENTS = `query ($first: Int, $offset: Int) { auditEvents(first: 1) { edges { node { operation targetCount targetIds(first: $first, offset: $offset) } } } }`;
+    let expectedIds: string[];
+
+    it('keeps the first 100 ids on the event, the rest beside it, and pages through all of them in order', async () => {
+      const customer = await newCustomer();
+      const setup = await fixture.partner.client.setupCustomer({ customerId: customer.id, users: Array.from({ length: 2250 }, () => aUser()) });
+      expectedIds = [customer.id, ...setup.users.map((u) => u.id)];
+      const page = async (first?: number, offset?: number) => (await gql(EVENTS, { first, offset })).auditEvents.edges[0].node;
+      const preview = await page();
+      expect(preview.operation).toBe('setupCustomer');
+      expect(preview.targetCount).toBe(2251);
+      expect(preview.targetIds).toEqual(expectedIds.slice(0, 100));
+      expect((await page(10_000)).targetIds).toEqual(expectedIds);
+      for (const [first, offset] of [[10, 95], [10, 1095], [1000, 100], [1001, 99], [5, 2250], [5, 2251], [3, 0], [2000, 1200]]) {
+        expect({ first, offset, ids: (await page(first, offset)).targetIds }).toEqual({ first, offset, ids: expectedIds.slice(offset, offset + first) });
+      }
+      const db = fixture.server.app.db;
+      const [row] = await db.manager.query(`SELECT "targetIds" FROM "audit_event" WHERE "targetCount" = 2251`);
+      expect(JSON.parse(row.targetIds)).toHaveLength(100);
+    });
+
+    it('refuses a first outside 1–10,000 or a negative offset (BAD_USER_INPUT)', async () => {
+      for (const variables of [{ first: 0 }, { first: 10_001 }, { offset: -1 }]) {
+        const response = await fixture.server.post({ query: EVENTS, variables }, { token: fixture.partner.token });
+        expect(response.body.errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe('BAD_USER_INPUT');
+      }
+    });
+
+    it('events with few targets answer as before, ids in the order written', async () => {
+      const customer = await newCustomer();
+      const { auditEvents } = await gql(`{ auditEvents(first: 1) { edges { node { operation targetCount targetIds } } } }`, {});
+      expect(auditEvents.edges[0].node.operation).toBe('createCustomer');
+      expect(auditEvents.edges[0].node.targetIds[0]).toBe(customer.id);
+      expect(auditEvents.edges[0].node.targetCount).toBe(auditEvents.edges[0].node.targetIds.length);
+    });
+  });
+});

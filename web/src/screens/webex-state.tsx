@@ -1,0 +1,143 @@
+import { useEffect, useState } from 'react';
+import type { WebexConnectionFieldsFragment as WebexConnection, WebexSyncFieldsFragment as WebexSync } from '@wholesale-provisioning/sdk';
+import { describeError, useSession } from '../session';
+import { Link } from '../router';
+import { Alert, errorKey, writeGuard } from '../forms';
+import { formatDate, useLoad } from '../use-load';
+
+/** How often the page looks again while the connector is working on something, and while Cisco holds something (that can take days). */
+const POLL_MS = 2000;
+const HELD_POLL_MS = 10_000;
+
+/**
+ * Whether the connector is about to move this object. A QUEUED object with errors is waiting for the
+ * partner, not for the connector (e.g. a calling user without a number until setupCustomer gives
+ * one): polling would not change it.
+ */
+function working(s: WebexSync): boolean {
+  return s.status === 'IN_PROGRESS' || (s.status === 'QUEUED' && s.errors.length === 0);
+}
+
+/** Cisco's errors with their trackingId (what Cisco's support asks for). */
+export function WebexErrors({ sync, id }: { sync: WebexSync; id?: string }) {
+  if (!sync.errors.length) return null;
+  return (
+    <ul className="webex-errors" id={id}>
+      {sync.errors.map((e, i) => (
+        <li key={i}>
+          {e.description}{e.code ? <span className="code"> ({e.code})</span> : null}
+          {e.trackingId ? <> <span className="tracking">Tracking ID: <code>{e.trackingId}</code></span></> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A table cell's content: the status as the API names it, and for FAILED (or with errors) Cisco's errors. */
+export function WebexCell({ sync }: { sync: WebexSync | undefined }) {
+  if (!sync) return <>—</>;
+  return (
+    <>
+      <span className={`badge badge-webex badge-webex-${sync.status.toLowerCase()}`}>{sync.status}</span>
+      {/* FAILED: Cisco's refusal; QUEUED: why the connector waits (e.g. a calling user without a number). */}
+      <WebexErrors sync={sync} />
+    </>
+  );
+}
+
+/** Sync states by object id, for the location and user tables' Webex column. */
+export type WebexSyncMap = Map<string, WebexSync>;
+
+export function syncMap(nodes: ReadonlyArray<{ node: { id: string; webex: WebexSync } }> | undefined): WebexSyncMap {
+  return new Map((nodes ?? []).map(({ node }) => [node.id, node.webex]));
+}
+
+export function NotConnected({ connection }: { connection: WebexConnection }) {
+  return (
+    <p className="empty" data-testid="webex-not-connected">
+      Webex is not connected{connection.lastError ? ` (${connection.lastError})` : ''}: this customer is not carried to Webex.
+      A full admin connects your partner on the <Link to="/webex">Webex</Link> screen.
+    </p>
+  );
+}
+
+/**
+ * The customer's state in Webex (domain.md §11): its status, Cisco's orgId, errors with trackingId,
+ * attempts and next attempt, how its locations and (first 100) users stand, and Retry in Webex.
+ * While something is still in flight it asks `onPoll` to refresh the page's Webex data.
+ */
+export function CustomerWebex({ customerId, template, connection, tick, onPoll }: {
+  customerId: string; template: { id: string; name: string }; connection: WebexConnection; tick: string; onPoll(): void;
+}) {
+  const session = useSession();
+  const { data, error } = useLoad(() => session.client.customerWebexSync(customerId, { first: 100 }), [customerId, tick]);
+  const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const all = data ? [data.webex, ...data.locations.edges.map((e) => e.node.webex), ...data.users.edges.map((e) => e.node.webex)] : [];
+  const unsettled = all.some(working);
+  const held = all.some((s) => s.status === 'ON_HOLD');
+  useEffect(() => {
+    if (!data || !(unsettled || held)) return;
+    const timer = setTimeout(onPoll, unsettled ? POLL_MS : HELD_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [data, unsettled, held, onPoll]);
+
+  if (error) return <section aria-labelledby="webex-title" className="block"><h2 id="webex-title">Webex</h2><Alert>{error}</Alert></section>;
+  if (!data) return <section aria-labelledby="webex-title" className="block"><h2 id="webex-title">Webex</h2><p role="status">Loading the Webex state…</p></section>;
+
+  const w = data.webex;
+  const failed = all.filter((s) => s.status === 'FAILED').length;
+  // Only the first 100 users are read here: with more, a FAILED one may be out of sight, so the button stays (a retry with nothing FAILED changes nothing).
+  const partial = data.users.totalCount > data.users.edges.length;
+  const retryable = w.status === 'NOT_SYNCED' || failed > 0 || partial;
+  const retry = async () => {
+    setBusy(true); setMessage(null);
+    try {
+      const payload = await session.client.payloads.retryWebexSync({ customerId });
+      if (payload.userErrors.length) setMessage({ kind: 'error', text: payload.userErrors.map((e) => `${e.message} (${e.code} on ${errorKey(e) || 'input'})`).join(' ') });
+      else setMessage({ kind: 'success', text: 'Sent to Webex again: the states below follow.' });
+      onPoll();
+    } catch (e) { setMessage({ kind: 'error', text: describeError(e) }); } finally { setBusy(false); }
+  };
+  const counts = (list: WebexSync[]) => {
+    const by = new Map<string, number>();
+    for (const s of list) by.set(s.status, (by.get(s.status) ?? 0) + 1);
+    return [...by].map(([status, n]) => `${n} ${status}`).join(', ') || 'none';
+  };
+  const rows: Array<[string, React.ReactNode]> = [
+    ['Webex status', <span data-testid="webex-status" className={`badge badge-webex badge-webex-${w.status.toLowerCase()}`}>{w.status}</span>],
+    ['Cisco status', w.webexStatus ?? '—'],
+    ['Org ID', w.orgId ? <code data-testid="webex-org-id">{w.orgId}</code> : '—'],
+    ['Attempts', String(w.attempts)],
+    ['Last attempt', formatDate(w.lastAttemptAt)],
+    ['Next attempt', formatDate(w.nextAttemptAt)],
+    ['Locations in Webex', counts(data.locations.edges.map((e) => e.node.webex))],
+    [`Users in Webex${data.users.totalCount > data.users.edges.length ? ` (first ${data.users.edges.length})` : ''}`, counts(data.users.edges.map((e) => e.node.webex))],
+  ];
+  return (
+    <section aria-labelledby="webex-title" className="block" data-testid="customer-webex">
+      <h2 id="webex-title">Webex</h2>
+      {connection.lastError ? <Alert kind="warning">The Webex connection stopped: {connection.lastError}. A full admin reconnects it on the <Link to="/webex">Webex</Link> screen.</Alert> : null}
+      <dl className="summary webex-summary">{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
+      {w.errors.length ? <div className="alert alert-error" aria-labelledby="webex-errors-title"><h3 id="webex-errors-title">Errors from Webex</h3><WebexErrors sync={w} /></div> : null}
+      {retryable ? (
+        <p className="actions">
+          <button type="button" onClick={retry} disabled={busy || !!session.readOnlyReason} {...writeGuard(session.readOnlyReason)}
+            aria-describedby={session.readOnlyReason ? writeGuard(session.readOnlyReason)['aria-describedby'] : 'webex-retry-hint'}>Retry in Webex</button>
+          {session.readOnlyReason ? null : (
+            <span className="hint" id="webex-retry-hint">
+              {w.status === 'NOT_SYNCED' ? <>This customer was never sent to Webex: once its template
+                (<Link to={`/templates/${template.id}`}>{template.name}</Link>) has a Webex Provisioning ID, Retry in Webex queues it.</>
+                : failed ? `${failed}${partial ? ' or more' : ''} failed in Webex: Retry in Webex sends ${failed === 1 && !partial ? 'it' : 'them'} again.`
+                  : 'Retry in Webex sends any user that failed in Webex again.'}
+            </span>
+          )}
+        </p>
+      ) : null}
+      {message ? <Alert kind={message.kind}>{message.text}</Alert> : null}
+      {unsettled ? <p className="hint" role="status">Webex is still working on this customer: this page refreshes by itself.</p>
+        : held ? <p className="hint" role="status">Webex holds part of this customer (see Cisco status): this page looks again every few seconds.</p> : null}
+    </section>
+  );
+}
