@@ -1,3 +1,4 @@
+import type { ApiErrorCode } from './error-codes.js';
 import type { UserErrorFieldsFragment } from './generated/graphql.js';
 
 /** One user-fixable problem, with the path of the input field it concerns. */
@@ -78,8 +79,10 @@ export interface GraphQLErrorEntry {
 
 /**
  * The server answered with GraphQL errors (not user errors): `code` is the first error's
- * `extensions.code`, e.g. `UNAUTHENTICATED`, `FORBIDDEN`, `BAD_USER_INPUT`, `QUERY_TOO_COMPLEX`,
- * `RATE_LIMITED`, `SERVICE_UNAVAILABLE`, `INTERNAL_SERVER_ERROR`.
+ * `extensions.code`, one of the server's codes (`ApiErrorCode`: `UNAUTHENTICATED`, `FORBIDDEN`,
+ * `BAD_USER_INPUT`, `QUERY_TOO_COMPLEX`, `RATE_LIMITED`, `SERVICE_UNAVAILABLE`, …). A code the SDK
+ * does not know (an answer from another server version) is reported as the code of its HTTP status
+ * (see `apiErrorCodeOf`); the code as sent stays in `errors[0].extensions.code`.
  *
  * @example
  * ```ts
@@ -96,7 +99,7 @@ export class GraphQLRequestError extends HubError {
   override name = 'GraphQLRequestError';
   constructor(
     /** The first error's `extensions.code`. */
-    readonly code: string,
+    readonly code: ApiErrorCode,
     /** The HTTP status of the answer (401, 403, 429, 503…). */
     readonly status: number,
     /** Every error of the answer, as the server sent it. */
