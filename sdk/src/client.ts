@@ -26,6 +26,7 @@ import {
   type WebexSyncFieldsFragment,
 } from './generated/graphql.js';
 import { apiErrorCodeOf } from './error-codes.js';
+import { paginate } from './paginate.js';
 import type {
   CustomerListArgs, CustomerUserListArgs, PageArgs, ProvisioningClient, ProvisioningPayloads,
 } from './provisioning-client.js';
@@ -368,6 +369,8 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     async auditEvents(args: PageArgs = {}) {
       return (await sdk.AuditEvents(args)).auditEvents;
     },
+
+    paginate,
 
     async request<R, V = Record<string, unknown>>(document: DocumentNode | string, variables?: V): Promise<R> {
       return send<R, V>(options, toDocument(document), variables);

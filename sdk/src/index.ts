@@ -15,6 +15,8 @@ export type {
   Viewer, PackageInfo, PstnProvider, Country, Location, TemplateConnection, CustomerConnection, CustomerUserConnection,
   LocationConnection, OutboxConnection, AuditEventConnection, AuditEvent, CustomerWebexState,
 } from './provisioning-client.js';
+export { paginate, TooManyItemsError, NotFoundError, DEFAULT_PAGE_SIZE } from './paginate.js';
+export type { PageIterator, ListMethod } from './paginate.js';
 export { API_ERROR_CODES, apiErrorCodeOf } from './error-codes.js';
 export type { ApiErrorCode } from './error-codes.js';
 export { HubError, ProvisioningError, GraphQLRequestError, NetworkError } from './errors.js';

@@ -10,6 +10,7 @@ import type {
   CustomerWebexSyncQuery, DeleteTemplateInput, LocationFieldsFragment, PackagesQuery, PageInfoFieldsFragment, PstnProvidersQuery,
   RequestSetupAssistInput, RetryWebexSyncInput, SetupCustomerInput, TemplatesQuery, UpdateTemplateInput, ViewerQuery,
 } from './generated/graphql.js';
+import type { ListMethod, PageIterator } from './paginate.js';
 
 /*
  * The SDK's contract, declared: every method of the client with its arguments and a named result
@@ -381,6 +382,23 @@ export interface ProvisioningClient {
    * ```
    */
   auditEvents(args?: PageArgs): Promise<AuditEventConnection>;
+
+  /**
+   * Every item of a list, fetched page by page as you iterate: pass a list method of this client
+   * (`hub.customers`, `hub.templates`, `hub.customerUsers`, `hub.customerLocations`,
+   * `hub.customerOutbox`, `hub.auditEvents`) and its own arguments. Pages are 100 items unless the
+   * arguments give `first`. `toArray({ limit })` collects them, and rejects with a
+   * `TooManyItemsError` rather than load more than `limit`; a list of a customer that is missing or
+   * another partner's rejects with a `NotFoundError` (the list method itself resolves to null).
+   * @example
+   * ```ts
+   * for await (const user of hub.paginate(hub.customerUsers, customerId, { filter: { search: 'jansen' } })) {
+   *   console.log(user.email, user.phoneNumber);
+   * }
+   * const templates = await hub.paginate(hub.templates).toArray({ limit: 500 });
+   * ```
+   */
+  paginate<A extends unknown[], N>(list: ListMethod<A, N>, ...args: NoInfer<A>): PageIterator<N>;
 
   /**
    * Runs any operation (e.g. one with fewer fields) with the client's URL and token: a document
