@@ -27,6 +27,10 @@ import {
 } from './generated/graphql.js';
 import { apiErrorCodeOf } from './error-codes.js';
 import { paginate } from './paginate.js';
+import {
+  DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_RETRY_BASE_DELAY_MS, failedBeforeSending, isIdempotent,
+  parseRetryAfter, retryDelayMs, sleep, type RetryEvent, type RetryPolicy,
+} from './retry.js';
 import type {
   CustomerListArgs, CustomerUserListArgs, PageArgs, ProvisioningClient, ProvisioningPayloads,
 } from './provisioning-client.js';
@@ -73,9 +77,32 @@ export interface ClientOptions {
   /**
    * Give up on a request after this many milliseconds, counting until its answer is fully read
    * (default 120 000; a 10,000-user setup takes seconds): it then rejects with a `NetworkError`
-   * whose `code` is `TIMEOUT`.
+   * whose `code` is `TIMEOUT`. Each attempt (see `maxRetries`) has its own timeout.
    */
   timeoutMs?: number;
+  /**
+   * How many times a failed request is sent again (default 2; 0 turns retries off). Retried, for any
+   * operation: `RATE_LIMITED` and `SERVICE_UNAVAILABLE` (refused before anything was written) and a
+   * connection that failed before the request was sent (`NetworkError` with `requestSent: false`).
+   * Retried only when repeating it is harmless (a query, a `dryRun`, `createCustomer` with an
+   * `externalId`): a connection that broke after sending, a `TIMEOUT`, a gateway's 502/503/504 page,
+   * after which a mutation may or may not have been applied. Everything else rejects at once.
+   */
+  maxRetries?: number;
+  /**
+   * The backoff's first step in milliseconds (default 500): retry n waits about
+   * `retryBaseDelayMs * 2^(n-1)`, jittered between half and all of it. When the server sends
+   * `Retry-After` (seconds or an HTTP date), the client waits that long instead (never less).
+   */
+  retryBaseDelayMs?: number;
+  /**
+   * The longest wait before a retry in milliseconds (default 30 000): the backoff stops growing
+   * there, and an error whose `Retry-After` asks for longer is not retried but rejected at once
+   * (with `retryAfterSeconds`), for the caller to decide.
+   */
+  maxRetryDelayMs?: number;
+  /** Called before each retry (for logging or metrics), with the failed attempt and the wait. */
+  onRetry?: (event: RetryEvent) => void;
 }
 
 const printed = new WeakMap<DocumentNode, string>();
@@ -110,14 +137,34 @@ function operationName(document: DocumentNode): string | undefined {
 }
 
 /**
- * Sends one GraphQL operation and returns its `data`, or rejects with a typed error:
+ * Sends one GraphQL operation and returns its `data`, retrying what `maxRetries` allows, or rejects with a typed error:
  * `GraphQLRequestError` (with the server's code) or `NetworkError` (with its own code). The
  * timeout covers the whole exchange, the body included: a server that sends its headers and then
  * stalls is a `TIMEOUT`, not a hang.
  */
 async function send<R, V>(options: ClientOptions, document: DocumentNode, variables?: V): Promise<R> {
   const doFetch = options.fetch ?? globalThis.fetch;
-  if (!doFetch) throw new NetworkError('CONNECTION_FAILED', 'No fetch implementation: pass `fetch` to createClient.');
+  if (!doFetch) throw new NetworkError('CONNECTION_FAILED', 'No fetch implementation: pass `fetch` to createClient.', { requestSent: false });
+  const policy: RetryPolicy = {
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS,
+    maxDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
+  };
+  const idempotent = isIdempotent(document, variables);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce<R, V>(options, doFetch, document, variables);
+    } catch (error) {
+      const delayMs = retryDelayMs(error, attempt, idempotent, policy);
+      if (delayMs === null) throw error;
+      options.onRetry?.({ operationName: operationName(document), attempt, delayMs, error: error as GraphQLRequestError | NetworkError });
+      await sleep(delayMs);
+    }
+  }
+}
+
+/** One attempt of `send`: one request, its answer read within `timeoutMs`. */
+async function sendOnce<R, V>(options: ClientOptions, doFetch: typeof fetch, document: DocumentNode, variables?: V): Promise<R> {
   const url = options.url;
   const timeoutMs = options.timeoutMs ?? 120_000;
   const controller = new AbortController();
@@ -143,7 +190,7 @@ async function send<R, V>(options: ClientOptions, document: DocumentNode, variab
       }), timedOut]);
     } catch (error) {
       if (controller.signal.aborted) throw new NetworkError('TIMEOUT', `${url} did not answer within ${timeoutMs} ms.`, { cause: error });
-      throw new NetworkError('CONNECTION_FAILED', `Could not reach ${url}: ${messageOf(error)}`, { cause: error });
+      throw new NetworkError('CONNECTION_FAILED', `Could not reach ${url}: ${messageOf(error)}`, { cause: error, requestSent: !failedBeforeSending(error) });
     }
     const status = response.status;
     let text: string;
@@ -161,9 +208,8 @@ async function send<R, V>(options: ClientOptions, document: DocumentNode, variab
       throw new NetworkError('BAD_RESPONSE', `${url} answered HTTP ${status} (${type}) without a GraphQL JSON body.`, { status });
     }
     if (body.errors?.length) {
-      const retryAfter = Number(response.headers.get('retry-after'));
       throw new GraphQLRequestError(apiErrorCodeOf(body.errors[0]?.extensions?.code, status), status, body.errors,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+        parseRetryAfter(response.headers.get('retry-after')));
     }
     if (!body.data) throw new NetworkError('BAD_RESPONSE', `${url} answered HTTP ${status} with neither data nor errors.`, { status });
     return body.data;
@@ -247,6 +293,12 @@ export function createClient(options: ClientOptions): ProvisioningClient {
   }
   if (typeof options.token !== 'string' || options.token.trim() === '') {
     throw new TypeError('createClient needs `token`, an API token of a partner admin (npm start prints one; `npm run cli -- create-token --admin-id <id>` makes one).');
+  }
+  for (const key of ['maxRetries', 'retryBaseDelayMs', 'maxRetryDelayMs', 'timeoutMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (key === 'maxRetries' && !Number.isInteger(value)))) {
+      throw new TypeError(`createClient's \`${key}\` must be a non-negative ${key === 'maxRetries' ? 'integer' : 'number of milliseconds'}.`);
+    }
   }
   const sdk = getSdk(<R, V>(doc: DocumentNode, vars?: V) => send<R, V>(options, doc, vars));
 

@@ -17,6 +17,7 @@ export type {
 } from './provisioning-client.js';
 export { paginate, TooManyItemsError, NotFoundError, DEFAULT_PAGE_SIZE } from './paginate.js';
 export type { PageIterator, ListMethod } from './paginate.js';
+export type { RetryEvent } from './retry.js';
 export { API_ERROR_CODES, apiErrorCodeOf } from './error-codes.js';
 export type { ApiErrorCode } from './error-codes.js';
 export { HubError, ProvisioningError, GraphQLRequestError, NetworkError } from './errors.js';
