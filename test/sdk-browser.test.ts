@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { rolldown } from 'rolldown';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/**
+ * Issue 11: the SDK works in a browser bundle (the portal uses it), not only in Node.
+ *
+ * The SDK is compiled as it ships (tsc → dist), installed beside its dependencies, and bundled by
+ * rolldown (Vite's bundler) for `platform: 'browser'`, so package.json's `browser` conditions pick
+ * csv-parse's browser build as a portal's build would. The bundle then runs in a Node `vm` context
+ * that holds only what a browser page has (fetch, AbortController, timers, TextEncoder, URL…) and
+ * none of Node's globals (no process, Buffer, require, module, global, setImmediate): a Node
+ * dependency anywhere in the bundle fails here as it would in a browser. It drives the real server
+ * with the runtime's fetch. A headless browser is not a dependency of this repository; the vm's
+ * missing globals are what a browser lacks, which is what this test must catch.
+ */
+describe('the SDK in a browser bundle', () => {
+  let server: TestServer;
+  let partner: TestPartner;
+  let dir: string;
+  let bundle: string;
+  let externals: string[];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    partner = await server.newPartner();
+    dir = mkdtempSync(path.join(tmpdir(), 'sdk-browser-'));
+    const sdk = path.join(dir, 'node_modules/@wholesale-provisioning/sdk');
+    mkdirSync(sdk, { recursive: true });
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'sdk/tsconfig.json'), '--outDir', path.join(sdk, 'dist')]);
+    copyFileSync(path.join(ROOT, 'sdk/package.json'), path.join(sdk, 'package.json'));
+    for (const dependency of ['graphql', 'csv-parse']) symlinkSync(path.join(ROOT, 'node_modules', dependency), path.join(dir, 'node_modules', dependency));
+    writeFileSync(path.join(dir, 'entry.js'), "export * from '@wholesale-provisioning/sdk';\n");
+    const build = await rolldown({ input: path.join(dir, 'entry.js'), platform: 'browser', cwd: dir, logLevel: 'silent' });
+    const { output } = await build.generate({ format: 'iife', name: 'WholesaleSdk' });
+    await build.close();
+    expect(output).toHaveLength(1);
+    bundle = output[0].code;
+    externals = [...output[0].imports, ...output[0].dynamicImports];
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('bundles without Node built-ins', () => {
+    // nothing left for the page to load (a `node:` module would be one), and no CommonJS require
+    expect(externals).toEqual([]);
+    expect(bundle).not.toMatch(/\brequire\(\s*["']/);
+    console.log(`[browser] SDK bundle: ${(bundle.length / 1024).toFixed(0)} KiB unminified (graphql's parser and printer, csv-parse's browser build)`);
+  });
+
+  it('runs the onboarding flow, pagination, CSV import and typed errors with only a browser’s globals', async () => {
+    const page: Record<string, unknown> = {
+      fetch, Headers, Request, Response, AbortController, AbortSignal, URL, URLSearchParams, TextEncoder, TextDecoder,
+      setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, structuredClone, console, Event, EventTarget,
+      DOMException, atob, btoa, crypto, HUB_URL: server.url, HUB_TOKEN: partner.token,
+    };
+    page.window = page;
+    page.self = page;
+    const context = vm.createContext(page);
+    vm.runInContext(bundle, context, { filename: 'sdk-bundle.js' });
+    const result = await vm.runInContext(`(async () => {
+      const nodeGlobals = ['process', 'Buffer', 'require', 'module', 'global', 'setImmediate', '__dirname']
+        .filter((name) => typeof globalThis[name] !== 'undefined');
+      const { createClient, ProvisioningError, GraphQLRequestError, importUsersFromCsv } = WholesaleSdk;
+      const hub = createClient({ url: HUB_URL, token: HUB_TOKEN });
+      const { partner } = await hub.viewer();
+      const template = await hub.createTemplate({ name: 'Browser SMB', countryCode: 'NL', brandName: 'Acme',
+        serviceProviderAdminId: partner.admins[0].id, subscriptionId: partner.subscriptions[0].id });
+      const customer = await hub.createCustomer({ provisioningId: template.provisioningId, companyName: 'Browser BV',
+        adminEmail: 'it@browser-bv.example', package: 'WEBEX_CALLING', supportedLocationConfirmed: true,
+        headquarters: { name: 'Amsterdam', timeZone: 'Europe/Amsterdam',
+          address: { line1: 'Damrak 1', city: 'Amsterdam', postalCode: '1012 LG', countryCode: 'NL' } } });
+      await hub.setupCustomer({ customerId: customer.id, users: [1, 2, 3].map((i) => ({ firstName: 'User', lastName: String(i),
+        email: 'user' + i + '@browser-bv.example', package: 'WEBEX_CALLING', extension: '200' + i })) });
+      const csv = await importUsersFromCsv(hub, customer.id, 'firstName,lastName,email,package,extension\\nAnn,B,ann@browser-bv.example,WEBEX_CALLING,2010\\n');
+      const users = [];
+      for await (const user of hub.paginate(hub.customerUsers, customer.id, { first: 2 })) users.push(user.email);
+      let refused = null;
+      try {
+        await hub.setupCustomer({ customerId: customer.id, users: [{ firstName: '', lastName: 'X', email: 'user1@browser-bv.example', package: 'WEBEX_CALLING' }] });
+      } catch (error) {
+        refused = { provisioning: error instanceof ProvisioningError, codes: error.userErrors.map((e) => e.code).sort() };
+      }
+      let unauthenticated = null;
+      try {
+        await createClient({ url: HUB_URL, token: 'wpt_nope' }).viewer();
+      } catch (error) {
+        unauthenticated = { typed: error instanceof GraphQLRequestError, code: error.code, status: error.status };
+      }
+      return JSON.stringify({ nodeGlobals, status: (await hub.customer(customer.id)).status, csv, users: users.sort(), refused, unauthenticated });
+    })()`, context) as string;
+    expect(JSON.parse(result)).toEqual({
+      nodeGlobals: [],
+      status: 'ACTIVE',
+      csv: { rows: 1, imported: 1, errors: [], batches: 1, dryRun: false },
+      users: ['ann@browser-bv.example', 'it@browser-bv.example', 'user1@browser-bv.example', 'user2@browser-bv.example', 'user3@browser-bv.example'],
+      // firstName REQUIRED, a phone number or extension REQUIRED for Calling, email TAKEN: all at once
+      refused: { provisioning: true, codes: ['REQUIRED', 'REQUIRED', 'TAKEN'] },
+      unauthenticated: { typed: true, code: 'UNAUTHENTICATED', status: 401 },
+    });
+  });
+});
