@@ -13,8 +13,8 @@ const ROOT = path.resolve(__dirname, '..');
  * Issue 11: the SDK works in a browser bundle (the portal uses it), not only in Node.
  *
  * The SDK is compiled as it ships (tsc → dist), installed beside its dependencies, and bundled by
- * rolldown (Vite's bundler) for `platform: 'browser'`, so package.json's `browser` conditions pick
- * csv-parse's browser build as a portal's build would. The bundle then runs in a Node `vm` context
+ * rolldown (Vite's bundler) for `platform: 'browser'`, resolving its dependencies (graphql,
+ * csv-parse's browser build) as a portal's build would. The bundle then runs in a Node `vm` context
  * that holds only what a browser page has (fetch, AbortController, timers, TextEncoder, URL…) and
  * none of Node's globals (no process, Buffer, require, module, global, setImmediate): a Node
  * dependency anywhere in the bundle fails here as it would in a browser. It drives the real server

@@ -65,6 +65,20 @@ export type CustomerUser = AssignCustomerAdminRolesPayload['users'][number];
 /** What a successful `setupCustomer` wrote: the customer and the locations and users of this call. */
 export type SetupResult = Omit<SetupCustomerPayload, 'userErrors' | 'customer'> & { customer: Customer };
 
+/**
+ * What `createClient` takes: where the API is, whose token, and how patient to be (timeout, retries).
+ *
+ * @example
+ * ```ts
+ * const hub = createClient({
+ *   url: 'http://localhost:4000/', token: process.env.HUB_TOKEN ?? '',
+ *   timeoutMs: 30_000,          // per attempt
+ *   maxRetries: 3,              // RATE_LIMITED, SERVICE_UNAVAILABLE, refused connections (default 2)
+ *   retryBaseDelayMs: 250,      // backoff 125–250 ms, 250–500 ms, 500–1000 ms…, or the server's Retry-After
+ *   onRetry: ({ operationName, attempt, delayMs, error }) => console.warn(operationName, attempt, error.message, delayMs),
+ * });
+ * ```
+ */
 export interface ClientOptions {
   /** The GraphQL endpoint, e.g. `http://localhost:4000/`. */
   url: string;

@@ -2,7 +2,7 @@
  * The codes a `GraphQLRequestError` carries (`extensions.code` of the server's thrown errors), with
  * the HTTP status each comes with. A mirror of the server's one list (its `ErrorCode`): the SDK runs
  * in browsers and must not import server code, so the list is copied here and a test
- * (test/sdk-error-codes.test.ts) fails when the two differ.
+ * (test/sdk-contract.test.ts) fails when the two differ.
  */
 export const API_ERROR_CODES = {
   GRAPHQL_PARSE_FAILED: 400,
@@ -40,6 +40,13 @@ export type ApiErrorCode = keyof typeof API_ERROR_CODES;
  * `API_ERROR_CODES`; otherwise (an answer from a proxy or another server version, or no code at
  * all) the code the server uses for that HTTP status, or `INTERNAL_SERVER_ERROR`. The code as sent
  * stays in `error.errors[0].extensions.code`.
+ *
+ * @example
+ * ```ts
+ * apiErrorCodeOf('FORBIDDEN', 403);                   // 'FORBIDDEN'
+ * apiErrorCodeOf('PERSISTED_QUERY_NOT_FOUND', 400);   // 'BAD_REQUEST'
+ * apiErrorCodeOf(undefined, 502);                     // 'INTERNAL_SERVER_ERROR'
+ * ```
  */
 export function apiErrorCodeOf(code: unknown, status: number): ApiErrorCode {
   if (typeof code === 'string' && Object.prototype.hasOwnProperty.call(API_ERROR_CODES, code)) return code as ApiErrorCode;
