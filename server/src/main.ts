@@ -66,12 +66,12 @@ async function main(): Promise<void> {
   const where = config.database.kind === 'sqlite' ? `sqlite:${config.database.file}` : 'postgres';
   log.info({ url: app.url, database: where, production: config.production }, 'server ready');
   const displayUrl = app.url.replace('127.0.0.1', 'localhost');
-  const lines = [`GraphQL API ready at ${displayUrl}  (database ${where})`];
+  const lines = [`GraphQL API ready at ${displayUrl}  (database ${where})`, `Partner portal at ${displayUrl}app/  (sign in with an API token)`];
   if (app.demo) {
     lines.push(
       'Created a demo partner on this empty database. Its API token (shown once):',
       `  ${app.demo.token}`,
-      `Open ${displayUrl} in a browser (Apollo Sandbox) and add the header  Authorization: Bearer ${app.demo.token}`,
+      `Open ${displayUrl}app/ and paste it as the API token, or open ${displayUrl} (Apollo Sandbox) and add the header  Authorization: Bearer ${app.demo.token}`,
     );
   } else if (app.demoAdminId) {
     lines.push(`Lost the demo token? Make a new one:  npm run cli -- create-token --admin-id ${app.demoAdminId}`);

@@ -27,8 +27,11 @@ function postRaw(url: string, token: string, body: unknown) {
   let markSent!: () => void;
   const sent = new Promise<void>((resolve) => { markSent = resolve; });
   const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
+    // Expect: 100-continue: the body goes once the server has parsed the headers, so when `sent`
+    // resolves the server is handling the request (not merely holding unread bytes on an idle connection).
     const req = http.request(url, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: `Bearer ${token}` },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: `Bearer ${token}`, expect: '100-continue' },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -36,7 +39,7 @@ function postRaw(url: string, token: string, body: unknown) {
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end(data, () => markSent());
+    req.on('continue', () => req.end(data, () => markSent()));
   });
   return { sent, answer };
 }
@@ -46,15 +49,21 @@ function holdRequest(url: string, token: string, body: unknown) {
   const data = Buffer.from(JSON.stringify(body));
   let respond!: (value: { status: number; body: any }) => void;
   const answer = new Promise<{ status: number; body: any }>((resolve) => { respond = resolve; });
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
   const req = http.request(url, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: `Bearer ${token}` },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': data.length, authorization: `Bearer ${token}`, expect: '100-continue' },
   }, (res) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
     res.on('end', () => respond({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
   });
-  req.write(data.subarray(0, data.length >> 1));
+  // As in postRaw: half the body goes once the server handles the request.
+  req.on('continue', () => req.write(data.subarray(0, data.length >> 1), () => markReady()));
   return {
+    /** The server is handling the request (its headers parsed, half its body sent). */
+    ready,
     finish: () => {
       req.end(data.subarray(data.length >> 1));
       return answer;
@@ -164,7 +173,7 @@ describe('a stopping server drains (SIGTERM, SIGINT)', () => {
       query: 'mutation($input: SetupCustomerInput!) { setupCustomer(input: $input) { customer { status } users { id } userErrors { code } } }',
       variables: { input: { customerId: customer.id, users } },
     });
-    await setup.sent; // the server has the request: it is in flight
+    await Promise.all([held.ready, setup.sent]); // the server handles both requests: they are in flight
     server.child.kill('SIGTERM');
     await eventually(async () => !(await accepts(server!.port))); // the listener is closed at once
 

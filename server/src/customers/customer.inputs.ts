@@ -20,6 +20,18 @@ export class CreateCustomerInput {
   @Field(() => String, { description: 'The full administrator; unique across the system.' })
   adminEmail!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The full administrator’s first name, 1–64 characters. Omitted: derived from the admin email (a later setupCustomer row can correct it).',
+  })
+  adminFirstName?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The full administrator’s last name, 1–64 characters. Omitted: the company name (a later setupCustomer row can correct it).',
+  })
+  adminLastName?: string | null;
+
   @Field(() => Package, { description: 'A package users can hold (see packages).' })
   package!: Package;
 
@@ -41,7 +53,7 @@ export class CreateCustomerInput {
   @Field(() => DataRegion, { nullable: true, description: 'Default: from the headquarters country.' })
   dataRegion?: DataRegion | null;
 
-  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC`; default the template’s defaultEmailLanguage.' })
+  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC` (also written `ll-CC`, stored as `ll_CC`); default the template’s defaultEmailLanguage.' })
   language?: string | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false })
@@ -55,6 +67,9 @@ export class CreateCustomerPayload {
 
   @Field(() => [UserError])
   userErrors!: UserError[];
+
+  @Field(() => [String], { description: 'Advice that does not stop the call, e.g. that the onboarding emails have no text in the customer’s language and go out in English.' })
+  warnings!: string[];
 }
 
 @InputType({ description: 'Filters; all given ones must match. `search` is case-insensitive, `externalId` exact.' })

@@ -22,6 +22,7 @@ import { accessLog, accessLogPlugin, attachAccessRecord } from './access-log';
 import { accessPlugin, noSubscriptions, responsePlugin } from './apollo-plugins';
 import { formatError } from './format-error';
 import { authAttemptOf, rateLimit } from './rate-limit';
+import { findWebAppDir, webAppRouter } from './web-app';
 
 /** domain.md §9: 10,000 users with long fields fit. */
 export const BODY_LIMIT = '8mb';
@@ -159,6 +160,9 @@ export async function startHttpServer(deps: {
       }, res),
     }),
   );
+  // The partner portal (domain.md §13): same origin as the API, static files only.
+  app.get('/app', (req, res, next) => (req.path === '/app' ? res.redirect(301, '/app/') : next()));
+  app.use('/app/', webAppRouter(findWebAppDir()));
   app.use((req: Request, res: Response) => {
     res.status(404).json(errorBody('NOT_FOUND', `Nothing at ${req.path}: the GraphQL API is at / and the health check at GET /healthz.`));
   });

@@ -17,7 +17,7 @@ import { OnboardingTemplate } from './template.entity';
 import { CreateTemplateInput, CreateTemplatePayload } from './template.inputs';
 import {
   DEFAULT_EMAIL_LANGUAGE, normalizeAuthentication, normalizeBrandName, normalizeCountryCode,
-  normalizeLanguage, normalizeName, normalizeOffer, plausibleProvisioningId, PSTN_WARNING,
+  normalizeLanguage, normalizeName, normalizeOffer, plausibleProvisioningId, pstnWarnings,
 } from './template.rules';
 
 /** An opaque, URL-safe id of 24 characters (144 random bits): never guessed, never reused. */
@@ -62,7 +62,7 @@ export class TemplateService {
     },
     taken: (violation) => this.uniqueViolationAsUserErrors(violation),
     payload: (outcome): CreateTemplatePayload => {
-      const warnings = outcome.draft?.pstnProviderId ? [PSTN_WARNING] : [];
+      const warnings = pstnWarnings(outcome.draft?.pstnProviderId ?? null, outcome.ok ? [] : outcome.userErrors);
       return outcome.ok
         ? { template: outcome.value, userErrors: [], warnings }
         : { template: null, userErrors: outcome.userErrors, warnings };
