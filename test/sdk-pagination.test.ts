@@ -63,7 +63,7 @@ describe('SDK auto-pagination', () => {
     expect(new Set(jansens)).toEqual(new Set(['Jansen']));
   });
 
-  it('covers every list: customers (with a filter), templates, locations, the outbox and the audit trail', async () => {
+  it('covers every list: customers (with a filter), templates, locations, the outbox, users’ Webex state and the audit trail', async () => {
     const hub = partner.client;
     const customers = await hub.paginate(hub.customers, { first: 2 }).toArray({ limit: 10 });
     expect(customers.map((c) => c.companyName)).toEqual(['Other Bloemist', 'Paged Slagerij', 'Paged Bakkerij']);
@@ -79,6 +79,11 @@ describe('SDK auto-pagination', () => {
     const outbox: OutboxMessage[] = await hub.paginate(hub.customerOutbox, customer.id, { first: 50 }).toArray({ limit: 1000 });
     expect(outbox).toEqual(await byHand((after) => hub.customerOutbox(customer.id, { first: 50, after })));
     expect(outbox.length).toBeGreaterThan(USERS); // the admin's invitation and every user's welcome email
+
+    const webexUsers = await hub.paginate(hub.customerWebexUsers, customer.id, { first: 100 }).toArray({ limit: USERS + 1 });
+    expect(webexUsers).toEqual(await byHand((after) => hub.customerWebexUsers(customer.id, { first: 100, after })));
+    expect(webexUsers).toHaveLength(USERS + 1);
+    expect(new Set(webexUsers.map((u) => u.webex.status))).toEqual(new Set(['NOT_SYNCED'])); // the partner is not connected to Webex
 
     const events: AuditEvent[] = [];
     for await (const event of hub.paginate(hub.auditEvents, { first: 3 })) events.push(event);

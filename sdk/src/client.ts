@@ -384,6 +384,10 @@ export function createClient(options: ClientOptions): ProvisioningClient {
       return (await sdk.CustomerWebexSync({ customerId, ...args })).customer ?? null;
     },
 
+    async customerWebexUsers(customerId: string, args: PageArgs = {}) {
+      return (await sdk.CustomerWebexUsers({ customerId, ...args })).customer?.users ?? null;
+    },
+
     async retryWebexSync(customerId: string): Promise<WebexSync> {
       return unwrap('retryWebexSync', await payloads.retryWebexSync({ customerId })).customer!.webex;
     },

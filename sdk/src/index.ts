@@ -13,7 +13,7 @@ export type {
 export type {
   ProvisioningClient, ProvisioningPayloads, PageArgs, CustomerListArgs, CustomerUserListArgs, PageInfo, Connection,
   Viewer, PackageInfo, PstnProvider, Country, Location, TemplateConnection, CustomerConnection, CustomerUserConnection,
-  LocationConnection, OutboxConnection, AuditEventConnection, AuditEvent, CustomerWebexState,
+  LocationConnection, OutboxConnection, AuditEventConnection, AuditEvent, CustomerWebexState, WebexUserConnection,
 } from './provisioning-client.js';
 export { paginate, TooManyItemsError, NotFoundError, DEFAULT_PAGE_SIZE } from './paginate.js';
 export type { PageIterator, ListMethod } from './paginate.js';

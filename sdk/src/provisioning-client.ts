@@ -7,7 +7,7 @@ import type {
 import type {
   AssignCustomerAdminRolesInput, AuditEventsQuery, ConnectWebexInput, CountriesQuery, CreateCustomerInput, CreateTemplateInput,
   CustomerFilter, CustomerLocationsQuery, CustomerOutboxQuery, CustomerUserFilter, CustomerUsersQuery, CustomersQuery,
-  CustomerWebexSyncQuery, DeleteTemplateInput, LocationFieldsFragment, PackagesQuery, PageInfoFieldsFragment, PstnProvidersQuery,
+  CustomerWebexSyncQuery, CustomerWebexUsersQuery, DeleteTemplateInput, LocationFieldsFragment, PackagesQuery, PageInfoFieldsFragment, PstnProvidersQuery,
   RequestSetupAssistInput, RetryWebexSyncInput, SetupCustomerInput, TemplatesQuery, UpdateTemplateInput, ViewerQuery,
 } from './generated/graphql.js';
 import type { ListMethod, PageIterator } from './paginate.js';
@@ -86,6 +86,8 @@ export type AuditEventConnection = AuditEventsQuery['auditEvents'];
 export type AuditEvent = AuditEventConnection['edges'][number]['node'];
 /** Where a customer, its locations and a page of its users stand in Webex. */
 export type CustomerWebexState = NonNullable<CustomerWebexSyncQuery['customer']>;
+/** A page of a customer's users with where each stands in Webex (`id`, `email`, `package`, `webex`). */
+export type WebexUserConnection = NonNullable<CustomerWebexUsersQuery['customer']>['users'];
 
 /**
  * The mutations as data: each resolves to the raw payload (the written object or null,
@@ -329,6 +331,18 @@ export interface ProvisioningClient {
   customerWebexSync(customerId: string, args?: PageArgs): Promise<CustomerWebexState | null>;
 
   /**
+   * A page of a customer's users with where each stands in Webex (null when the customer is not
+   * yours): the list `customerWebexSync` gives one page of, on its own so `paginate` can walk it.
+   * @example
+   * ```ts
+   * for await (const user of hub.paginate(hub.customerWebexUsers, customerId)) {
+   *   if (user.webex.status === 'FAILED') console.log(user.email, user.webex.errors.map((e) => e.trackingId));
+   * }
+   * ```
+   */
+  customerWebexUsers(customerId: string, args?: PageArgs): Promise<WebexUserConnection | null>;
+
+  /**
    * Re-drives a customer's FAILED objects in Webex (or queues a NOT_SYNCED customer once the partner is
    * connected and its template has a `webexProvisioningId`); resolves to the customer's sync state.
    * @example
@@ -386,7 +400,7 @@ export interface ProvisioningClient {
   /**
    * Every item of a list, fetched page by page as you iterate: pass a list method of this client
    * (`hub.customers`, `hub.templates`, `hub.customerUsers`, `hub.customerLocations`,
-   * `hub.customerOutbox`, `hub.auditEvents`) and its own arguments. Pages are 100 items unless the
+   * `hub.customerOutbox`, `hub.customerWebexUsers`, `hub.auditEvents`) and its own arguments. Pages are 100 items unless the
    * arguments give `first`. `toArray({ limit })` collects them, and rejects with a
    * `TooManyItemsError` rather than load more than `limit`; a list of a customer that is missing or
    * another partner's rejects with a `NotFoundError` (the list method itself resolves to null).
