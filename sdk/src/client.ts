@@ -26,6 +26,14 @@ import {
   type RetryWebexSyncMutation,
   type WebexConnectionFieldsFragment,
   type WebexSyncFieldsFragment,
+  type UpdateCustomerInput,
+  type UpdateCustomerMutation,
+  type DeleteCustomerMutation,
+  type UpdateLocationInput,
+  type UpdateLocationMutation,
+  type RemoveLocationMutation,
+  type ResendInvitationMutation,
+  type LocationFieldsFragment,
 } from './generated/graphql.js';
 import { GraphQLRequestError, NetworkError, ProvisioningError, type GraphQLErrorEntry, type UserError } from './errors.js';
 
@@ -42,6 +50,13 @@ export type AssignCustomerAdminRolesPayload = AssignCustomerAdminRolesMutation['
 export type RequestSetupAssistPayload = RequestSetupAssistMutation['requestSetupAssist'];
 export type ConnectWebexPayload = ConnectWebexMutation['connectWebex'];
 export type RetryWebexSyncPayload = RetryWebexSyncMutation['retryWebexSync'];
+export type UpdateCustomerPayload = UpdateCustomerMutation['updateCustomer'];
+export type DeleteCustomerPayload = DeleteCustomerMutation['deleteCustomer'];
+export type UpdateLocationPayload = UpdateLocationMutation['updateLocation'];
+export type RemoveLocationPayload = RemoveLocationMutation['removeLocation'];
+export type ResendInvitationPayload = ResendInvitationMutation['resendInvitation'];
+/** A location of a customer as the SDK returns it. */
+export type CustomerLocation = LocationFieldsFragment;
 /** A partner's connection to Webex (never with a token). */
 export type WebexConnection = WebexConnectionFieldsFragment;
 /** Where a customer, location or user stands in Webex (`status`, Cisco's ids, `errors` with `trackingId`). */
@@ -296,6 +311,46 @@ export function createClient(options: ClientOptions) {
      * ```
      */
     retryWebexSync: async (input: { customerId: string }) => (await sdk.RetryWebexSync({ input })).retryWebexSync,
+    /**
+     * `updateCustomer` as data: `{ customer, userErrors }` (a refused package change says how many users block it and who).
+     * @example
+     * ```ts
+     * const { customer: preview, userErrors } = await hub.payloads.updateCustomer({ id: customer.id, package: 'WEBEX_SUITE', dryRun: true });
+     * ```
+     */
+    updateCustomer: async (input: UpdateCustomerInput) => (await sdk.UpdateCustomer({ input })).updateCustomer,
+    /**
+     * `deleteCustomer` as data: `{ deletedCustomerId, userErrors }`.
+     * @example
+     * ```ts
+     * const { deletedCustomerId, userErrors } = await hub.payloads.deleteCustomer({ id: customer.id, dryRun: true });
+     * ```
+     */
+    deleteCustomer: async (input: { id: string; dryRun?: boolean | null }) => (await sdk.DeleteCustomer({ input })).deleteCustomer,
+    /**
+     * `updateLocation` as data: `{ location, userErrors }`.
+     * @example
+     * ```ts
+     * const { location, userErrors } = await hub.payloads.updateLocation({ id: locationId, name: 'Utrecht Centraal', dryRun: true });
+     * ```
+     */
+    updateLocation: async (input: UpdateLocationInput) => (await sdk.UpdateLocation({ input })).updateLocation,
+    /**
+     * `removeLocation` as data: `{ removedLocationId, userErrors }` (`IN_USE` while users are there, `NOT_ALLOWED` for the headquarters).
+     * @example
+     * ```ts
+     * const { removedLocationId, userErrors } = await hub.payloads.removeLocation({ id: locationId });
+     * ```
+     */
+    removeLocation: async (input: { id: string; dryRun?: boolean | null }) => (await sdk.RemoveLocation({ input })).removeLocation,
+    /**
+     * `resendInvitation` as data: `{ message, userErrors }`.
+     * @example
+     * ```ts
+     * const { message, userErrors } = await hub.payloads.resendInvitation({ userId });
+     * ```
+     */
+    resendInvitation: async (input: { userId: string }) => (await sdk.ResendInvitation({ input })).resendInvitation,
   };
 
   return {
@@ -459,6 +514,74 @@ export function createClient(options: ClientOptions) {
      */
     async retryWebexSync(customerId: string): Promise<WebexSync> {
       return unwrap('retryWebexSync', await payloads.retryWebexSync({ customerId })).customer!.webex;
+    },
+
+    /**
+     * Changes a customer (company name, package, add-ons, language, externalId; a field left out keeps
+     * its value) and resolves to it. A new package moves the full administrator and the admin-role
+     * holders with it; a package that would leave other users with one it does not cover rejects with a
+     * `ProvisioningError` (`NOT_ALLOWED` on `["input","package"]`, saying how many users block it and who).
+     * @example
+     * ```ts
+     * const upgraded = await hub.updateCustomer({ id: customer.id, package: 'WEBEX_SUITE', addOns: ['CISCO_CALLING_PLAN'] });
+     * console.log(upgraded.package, upgraded.addOns); // WEBEX_SUITE ['CISCO_CALLING_PLAN']
+     * ```
+     */
+    async updateCustomer(input: UpdateCustomerInput): Promise<Customer> {
+      return unwrap('updateCustomer', await payloads.updateCustomer(input)).customer!;
+    },
+
+    /**
+     * Deletes a customer with its locations, users and Setup Assist requests, and resolves to its id.
+     * Its emails, numbers, extensions and externalId become free; unsent emails are `CANCELLED`; audit
+     * events stay. With Webex connected the customer is deleted there too.
+     * @example
+     * ```ts
+     * const deletedId = await hub.deleteCustomer(customer.id);
+     * console.log(await hub.customer(deletedId)); // null
+     * ```
+     */
+    async deleteCustomer(id: string): Promise<string> {
+      return unwrap('deleteCustomer', await payloads.deleteCustomer({ id })).deletedCustomerId!;
+    },
+
+    /**
+     * Changes a location (name, the whole address, time zone, language, emergency location identifier;
+     * a field left out keeps its value) and resolves to it. A new country must fit the numbers of the
+     * location's users (`INVALID` on `["input","address","countryCode"]`).
+     * @example
+     * ```ts
+     * const location = await hub.updateLocation({ id: customer.headquarters.id, name: 'Amsterdam Centraal',
+     *   timeZone: 'Europe/Amsterdam' });
+     * ```
+     */
+    async updateLocation(input: UpdateLocationInput): Promise<CustomerLocation> {
+      return unwrap('updateLocation', await payloads.updateLocation(input)).location!;
+    },
+
+    /**
+     * Removes a location and resolves to its id; never the headquarters (`NOT_ALLOWED`), never while
+     * users are there (`IN_USE` with their count: move them first).
+     * @example
+     * ```ts
+     * const removedId = await hub.removeLocation(branch.id);
+     * ```
+     */
+    async removeLocation(id: string): Promise<string> {
+      return unwrap('removeLocation', await payloads.removeLocation({ id })).removedLocationId!;
+    },
+
+    /**
+     * Queues a user's onboarding email again (`ADMIN_INVITATION` for the full administrator, `WELCOME`
+     * for others) and resolves to it; while one is still unsent, resolves to that one instead of a second.
+     * @example
+     * ```ts
+     * const message = await hub.resendInvitation(user.id);
+     * console.log(message.kind, message.to, message.status); // WELCOME eva@devries.example PENDING
+     * ```
+     */
+    async resendInvitation(userId: string): Promise<OutboxMessage> {
+      return unwrap('resendInvitation', await payloads.resendInvitation({ userId })).message!;
     },
 
     /** The signed-in admin and their partner (admins, subscriptions). @example `const { partner } = await hub.viewer();` */

@@ -9,6 +9,7 @@ export type {
   CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload, UpdateTemplatePayload, DeleteTemplatePayload,
   AssignCustomerAdminRolesPayload, CustomerUser, RequestSetupAssistPayload, SetupAssistRequest, OutboxMessage,
   ConnectWebexPayload, RetryWebexSyncPayload,
+  UpdateCustomerPayload, DeleteCustomerPayload, UpdateLocationPayload, RemoveLocationPayload, ResendInvitationPayload, CustomerLocation,
 } from './client.js';
 export { HubError, ProvisioningError, GraphQLRequestError, NetworkError } from './errors.js';
 export type { UserError, GraphQLErrorEntry, NetworkErrorCode } from './errors.js';
