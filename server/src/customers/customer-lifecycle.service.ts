@@ -12,6 +12,7 @@ import { takenByIndex } from '../mutations/unique-indexes';
 import { OutboxMessage, OutboxStatus } from '../outbox/outbox-message.entity';
 import { requiredText } from '../rules/strings';
 import { normalizeLanguage } from '../templates/template.rules';
+import { webexSync } from '../webex/webex-sync';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
 import { COMPANY_NAME_MAX, normalizeExternalId } from './customer.service';
@@ -128,6 +129,9 @@ export class CustomerLifecycleService {
         await tx.update(CustomerUser, { id: In(movedIds.slice(i, i + CHUNK)) }, { package: pkg, updatedAt: now });
       }
       for (const m of moved) m.after.updatedAt = now;
+      // Cisco gets the complete package list, then the moved administrators' new package.
+      await webexSync.customerChanged(tx, before, after);
+      await webexSync.usersChanged(tx, after, moved);
       return { value: after, changed: [after.id, ...movedIds] };
     },
     capture: (tx, customer, overlay) => captureCustomer(tx, overlay, customer),
@@ -196,6 +200,7 @@ export class CustomerLifecycleService {
       await tx.delete(CustomerUser, where);
       await tx.delete(Location, where);
       await tx.delete(Customer, { id: customer.id });
+      await webexSync.customerDeleted(tx, customer);
       return { value: customer.id, changed: [customer.id, ...locations.map((l) => l.id), ...users.map((u) => u.id)] };
     },
     payload: (outcome): DeleteCustomerPayload => (outcome.ok

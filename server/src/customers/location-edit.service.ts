@@ -15,6 +15,7 @@ import { RemoveLocationInput, RemoveLocationPayload, UpdateLocationInput, Update
 import { Location } from './location.entity';
 import type { LocationInput } from './location.inputs';
 import { normalizeLocation } from './location.rules';
+import { webexSync } from '../webex/webex-sync';
 
 /** How many users a refused change names (the count says how many there are). */
 const USERS_NAMED = 5;
@@ -98,6 +99,7 @@ export class LocationEditService {
       if (!LOCATION_FIELDS.some((f) => after[f] !== before[f])) return { value: after, changed: [] };
       const changes = Object.fromEntries(LOCATION_FIELDS.map((f) => [f, after[f]]));
       await tx.update(Location, { id: after.id }, changes);
+      await webexSync.locationChanged(tx, customer, before, after);
       return { value: after, changed: [customer.id, after.id] };
     },
     capture: async (tx, location, overlay) => {
@@ -139,6 +141,7 @@ export class LocationEditService {
       const requests = await tx.find(SetupAssistRequest, { select: { id: true }, where: { locationId: location.id } });
       if (requests.length > 0) await tx.delete(SetupAssistRequest, { locationId: location.id });
       await tx.delete(Location, { id: location.id });
+      await webexSync.locationRemoved(tx, customer, location);
       return { value: location.id, changed: [customer.id, location.id, ...requests.map((r) => r.id)] };
     },
     // PostgreSQL: a user moved here concurrently now references the location (foreign key).
