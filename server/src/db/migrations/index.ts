@@ -5,12 +5,13 @@ import { Outbox1732600000001 } from './1732600000001-outbox';
 import { EmailUniqueLower1732700000000 } from './1732700000000-email-unique-lower';
 import { PartialIndexes1732800000000 } from './1732800000000-partial-indexes';
 import { Webex1733000000000 } from './1733000000000-webex';
-import { CustomerDeletion1733100000000 } from './1733100000000-customer-deletion';
-import { WebexChanges1733100000001 } from './1733100000001-webex-changes';
+import { AdminLifecycle1733100000000 } from './1733100000000-admin-lifecycle';
+import { CustomerDeletion1733200000000 } from './1733200000000-customer-deletion';
+import { WebexChanges1733200000001 } from './1733200000001-webex-changes';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same ones. */
 export const MIGRATIONS = [
   InitialSchema1732400000000, AuditEvents1732500000000, SetupAssist1732600000000, Outbox1732600000001,
   EmailUniqueLower1732700000000, PartialIndexes1732800000000,
-  Webex1733000000000, CustomerDeletion1733100000000, WebexChanges1733100000001,
+  Webex1733000000000, AdminLifecycle1733100000000, CustomerDeletion1733200000000, WebexChanges1733200000001,
 ];

@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * references customer. PostgreSQL drops the constraint; SQLite cannot drop a foreign key, so the
  * table is rebuilt (same columns, same indexes; nothing references outbox_message).
  */
-export class CustomerDeletion1733100000000 implements MigrationInterface {
-  name = 'CustomerDeletion1733100000000';
+export class CustomerDeletion1733200000000 implements MigrationInterface {
+  name = 'CustomerDeletion1733200000000';
 
   async up(q: QueryRunner): Promise<void> {
     if (q.connection.driver.options.type === 'postgres') {

@@ -10,8 +10,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - "lookupKey": what a deleted object is looked up by at Cisco when its id there is unknown (a create
  *   whose answer was lost): a user's email, a location's name.
  */
-export class WebexChanges1733100000001 implements MigrationInterface {
-  name = 'WebexChanges1733100000001';
+export class WebexChanges1733200000001 implements MigrationInterface {
+  name = 'WebexChanges1733200000001';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "webex_sync" ADD COLUMN "pendingChange" varchar(16)`);
