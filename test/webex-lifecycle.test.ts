@@ -179,6 +179,40 @@ describe('changes after onboarding reach Webex', () => {
     expect(h.cisco.requestsBeforeRetryAfter()).toBe(0);
   });
 
+  it('never sends a create with values read before a change: the object is read again next round', async () => {
+    const { partner, customer, label } = await provisioned('WEBEX_SUITE');
+    const newcomer = aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null, firstName: 'Before' });
+    const db = h.server.app.db;
+    // Cisco's fetch, seen from the server (it runs in this process): the round that reads the newcomer
+    // creates the new branch first; right before that request leaves, the newcomer is renamed.
+    const original = globalThis.fetch;
+    let renamed = false;
+    globalThis.fetch = (async (input: any, init?: any) => {
+      const url = String(typeof input === 'string' ? input : input.url ?? input);
+      if (!renamed && init?.method === 'POST' && url.startsWith(`${h.cisco.url}/locations`)) {
+        renamed = true;
+        await db.write(async (tx) => {
+          const before = await tx.findOneByOrFail(CustomerUser, { email: newcomer.email });
+          const after = Object.assign(new CustomerUser(), before, { firstName: 'After' });
+          await tx.update(CustomerUser, { id: before.id }, { firstName: 'After' });
+          await webexSync.usersChanged(tx, await tx.findOneByOrFail(Customer, { id: customer.id }), [{ before, after }]);
+        });
+      }
+      return original(input, init);
+    }) as typeof fetch;
+    try {
+      await setupCustomer(h, partner, { customerId: customer.id, locations: [anAmsterdamLocation({ name: unique('New branch ') })], users: [newcomer] });
+      const state = await waitFor(() => customerSync(h, partner, customer.id), allSettled, 'the newcomer to settle');
+      expect(allProvisioned(state), JSON.stringify(state).slice(0, 2000)).toBe(true);
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(renamed).toBe(true);
+    const posts = requestsOf(label, 'POST', /^\/wholesale\/subscribers$/).filter((r) => (r.body as any).email === newcomer.email);
+    expect(posts.map((r) => (r.body as any).provisioningParameters.firstName)).toEqual(['After']);
+    expect([...h.cisco.subscribers.values()].find((x) => x.email === newcomer.email)!.provisioningParameters.firstName).toBe('After');
+  });
+
   it('sends nothing for a dry run, and nothing for a partner that is not connected', async () => {
     const { partner, label, customer, branch } = await provisioned();
     const before = h.cisco.requests.filter((r) => r.tokenLabel === label).length;
