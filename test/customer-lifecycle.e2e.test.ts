@@ -193,6 +193,21 @@ describe('updateCustomer and deleteCustomer', () => {
     expect(reused.users.map((u) => u.email).sort()).toEqual(users.map((u) => u.email).sort());
   });
 
+  it('deleteCustomer racing setupCustomer: the delete always succeeds and leaves no user behind; the setup succeeds first or finds no customer', async () => {
+    const hub = partner.client;
+    for (let round = 0; round < 3; round++) {
+      const customer = await hub.createCustomer(aCustomerInput(templateId));
+      const [setup, deleted] = await Promise.all([
+        hub.payloads.setupCustomer({ customerId: customer.id, users: [aUser(), aUser(), aUser()] }),
+        hub.payloads.deleteCustomer({ id: customer.id }),
+      ]);
+      expect(deleted).toEqual({ deletedCustomerId: customer.id, userErrors: [] });
+      if (setup.userErrors.length > 0) expectUserError(setup, 'NOT_FOUND', 'input', 'customerId');
+      const [row] = await fixture.server.app.db.manager.query(`SELECT COUNT(*) AS n FROM "customer_user" WHERE "customerId" = '${customer.id}'`);
+      expect(Number(row.n)).toBe(0);
+    }
+  });
+
   it('deleteCustomer dryRun answers as the real call and keeps the customer', async () => {
     const hub = partner.client;
     const customer = await hub.createCustomer(aCustomerInput(templateId));

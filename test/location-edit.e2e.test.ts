@@ -178,4 +178,16 @@ describe('updateLocation, removeLocation and resendInvitation', () => {
     expect(resent).toMatchObject({ kind: 'WELCOME', to: user.email, status: 'PENDING', subject: welcome.subject });
     expect((await outbox()).filter((m) => m.to === user.email).map((m) => m.status).sort()).toEqual(['FAILED', 'PENDING']);
   });
+
+  it('resendInvitation sent five times at once queues one email (PostgreSQL: the user row is locked)', async () => {
+    const hub = partner.client;
+    const { customer, users } = await aCustomerWithBranch();
+    const user = users[0];
+    const welcome = (await hub.customerOutbox(customer.id, { first: 100 }))!.edges.map((e) => e.node).find((m) => m.to === user.email)!;
+    await fixture.server.app.db.manager.update(OutboxMessage, { id: welcome.id }, { status: 'SENT' as never, sentAt: new Date() });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => hub.resendInvitation(user.id)));
+    expect(new Set(answers.map((m) => m.id)).size).toBe(1);
+    const pending = (await hub.customerOutbox(customer.id, { first: 100 }))!.edges.map((e) => e.node).filter((m) => m.to === user.email && m.status === 'PENDING');
+    expect(pending.map((m) => m.id)).toEqual([answers[0].id]);
+  });
 });

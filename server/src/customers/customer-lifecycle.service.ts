@@ -4,6 +4,7 @@ import type { Caller } from '../auth/caller';
 import { addOnAllowed, AddOn, Package, packageRow, packagesCoveredBy } from '../catalog/packages';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
+import { lockRow } from '../db/lock-row';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { captureCustomer } from '../graphql/customer-capture';
 import type { Loaders } from '../graphql/loaders';
@@ -181,6 +182,8 @@ export class CustomerLifecycleService {
     name: 'deleteCustomer',
     normalise: (input: DeleteCustomerInput) => input.id,
     check: async (tx, id, errors, caller) => {
+      // A setupCustomer in flight (its users reference the customer) finishes first; its users then go too.
+      if (isId(id)) await lockRow(tx, 'customer', id);
       const customer = isId(id) ? await tx.findOneBy(Customer, { id, partnerId: caller.partnerId }) : null;
       if (!customer) {
         errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'id');

@@ -4,6 +4,7 @@ import { Customer } from '../customers/customer.entity';
 import { ResendInvitationInput, ResendInvitationPayload } from '../customers/lifecycle.inputs';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
+import { lockRow } from '../db/lock-row';
 import { UserErrorCode } from '../errors/user-error';
 import type { Loaders } from '../graphql/loaders';
 import { defineMutation, STOP } from '../mutations/define-mutation';
@@ -24,6 +25,8 @@ export class ResendInvitationService {
     dryRun: () => false,
     normalise: (input: ResendInvitationInput) => input.userId,
     check: async (tx, userId, errors, caller) => {
+      // Two clicks at once (PostgreSQL): the second waits, then finds the first's email unsent.
+      if (isId(userId)) await lockRow(tx, 'customer_user', userId);
       const user = isId(userId) ? await tx.findOneBy(CustomerUser, { id: userId }) : null;
       const customer = user ? await tx.findOneBy(Customer, { id: user.customerId, partnerId: caller.partnerId }) : null;
       if (!user || !customer) {
