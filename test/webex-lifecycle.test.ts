@@ -164,6 +164,41 @@ describe('changes after onboarding reach Webex', () => {
     expect(h.cisco.contractViolations).toEqual([]);
   });
 
+  it('a removed location or deleted customer whose Cisco id a lost answer hid is looked up (by name, by externalId) and deleted', async () => {
+    const { partner, label, customer, cisco, branch, state } = await provisioned();
+    const db = h.server.app.db.manager;
+    const branchAtCisco = state.locations.find((l: any) => l.id === branch.id).webexId;
+    // As after a create whose answer was lost: sent (createAttemptedAt), Cisco's id unknown here.
+    await db.update(WebexSyncRow, { id: branch.id }, { webexId: null });
+    await mutate(partner, 'removeLocation', { id: branch.id });
+    await waitFor(async () => h.cisco.locations.has(branchAtCisco), (has) => !has, 'the location to be deleted at Cisco');
+    expect(requestsOf(label, 'GET', /^\/locations$/).some((r) => r.query.name === branch.name)).toBe(true);
+
+    await db.update(WebexSyncRow, { id: customer.id }, { webexId: null });
+    const lookupsBefore = requestsOf(label, 'GET', /^\/wholesale\/customers$/).length;
+    await mutate(partner, 'deleteCustomer', { id: customer.id });
+    await waitFor(() => syncRows(customer.id), (rows) => rows.length === 0, 'the customer’s rows to be forgotten');
+    const lookups = requestsOf(label, 'GET', /^\/wholesale\/customers$/).slice(lookupsBefore);
+    expect(lookups.map((r) => r.query.externalId)).toEqual([customer.id]);
+    expect(requestsOf(label, 'DELETE', /^\/wholesale\/customers\//).map((r) => r.path)).toEqual([`/wholesale/customers/${cisco.id}`]);
+    expect(h.cisco.contractViolations).toEqual([]);
+  });
+
+  it('a PUT Cisco refuses marks that object FAILED with Cisco’s words; its siblings are untouched', async () => {
+    const { partner, customer, branch, label } = await provisioned();
+    // Cisco refuses a name another location of the organization has (409).
+    const [hq] = (await customerSync(h, partner, customer.id)).locations.filter((l: any) => l.id !== branch.id);
+    const clash = unique('Clash ');
+    h.cisco.locations.get(hq.webexId)!.name = clash;
+    await mutate(partner, 'updateLocation', { id: branch.id, name: clash });
+    const state = await waitFor(() => customerSync(h, partner, customer.id), (s) => s.locations.some((l: any) => l.id === branch.id && l.status === 'FAILED'), 'the refused PUT');
+    const failed = state.locations.find((l: any) => l.id === branch.id);
+    expect(failed.errors[0].description).toMatch(/already exists/);
+    expect(state.customer.status).toBe('PROVISIONED');
+    expect(state.users.every((u: any) => u.status === 'PROVISIONED')).toBe(true);
+    expect(requestsOf(label, 'PUT', /^\/locations\//).map((r) => r.status)).toEqual([409]);
+  });
+
   it('waits out a 429’s Retry-After before the PUT goes again', async () => {
     const { partner, label, customer, cisco } = await provisioned();
     const recorder = recordFetches(h.cisco.url);
