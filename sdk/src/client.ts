@@ -24,6 +24,14 @@ import {
   type RetryWebexSyncMutation,
   type WebexConnectionFieldsFragment,
   type WebexSyncFieldsFragment,
+  type UpdateCustomerInput,
+  type UpdateCustomerMutation,
+  type DeleteCustomerMutation,
+  type UpdateLocationInput,
+  type UpdateLocationMutation,
+  type RemoveLocationMutation,
+  type ResendInvitationMutation,
+  type LocationFieldsFragment,
 } from './generated/graphql.js';
 import { apiErrorCodeOf } from './error-codes.js';
 import { paginate } from './paginate.js';
@@ -52,6 +60,13 @@ export type AssignCustomerAdminRolesPayload = AssignCustomerAdminRolesMutation['
 export type RequestSetupAssistPayload = RequestSetupAssistMutation['requestSetupAssist'];
 export type ConnectWebexPayload = ConnectWebexMutation['connectWebex'];
 export type RetryWebexSyncPayload = RetryWebexSyncMutation['retryWebexSync'];
+export type UpdateCustomerPayload = UpdateCustomerMutation['updateCustomer'];
+export type DeleteCustomerPayload = DeleteCustomerMutation['deleteCustomer'];
+export type UpdateLocationPayload = UpdateLocationMutation['updateLocation'];
+export type RemoveLocationPayload = RemoveLocationMutation['removeLocation'];
+export type ResendInvitationPayload = ResendInvitationMutation['resendInvitation'];
+/** A location of a customer as the SDK returns it. */
+export type CustomerLocation = LocationFieldsFragment;
 /** A partner's connection to Webex (never with a token). */
 export type WebexConnection = WebexConnectionFieldsFragment;
 /** Where a customer, location or user stands in Webex (`status`, Cisco's ids, `errors` with `trackingId`). */
@@ -328,6 +343,11 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     requestSetupAssist: async (input: RequestSetupAssistInput) => (await sdk.RequestSetupAssist({ input })).requestSetupAssist,
     connectWebex: async (input: ConnectWebexInput) => (await sdk.ConnectWebex({ input })).connectWebex,
     retryWebexSync: async (input: { customerId: string }) => (await sdk.RetryWebexSync({ input })).retryWebexSync,
+    updateCustomer: async (input: UpdateCustomerInput) => (await sdk.UpdateCustomer({ input })).updateCustomer,
+    deleteCustomer: async (input: { id: string; dryRun?: boolean | null }) => (await sdk.DeleteCustomer({ input })).deleteCustomer,
+    updateLocation: async (input: UpdateLocationInput) => (await sdk.UpdateLocation({ input })).updateLocation,
+    removeLocation: async (input: { id: string; dryRun?: boolean | null }) => (await sdk.RemoveLocation({ input })).removeLocation,
+    resendInvitation: async (input: { userId: string }) => (await sdk.ResendInvitation({ input })).resendInvitation,
   };
 
   return {
@@ -390,6 +410,26 @@ export function createClient(options: ClientOptions): ProvisioningClient {
 
     async retryWebexSync(customerId: string): Promise<WebexSync> {
       return unwrap('retryWebexSync', await payloads.retryWebexSync({ customerId })).customer!.webex;
+    },
+
+    async updateCustomer(input: UpdateCustomerInput): Promise<Customer> {
+      return unwrap('updateCustomer', await payloads.updateCustomer(input)).customer!;
+    },
+
+    async deleteCustomer(id: string): Promise<string> {
+      return unwrap('deleteCustomer', await payloads.deleteCustomer({ id })).deletedCustomerId!;
+    },
+
+    async updateLocation(input: UpdateLocationInput): Promise<CustomerLocation> {
+      return unwrap('updateLocation', await payloads.updateLocation(input)).location!;
+    },
+
+    async removeLocation(id: string): Promise<string> {
+      return unwrap('removeLocation', await payloads.removeLocation({ id })).removedLocationId!;
+    },
+
+    async resendInvitation(userId: string): Promise<OutboxMessage> {
+      return unwrap('resendInvitation', await payloads.resendInvitation({ userId })).message!;
     },
 
     async viewer() {

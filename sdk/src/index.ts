@@ -9,6 +9,7 @@ export type {
   CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload, UpdateTemplatePayload, DeleteTemplatePayload,
   AssignCustomerAdminRolesPayload, CustomerUser, RequestSetupAssistPayload, SetupAssistRequest, OutboxMessage,
   ConnectWebexPayload, RetryWebexSyncPayload, WebexConnection, WebexSync,
+  UpdateCustomerPayload, DeleteCustomerPayload, UpdateLocationPayload, RemoveLocationPayload, ResendInvitationPayload, CustomerLocation,
 } from './client.js';
 export type {
   ProvisioningClient, ProvisioningPayloads, PageArgs, CustomerListArgs, CustomerUserListArgs, PageInfo, Connection,

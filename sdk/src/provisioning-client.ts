@@ -3,12 +3,14 @@ import type {
   AssignCustomerAdminRolesPayload, ConnectWebexPayload, CreateCustomerPayload, CreateTemplatePayload, Customer,
   CustomerUser, DeleteTemplatePayload, RequestSetupAssistPayload, RetryWebexSyncPayload, SetupAssistRequest,
   SetupCustomerPayload, SetupResult, Template, TemplateWithWarnings, UpdateTemplatePayload, WebexConnection, WebexSync,
+  UpdateCustomerPayload, DeleteCustomerPayload, UpdateLocationPayload, RemoveLocationPayload, ResendInvitationPayload, CustomerLocation, OutboxMessage,
 } from './client.js';
 import type {
   AssignCustomerAdminRolesInput, AuditEventsQuery, ConnectWebexInput, CountriesQuery, CreateCustomerInput, CreateTemplateInput,
   CustomerFilter, CustomerLocationsQuery, CustomerOutboxQuery, CustomerUserFilter, CustomerUsersQuery, CustomersQuery,
   CustomerWebexSyncQuery, CustomerWebexUsersQuery, DeleteTemplateInput, LocationFieldsFragment, PackagesQuery, PageInfoFieldsFragment, PstnProvidersQuery,
   RequestSetupAssistInput, RetryWebexSyncInput, SetupCustomerInput, TemplatesQuery, UpdateTemplateInput, ViewerQuery,
+  UpdateCustomerInput, UpdateLocationInput,
 } from './generated/graphql.js';
 import type { ListMethod, PageIterator } from './paginate.js';
 
@@ -187,6 +189,51 @@ export interface ProvisioningPayloads {
    * ```
    */
   retryWebexSync(input: RetryWebexSyncInput): Promise<RetryWebexSyncPayload>;
+
+  /**
+   * `updateCustomer` as data: `{ customer, userErrors }` (a refused package change says how many users block it and who).
+   * @example
+   * ```ts
+   * const { customer: preview, userErrors } = await hub.payloads.updateCustomer({ id: customer.id, package: 'WEBEX_SUITE', dryRun: true });
+   * ```
+   */
+  updateCustomer(input: UpdateCustomerInput): Promise<UpdateCustomerPayload>;
+
+  /**
+   * `deleteCustomer` as data: `{ deletedCustomerId, userErrors }`.
+   * @example
+   * ```ts
+   * const { deletedCustomerId, userErrors } = await hub.payloads.deleteCustomer({ id: customer.id, dryRun: true });
+   * ```
+   */
+  deleteCustomer(input: { id: string; dryRun?: boolean | null }): Promise<DeleteCustomerPayload>;
+
+  /**
+   * `updateLocation` as data: `{ location, userErrors }`.
+   * @example
+   * ```ts
+   * const { location, userErrors } = await hub.payloads.updateLocation({ id: locationId, name: 'Utrecht Centraal', dryRun: true });
+   * ```
+   */
+  updateLocation(input: UpdateLocationInput): Promise<UpdateLocationPayload>;
+
+  /**
+   * `removeLocation` as data: `{ removedLocationId, userErrors }` (`IN_USE` while users are there, `NOT_ALLOWED` for the headquarters).
+   * @example
+   * ```ts
+   * const { removedLocationId, userErrors } = await hub.payloads.removeLocation({ id: locationId });
+   * ```
+   */
+  removeLocation(input: { id: string; dryRun?: boolean | null }): Promise<RemoveLocationPayload>;
+
+  /**
+   * `resendInvitation` as data: `{ message, userErrors }`.
+   * @example
+   * ```ts
+   * const { message, userErrors } = await hub.payloads.resendInvitation({ userId });
+   * ```
+   */
+  resendInvitation(input: { userId: string }): Promise<ResendInvitationPayload>;
 }
 
 /**
@@ -426,4 +473,62 @@ export interface ProvisioningClient {
    * ```
    */
   request<R, V = Record<string, unknown>>(document: DocumentNode | string, variables?: V): Promise<R>;
+
+  /**
+   * Changes a customer (company name, package, add-ons, language, externalId; a field left out keeps
+   * its value) and resolves to it. A new package moves the full administrator and the admin-role
+   * holders with it; a package that would leave other users with one it does not cover rejects with a
+   * `ProvisioningError` (`NOT_ALLOWED` on `["input","package"]`, saying how many users block it and who).
+   * @example
+   * ```ts
+   * const upgraded = await hub.updateCustomer({ id: customer.id, package: 'WEBEX_SUITE', addOns: ['CISCO_CALLING_PLAN'] });
+   * console.log(upgraded.package, upgraded.addOns); // WEBEX_SUITE ['CISCO_CALLING_PLAN']
+   * ```
+   */
+  updateCustomer(input: UpdateCustomerInput): Promise<Customer>;
+
+  /**
+   * Deletes a customer with its locations, users and Setup Assist requests, and resolves to its id.
+   * Its emails, numbers, extensions and externalId become free; unsent emails are `CANCELLED`; audit
+   * events stay. With Webex connected the customer is deleted there too.
+   * @example
+   * ```ts
+   * const deletedId = await hub.deleteCustomer(customer.id);
+   * console.log(await hub.customer(deletedId)); // null
+   * ```
+   */
+  deleteCustomer(id: string): Promise<string>;
+
+  /**
+   * Changes a location (name, the whole address, time zone, language, emergency location identifier;
+   * a field left out keeps its value) and resolves to it. A new country must fit the numbers of the
+   * location's users (`INVALID` on `["input","address","countryCode"]`).
+   * @example
+   * ```ts
+   * const location = await hub.updateLocation({ id: customer.headquarters.id, name: 'Amsterdam Centraal',
+   *   timeZone: 'Europe/Amsterdam' });
+   * ```
+   */
+  updateLocation(input: UpdateLocationInput): Promise<CustomerLocation>;
+
+  /**
+   * Removes a location and resolves to its id; never the headquarters (`NOT_ALLOWED`), never while
+   * users are there (`IN_USE` with their count: move them first).
+   * @example
+   * ```ts
+   * const removedId = await hub.removeLocation(branch.id);
+   * ```
+   */
+  removeLocation(id: string): Promise<string>;
+
+  /**
+   * Queues a user's onboarding email again (`ADMIN_INVITATION` for the full administrator, `WELCOME`
+   * for others) and resolves to it; while one is still unsent, resolves to that one instead of a second.
+   * @example
+   * ```ts
+   * const message = await hub.resendInvitation(user.id);
+   * console.log(message.kind, message.to, message.status); // WELCOME eva@devries.example PENDING
+   * ```
+   */
+  resendInvitation(userId: string): Promise<OutboxMessage>;
 }
