@@ -50,6 +50,9 @@ declare const users: CustomerUserInput[];
 declare const customer: Customer;
 declare const template: Template;
 declare const eva: CustomerUser;
+declare const locationId: string;
+declare const branch: { id: string };
+declare const user: CustomerUser;
 `;
 
 /**
