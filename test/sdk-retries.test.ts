@@ -12,6 +12,7 @@ import { startTestServer, type TestPartner, type TestServer } from './support/te
 type Behaviour =
   | { kind: 'error'; status: number; code: string; retryAfter?: string }
   | { kind: 'reset-after-forward' }
+  | { kind: 'html'; status: number }
   | { kind: 'hang' };
 
 interface Proxy {
@@ -37,6 +38,11 @@ async function startProxy(target: string, port = 0): Promise<Proxy> {
     seen.push((JSON.parse(body) as { operationName?: string }).operationName);
     const behaviour = script.shift();
     if (behaviour?.kind === 'hang') return;
+    if (behaviour?.kind === 'html') {
+      res.writeHead(behaviour.status, { 'content-type': 'text/html' });
+      res.end(`<html><body><h1>${behaviour.status} from the gateway</h1></body></html>`);
+      return;
+    }
     if (behaviour?.kind === 'error') {
       res.writeHead(behaviour.status, { 'content-type': 'application/json', ...(behaviour.retryAfter === undefined ? {} : { 'retry-after': behaviour.retryAfter }) });
       res.end(JSON.stringify({ errors: [{ message: `stub ${behaviour.code}`, extensions: { code: behaviour.code } }] }));
@@ -224,6 +230,24 @@ describe('SDK retries (against the real server, through a misbehaving loopback p
     p.script.push({ kind: 'hang' });
     await expect(hub.createTemplate(aTemplateInput(partner))).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(p.seen).toEqual(['CreateTemplate']);
+  });
+
+  it('a gateway’s 502/503/504 page is an unknown outcome: a query is retried, a mutation is not; other pages are not retried', async () => {
+    const p = await proxy();
+    const { hub, retries } = hubVia(p.url);
+    p.script.push({ kind: 'html', status: 502 }, { kind: 'html', status: 504 });
+    expect((await hub.viewer()).id).toBe(partner.adminId);
+    expect(retries.map((r) => [r.error.code, (r.error as NetworkError).status])).toEqual([['BAD_RESPONSE', 502], ['BAD_RESPONSE', 504]]);
+
+    p.seen.length = 0;
+    p.script.push({ kind: 'html', status: 503 });
+    await expect(hub.createTemplate(aTemplateInput(partner))).rejects.toMatchObject({ code: 'BAD_RESPONSE', status: 503 });
+    expect(p.seen).toEqual(['CreateTemplate']);
+
+    p.seen.length = 0;
+    p.script.push({ kind: 'html', status: 404 });
+    await expect(hub.viewer()).rejects.toMatchObject({ code: 'BAD_RESPONSE', status: 404 });
+    expect(p.seen).toEqual(['Viewer']);
   });
 
   it('refuses retry options that are not non-negative numbers', () => {
