@@ -163,7 +163,7 @@ describe('updateLocation, removeLocation and resendInvitation', () => {
     expect(same.id).toBe(invitation.id);
     expect(await auditCount()).toBe(before);
 
-    await fixture.server.app.db.manager.update(OutboxMessage, { id: invitation.id }, { status: 'SENT' as never, sentAt: new Date() });
+    await fixture.server.app.db.write((tx) => tx.update(OutboxMessage, { id: invitation.id }, { status: 'SENT' as never, sentAt: new Date() }));
     const again = await hub.resendInvitation(admin.id);
     expect(again).toMatchObject({ kind: 'ADMIN_INVITATION', to: customer.adminEmail, status: 'PENDING' });
     expect(again.id).not.toBe(invitation.id);
@@ -173,7 +173,7 @@ describe('updateLocation, removeLocation and resendInvitation', () => {
 
     const user = users[0];
     const [welcome] = (await outbox()).filter((m) => m.kind === 'WELCOME' && m.to === user.email);
-    await fixture.server.app.db.manager.update(OutboxMessage, { id: welcome.id }, { status: 'FAILED' as never });
+    await fixture.server.app.db.write((tx) => tx.update(OutboxMessage, { id: welcome.id }, { status: 'FAILED' as never }));
     const resent = await hub.resendInvitation(user.id);
     expect(resent).toMatchObject({ kind: 'WELCOME', to: user.email, status: 'PENDING', subject: welcome.subject });
     expect((await outbox()).filter((m) => m.to === user.email).map((m) => m.status).sort()).toEqual(['FAILED', 'PENDING']);
@@ -184,7 +184,7 @@ describe('updateLocation, removeLocation and resendInvitation', () => {
     const { customer, users } = await aCustomerWithBranch();
     const user = users[0];
     const welcome = (await hub.customerOutbox(customer.id, { first: 100 }))!.edges.map((e) => e.node).find((m) => m.to === user.email)!;
-    await fixture.server.app.db.manager.update(OutboxMessage, { id: welcome.id }, { status: 'SENT' as never, sentAt: new Date() });
+    await fixture.server.app.db.write((tx) => tx.update(OutboxMessage, { id: welcome.id }, { status: 'SENT' as never, sentAt: new Date() }));
     const answers = await Promise.all(Array.from({ length: 5 }, () => hub.resendInvitation(user.id)));
     expect(new Set(answers.map((m) => m.id)).size).toBe(1);
     const pending = (await hub.customerOutbox(customer.id, { first: 100 }))!.edges.map((e) => e.node).filter((m) => m.to === user.email && m.status === 'PENDING');

@@ -166,15 +166,16 @@ describe('changes after onboarding reach Webex', () => {
 
   it('a removed location or deleted customer whose Cisco id a lost answer hid is looked up (by name, by externalId) and deleted', async () => {
     const { partner, label, customer, cisco, branch, state } = await provisioned();
-    const db = h.server.app.db.manager;
+    // Through the server's own writer: a second connection's write would wait on (or fail against) its lock.
+    const forgetCiscoId = (id: string) => h.server.app.db.write((tx) => tx.update(WebexSyncRow, { id }, { webexId: null }));
     const branchAtCisco = state.locations.find((l: any) => l.id === branch.id).webexId;
     // As after a create whose answer was lost: sent (createAttemptedAt), Cisco's id unknown here.
-    await db.update(WebexSyncRow, { id: branch.id }, { webexId: null });
+    await forgetCiscoId(branch.id);
     await mutate(partner, 'removeLocation', { id: branch.id });
     await waitFor(async () => h.cisco.locations.has(branchAtCisco), (has) => !has, 'the location to be deleted at Cisco');
     expect(requestsOf(label, 'GET', /^\/locations$/).some((r) => r.query.name === branch.name)).toBe(true);
 
-    await db.update(WebexSyncRow, { id: customer.id }, { webexId: null });
+    await forgetCiscoId(customer.id);
     const lookupsBefore = requestsOf(label, 'GET', /^\/wholesale\/customers$/).length;
     await mutate(partner, 'deleteCustomer', { id: customer.id });
     await waitFor(() => syncRows(customer.id), (rows) => rows.length === 0, 'the customer’s rows to be forgotten');
