@@ -42,7 +42,7 @@ async function provisioned(pkg: Package = 'WEBEX_CALLING', extraUsers: Record<st
   const { partner, templateId, label } = await connectedPartner(h);
   const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: pkg }));
   const branch = anAmsterdamLocation({ name: unique('Branch ') });
-  const users = [{ ...aUser({ package: pkg }), email: customer.adminEmail }, ...extraUsers];
+  const users = [{ ...aUser({ package: pkg, ...(pkg === 'WEBEX_MEETINGS' ? { phoneNumber: null } : {}) }), email: customer.adminEmail }, ...extraUsers];
   const setup = await gql(h.server, partner.token, `mutation ($input: SetupCustomerInput!) {
     setupCustomer(input: $input) { locations { id name } users { id email } userErrors { code field message } } }`,
   { input: { customerId: customer.id, locations: [branch], users } });
@@ -198,6 +198,19 @@ describe('changes after onboarding reach Webex', () => {
     expect(state.customer.status).toBe('PROVISIONED');
     expect(state.users.every((u: any) => u.status === 'PROVISIONED')).toBe(true);
     expect(requestsOf(label, 'PUT', /^\/locations\//).map((r) => r.status)).toEqual([409]);
+  });
+
+  it('an administrator moved from meetings to calling without a number waits at Cisco, saying why; the customer’s PUT goes', async () => {
+    const meetingsUser = () => aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null });
+    const { partner, label, customer, cisco } = await provisioned('WEBEX_MEETINGS', [meetingsUser()]);
+    await mutate(partner, 'updateCustomer', { id: customer.id, package: 'WEBEX_SUITE' });
+    await waitFor(async () => h.cisco.customers.get(cisco.id)!.packages, (p) => p[0] === 'webex_suite', 'the new package at Cisco');
+    const state = await waitFor(() => customerSync(h, partner, customer.id),
+      (s) => s.users.some((u: any) => u.email === customer.adminEmail && u.errors.length > 0), 'the administrator’s note');
+    const admin = state.users.find((u: any) => u.email === customer.adminEmail);
+    expect(admin.errors[0].description).toMatch(/phone number or an extension/);
+    expect(requestsOf(label, 'PUT', /^\/wholesale\/subscribers\//)).toEqual([]);
+    expect((await syncRows(customer.id)).find((r) => r.id === admin.id)!.pendingChange).toBe('UPDATE_CALLING');
   });
 
   it('waits out a 429’s Retry-After before the PUT goes again', async () => {

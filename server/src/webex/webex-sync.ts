@@ -71,26 +71,35 @@ async function markChanged(tx: EntityManager, ids: readonly string[], change: We
   }
 }
 
-/** DELETE pending on many rows, each with its own lookup key: one UPDATE per chunk (a CASE), never one per row. */
-async function markDeleted(tx: EntityManager, entries: readonly { id: string; lookupKey: string }[], now: Date): Promise<void> {
+/**
+ * One text column set to a value of its own on each row: one UPDATE per chunk (a CASE), never one
+ * per row (updateUsers and removeUsers carry up to 10,000 users). `set` adds the columns every row gets.
+ */
+async function setPerRow(
+  tx: EntityManager, column: 'lookupKey' | 'errors', entries: readonly { id: string; value: string }[], set: Record<string, unknown>,
+): Promise<void> {
   const chunk = 400;
   for (let i = 0; i < entries.length; i += chunk) {
     const part = entries.slice(i, i + chunk);
     const params: Record<string, string> = {};
     const cases = part.map((e, j) => {
       params[`i${j}`] = e.id;
-      params[`k${j}`] = e.lookupKey;
-      return `WHEN :i${j} THEN :k${j}`;
+      params[`v${j}`] = e.value;
+      return `WHEN :i${j} THEN :v${j}`;
     }).join(' ');
     await tx.createQueryBuilder().update(WebexSyncRow)
-      .set({
-        pendingChange: WebexChange.DELETE, nextAttemptAt: null, updatedAt: now,
-        changeSeq: () => '"changeSeq" + 1', lookupKey: () => `CASE id ${cases} END`,
-      } as never)
+      .set({ ...set, [column]: () => `CASE id ${cases} END` } as never)
       .where('id IN (:...ids)', { ids: part.map((e) => e.id) })
       .setParameters(params)
       .execute();
   }
+}
+
+/** DELETE pending on many rows, each with its own lookup key. */
+async function markDeleted(tx: EntityManager, entries: readonly { id: string; lookupKey: string }[], now: Date): Promise<void> {
+  await setPerRow(tx, 'lookupKey', entries.map((e) => ({ id: e.id, value: e.lookupKey })), {
+    pendingChange: WebexChange.DELETE, nextAttemptAt: null, updatedAt: now, changeSeq: () => '"changeSeq" + 1',
+  });
 }
 
 /** Forgets rows of objects Cisco never got (their create was never sent). */
@@ -244,6 +253,7 @@ export const webexSync: WebexSyncHook = {
     if (rows.size === 0) return;
     const now = new Date();
     const untouched: string[] = [];
+    const notes: { id: string; value: string }[] = [];
     const byChange = new Map<WebexChange, string[]>();
     for (const { before, after } of changes) {
       const row = rows.get(after.id);
@@ -264,11 +274,9 @@ export const webexSync: WebexSyncHook = {
         byChange.set(row.pendingChange, [...(byChange.get(row.pendingChange) ?? []), row.id]);
       }
       const note = calling(before.package) && calling(after.package) && row.pendingChange !== WebexChange.UPDATE_CALLING ? controlHubNote(before, after) : null;
-      if (note) {
-        const errors = [...row.errors.filter((e) => e.code !== CONTROL_HUB_CODE), note];
-        await tx.update(WebexSyncRow, { id: row.id }, { errors, updatedAt: now });
-      }
+      if (note) notes.push({ id: row.id, value: JSON.stringify([...row.errors.filter((e) => e.code !== CONTROL_HUB_CODE), note]) });
     }
+    await setPerRow(tx, 'errors', notes, { updatedAt: now });
     await markChanged(tx, untouched, null, now);
     for (const [change, ids] of byChange) await markChanged(tx, ids, change, now);
     await wakeJob(tx, customer.id, customer.partnerId, now);
