@@ -29,6 +29,10 @@ const MUTATIONS = {
   createCustomer: `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { ${CUSTOMER} } ${USER_ERRORS} } }`,
   setupCustomer: `mutation($input: SetupCustomerInput!) { setupCustomer(input: $input) {
     customer { ${CUSTOMER} } locations { ${LOCATION} } users { id email location { ${LOCATION} } } ${USER_ERRORS} } }`,
+  updateCustomer: `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { ${CUSTOMER} } ${USER_ERRORS} } }`,
+  deleteCustomer: `mutation($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { deletedCustomerId ${USER_ERRORS} } }`,
+  updateLocation: `mutation($input: UpdateLocationInput!) { updateLocation(input: $input) { location { ${LOCATION} } ${USER_ERRORS} } }`,
+  removeLocation: `mutation($input: RemoveLocationInput!) { removeLocation(input: $input) { removedLocationId ${USER_ERRORS} } }`,
 };
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -131,5 +135,28 @@ describe('a dry run answers exactly as the real call', () => {
     expect(real.customer.setupAssistRequests).toHaveLength(1);
     expect(real.customer.outbox.totalCount).toBe(5);
     expect(real.customer.users.totalCount).toBe(5);
+  });
+
+  it('updateCustomer: an upgrade moving the full administrator, the answer showing the moved users', async () => {
+    const { real } = await expectDryRunAnswersAsTheRealCall('updateCustomer', {
+      id: customerId, package: 'WEBEX_SUITE', addOns: ['ATTENDANT_CONSOLE'], companyName: 'De Vries Groep', externalId: unique('crm-'),
+    });
+    expect(real.customer.package).toBe('WEBEX_SUITE');
+    expect(real.customer.admins.edges.length).toBeGreaterThan(0);
+  });
+
+  it('updateLocation of a location with a Setup Assist request', async () => {
+    const locations = await fixture.partner.client.customerLocations(customerId, { first: 10 });
+    const utrecht = locations!.edges.find((e) => e.node.name === 'Utrecht')!.node;
+    const { real } = await expectDryRunAnswersAsTheRealCall('updateLocation', { id: utrecht.id, name: 'Utrecht Centraal', emergencyLocationIdentifier: 'ELIN-7' });
+    expect(real.location.name).toBe('Utrecht Centraal');
+  });
+
+  it('removeLocation and deleteCustomer', async () => {
+    const { client } = fixture.partner;
+    const spare = (await client.setupCustomer({ customerId, locations: [{ ...aCustomerInput(templateId).headquarters, name: unique('Spare ') }] })).locations[0];
+    await expectDryRunAnswersAsTheRealCall('removeLocation', { id: spare.id });
+    const { real } = await expectDryRunAnswersAsTheRealCall('deleteCustomer', { id: customerId });
+    expect(real.deletedCustomerId).toBe(customerId);
   });
 });

@@ -135,6 +135,8 @@ describe('readiness', () => {
       url = logs.records().find((l) => l.msg === 'listening; opening and migrating the database')?.url;
     }
     expect(await get(url, '/readyz')).toEqual({ status: 503, body: { status: 'starting', reason: 'the database is being opened and migrated' } });
+    // Even then every answer names its request (the client's id when valid).
+    expect((await fetch(new URL('/readyz', url), { headers: { 'x-request-id': 'probe-1' } })).headers.get('x-request-id')).toBe('probe-1');
     expect((await get(url, '/healthz')).status).toBe(503); // liveness keeps its meaning: it answers once the database does
     await release();
     app = await starting;

@@ -50,6 +50,8 @@ describe('SDK transport errors (NetworkError.code)', () => {
     expect(error.status).toBeUndefined();
     expect(error.message).toMatch(/ECONNREFUSED/);
     expect(error.cause).toBeDefined();
+    // nothing reached a server: safe to send again, whatever the operation (the client retried it)
+    expect(error.requestSent).toBe(false);
   });
 
   it('a server that never answers is TIMEOUT after timeoutMs', async () => {
@@ -87,6 +89,7 @@ describe('SDK transport errors (NetworkError.code)', () => {
     const error = await failureOf(createClient({ url, token: 't', timeoutMs: 5_000 }).viewer());
     expect(error.code).toBe('CONNECTION_FAILED');
     expect(error.status).toBe(200);
+    expect(error.requestSent).toBe(true);
   });
 
   it('a proxy’s HTML 502 page is BAD_RESPONSE with status 502', async () => {

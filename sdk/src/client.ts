@@ -6,8 +6,6 @@ import {
   type CreateTemplateInput,
   type CreateTemplateMutation,
   type CustomerFieldsFragment,
-  type CustomerFilter,
-  type CustomerUserFilter,
   type OutboxMessageFieldsFragment,
   type RequestSetupAssistInput,
   type RequestSetupAssistMutation,
@@ -26,7 +24,27 @@ import {
   type RetryWebexSyncMutation,
   type WebexConnectionFieldsFragment,
   type WebexSyncFieldsFragment,
+  type UpdateCustomerInput,
+  type UpdateCustomerMutation,
+  type DeleteCustomerMutation,
+  type UpdateLocationInput,
+  type UpdateLocationMutation,
+  type RemoveLocationMutation,
+  type ResendInvitationMutation,
+  type LocationFieldsFragment,
 } from './generated/graphql.js';
+import { apiErrorCodeOf } from './error-codes.js';
+import { paginate } from './paginate.js';
+import {
+  DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_RETRY_BASE_DELAY_MS, failedBeforeSending, isIdempotent,
+  parseRetryAfter, retryDelayMs, sleep, type RetryEvent, type RetryPolicy,
+} from './retry.js';
+import type {
+  CustomerListArgs, CustomerUserListArgs, PageArgs, ProvisioningClient, ProvisioningPayloads,
+} from './provisioning-client.js';
+
+// Re-exported where it was declared before it had its own file, so `from './client.js'` keeps working.
+export type { ProvisioningClient } from './provisioning-client.js';
 import { GraphQLRequestError, NetworkError, ProvisioningError, type GraphQLErrorEntry, type UserError } from './errors.js';
 
 /** A template as the SDK returns it, with the `provisioningId` to create customers from. */
@@ -42,6 +60,13 @@ export type AssignCustomerAdminRolesPayload = AssignCustomerAdminRolesMutation['
 export type RequestSetupAssistPayload = RequestSetupAssistMutation['requestSetupAssist'];
 export type ConnectWebexPayload = ConnectWebexMutation['connectWebex'];
 export type RetryWebexSyncPayload = RetryWebexSyncMutation['retryWebexSync'];
+export type UpdateCustomerPayload = UpdateCustomerMutation['updateCustomer'];
+export type DeleteCustomerPayload = DeleteCustomerMutation['deleteCustomer'];
+export type UpdateLocationPayload = UpdateLocationMutation['updateLocation'];
+export type RemoveLocationPayload = RemoveLocationMutation['removeLocation'];
+export type ResendInvitationPayload = ResendInvitationMutation['resendInvitation'];
+/** A location of a customer as the SDK returns it. */
+export type CustomerLocation = LocationFieldsFragment;
 /** A partner's connection to Webex (never with a token). */
 export type WebexConnection = WebexConnectionFieldsFragment;
 /** Where a customer, location or user stands in Webex (`status`, Cisco's ids, `errors` with `trackingId`). */
@@ -55,6 +80,20 @@ export type CustomerUser = AssignCustomerAdminRolesPayload['users'][number];
 /** What a successful `setupCustomer` wrote: the customer and the locations and users of this call. */
 export type SetupResult = Omit<SetupCustomerPayload, 'userErrors' | 'customer'> & { customer: Customer };
 
+/**
+ * What `createClient` takes: where the API is, whose token, and how patient to be (timeout, retries).
+ *
+ * @example
+ * ```ts
+ * const hub = createClient({
+ *   url: 'http://localhost:4000/', token: process.env.HUB_TOKEN ?? '',
+ *   timeoutMs: 30_000,          // per attempt
+ *   maxRetries: 3,              // RATE_LIMITED, SERVICE_UNAVAILABLE, refused connections (default 2)
+ *   retryBaseDelayMs: 250,      // backoff 125–250 ms, 250–500 ms, 500–1000 ms…, or the server's Retry-After
+ *   onRetry: ({ operationName, attempt, delayMs, error }) => console.warn(operationName, attempt, error.message, delayMs),
+ * });
+ * ```
+ */
 export interface ClientOptions {
   /** The GraphQL endpoint, e.g. `http://localhost:4000/`. */
   url: string;
@@ -67,9 +106,32 @@ export interface ClientOptions {
   /**
    * Give up on a request after this many milliseconds, counting until its answer is fully read
    * (default 120 000; a 10,000-user setup takes seconds): it then rejects with a `NetworkError`
-   * whose `code` is `TIMEOUT`.
+   * whose `code` is `TIMEOUT`. Each attempt (see `maxRetries`) has its own timeout.
    */
   timeoutMs?: number;
+  /**
+   * How many times a failed request is sent again (default 2; 0 turns retries off). Retried, for any
+   * operation: `RATE_LIMITED` and `SERVICE_UNAVAILABLE` (refused before anything was written) and a
+   * connection that failed before the request was sent (`NetworkError` with `requestSent: false`).
+   * Retried only when repeating it is harmless (a query, a `dryRun`, `createCustomer` with an
+   * `externalId`): a connection that broke after sending, a `TIMEOUT`, a gateway's 502/503/504 page,
+   * after which a mutation may or may not have been applied. Everything else rejects at once.
+   */
+  maxRetries?: number;
+  /**
+   * The backoff's first step in milliseconds (default 500): retry n waits about
+   * `retryBaseDelayMs * 2^(n-1)`, jittered between half and all of it. When the server sends
+   * `Retry-After` (seconds or an HTTP date), the client waits that long instead (never less).
+   */
+  retryBaseDelayMs?: number;
+  /**
+   * The longest wait before a retry in milliseconds (default 30 000): the backoff stops growing
+   * there, and an error whose `Retry-After` asks for longer is not retried but rejected at once
+   * (with `retryAfterSeconds`), for the caller to decide.
+   */
+  maxRetryDelayMs?: number;
+  /** Called before each retry (for logging or metrics), with the failed attempt and the wait. */
+  onRetry?: (event: RetryEvent) => void;
 }
 
 const printed = new WeakMap<DocumentNode, string>();
@@ -104,14 +166,34 @@ function operationName(document: DocumentNode): string | undefined {
 }
 
 /**
- * Sends one GraphQL operation and returns its `data`, or rejects with a typed error:
+ * Sends one GraphQL operation and returns its `data`, retrying what `maxRetries` allows, or rejects with a typed error:
  * `GraphQLRequestError` (with the server's code) or `NetworkError` (with its own code). The
  * timeout covers the whole exchange, the body included: a server that sends its headers and then
  * stalls is a `TIMEOUT`, not a hang.
  */
 async function send<R, V>(options: ClientOptions, document: DocumentNode, variables?: V): Promise<R> {
   const doFetch = options.fetch ?? globalThis.fetch;
-  if (!doFetch) throw new NetworkError('CONNECTION_FAILED', 'No fetch implementation: pass `fetch` to createClient.');
+  if (!doFetch) throw new NetworkError('CONNECTION_FAILED', 'No fetch implementation: pass `fetch` to createClient.', { requestSent: false });
+  const policy: RetryPolicy = {
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS,
+    maxDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
+  };
+  const idempotent = isIdempotent(document, variables);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce<R, V>(options, doFetch, document, variables);
+    } catch (error) {
+      const delayMs = retryDelayMs(error, attempt, idempotent, policy);
+      if (delayMs === null) throw error;
+      options.onRetry?.({ operationName: operationName(document), attempt, delayMs, error: error as GraphQLRequestError | NetworkError });
+      await sleep(delayMs);
+    }
+  }
+}
+
+/** One attempt of `send`: one request, its answer read within `timeoutMs`. */
+async function sendOnce<R, V>(options: ClientOptions, doFetch: typeof fetch, document: DocumentNode, variables?: V): Promise<R> {
   const url = options.url;
   const timeoutMs = options.timeoutMs ?? 120_000;
   const controller = new AbortController();
@@ -137,7 +219,7 @@ async function send<R, V>(options: ClientOptions, document: DocumentNode, variab
       }), timedOut]);
     } catch (error) {
       if (controller.signal.aborted) throw new NetworkError('TIMEOUT', `${url} did not answer within ${timeoutMs} ms.`, { cause: error });
-      throw new NetworkError('CONNECTION_FAILED', `Could not reach ${url}: ${messageOf(error)}`, { cause: error });
+      throw new NetworkError('CONNECTION_FAILED', `Could not reach ${url}: ${messageOf(error)}`, { cause: error, requestSent: !failedBeforeSending(error) });
     }
     const status = response.status;
     let text: string;
@@ -155,9 +237,8 @@ async function send<R, V>(options: ClientOptions, document: DocumentNode, variab
       throw new NetworkError('BAD_RESPONSE', `${url} answered HTTP ${status} (${type}) without a GraphQL JSON body.`, { status });
     }
     if (body.errors?.length) {
-      const retryAfter = Number(response.headers.get('retry-after'));
-      throw new GraphQLRequestError(String(body.errors[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR'), status, body.errors,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+      throw new GraphQLRequestError(apiErrorCodeOf(body.errors[0]?.extensions?.code, status), status, body.errors,
+        parseRetryAfter(response.headers.get('retry-after')));
     }
     if (!body.data) throw new NetworkError('BAD_RESPONSE', `${url} answered HTTP ${status} with neither data nor errors.`, { status });
     return body.data;
@@ -233,7 +314,7 @@ function unwrap<P extends { userErrors: UserError[] }>(operation: string, payloa
  * ] });
  * ```
  */
-export function createClient(options: ClientOptions) {
+export function createClient(options: ClientOptions): ProvisioningClient {
   // Refused at once: without these every call would fail later, far from the mistake (a request
   // sent with "Bearer undefined" answers UNAUTHENTICATED, a missing URL a confusing fetch error).
   if (typeof options?.url !== 'string' || options.url.trim() === '') {
@@ -242,354 +323,167 @@ export function createClient(options: ClientOptions) {
   if (typeof options.token !== 'string' || options.token.trim() === '') {
     throw new TypeError('createClient needs `token`, an API token of a partner admin (npm start prints one; `npm run cli -- create-token --admin-id <id>` makes one).');
   }
+  for (const key of ['maxRetries', 'retryBaseDelayMs', 'maxRetryDelayMs', 'timeoutMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (key === 'maxRetries' && !Number.isInteger(value)))) {
+      throw new TypeError(`createClient's \`${key}\` must be a non-negative ${key === 'maxRetries' ? 'integer' : 'number of milliseconds'}.`);
+    }
+  }
   const sdk = getSdk(<R, V>(doc: DocumentNode, vars?: V) => send<R, V>(options, doc, vars));
 
-  /**
-   * The mutations as data: each resolves to the raw payload (the written object or null,
-   * `userErrors`, `warnings` where the mutation has them) and never rejects with
-   * `ProvisioningError`, for callers who show user errors next to form fields. Thrown GraphQL and
-   * transport errors still reject (`GraphQLRequestError`, `NetworkError`).
-   */
-  const payloads = {
-    /**
-     * `createTemplate` as data: `{ template, userErrors, warnings }`.
-     * @example
-     * ```ts
-     * const { template, userErrors, warnings } = await hub.payloads.createTemplate({ name: 'Benelux SMB',
-     *   countryCode: 'NL', brandName: 'Acme', serviceProviderAdminId: adminId, subscriptionId, dryRun: true });
-     * for (const e of userErrors) console.log(e.field.join('.'), e.code, e.message);
-     * ```
-     */
+  // Documented on ProvisioningPayloads and ProvisioningClient (provisioning-client.ts).
+  const payloads: ProvisioningPayloads = {
     createTemplate: async (input: CreateTemplateInput) => (await sdk.CreateTemplate({ input })).createTemplate,
-    /**
-     * `createCustomer` as data: `{ customer, userErrors }`.
-     * @example
-     * ```ts
-     * const { customer, userErrors } = await hub.payloads.createCustomer({ provisioningId, companyName: 'Bakkerij de Vries',
-     *   adminEmail: 'it@devries.example', package: 'WEBEX_CALLING', supportedLocationConfirmed: true, headquarters });
-     * if (!customer) console.log(userErrors.map((e) => `${e.field.join('.')}: ${e.code}`));
-     * ```
-     */
     createCustomer: async (input: CreateCustomerInput) => (await sdk.CreateCustomer({ input })).createCustomer,
-    /**
-     * `setupCustomer` as data: `{ customer, locations, users, userErrors }`.
-     * @example
-     * ```ts
-     * const { users, userErrors } = await hub.payloads.setupCustomer({ customerId: customer.id, dryRun: true, users: [
-     *   { firstName: 'Eva', lastName: 'de Vries', email: 'eva@devries.example', package: 'WEBEX_CALLING', extension: '2001' },
-     * ] });
-     * const badRows = new Set(userErrors.map((e) => e.field[2]));
-     * ```
-     */
     setupCustomer: async (input: SetupCustomerInput) => (await sdk.SetupCustomer({ input })).setupCustomer,
-    /**
-     * `updateTemplate` as data: `{ template, userErrors, warnings }`.
-     * @example
-     * ```ts
-     * const { template: preview, userErrors } = await hub.payloads.updateTemplate({ id: template.id, name: 'Benelux SMB 2025', dryRun: true });
-     * ```
-     */
     updateTemplate: async (input: UpdateTemplateInput) => (await sdk.UpdateTemplate({ input })).updateTemplate,
-    /**
-     * `deleteTemplate` as data: `{ deletedTemplateId, userErrors }` (`IN_USE` while customers use it).
-     * @example
-     * ```ts
-     * const { deletedTemplateId, userErrors } = await hub.payloads.deleteTemplate({ id: template.id });
-     * if (userErrors.some((e) => e.code === 'IN_USE')) console.log('Customers were created from this template.');
-     * ```
-     */
     deleteTemplate: async (input: DeleteTemplateInput) => (await sdk.DeleteTemplate({ input })).deleteTemplate,
-    /**
-     * `assignCustomerAdminRoles` as data: `{ users, userErrors }`.
-     * @example
-     * ```ts
-     * const { users, userErrors } = await hub.payloads.assignCustomerAdminRoles({ customerId: customer.id,
-     *   assignments: [{ userId, roles: ['USER_ADMIN'] }] });
-     * ```
-     */
     assignCustomerAdminRoles: async (input: AssignCustomerAdminRolesInput) =>
       (await sdk.AssignCustomerAdminRoles({ input })).assignCustomerAdminRoles,
-    /**
-     * `requestSetupAssist` as data: `{ request, userErrors }`.
-     * @example
-     * ```ts
-     * const { request, userErrors } = await hub.payloads.requestSetupAssist({ customerId: customer.id,
-     *   locationId: customer.headquarters.id, contactName: 'Eva de Vries', contactEmail: 'eva@devries.example' });
-     * ```
-     */
     requestSetupAssist: async (input: RequestSetupAssistInput) => (await sdk.RequestSetupAssist({ input })).requestSetupAssist,
-    /**
-     * `connectWebex` as data: `{ connection, userErrors }` (`INVALID` on `accessToken` when Webex refuses it).
-     * @example
-     * ```ts
-     * const { connection, userErrors } = await hub.payloads.connectWebex({ accessToken, refreshToken });
-     * ```
-     */
     connectWebex: async (input: ConnectWebexInput) => (await sdk.ConnectWebex({ input })).connectWebex,
-    /**
-     * `retryWebexSync` as data: `{ customer, userErrors }` (`NOT_ALLOWED` while the partner is not connected
-     * or the template has no `webexProvisioningId`).
-     * @example
-     * ```ts
-     * const { customer, userErrors } = await hub.payloads.retryWebexSync({ customerId });
-     * ```
-     */
     retryWebexSync: async (input: { customerId: string }) => (await sdk.RetryWebexSync({ input })).retryWebexSync,
+    updateCustomer: async (input: UpdateCustomerInput) => (await sdk.UpdateCustomer({ input })).updateCustomer,
+    deleteCustomer: async (input: { id: string; dryRun?: boolean | null }) => (await sdk.DeleteCustomer({ input })).deleteCustomer,
+    updateLocation: async (input: UpdateLocationInput) => (await sdk.UpdateLocation({ input })).updateLocation,
+    removeLocation: async (input: { id: string; dryRun?: boolean | null }) => (await sdk.RemoveLocation({ input })).removeLocation,
+    resendInvitation: async (input: { userId: string }) => (await sdk.ResendInvitation({ input })).resendInvitation,
   };
 
   return {
     payloads,
 
-    /**
-     * Step 1: creates an onboarding template and resolves to it (with its `provisioningId`).
-     * The payload's `warnings` (e.g. the PSTN advice) are on the result as `template.warnings`, a
-     * non-enumerable property (see TemplateWithWarnings): the template otherwise is exactly the
-     * object `hub.template(id)` returns.
-     * @example
-     * ```ts
-     * const template = await hub.createTemplate({ name: 'Benelux SMB', countryCode: 'NL', brandName: 'Acme',
-     *   serviceProviderAdminId: adminId, subscriptionId });
-     * console.log(template.provisioningId);
-     * for (const warning of template.warnings) console.warn(warning);
-     * ```
-     */
     async createTemplate(input: CreateTemplateInput): Promise<TemplateWithWarnings> {
       const { template, warnings } = unwrap('createTemplate', await payloads.createTemplate(input));
       return withWarnings(template!, warnings);
     },
 
-    /**
-     * Step 2: creates a customer organization from a template (`templateId` or `provisioningId`).
-     * @example
-     * ```ts
-     * const customer = await hub.createCustomer({ provisioningId, companyName: 'Bakkerij de Vries',
-     *   adminEmail: 'it@devries.example', package: 'WEBEX_CALLING', supportedLocationConfirmed: true, headquarters });
-     * ```
-     */
     async createCustomer(input: CreateCustomerInput): Promise<Customer> {
       return unwrap('createCustomer', await payloads.createCustomer(input)).customer!;
     },
 
-    /**
-     * Step 3: adds locations and users (all or nothing) and resolves to what was written.
-     * @example
-     * ```ts
-     * const { users } = await hub.setupCustomer({ customerId: customer.id, users: [
-     *   { firstName: 'Eva', lastName: 'de Vries', email: 'eva@devries.example', package: 'WEBEX_CALLING', extension: '2001' },
-     * ] });
-     * ```
-     */
     async setupCustomer(input: SetupCustomerInput): Promise<SetupResult> {
       const { userErrors: _ignored, customer, ...rest } = unwrap('setupCustomer', await payloads.setupCustomer(input));
       return { ...rest, customer: customer! };
     },
 
-    /**
-     * Edits a template: only the fields given change (the provisioning ID never does). Customers
-     * created earlier keep their settings. `dryRun: true` validates without writing.
-     * @example
-     * ```ts
-     * const updated = await hub.updateTemplate({ id: template.id, brandName: 'Acme Business' });
-     * console.log(updated.brandName, updated.provisioningId === template.provisioningId); // Acme Business true
-     * ```
-     */
     async updateTemplate(input: UpdateTemplateInput): Promise<TemplateWithWarnings> {
       const { template, warnings } = unwrap('updateTemplate', await payloads.updateTemplate(input));
       return withWarnings(template!, warnings);
     },
 
-    /**
-     * Deletes a template no customer uses; rejects with `ProvisioningError` (`IN_USE`) otherwise.
-     * @example
-     * ```ts
-     * const deletedId = await hub.deleteTemplate(template.id);
-     * ```
-     */
     async deleteTemplate(id: string): Promise<string> {
       return unwrap('deleteTemplate', await payloads.deleteTemplate({ id })).deletedTemplateId!;
     },
 
-    /**
-     * Sets Control Hub roles of a customer's users (each assignment replaces that user's roles)
-     * and resolves to the users. Role holders must hold the organization's package; the full
-     * administrator keeps `FULL_ADMIN`.
-     * @example
-     * ```ts
-     * const { users: [eva] } = await hub.setupCustomer({ customerId: customer.id, users: [
-     *   { firstName: 'Eva', lastName: 'de Vries', email: 'eva@devries.example', package: customer.package, extension: '2001' },
-     * ] });
-     * const [admin] = await hub.assignCustomerAdminRoles({ customerId: customer.id, assignments: [
-     *   { userId: eva.id, roles: ['USER_ADMIN', 'SUPPORT_ADMIN'] },
-     * ] });
-     * console.log(admin.roles); // ['USER_ADMIN', 'SUPPORT_ADMIN']
-     * ```
-     */
     async assignCustomerAdminRoles(input: AssignCustomerAdminRolesInput): Promise<CustomerUser[]> {
       return unwrap('assignCustomerAdminRoles', await payloads.assignCustomerAdminRoles(input)).users;
     },
 
-    /**
-     * Asks for Wholesale Setup Assist for one location of a customer and resolves to the request
-     * (status `REQUESTED`).
-     * @example
-     * ```ts
-     * const request = await hub.requestSetupAssist({ customerId: customer.id, locationId: customer.headquarters.id,
-     *   contactName: 'Eva de Vries', contactEmail: 'eva@devries.example', contactPhone: '+31 20 794 8000' });
-     * ```
-     */
     async requestSetupAssist(input: RequestSetupAssistInput): Promise<SetupAssistRequest> {
       return unwrap('requestSetupAssist', await payloads.requestSetupAssist(input)).request!;
     },
 
-    /** A customer's Setup Assist requests, newest first (null when the customer is not yours). @example `const requests = await hub.setupAssistRequests(customer.id);` */
     async setupAssistRequests(customerId: string): Promise<SetupAssistRequest[] | null> {
       return (await sdk.SetupAssistRequests({ customerId })).customer?.setupAssistRequests ?? null;
     },
 
-    /**
-     * A page of a customer's onboarding emails (admin invitation, welcome emails), newest first;
-     * null when the customer is not yours.
-     * @example
-     * ```ts
-     * const outbox = await hub.customerOutbox(customer.id, { first: 100 });
-     * for (const { node } of outbox!.edges) console.log(node.kind, node.to, node.status);
-     * ```
-     */
-    async customerOutbox(customerId: string, args: { first?: number; after?: string } = {}) {
+    async customerOutbox(customerId: string, args: PageArgs = {}) {
       return (await sdk.CustomerOutbox({ customerId, ...args })).customer?.outbox ?? null;
     },
 
-    /**
-     * Connects your partner to Cisco's Webex APIs (full admins): the token is checked with one call to
-     * Webex, stored encrypted and never shown again. Customers created afterwards from a template with
-     * a `webexProvisioningId` are provisioned in Webex in the background. Rejects with a
-     * `ProvisioningError` on userErrors.
-     * @example
-     * ```ts
-     * const connection = await hub.connectWebex({ accessToken, refreshToken });
-     * console.log(connection.connected, connection.connectedAt);
-     * ```
-     */
     async connectWebex(input: ConnectWebexInput): Promise<WebexConnection> {
       return unwrap('connectWebex', await payloads.connectWebex(input)).connection!;
     },
 
-    /** Your partner's Webex connection (`connected`, `connectedAt`, `lastError`). @example `const { connected, lastError } = await hub.webexConnection();` */
     async webexConnection(): Promise<WebexConnection> {
       return (await sdk.WebexConnection()).viewer.partner.webexConnection;
     },
 
-    /**
-     * Where a customer, its locations and a page of its users stand in Webex (null when the customer is
-     * not yours). `status` goes QUEUED → IN_PROGRESS → PROVISIONED; FAILED and ON_HOLD carry Cisco's
-     * words in `errors` / `webexStatus`.
-     * @example
-     * ```ts
-     * const sync = await hub.customerWebexSync(customer.id, { first: 100 });
-     * console.log(sync!.webex.status, sync!.users.edges.filter((e) => e.node.webex.status === 'FAILED').length);
-     * ```
-     */
-    async customerWebexSync(customerId: string, args: { first?: number; after?: string } = {}) {
+    async customerWebexSync(customerId: string, args: PageArgs = {}) {
       return (await sdk.CustomerWebexSync({ customerId, ...args })).customer ?? null;
     },
 
-    /**
-     * Re-drives a customer's FAILED objects in Webex (or queues a NOT_SYNCED customer once the partner is
-     * connected and its template has a `webexProvisioningId`); resolves to the customer's sync state.
-     * @example
-     * ```ts
-     * const webex = await hub.retryWebexSync(customer.id);
-     * ```
-     */
+    async customerWebexUsers(customerId: string, args: PageArgs = {}) {
+      return (await sdk.CustomerWebexUsers({ customerId, ...args })).customer?.users ?? null;
+    },
+
     async retryWebexSync(customerId: string): Promise<WebexSync> {
       return unwrap('retryWebexSync', await payloads.retryWebexSync({ customerId })).customer!.webex;
     },
 
-    /** The signed-in admin and their partner (admins, subscriptions). @example `const { partner } = await hub.viewer();` */
+    async updateCustomer(input: UpdateCustomerInput): Promise<Customer> {
+      return unwrap('updateCustomer', await payloads.updateCustomer(input)).customer!;
+    },
+
+    async deleteCustomer(id: string): Promise<string> {
+      return unwrap('deleteCustomer', await payloads.deleteCustomer({ id })).deletedCustomerId!;
+    },
+
+    async updateLocation(input: UpdateLocationInput): Promise<CustomerLocation> {
+      return unwrap('updateLocation', await payloads.updateLocation(input)).location!;
+    },
+
+    async removeLocation(id: string): Promise<string> {
+      return unwrap('removeLocation', await payloads.removeLocation({ id })).removedLocationId!;
+    },
+
+    async resendInvitation(userId: string): Promise<OutboxMessage> {
+      return unwrap('resendInvitation', await payloads.resendInvitation({ userId })).message!;
+    },
+
     async viewer() {
       return (await sdk.Viewer()).viewer;
     },
 
-    /** The packages table, for dropdowns. @example `const packages = await hub.packages();` */
     async packages() {
       return (await sdk.Packages()).packages;
     },
 
-    /** The Cloud Connected PSTN provider catalog. @example `const providers = await hub.pstnProviders();` */
     async pstnProviders() {
       return (await sdk.PstnProviders()).pstnProviders;
     },
 
-    /** Every country the API accepts, with its default data region. @example `const countries = await hub.countries();` */
     async countries() {
       return (await sdk.Countries()).countries;
     },
 
-    /** A page of templates, newest first. @example `const { edges, pageInfo } = await hub.templates({ first: 50 });` */
-    async templates(args: { first?: number; after?: string } = {}) {
+    async templates(args: PageArgs = {}) {
       return (await sdk.Templates(args)).templates;
     },
 
-    /** A template by id, or null. @example `const template = await hub.template(id);` */
     async template(id: string) {
       return (await sdk.Template({ id })).template ?? null;
     },
 
-    /** A template by provisioning ID, or null. @example `const template = await hub.templateByProvisioningId(pid);` */
     async templateByProvisioningId(provisioningId: string) {
       return (await sdk.TemplateByProvisioningId({ provisioningId })).templateByProvisioningId ?? null;
     },
 
-    /** A page of customers, newest first. @example `const page = await hub.customers({ filter: { search: 'bakkerij' } });` */
-    async customers(args: { first?: number; after?: string; filter?: CustomerFilter } = {}) {
+    async customers(args: CustomerListArgs = {}) {
       return (await sdk.Customers(args)).customers;
     },
 
-    /** A customer by id, or null. @example `const customer = await hub.customer(id);` */
     async customer(id: string) {
       return (await sdk.Customer({ id })).customer ?? null;
     },
 
-    /** A page of a customer's users (null when the customer is not yours). @example `const page = await hub.customerUsers(id, { first: 100 });` */
-    async customerUsers(customerId: string, args: { first?: number; after?: string; filter?: CustomerUserFilter } = {}) {
+    async customerUsers(customerId: string, args: CustomerUserListArgs = {}) {
       return (await sdk.CustomerUsers({ customerId, ...args })).customer?.users ?? null;
     },
 
-    /** A page of a customer's locations (null when the customer is not yours). @example `const page = await hub.customerLocations(id);` */
-    async customerLocations(customerId: string, args: { first?: number; after?: string } = {}) {
+    async customerLocations(customerId: string, args: PageArgs = {}) {
       return (await sdk.CustomerLocations({ customerId, ...args })).customer?.locations ?? null;
     },
 
-    /**
-     * A page of your partner's audit trail, newest first: one event per successful mutation, with
-     * who (`admin`), what (`operation`, `targetIds`) and when (`at`). Dry runs and failed calls leave none.
-     * `targetIds` holds the first 100 ids; `targetCount` says how many there are (an import's
-     * thousands are paged with `targetIds(first, offset)` in a query of your own, `hub.request`).
-     * @example
-     * ```ts
-     * const page = await hub.auditEvents({ first: 50 });
-     * for (const { node } of page.edges) console.log(node.at, node.admin.email, node.operation, node.targetIds);
-     * const next = page.pageInfo.hasNextPage ? await hub.auditEvents({ first: 50, after: page.pageInfo.endCursor! }) : null;
-     * ```
-     */
-    async auditEvents(args: { first?: number; after?: string } = {}) {
+    async auditEvents(args: PageArgs = {}) {
       return (await sdk.AuditEvents(args)).auditEvents;
     },
 
-    /**
-     * Runs any operation (e.g. one with fewer fields) with the client's URL and token: a document
-     * parsed with graphql's `parse`, or the operation's text, which is parsed here (a syntax error
-     * rejects with graphql's `GraphQLError` before anything is sent). Anything else is a `TypeError`.
-     * @example
-     * ```ts
-     * const data = await hub.request<{ customers: { totalCount: number } }>('{ customers { totalCount } }');
-     * ```
-     */
+    paginate,
+
     async request<R, V = Record<string, unknown>>(document: DocumentNode | string, variables?: V): Promise<R> {
       return send<R, V>(options, toDocument(document), variables);
     },
   };
 }
-
-/** The client `createClient` returns. */
-export type ProvisioningClient = ReturnType<typeof createClient>;

@@ -1,3 +1,4 @@
+import type { ApiErrorCode } from './error-codes.js';
 import type { UserErrorFieldsFragment } from './generated/graphql.js';
 
 /** One user-fixable problem, with the path of the input field it concerns. */
@@ -78,8 +79,10 @@ export interface GraphQLErrorEntry {
 
 /**
  * The server answered with GraphQL errors (not user errors): `code` is the first error's
- * `extensions.code`, e.g. `UNAUTHENTICATED`, `FORBIDDEN`, `BAD_USER_INPUT`, `QUERY_TOO_COMPLEX`,
- * `RATE_LIMITED`, `SERVICE_UNAVAILABLE`, `INTERNAL_SERVER_ERROR`.
+ * `extensions.code`, one of the server's codes (`ApiErrorCode`: `UNAUTHENTICATED`, `FORBIDDEN`,
+ * `BAD_USER_INPUT`, `QUERY_TOO_COMPLEX`, `RATE_LIMITED`, `SERVICE_UNAVAILABLE`, …). A code the SDK
+ * does not know (an answer from another server version) is reported as the code of its HTTP status
+ * (see `apiErrorCodeOf`); the code as sent stays in `errors[0].extensions.code`.
  *
  * @example
  * ```ts
@@ -96,12 +99,12 @@ export class GraphQLRequestError extends HubError {
   override name = 'GraphQLRequestError';
   constructor(
     /** The first error's `extensions.code`. */
-    readonly code: string,
+    readonly code: ApiErrorCode,
     /** The HTTP status of the answer (401, 403, 429, 503…). */
     readonly status: number,
     /** Every error of the answer, as the server sent it. */
     readonly errors: GraphQLErrorEntry[],
-    /** Seconds to wait before retrying (RATE_LIMITED, SERVICE_UNAVAILABLE), from Retry-After. */
+    /** Seconds to wait before retrying (RATE_LIMITED, SERVICE_UNAVAILABLE), from Retry-After (seconds or an HTTP date). */
     readonly retryAfterSeconds: number | null = null,
   ) {
     super(`${code}: ${errors[0]?.message ?? `HTTP ${status}`}`);
@@ -109,21 +112,18 @@ export class GraphQLRequestError extends HubError {
 
   /**
    * True for the errors worth retrying after `retryAfterSeconds` (`RATE_LIMITED`,
-   * `SERVICE_UNAVAILABLE`): the request was refused before anything was written.
+   * `SERVICE_UNAVAILABLE`): the request was refused before anything was written. The client already
+   * retries these `maxRetries` times (default 2); an error that reaches you has exhausted them.
    *
    * @example
    * ```ts
-   * async function withRetry<T>(call: () => Promise<T>, attempts = 3): Promise<T> {
-   *   for (let attempt = 1; ; attempt++) {
-   *     try {
-   *       return await call();
-   *     } catch (error) {
-   *       if (!(error instanceof GraphQLRequestError && error.retryable) || attempt >= attempts) throw error;
-   *       await new Promise((resolve) => setTimeout(resolve, (error.retryAfterSeconds ?? 1) * 1000));
-   *     }
-   *   }
+   * try {
+   *   await hub.setupCustomer({ customerId, users });
+   * } catch (error) {
+   *   if (error instanceof GraphQLRequestError && error.retryable) {
+   *     console.error(`Still busy after the client's retries: try again in ${error.retryAfterSeconds ?? 1} s.`);
+   *   } else throw error;
    * }
-   * const customers = await withRetry(() => hub.customers({ first: 100 }));
    * ```
    */
   get retryable(): boolean {
@@ -141,8 +141,9 @@ export type NetworkErrorCode = 'CONNECTION_FAILED' | 'TIMEOUT' | 'BAD_RESPONSE';
 
 /**
  * The request never got a GraphQL answer: see `code`, and `status` when an HTTP answer arrived.
- * After a `TIMEOUT` or a `CONNECTION_FAILED` mid-answer a mutation may still have been applied:
- * read before writing again (or send an `externalId`, which makes createCustomer safe to replay).
+ * After a `TIMEOUT` or a `CONNECTION_FAILED` with `requestSent` a mutation may still have been applied:
+ * read before writing again (or send an `externalId`, which makes createCustomer safe to replay, and
+ * which the client's own retries rely on).
  *
  * @example
  * ```ts
@@ -161,12 +162,19 @@ export class NetworkError extends HubError {
   override name = 'NetworkError';
   /** The HTTP status of the answer, when one arrived (always for `BAD_RESPONSE`). */
   readonly status?: number;
+  /**
+   * False only when the request certainly never reached the server (connection refused, unknown
+   * host): nothing was written, and the client retries it whatever the operation. True when it may
+   * have arrived, so a mutation's outcome is unknown.
+   */
+  readonly requestSent: boolean;
   constructor(
     readonly code: NetworkErrorCode,
     message: string,
-    options: { status?: number; cause?: unknown } = {},
+    options: { status?: number; cause?: unknown; requestSent?: boolean } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     if (options.status !== undefined) this.status = options.status;
+    this.requestSent = options.requestSent ?? true;
   }
 }

@@ -5,11 +5,22 @@
  */
 export { createClient } from './client.js';
 export type {
-  ClientOptions, ProvisioningClient, Template, TemplateWithWarnings, Customer, SetupResult,
+  ClientOptions, Template, TemplateWithWarnings, Customer, SetupResult,
   CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload, UpdateTemplatePayload, DeleteTemplatePayload,
   AssignCustomerAdminRolesPayload, CustomerUser, RequestSetupAssistPayload, SetupAssistRequest, OutboxMessage,
-  ConnectWebexPayload, RetryWebexSyncPayload,
+  ConnectWebexPayload, RetryWebexSyncPayload, WebexConnection, WebexSync,
+  UpdateCustomerPayload, DeleteCustomerPayload, UpdateLocationPayload, RemoveLocationPayload, ResendInvitationPayload, CustomerLocation,
 } from './client.js';
+export type {
+  ProvisioningClient, ProvisioningPayloads, PageArgs, CustomerListArgs, CustomerUserListArgs, PageInfo, Connection,
+  Viewer, PackageInfo, PstnProvider, Country, Location, TemplateConnection, CustomerConnection, CustomerUserConnection,
+  LocationConnection, OutboxConnection, AuditEventConnection, AuditEvent, CustomerWebexState, WebexUserConnection,
+} from './provisioning-client.js';
+export { paginate, TooManyItemsError, NotFoundError, DEFAULT_PAGE_SIZE } from './paginate.js';
+export type { PageIterator, ListMethod } from './paginate.js';
+export type { RetryEvent } from './retry.js';
+export { API_ERROR_CODES, apiErrorCodeOf } from './error-codes.js';
+export type { ApiErrorCode } from './error-codes.js';
 export { HubError, ProvisioningError, GraphQLRequestError, NetworkError } from './errors.js';
 export type { UserError, GraphQLErrorEntry, NetworkErrorCode } from './errors.js';
 export type * from './generated/graphql.js';

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver';
 import { AdminRolesResolver } from './customers/admin-roles.resolver';
+import { LifecycleResolver } from './customers/lifecycle.resolver';
 import { CustomerOutboxResolver, OutboxMessageResolver } from './outbox/outbox.resolver';
 import { CustomerSetupAssistResolver, SetupAssistResolver } from './assist/setup-assist.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   LocationResolver,
   CustomerUserResolver,
   SetupResolver,
+  LifecycleResolver,
   AuditResolver,
   AdminRolesResolver,
   SetupAssistResolver,

@@ -8,6 +8,7 @@ import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
 import { UserErrorCode } from '../errors/user-error';
 import { defineMutation, STOP } from '../mutations/define-mutation';
+import { deletedMeanwhile } from '../mutations/foreign-key';
 import { parseInternationalNumber } from '../setup/phone-number';
 import { SETUP_ASSIST_REQUESTED, SetupAssistRequest } from './setup-assist.entity';
 import { RequestSetupAssistInput, RequestSetupAssistPayload } from './setup-assist.inputs';
@@ -48,6 +49,8 @@ export class SetupAssistService {
       await tx.insert(SetupAssistRequest, request);
       return { value: request, changed: [request.customerId, request.id] };
     },
+    // PostgreSQL: removeLocation or deleteCustomer removed what the request names after our checks.
+    refused: (error) => deletedMeanwhile(error, 'locationId', 'location (or its customer)'),
     payload: (outcome): RequestSetupAssistPayload => (outcome.ok
       ? { request: outcome.value, userErrors: [] }
       : { request: null, userErrors: outcome.userErrors }),

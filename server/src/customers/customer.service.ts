@@ -51,6 +51,16 @@ export function templateReferenceOf(input: Pick<CreateCustomerInput, 'templateId
 }
 export const EXTERNAL_ID_MAX = 128;
 
+/** §4's externalId rule, shared with updateCustomer: trimmed, not blank, no NUL, at most EXTERNAL_ID_MAX. */
+export function normalizeExternalId(value: string | null | undefined, errors: UserErrors): string | null {
+  if (value === null || value === undefined) return null;
+  const externalId = value.trim();
+  if (!externalId) errors.add(UserErrorCode.INVALID, 'externalId must not be blank; omit it instead.', 'externalId');
+  else if (hasNul(externalId)) errors.add(UserErrorCode.INVALID, 'externalId must not contain the NUL character (U+0000).', 'externalId');
+  else if (externalId.length > EXTERNAL_ID_MAX) errors.add(UserErrorCode.TOO_LONG, `externalId must be at most ${EXTERNAL_ID_MAX} characters.`, 'externalId');
+  return externalId;
+}
+
 /** `%` and `_` match themselves in a LIKE pattern built from user text. */
 export function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -143,12 +153,7 @@ export class CustomerService {
   }
 
   private normalizeExternalId(value: string | null | undefined, errors: UserErrors): string | null {
-    if (value === null || value === undefined) return null;
-    const externalId = value.trim();
-    if (!externalId) errors.add(UserErrorCode.INVALID, 'externalId must not be blank; omit it instead.', 'externalId');
-    else if (hasNul(externalId)) errors.add(UserErrorCode.INVALID, 'externalId must not contain the NUL character (U+0000).', 'externalId');
-    else if (externalId.length > EXTERNAL_ID_MAX) errors.add(UserErrorCode.TOO_LONG, `externalId must be at most ${EXTERNAL_ID_MAX} characters.`, 'externalId');
-    return externalId;
+    return normalizeExternalId(value, errors);
   }
 
   /** The template the reference names, if it is one of the caller's partner. */

@@ -3,6 +3,9 @@ import { SetupAssistService } from '../assist/setup-assist.service';
 import type { Database } from '../db/database';
 import { CustomerService } from '../customers/customer.service';
 import { AdminRolesService } from '../customers/admin-roles.service';
+import { CustomerLifecycleService } from '../customers/customer-lifecycle.service';
+import { LocationEditService } from '../customers/location-edit.service';
+import { ResendInvitationService } from '../outbox/resend-invitation.service';
 import { PartnerService } from '../partners/partner.service';
 import { SetupService } from '../setup/setup.service';
 import { TemplateService } from '../templates/template.service';
@@ -14,6 +17,9 @@ export interface Services {
   templates: TemplateService;
   templateEdits: TemplateEditService;
   customers: CustomerService;
+  customerLifecycle: CustomerLifecycleService;
+  locationEdits: LocationEditService;
+  resendInvitation: ResendInvitationService;
   setup: SetupService;
   adminRoles: AdminRolesService;
   setupAssist: SetupAssistService;
@@ -27,6 +33,9 @@ export function createServices(db: Database): Services {
     templates,
     templateEdits: new TemplateEditService(db, templates),
     customers: new CustomerService(db),
+    customerLifecycle: new CustomerLifecycleService(db),
+    locationEdits: new LocationEditService(db),
+    resendInvitation: new ResendInvitationService(db),
     setup: new SetupService(db),
     adminRoles: new AdminRolesService(db),
     setupAssist: new SetupAssistService(db),

@@ -17,36 +17,43 @@ export interface QueueSnapshot {
   webexOldestDueSeconds: number;
 }
 
-/** Rows of `table` with `status`, counted up to QUEUE_COUNT_CAP. */
-async function cappedCount(db: Database, table: string, status: string): Promise<number> {
-  const rows: Array<{ n: number | string }> = await db.reader.query(
-    `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "${table}" WHERE "status" = '${status}' LIMIT ${QUEUE_COUNT_CAP}) AS capped`);
-  return Number(rows[0]?.n ?? 0);
+/** Rows of `table` with `status`, counted up to QUEUE_COUNT_CAP (a scalar subquery). */
+function cappedCount(table: string, status: string): string {
+  return `(SELECT COUNT(*) FROM (SELECT 1 FROM "${table}" WHERE "status" = '${status}' LIMIT ${QUEUE_COUNT_CAP}) AS capped)`;
 }
 
 /**
- * Seconds since the earliest `nextAttemptAt` of the PENDING rows, 0 when none is due yet. One seek
- * on the (status, nextAttemptAt) index both tables have; for a row never attempted, nextAttemptAt
- * is its creation, so this is the age of the oldest email (or job) waiting for its first attempt.
+ * The earliest `nextAttemptAt` of the PENDING rows: one seek on the (status, nextAttemptAt) index
+ * both tables have. For a row never attempted, nextAttemptAt is its creation, so its distance from
+ * now is the age of the oldest email (or job) waiting for its first attempt.
  */
-async function oldestDueSeconds(db: Database, table: string, now: number): Promise<number> {
-  const rows: Array<{ due: number | string | null }> = await db.reader.query(
-    `SELECT MIN("nextAttemptAt") AS due FROM "${table}" WHERE "status" = 'PENDING'`);
-  const due = rows[0]?.due;
+function earliestDue(table: string): string {
+  return `(SELECT MIN("nextAttemptAt") FROM "${table}" WHERE "status" = 'PENDING')`;
+}
+
+/** Seconds since `due` (epoch ms; PostgreSQL returns bigints as strings), 0 when nothing is due yet. */
+function secondsSince(due: number | string | null | undefined, now: number): number {
   if (due === null || due === undefined) return 0;
   return Math.max(0, (now - Number(due)) / 1000);
 }
 
+/** One statement (one round trip, one pooled connection on PostgreSQL) for every queue gauge of a scrape. */
 export async function queueSnapshot(db: Database): Promise<QueueSnapshot> {
   const now = Date.now();
-  const [outboxPending, outboxOldestDueSeconds, webexPending, webexHeld, webexOldestDueSeconds] = await Promise.all([
-    cappedCount(db, 'outbox_message', 'PENDING'),
-    oldestDueSeconds(db, 'outbox_message', now),
-    cappedCount(db, 'webex_job', 'PENDING'),
-    cappedCount(db, 'webex_job', 'HELD'),
-    oldestDueSeconds(db, 'webex_job', now),
-  ]);
-  return { outboxPending, outboxOldestDueSeconds, webexPending, webexHeld, webexOldestDueSeconds };
+  const rows: Array<Record<string, number | string | null>> = await db.reader.query(`SELECT
+    ${cappedCount('outbox_message', 'PENDING')} AS "outboxPending",
+    ${earliestDue('outbox_message')} AS "outboxDue",
+    ${cappedCount('webex_job', 'PENDING')} AS "webexPending",
+    ${cappedCount('webex_job', 'HELD')} AS "webexHeld",
+    ${earliestDue('webex_job')} AS "webexDue"`);
+  const row = rows[0] ?? {};
+  return {
+    outboxPending: Number(row.outboxPending ?? 0),
+    outboxOldestDueSeconds: secondsSince(row.outboxDue, now),
+    webexPending: Number(row.webexPending ?? 0),
+    webexHeld: Number(row.webexHeld ?? 0),
+    webexOldestDueSeconds: secondsSince(row.webexDue, now),
+  };
 }
 
 /** Bytes on disk: SQLite's file and its WAL (the WAL grows between checkpoints); PostgreSQL's pg_database_size. */

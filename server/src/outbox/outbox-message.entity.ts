@@ -8,6 +8,8 @@ export enum OutboxStatus {
   SENT = 'SENT',
   /** Rejected permanently (5xx) or out of attempts. */
   FAILED = 'FAILED',
+  /** Never to be sent: its customer was deleted before it went out (deleteCustomer). */
+  CANCELLED = 'CANCELLED',
 }
 
 export enum OutboxKind {
@@ -25,7 +27,7 @@ export class OutboxMessage {
   @RefColumn()
   customerId!: string;
 
-  @Field(() => String, { description: 'ADMIN_INVITATION (createCustomer) or WELCOME (each user setupCustomer creates).' })
+  @Field(() => String, { description: 'ADMIN_INVITATION (createCustomer, resendInvitation of the full administrator) or WELCOME (each user setupCustomer creates, resendInvitation of another user).' })
   @TextColumn()
   kind!: OutboxKind;
 
@@ -40,7 +42,7 @@ export class OutboxMessage {
   @TextColumn()
   body!: string;
 
-  @Field(() => String, { description: 'PENDING, SENT or FAILED.' })
+  @Field(() => String, { description: 'PENDING, SENT, FAILED or CANCELLED (its customer was deleted before it went out).' })
   @TextColumn()
   status!: OutboxStatus;
 

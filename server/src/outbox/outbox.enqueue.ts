@@ -32,19 +32,22 @@ function message(customer: Customer, kind: OutboxKind, to: string, text: { subje
   return m;
 }
 
-export async function enqueueAdminInvitation(tx: EntityManager, customer: Customer, admin: CustomerUser): Promise<void> {
+export async function enqueueAdminInvitation(tx: EntityManager, customer: Customer, admin: CustomerUser): Promise<OutboxMessage> {
   const texts = emailTextsFor(customer.language);
   const text = texts.invitation({ brand: customer.templateSettings.brandName, company: customer.companyName, email: admin.email });
-  await bulkInsert(tx, OutboxMessage, [message(customer, OutboxKind.ADMIN_INVITATION, admin.email, text, new Date())]);
+  const row = message(customer, OutboxKind.ADMIN_INVITATION, admin.email, text, new Date());
+  await bulkInsert(tx, OutboxMessage, [row]);
+  return row;
 }
 
 /** One welcome email per created user: multi-row inserts, no query per user. */
-export async function enqueueWelcomeEmails(tx: EntityManager, customer: Customer, created: readonly CustomerUser[]): Promise<void> {
-  if (created.length === 0) return;
+export async function enqueueWelcomeEmails(tx: EntityManager, customer: Customer, created: readonly CustomerUser[]): Promise<OutboxMessage[]> {
+  if (created.length === 0) return [];
   const texts = emailTextsFor(customer.language);
   const brand = customer.templateSettings.brandName;
   const now = new Date();
   const rows = created.map((user) => message(customer, OutboxKind.WELCOME, user.email,
     texts.welcome({ brand, company: customer.companyName, firstName: user.firstName, email: user.email }), now));
   await bulkInsert(tx, OutboxMessage, rows);
+  return rows;
 }

@@ -16,6 +16,7 @@ import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { takenByIndex, type TakenAt } from '../mutations/unique-indexes';
 import { defineMutation, STOP } from '../mutations/define-mutation';
+import { deletedMeanwhile } from '../mutations/foreign-key';
 import { captureCustomer } from '../graphql/customer-capture';
 import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
 import { webexSync } from '../webex/webex-sync';
@@ -71,6 +72,8 @@ export class SetupService {
       if (plan.headquarters) loaders.headquarters.prime(plan.customer.id, plan.headquarters);
     },
     taken: (violation, draft) => uniqueViolationAsUserErrors(violation, draft.rows, draft.locationInputs),
+    // PostgreSQL: deleteCustomer removed the customer after our checks (its rows' foreign keys refuse them).
+    refused: (error) => deletedMeanwhile(error, 'customerId', 'customer'),
     payload: (outcome): SetupCustomerPayload => (outcome.ok
       ? { customer: outcome.value.customer, locations: outcome.value.newLocations, users: outcome.value.users, userErrors: [] }
       : { customer: null, locations: [], users: [], userErrors: inRowOrder(outcome.userErrors) }),

@@ -58,6 +58,16 @@ export function customerBody(customer: Customer, headquarters: Location, provisi
 }
 
 /**
+ * `PUT /wholesale/customers/{id}`: the complete package list ("a package … not present in this list
+ * is removed"), with the billing address and, for calling, the calling location Cisco requires when
+ * it updates a calling package. The create's provisioningId and customerInfo are not part of a PUT.
+ */
+export function customerUpdateBody(customer: Customer, headquarters: Location) {
+  const { provisioningId: _p, customerInfo: _c, ...rest } = customerBody(customer, headquarters, '');
+  return rest;
+}
+
+/**
  * A location for the Locations API (`POST /locations?orgId=`). Cisco requires `state` and
  * `postalCode` even where our rules make them optional (countries without states or postal
  * codes): a location without one is sent with an empty string (README, "Provisioning in Webex").
@@ -107,4 +117,25 @@ export function idFromLocation(location: string | null, url: unknown): string | 
   if (!raw) return null;
   const segment = raw.split('?')[0].replace(/\/+$/, '').split('/').pop();
   return segment ? decodeURIComponent(segment) : null;
+}
+
+/** `PUT /locations/{id}?orgId=`: the same fields as the create, without announcementLanguage (not part of a PUT). */
+export function locationUpdateBody(location: Location) {
+  const { announcementLanguage: _a, ...rest } = locationBody(location);
+  return rest;
+}
+
+/**
+ * `PUT /wholesale/subscribers/{id}`: the user's one package; `provisioningParameters` only for a move
+ * from meetings to calling, the one case Cisco reads them (and then requires a number or an extension).
+ */
+export function subscriberUpdateBody(user: CustomerUser, ciscoLocationId: string | null, toCalling: boolean) {
+  return compact({
+    packages: [ciscoPackage(user.package)],
+    provisioningParameters: toCalling ? compact({
+      primaryPhoneNumber: user.phoneNumber,
+      extension: user.extension,
+      locationId: ciscoLocationId,
+    }) : undefined,
+  });
 }

@@ -17,6 +17,19 @@ registerEnumType(WebexSyncStatus, {
     + 'template has no webexProvisioningId). ON_HOLD: Cisco holds it (webexStatus says why).',
 });
 
+/** What Cisco must still be told about an object changed or removed here. */
+export enum WebexChange {
+  /** PUT the object as it is now. */
+  UPDATE = 'UPDATE',
+  /** A user moved from a package without calling to one with it: the PUT carries number, extension and location. */
+  UPDATE_CALLING = 'UPDATE_CALLING',
+  /** The object is gone here: DELETE it at Cisco, then forget the row. */
+  DELETE = 'DELETE',
+}
+
+/** The code of a WebexError that says a change must also be made in Control Hub (kept across the connector's own updates). */
+export const CONTROL_HUB_CODE = 'CONTROL_HUB';
+
 export enum WebexObjectKind {
   CUSTOMER = 'CUSTOMER',
   LOCATION = 'LOCATION',
@@ -74,6 +87,18 @@ export class WebexSyncRow {
   /** Set and committed before a create is sent: a later attempt looks the object up first. */
   @InstantColumn({ nullable: true })
   createAttemptedAt!: Date | null;
+
+  /** A change made here that Cisco must still get (domain.md §12): see WebexChange. Null: none. */
+  @TextColumn({ length: 16, nullable: true })
+  pendingChange!: WebexChange | null;
+
+  /** Bumped by every change: a pending change is cleared only when no newer one came meanwhile. */
+  @Column({ type: 'integer', default: 0 })
+  changeSeq!: number;
+
+  /** A deleted object's lookup key at Cisco (a user's email, a location's name), for a DELETE whose target id is unknown. */
+  @TextColumn({ nullable: true })
+  lookupKey!: string | null;
 
   @InstantColumn()
   updatedAt!: Date;

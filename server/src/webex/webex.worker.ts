@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { In } from 'typeorm';
 import { packageRow } from '../catalog/packages';
 import { CustomerUser } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
@@ -10,10 +11,12 @@ import {
   WebexDeferredError, WebexRefusedError, WebexResponse, WebexStoppingError, WebexTokenRefusedError, WebexTransientError, webexErrorOf,
 } from './webex-api';
 import { PartnerSession } from './webex-partner-session';
-import { customerBody, idFromLocation, locationBody, subscriberBody, userReady } from './webex-payloads';
+import {
+  customerBody, customerUpdateBody, idFromLocation, locationBody, locationUpdateBody, subscriberBody, subscriberUpdateBody, userReady,
+} from './webex-payloads';
 import type { WebexConfig } from './webex.config';
 import {
-  WebexConnectionRow, WebexError, WebexJob, WebexJobStatus, WebexSyncRow, WebexSyncStatus,
+  CONTROL_HUB_CODE, WebexChange, WebexConnectionRow, WebexError, WebexJob, WebexJobStatus, WebexObjectKind, WebexSyncRow, WebexSyncStatus,
 } from './webex.entities';
 
 /** The worker lost its claim on the job (its lease lapsed and another process may hold it): stop touching it. */
@@ -247,24 +250,51 @@ export class WebexWorker {
    * Commits "create attempted" on the rows before their creates are sent, in a transaction that
    * also checks this process still holds the job.
    */
-  private async markCreateAttempted(round: Round, rows: WebexSyncRow[]): Promise<void> {
+  private async markCreateAttempted(round: Round, rows: WebexSyncRow[]): Promise<WebexSyncRow[]> {
     await this.ensureLease(round);
     const now = new Date();
-    await this.db.write(async (tx) => {
+    const fresh = await this.db.write(async (tx) => {
       const own = await tx.existsBy(WebexJob, { id: round.job.id, claimToken: round.claim.token });
       if (!own) throw new LeaseLostError();
-      await tx.createQueryBuilder().update(WebexSyncRow)
-        .set({ createAttemptedAt: now })
-        .where('id IN (:...ids)', { ids: rows.map((r) => r.id) })
-        .andWhere('"createAttemptedAt" IS NULL')
-        .execute();
+      // An object changed (or removed) since this round read it is not sent with what was read: the
+      // change re-armed the job, and the next round reads it again (domain.md §12).
+      const current = await tx.find(WebexSyncRow, { select: { id: true, changeSeq: true }, where: { id: In(rows.map((r) => r.id)) } });
+      const seq = new Map(current.map((r) => [r.id, r.changeSeq]));
+      const unchanged = rows.filter((r) => seq.get(r.id) === r.changeSeq);
+      if (unchanged.length > 0) {
+        await tx.createQueryBuilder().update(WebexSyncRow)
+          .set({ createAttemptedAt: now })
+          .where('id IN (:...ids)', { ids: unchanged.map((r) => r.id) })
+          .andWhere('"createAttemptedAt" IS NULL')
+          .execute();
+      }
+      return unchanged;
     });
-    for (const row of rows) row.createAttemptedAt ??= now;
+    for (const row of fresh) row.createAttemptedAt ??= now;
+    if (fresh.length < rows.length) this.later(round, Date.now());
+    return fresh;
+  }
+
+  /** The pending change was carried: cleared, unless a newer change came while the request was out (then it goes next round). */
+  private async changeCarried(round: Round, row: WebexSyncRow, seq: number): Promise<void> {
+    const result = await this.db.write((tx) => tx.createQueryBuilder().update(WebexSyncRow)
+      .set({ pendingChange: null, lookupKey: null })
+      .where('id = :id', { id: row.id })
+      .andWhere('"changeSeq" = :seq', { seq })
+      .execute());
+    if ((result.affected ?? 0) > 0) row.pendingChange = null;
+    else this.later(round, Date.now());
+  }
+
+  /** A deleted object is gone at Cisco too: its row is forgotten. */
+  private async forgetRows(where: { id?: string; customerId?: string }): Promise<void> {
+    await this.db.write((tx) => tx.delete(WebexSyncRow, where));
   }
 
   private async save(row: WebexSyncRow): Promise<void> {
     row.updatedAt = new Date();
-    const { id, kind: _k, customerId: _c, ...changes } = row;
+    // The change columns belong to the mutations (and changeCarried): a round's copy never overwrites them.
+    const { id, kind: _k, customerId: _c, pendingChange: _p, changeSeq: _s, lookupKey: _l, ...changes } = row;
     await this.db.write((tx) => tx.update(WebexSyncRow, { id }, changes));
   }
 
@@ -305,16 +335,19 @@ export class WebexWorker {
 
   private async drive(round: Round): Promise<void> {
     const customerId = round.job.id;
+    // The sync rows (with their changeSeq) are read before the objects: an object changed after this
+    // read is caught by markCreateAttempted, never sent as it was before the change.
+    const rows = await this.db.manager.findBy(WebexSyncRow, { customerId });
     const customer = await this.db.manager.findOneBy(Customer, { id: customerId });
-    if (!customer) return;
-    const [template, rows, locations, users] = await Promise.all([
-      this.db.manager.findOneBy(OnboardingTemplate, { id: customer.templateId }),
-      this.db.manager.findBy(WebexSyncRow, { customerId }),
-      this.db.manager.findBy(Location, { customerId }),
-      this.db.manager.find(CustomerUser, { where: { customerId }, order: { id: 'ASC' } }),
-    ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const customerRow = byId.get(customerId);
+    if (!customer) {
+      if (customerRow?.pendingChange === WebexChange.DELETE) await this.deleteCustomer(round, customerRow);
+      return;
+    }
+    const template = await this.db.manager.findOneBy(OnboardingTemplate, { id: customer.templateId });
+    const locations = await this.db.manager.findBy(Location, { customerId });
+    const users = await this.db.manager.find(CustomerUser, { where: { customerId }, order: { id: 'ASC' } });
     const headquarters = locations.find((l) => l.isHeadquarters);
     if (!customerRow || !headquarters) return;
     if (!(await this.driveCustomer(round, customer, headquarters, template?.webexProvisioningId ?? null, customerRow))) return;
@@ -325,11 +358,163 @@ export class WebexWorker {
       if (row) await this.driveLocation(round, location, orgId, row);
     }
     await this.driveUsers(round, customerRow.webexId!, users, byId);
+    await this.driveChanges(round, orgId, customerRow.webexId!, locations, users, rows, byId);
+  }
+
+  /** deleteCustomer: DELETE /wholesale/customers/{id} (looked up by externalId when a lost answer hid its id); then its rows go. */
+  private async deleteCustomer(round: Round, row: WebexSyncRow): Promise<void> {
+    if (row.nextAttemptAt && row.nextAttemptAt.getTime() > Date.now()) {
+      this.later(round, row.nextAttemptAt.getTime());
+      return;
+    }
+    await this.attempt(round, row, async () => {
+      let webexId = row.webexId;
+      if (!webexId) {
+        const found = await this.request(round, row, { method: 'GET', path: '/wholesale/customers', query: { externalId: row.id } });
+        if (found.status !== 200) throw this.refused(found);
+        const item = Array.isArray(found.json?.items) ? found.json.items.find((c: any) => c?.externalId === row.id) : undefined;
+        webexId = item?.id ? String(item.id) : null;
+      }
+      if (webexId) {
+        const deleted = await this.request(round, row, { method: 'DELETE', path: `/wholesale/customers/${encodeURIComponent(webexId)}` });
+        // 404: already gone (a DELETE whose answer was lost, sent again).
+        if ((deleted.status < 200 || deleted.status > 299) && deleted.status !== 404) throw this.refused(deleted);
+      }
+      await this.forgetRows({ customerId: row.id });
+    });
+  }
+
+  /** The changes made after onboarding (domain.md §12): users first (a location at Cisco cannot go while users are there), then locations. */
+  private async driveChanges(
+    round: Round, orgId: string, ciscoCustomerId: string, locations: Location[], users: CustomerUser[], rows: WebexSyncRow[], byId: Map<string, WebexSyncRow>,
+  ): Promise<void> {
+    const pending = rows.filter((r) => r.pendingChange !== null && r.kind !== WebexObjectKind.CUSTOMER);
+    if (pending.length === 0) return;
+    const usersById = new Map(users.map((u) => [u.id, u]));
+    const locationsById = new Map(locations.map((l) => [l.id, l]));
+    const userRows = pending.filter((r) => r.kind === WebexObjectKind.USER);
+    for (let i = 0; i < userRows.length; i += USER_CHUNK * 4) {
+      await settleAll(userRows.slice(i, i + USER_CHUNK * 4).map((row) => this.driveUserChange(round, row, usersById.get(row.id) ?? null, ciscoCustomerId, byId)));
+    }
+    for (const row of pending.filter((r) => r.kind === WebexObjectKind.LOCATION)) {
+      await this.driveLocationChange(round, row, locationsById.get(row.id) ?? null, orgId);
+    }
+  }
+
+  private due(round: Round, row: WebexSyncRow): boolean {
+    if (row.nextAttemptAt && row.nextAttemptAt.getTime() > Date.now()) {
+      this.later(round, row.nextAttemptAt.getTime());
+      return false;
+    }
+    return true;
+  }
+
+  private async driveUserChange(round: Round, row: WebexSyncRow, user: CustomerUser | null, ciscoCustomerId: string, byId: Map<string, WebexSyncRow>): Promise<void> {
+    if (!this.due(round, row)) return;
+    const seq = row.changeSeq;
+    if (row.pendingChange === WebexChange.DELETE) {
+      await this.attempt(round, row, async () => {
+        let webexId = row.webexId;
+        if (!webexId && row.lookupKey) {
+          // Its create may have reached Cisco without an answer: look it up by email.
+          const found = await this.request(round, row, { method: 'GET', path: '/wholesale/subscribers', query: { customerId: ciscoCustomerId, email: row.lookupKey } });
+          if (found.status !== 200) throw this.refused(found);
+          const items: any[] = Array.isArray(found.json?.items) ? found.json.items : [];
+          const item = items.find((x) => String(x?.email ?? '').toLowerCase() === row.lookupKey!.toLowerCase());
+          webexId = item?.id ? String(item.id) : null;
+        }
+        if (webexId) {
+          const deleted = await this.request(round, row, { method: 'DELETE', path: `/wholesale/subscribers/${encodeURIComponent(webexId)}` });
+          if ((deleted.status < 200 || deleted.status > 299) && deleted.status !== 404) throw this.refused(deleted);
+        }
+        await this.forgetRows({ id: row.id });
+      });
+      return;
+    }
+    if (!user) return;
+    if (!row.webexId) {
+      // Not created at Cisco yet: the create carries the user as it is now; one refused waits for retryWebexSync.
+      if (row.createAttemptedAt === null || row.status === WebexSyncStatus.FAILED) await this.changeCarried(round, row, seq);
+      return;
+    }
+    const toCalling = row.pendingChange === WebexChange.UPDATE_CALLING;
+    let locationId: string | null = null;
+    if (toCalling) {
+      if (user.phoneNumber === null && user.extension === null) {
+        await this.note(row, 'A move to a calling package needs a phone number or an extension at Webex: the package is changed there once updateUsers gives one.');
+        return;
+      }
+      const locationRow = byId.get(user.locationId);
+      if (locationRow?.status !== WebexSyncStatus.PROVISIONED || !locationRow.webexId) return; // waits for its location
+      locationId = locationRow.webexId;
+    }
+    await this.attempt(round, row, async () => {
+      const updated = await this.request(round, row, {
+        method: 'PUT', path: `/wholesale/subscribers/${encodeURIComponent(row.webexId!)}`, body: subscriberUpdateBody(user, locationId, toCalling),
+      });
+      if (updated.status < 200 || updated.status > 299) throw this.refused(updated);
+      // Notes that a change must also be made in Control Hub stay; the rest is Cisco's answer.
+      row.errors = [...row.errors.filter((e) => e.code === CONTROL_HUB_CODE), ...ciscoErrors(updated.json)];
+      row.nextAttemptAt = null;
+      await this.save(row);
+      await this.changeCarried(round, row, seq);
+    });
+  }
+
+  private async driveLocationChange(round: Round, row: WebexSyncRow, location: Location | null, orgId: string): Promise<void> {
+    if (!this.due(round, row)) return;
+    const seq = row.changeSeq;
+    if (row.pendingChange === WebexChange.DELETE) {
+      await this.attempt(round, row, async () => {
+        let webexId = row.webexId;
+        if (!webexId && row.lookupKey) webexId = await this.findLocation(round, row, orgId, row.lookupKey);
+        if (webexId) {
+          const deleted = await this.request(round, row, { method: 'DELETE', path: `/locations/${encodeURIComponent(webexId)}`, query: { orgId } });
+          if ((deleted.status < 200 || deleted.status > 299) && deleted.status !== 404) throw this.refused(deleted);
+        }
+        await this.forgetRows({ id: row.id });
+      });
+      return;
+    }
+    if (!location) return;
+    if (!row.webexId) {
+      if (row.createAttemptedAt === null || row.status === WebexSyncStatus.FAILED) await this.changeCarried(round, row, seq);
+      return;
+    }
+    await this.attempt(round, row, async () => {
+      const updated = await this.request(round, row, {
+        method: 'PUT', path: `/locations/${encodeURIComponent(row.webexId!)}`, query: { orgId }, body: locationUpdateBody(location),
+      });
+      if (updated.status < 200 || updated.status > 299) throw this.refused(updated);
+      row.errors = [];
+      row.nextAttemptAt = null;
+      await this.save(row);
+      await this.changeCarried(round, row, seq);
+    });
   }
 
   /** True once the customer is provisioned at Cisco and its orgId is known. */
   private async driveCustomer(round: Round, customer: Customer, headquarters: Location, provisioningId: string | null, row: WebexSyncRow): Promise<boolean> {
-    if ((row.status === WebexSyncStatus.PROVISIONED || row.status === WebexSyncStatus.PROVISIONED_WITH_ERRORS) && row.orgId) return true;
+    if ((row.status === WebexSyncStatus.PROVISIONED || row.status === WebexSyncStatus.PROVISIONED_WITH_ERRORS) && row.orgId) {
+      if (row.pendingChange !== WebexChange.UPDATE) return true;
+      if (!this.due(round, row)) return false;
+      // updateCustomer's new package or add-ons: the complete list, then poll until Cisco has settled the update.
+      const seq = row.changeSeq;
+      await this.attempt(round, row, async () => {
+        const updated = await this.request(round, row, {
+          method: 'PUT', path: `/wholesale/customers/${encodeURIComponent(row.webexId!)}`, body: customerUpdateBody(customer, headquarters),
+        });
+        if (updated.status < 200 || updated.status > 299) throw this.refused(updated);
+        row.status = WebexSyncStatus.IN_PROGRESS;
+        row.webexStatus = 'updating';
+        row.errors = [];
+        row.nextAttemptAt = new Date(Date.now() + this.config.pollIntervalMs);
+        await this.save(row);
+        this.later(round, row.nextAttemptAt.getTime());
+        await this.changeCarried(round, row, seq);
+      });
+      return false;
+    }
     if (row.status === WebexSyncStatus.FAILED) return false;
     if (row.nextAttemptAt && row.nextAttemptAt.getTime() > Date.now()) {
       this.later(round, row.nextAttemptAt.getTime());
@@ -352,7 +537,7 @@ export class WebexWorker {
         if (!provisioningId) {
           throw new WebexRefusedError({ code: null, description: 'The customer’s template has no webexProvisioningId: set it with updateTemplate, then retryWebexSync.', trackingId: null }, 0);
         }
-        await this.markCreateAttempted(round, [row]);
+        if ((await this.markCreateAttempted(round, [row])).length === 0) return;
         const created = await this.request(round, row, { method: 'POST', path: '/wholesale/customers', body: customerBody(customer, headquarters, provisioningId) });
         if (created.status < 200 || created.status > 299) throw this.refused(created);
         const webexId = idFromLocation(created.headers.get('location'), created.json?.url);
@@ -413,7 +598,7 @@ export class WebexWorker {
         const id = await this.findLocation(round, row, orgId, location.name);
         if (id) return this.provisioned(row, id, null);
       }
-      await this.markCreateAttempted(round, [row]);
+      if ((await this.markCreateAttempted(round, [row])).length === 0) return;
       const created = await this.request(round, row, { method: 'POST', path: '/locations', query: { orgId }, body: locationBody(location) });
       if (created.status === 409) {
         const id = await this.findLocation(round, row, orgId, location.name);
@@ -462,9 +647,9 @@ export class WebexWorker {
       toCreate.push({ user, row, locationId: calling ? locationRow!.webexId : null });
     }
     for (let i = 0; i < toCreate.length; i += USER_CHUNK) {
-      const chunk = toCreate.slice(i, i + USER_CHUNK);
-      const lookupFirst = new Set(chunk.filter((c) => c.row.createAttemptedAt !== null).map((c) => c.row.id));
-      await this.markCreateAttempted(round, chunk.map((c) => c.row));
+      const lookupFirst = new Set(toCreate.slice(i, i + USER_CHUNK).filter((c) => c.row.createAttemptedAt !== null).map((c) => c.row.id));
+      const unchanged = new Set(await this.markCreateAttempted(round, toCreate.slice(i, i + USER_CHUNK).map((c) => c.row)));
+      const chunk = toCreate.slice(i, i + USER_CHUNK).filter((c) => unchanged.has(c.row));
       await settleAll(chunk.map(({ user, row, locationId }) => this.attempt(round, row, async () => {
         if (lookupFirst.has(row.id) && (await this.lookupSubscriber(round, row, ciscoCustomerId, user.email))) return;
         const created = await this.request(round, row, { method: 'POST', path: '/wholesale/subscribers', body: subscriberBody(user, ciscoCustomerId, locationId) });

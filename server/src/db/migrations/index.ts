@@ -6,6 +6,8 @@ import { EmailUniqueLower1732700000000 } from './1732700000000-email-unique-lowe
 import { PartialIndexes1732800000000 } from './1732800000000-partial-indexes';
 import { Webex1733000000000 } from './1733000000000-webex';
 import { AdminLifecycle1733100000000 } from './1733100000000-admin-lifecycle';
+import { CustomerDeletion1733150000000 } from './1733150000000-customer-deletion';
+import { WebexChanges1733150000001 } from './1733150000001-webex-changes';
 import { ChildCounts1733200000000 } from './1733200000000-child-counts';
 import { SearchIndexes1733200000001 } from './1733200000001-search-indexes';
 import { AuditTargets1733200000002 } from './1733200000002-audit-targets';
@@ -15,5 +17,7 @@ export const MIGRATIONS = [
   InitialSchema1732400000000, AuditEvents1732500000000, SetupAssist1732600000000, Outbox1732600000001,
   EmailUniqueLower1732700000000, PartialIndexes1732800000000,
   Webex1733000000000, AdminLifecycle1733100000000,
+  // Before the child counts: SQLite's rebuild of outbox_message would drop the triggers they add to it.
+  CustomerDeletion1733150000000, WebexChanges1733150000001,
   ChildCounts1733200000000, SearchIndexes1733200000001, AuditTargets1733200000002,
 ];
