@@ -29,6 +29,8 @@ const MUTATIONS = {
   createCustomer: `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { ${CUSTOMER} } ${USER_ERRORS} } }`,
   setupCustomer: `mutation($input: SetupCustomerInput!) { setupCustomer(input: $input) {
     customer { ${CUSTOMER} } locations { ${LOCATION} } users { id email location { ${LOCATION} } } ${USER_ERRORS} } }`,
+  updateUsers: `mutation($input: UpdateUsersInput!) { updateUsers(input: $input) {
+    customer { ${CUSTOMER} } users { id firstName lastName email package phoneNumber extension roles location { ${LOCATION} } } ${USER_ERRORS} } }`,
 };
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -90,6 +92,7 @@ const fixture = useTestServer();
 describe('a dry run answers exactly as the real call', () => {
   let templateId: string;
   let customerId: string;
+  let setupUsers: Array<{ id: string; phoneNumber?: string | null; extension?: string | null }>;
 
   beforeAll(async () => {
     const { partner } = fixture;
@@ -100,8 +103,9 @@ describe('a dry run answers exactly as the real call', () => {
     customerId = customer.id;
     const setup = await partner.client.setupCustomer({
       customerId, locations: [{ ...aCustomerInput(templateId).headquarters, name: 'Utrecht' }],
-      users: [aUser(), aUser({ locationName: 'Utrecht' })],
+      users: [aUser(), aUser({ locationName: 'Utrecht', extension: '2001' })],
     });
+    setupUsers = setup.users;
     await partner.client.requestSetupAssist({
       customerId, locationId: setup.locations[0].id, contactName: 'Eva de Vries', contactEmail: 'eva@devries.example',
     });
@@ -131,5 +135,17 @@ describe('a dry run answers exactly as the real call', () => {
     expect(real.customer.setupAssistRequests).toHaveLength(1);
     expect(real.customer.outbox.totalCount).toBe(5);
     expect(real.customer.users.totalCount).toBe(5);
+  });
+
+  it('updateUsers: two users swap numbers, one moves and is renamed', async () => {
+    const [eva, piet] = setupUsers;
+    const { real } = await expectDryRunAnswersAsTheRealCall('updateUsers', {
+      customerId, users: [
+        { id: eva.id, phoneNumber: piet.phoneNumber, extension: '2002', locationName: 'Utrecht', firstName: 'Eva-Marie' },
+        { id: piet.id, phoneNumber: eva.phoneNumber, extension: null },
+      ],
+    });
+    expect(real.users.map((u: { phoneNumber: string }) => u.phoneNumber)).toEqual([piet.phoneNumber, eva.phoneNumber]);
+    expect(real.users[0].location.name).toBe('Utrecht');
   });
 });

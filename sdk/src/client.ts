@@ -20,6 +20,10 @@ import {
   type UpdateTemplateMutation,
   type SetupCustomerInput,
   type SetupCustomerMutation,
+  type UpdateUsersInput,
+  type UpdateUsersMutation,
+  type RemoveUsersInput,
+  type RemoveUsersMutation,
   type TemplateFieldsFragment,
   type ConnectWebexInput,
   type ConnectWebexMutation,
@@ -39,6 +43,8 @@ export type SetupCustomerPayload = SetupCustomerMutation['setupCustomer'];
 export type UpdateTemplatePayload = UpdateTemplateMutation['updateTemplate'];
 export type DeleteTemplatePayload = DeleteTemplateMutation['deleteTemplate'];
 export type AssignCustomerAdminRolesPayload = AssignCustomerAdminRolesMutation['assignCustomerAdminRoles'];
+export type UpdateUsersPayload = UpdateUsersMutation['updateUsers'];
+export type RemoveUsersPayload = RemoveUsersMutation['removeUsers'];
 export type RequestSetupAssistPayload = RequestSetupAssistMutation['requestSetupAssist'];
 export type ConnectWebexPayload = ConnectWebexMutation['connectWebex'];
 export type RetryWebexSyncPayload = RetryWebexSyncMutation['retryWebexSync'];
@@ -52,6 +58,8 @@ export type SetupAssistRequest = SetupAssistRequestFieldsFragment;
 export type OutboxMessage = OutboxMessageFieldsFragment;
 /** A user of a customer as the SDK returns it (with its Control Hub `roles`). */
 export type CustomerUser = AssignCustomerAdminRolesPayload['users'][number];
+/** What a successful `updateUsers` wrote: the customer and the users of the call as they are now, in input order. */
+export type UpdateUsersResult = { customer: Customer; users: UpdateUsersPayload['users'] };
 /** What a successful `setupCustomer` wrote: the customer and the locations and users of this call. */
 export type SetupResult = Omit<SetupCustomerPayload, 'userErrors' | 'customer'> & { customer: Customer };
 
@@ -271,6 +279,25 @@ export function createClient(options: ClientOptions) {
     assignCustomerAdminRoles: async (input: AssignCustomerAdminRolesInput) =>
       (await sdk.AssignCustomerAdminRoles({ input })).assignCustomerAdminRoles,
     /**
+     * `updateUsers` as data: `{ customer, users, userErrors }` (errors on `["input", "users", "<row>", "<field>"]`).
+     * @example
+     * ```ts
+     * const { userErrors } = await hub.payloads.updateUsers({ customerId: customer.id, dryRun: true, users: [
+     *   { id: eva.id, phoneNumber: '+31 20 794 8001' },
+     * ] });
+     * const badRows = new Set(userErrors.map((e) => e.field[2]));
+     * ```
+     */
+    updateUsers: async (input: UpdateUsersInput) => (await sdk.UpdateUsers({ input })).updateUsers,
+    /**
+     * `removeUsers` as data: `{ removedUserIds, userErrors }` (errors on `["input", "userIds", "<i>"]`).
+     * @example
+     * ```ts
+     * const { removedUserIds, userErrors } = await hub.payloads.removeUsers({ customerId: customer.id, userIds: [eva.id], dryRun: true });
+     * ```
+     */
+    removeUsers: async (input: RemoveUsersInput) => (await sdk.RemoveUsers({ input })).removeUsers,
+    /**
      * `requestSetupAssist` as data: `{ request, userErrors }`.
      * @example
      * ```ts
@@ -382,6 +409,41 @@ export function createClient(options: ClientOptions) {
      */
     async assignCustomerAdminRoles(input: AssignCustomerAdminRolesInput): Promise<CustomerUser[]> {
       return unwrap('assignCustomerAdminRoles', await payloads.assignCustomerAdminRoles(input)).users;
+    },
+
+    /**
+     * Changes up to 10,000 users of a customer in one call, all or nothing, and resolves to the
+     * customer and the users as they are now (in input order). A field left out keeps its value;
+     * `phoneNumber: null` or `extension: null` clears it. Uniqueness is judged on the state after
+     * the call, so two users may swap numbers. Rejects with `ProvisioningError` carrying every
+     * user error (on `["input", "users", "<row>", "<field>"]`). `dryRun: true` validates without writing.
+     * @example
+     * ```ts
+     * // Eva and Piet swap numbers; Jan moves to Rotterdam and loses his extension.
+     * const { users } = await hub.updateUsers({ customerId: customer.id, users: [
+     *   { id: eva.id, phoneNumber: piet.phoneNumber },
+     *   { id: piet.id, phoneNumber: eva.phoneNumber },
+     *   { id: jan.id, locationName: 'Rotterdam', extension: null },
+     * ] });
+     * ```
+     */
+    async updateUsers(input: UpdateUsersInput): Promise<UpdateUsersResult> {
+      const { customer, users } = unwrap('updateUsers', await payloads.updateUsers(input));
+      return { customer: customer!, users };
+    },
+
+    /**
+     * Removes up to 10,000 users of a customer in one call, all or nothing (never the full
+     * administrator), and resolves to the removed ids in input order. Rejects with
+     * `ProvisioningError` (`NOT_FOUND`, `NOT_ALLOWED` on `["input", "userIds", "<i>"]`).
+     * @example
+     * ```ts
+     * const removed = await hub.removeUsers({ customerId: customer.id, userIds: [eva.id, piet.id] });
+     * console.log(removed.length); // 2
+     * ```
+     */
+    async removeUsers(input: RemoveUsersInput): Promise<string[]> {
+      return unwrap('removeUsers', await payloads.removeUsers(input)).removedUserIds;
     },
 
     /**

@@ -8,7 +8,7 @@ export type {
   ClientOptions, ProvisioningClient, Template, Customer, SetupResult,
   CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload, UpdateTemplatePayload, DeleteTemplatePayload,
   AssignCustomerAdminRolesPayload, CustomerUser, RequestSetupAssistPayload, SetupAssistRequest, OutboxMessage,
-  ConnectWebexPayload, RetryWebexSyncPayload,
+  ConnectWebexPayload, RetryWebexSyncPayload, UpdateUsersPayload, RemoveUsersPayload, UpdateUsersResult,
 } from './client.js';
 export { HubError, ProvisioningError, GraphQLRequestError, NetworkError } from './errors.js';
 export type { UserError, GraphQLErrorEntry, NetworkErrorCode } from './errors.js';

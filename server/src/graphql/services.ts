@@ -7,6 +7,7 @@ import { PartnerService } from '../partners/partner.service';
 import { SetupService } from '../setup/setup.service';
 import { TemplateService } from '../templates/template.service';
 import { TemplateEditService } from '../templates/template-edit.service';
+import { UserLifecycleService } from '../users/user-lifecycle.service';
 
 /** One instance of each service per process; they hold no request state. */
 export interface Services {
@@ -15,6 +16,7 @@ export interface Services {
   templateEdits: TemplateEditService;
   customers: CustomerService;
   setup: SetupService;
+  userLifecycle: UserLifecycleService;
   adminRoles: AdminRolesService;
   setupAssist: SetupAssistService;
   audit: AuditService;
@@ -28,6 +30,7 @@ export function createServices(db: Database): Services {
     templateEdits: new TemplateEditService(db, templates),
     customers: new CustomerService(db),
     setup: new SetupService(db),
+    userLifecycle: new UserLifecycleService(db),
     adminRoles: new AdminRolesService(db),
     setupAssist: new SetupAssistService(db),
     audit: new AuditService(db),

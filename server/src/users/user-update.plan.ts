@@ -1,0 +1,264 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { checkUserPackage } from '../catalog/package.rules';
+import { Package, packageRow } from '../catalog/packages';
+import type { Customer } from '../customers/customer.entity';
+import { CustomerUser, customerUserOf } from '../customers/customer-user.entity';
+import type { Location } from '../customers/location.entity';
+import { UserErrorCode, UserErrors } from '../errors/user-error';
+import { STOP, type Stop } from '../mutations/define-mutation';
+import { normalizeEmail } from '../rules/email';
+import { requiredText } from '../rules/strings';
+import { parseInternationalNumber, phoneMatchesCountry, type ParsedPhone } from '../setup/phone-number';
+import { NAME_MAX } from '../setup/setup.rules';
+import type { CustomerUserUpdateInput } from './user-lifecycle.inputs';
+
+export const MAX_USERS_PER_UPDATE = 10_000;
+const EXTENSION = /^\d{2,10}$/;
+
+/**
+ * One row of updateUsers after the checks that need no database. `undefined` means the field was
+ * left out (keep the value); for the number and the extension `null` means clear it.
+ */
+export interface UserUpdateRow {
+  index: number;
+  id: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  package?: Package;
+  /** Lower-cased location name, and the name as given (for messages). */
+  location?: { key: string; label: string };
+  phone?: ParsedPhone | null;
+  extension?: string | null;
+}
+
+/** Blank (as a form or a CSV cell sends it) or null. */
+const blank = (value: string | null | undefined): boolean => value === null || value === undefined || value.trim() === '';
+
+export function normalizeUpdateRow(input: CustomerUserUpdateInput, index: number, errors: UserErrors): UserUpdateRow {
+  const row: UserUpdateRow = { index, id: input.id };
+  // A field that cannot be empty is refused when sent empty, rather than read as "keep": the
+  // caller may believe it cleared something.
+  const cannotClear = (field: string, label: string) => errors.add(UserErrorCode.REQUIRED, `${label} cannot be cleared; leave the field out to keep it.`, field);
+  if (input.firstName !== undefined) {
+    if (blank(input.firstName)) cannotClear('firstName', 'First name');
+    else row.firstName = requiredText(input.firstName, NAME_MAX, errors, 'firstName', 'First name');
+  }
+  if (input.lastName !== undefined) {
+    if (blank(input.lastName)) cannotClear('lastName', 'Last name');
+    else row.lastName = requiredText(input.lastName, NAME_MAX, errors, 'lastName', 'Last name');
+  }
+  if (input.email !== undefined) {
+    if (blank(input.email)) cannotClear('email', 'The email address');
+    else row.email = normalizeEmail(input.email, errors, 'email');
+  }
+  if (input.package !== undefined) {
+    if (input.package === null) cannotClear('package', 'The package');
+    else row.package = input.package;
+  }
+  if (input.locationName !== undefined) {
+    if (blank(input.locationName)) cannotClear('locationName', 'The location');
+    else row.location = { key: input.locationName!.trim().toLowerCase(), label: input.locationName!.trim() };
+  }
+  if (input.phoneNumber !== undefined) {
+    if (blank(input.phoneNumber)) row.phone = null;
+    else {
+      row.phone = parseInternationalNumber(input.phoneNumber!);
+      if (!row.phone.ok) errors.add(UserErrorCode.INVALID, `"${input.phoneNumber!.slice(0, 40)}" ${row.phone.reason}.`, 'phoneNumber');
+    }
+  }
+  if (input.extension !== undefined) {
+    if (blank(input.extension)) row.extension = null;
+    else {
+      row.extension = input.extension!.trim();
+      if (!EXTENSION.test(row.extension)) errors.add(UserErrorCode.INVALID, 'An extension is 2 to 10 digits.', 'extension');
+    }
+  }
+  return row;
+}
+
+/** What the rules read from the database, with a few set-based queries whatever the row count. */
+export interface UserUpdateSnapshot {
+  /** Null: no customer of the caller's partner has the id. */
+  customer: Customer | null;
+  /** The customer's users named by the request, by id. */
+  users: Map<string, CustomerUser>;
+  locations: Location[];
+  /** Lower-cased email → id of the user holding it (anywhere), for the emails the request gives. */
+  emailHolders: Map<string, string>;
+  /** E.164 number → id of the user holding it (anywhere), for the numbers the request gives. */
+  phoneHolders: Map<string, string>;
+  /** Extension → id of the customer's user holding it. */
+  extensionHolders: Map<string, string>;
+}
+
+/** One user of the request: as stored, and as it will be. */
+export interface UserChange {
+  before: CustomerUser;
+  after: CustomerUser;
+}
+
+export interface UserUpdatePlan {
+  customer: Customer;
+  /** Every row of the request as it will be, in input order. */
+  users: CustomerUser[];
+  /** The users whose stored row changes (the rows to write, and what Webex must hear about). */
+  changes: UserChange[];
+  /**
+   * Users whose current email, number or extension another row of the request takes: cleared
+   * before the new values are written, so a swap never meets the unique indexes halfway.
+   */
+  vacate: { email: string[]; phoneNumber: string[]; extension: string[] };
+  /** The full administrator's new email (the customer's adminEmail follows), or null. */
+  adminEmail: string | null;
+  locations: Location[];
+  now: Date;
+}
+
+type Unique = 'email' | 'phoneNumber' | 'extension';
+
+/**
+ * Every rule of updateUsers over one snapshot, with no database: the rows to write, or STOP with
+ * every error on `errors` (rooted at `input`). Uniqueness is judged on the state after the call:
+ * a value is free when its holder is a user of this request who gives it up.
+ */
+export function planUserUpdate(rows: UserUpdateRow[], snapshot: UserUpdateSnapshot, errors: UserErrors, now: Date): UserUpdatePlan | Stop {
+  const { customer } = snapshot;
+  if (!customer) {
+    errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'customerId');
+    return STOP;
+  }
+  const locationsByKey = new Map(snapshot.locations.map((l) => [l.name.toLowerCase(), l]));
+  const locationsById = new Map(snapshot.locations.map((l) => [l.id, l]));
+
+  // Pass 1: each row's user as it will be.
+  const resolved: Array<{ row: UserUpdateRow; at: UserErrors; before: CustomerUser; after: CustomerUser }> = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const at = errors.at('users', row.index);
+    const before = snapshot.users.get(row.id);
+    if (!before) {
+      at.add(UserErrorCode.NOT_FOUND, 'No user of this customer has this id.', 'id');
+      continue;
+    }
+    if (seen.has(before.id)) {
+      at.add(UserErrorCode.INVALID, 'This user already has an earlier row in this request.', 'id');
+      continue;
+    }
+    seen.add(before.id);
+    let locationId = before.locationId;
+    if (row.location) {
+      const location = locationsByKey.get(row.location.key);
+      if (location) locationId = location.id;
+      else at.add(UserErrorCode.NOT_FOUND, `The customer has no location named "${row.location.label}".`, 'locationName');
+    }
+    const phoneNumber = row.phone === undefined ? before.phoneNumber : row.phone === null ? null : row.phone.ok ? row.phone.e164 : before.phoneNumber;
+    const extension = row.extension === undefined ? before.extension : row.extension;
+    const after = customerUserOf({
+      ...before,
+      firstName: row.firstName ?? before.firstName,
+      lastName: row.lastName ?? before.lastName,
+      email: row.email ?? before.email,
+      package: row.package ?? before.package,
+      locationId, phoneNumber, extension,
+    });
+    resolved.push({ row, at, before, after });
+  }
+
+  // Who holds what after the call, among the request's users.
+  const finalValue: Record<Unique, Map<string, string | null>> = { email: new Map(), phoneNumber: new Map(), extension: new Map() };
+  for (const { after } of resolved) {
+    finalValue.email.set(after.id, after.email);
+    finalValue.phoneNumber.set(after.id, after.phoneNumber);
+    finalValue.extension.set(after.id, after.extension);
+  }
+  const holders: Record<Unique, Map<string, string>> = {
+    email: snapshot.emailHolders, phoneNumber: snapshot.phoneHolders, extension: snapshot.extensionHolders,
+  };
+  const claimed: Record<Unique, Set<string>> = { email: new Set(), phoneNumber: new Set(), extension: new Set() };
+  const describe: Record<Unique, (v: string) => string> = {
+    email: (v) => v, phoneNumber: (v) => v, extension: (v) => `Extension ${v}`,
+  };
+  const elsewhere: Record<Unique, string> = {
+    email: 'already belongs to a user', phoneNumber: 'is already assigned to a user', extension: 'is already used in this organization',
+  };
+  /** A value this row takes: free once the call is done, and taken by no earlier row. */
+  const checkUnique = (field: Unique, value: string | null, user: CustomerUser, at: UserErrors) => {
+    if (value === null || value === user[field] || at.hasAt(field)) return;
+    if (claimed[field].has(value)) {
+      at.add(UserErrorCode.TAKEN, `${describe[field](value)} appears in an earlier row of this request.`, field);
+      return;
+    }
+    claimed[field].add(value);
+    const holder = holders[field].get(value);
+    if (holder === undefined || holder === user.id) return;
+    const holderKeeps = !finalValue[field].has(holder) || finalValue[field].get(holder) === value;
+    if (holderKeeps) at.add(UserErrorCode.TAKEN, `${describe[field](value)} ${elsewhere[field]}.`, field);
+  };
+
+  // Pass 2: the rules on each user as it will be.
+  for (const { row, at, before, after } of resolved) {
+    const holdsAdminRole = before.email === customer.adminEmail || before.roles.length > 0;
+    if (row.package !== undefined) checkUserPackage(customer.package, after.package, holdsAdminRole, at);
+
+    if (packageRow(after.package).calling) {
+      // A calling user keeps a number or an extension; a full administrator who never had one
+      // (createCustomer gives none) is not refused a change of name for it.
+      const hadNumbers = before.phoneNumber !== null || before.extension !== null || !packageRow(before.package).calling;
+      if (after.phoneNumber === null && after.extension === null && hadNumbers && !at.hasAt('phoneNumber') && !at.hasAt('extension')) {
+        at.add(UserErrorCode.REQUIRED, `${after.package} includes calling: keep a phone number, an extension or both.`, 'phoneNumber');
+      }
+    } else {
+      if (after.phoneNumber !== null && !at.hasAt('phoneNumber')) {
+        at.add(UserErrorCode.NOT_ALLOWED, `${after.package} has no calling: clear the phone number (phoneNumber: null) in the same row.`, 'phoneNumber');
+      }
+      if (after.extension !== null && !at.hasAt('extension')) {
+        at.add(UserErrorCode.NOT_ALLOWED, `${after.package} has no calling: clear the extension (extension: null) in the same row.`, 'extension');
+      }
+    }
+
+    // The number must fit the country of the user's location as it will be.
+    const location = locationsById.get(after.locationId);
+    const numberGiven = row.phone?.ok === true;
+    const moved = after.locationId !== before.locationId;
+    if (location && after.phoneNumber !== null && (numberGiven || moved) && !at.hasAt('phoneNumber') && !at.hasAt('locationName')) {
+      const phone = numberGiven ? (row.phone as Extract<ParsedPhone, { ok: true }>).phone : parsePhoneNumberFromString(after.phoneNumber);
+      if (!phone || !phoneMatchesCountry(phone, location.countryCode)) {
+        if (numberGiven) {
+          at.add(UserErrorCode.INVALID, `${after.phoneNumber} is not a valid number for ${location.countryCode}, the country of location "${location.name}".`, 'phoneNumber');
+        } else {
+          at.add(UserErrorCode.INVALID, `The user's number ${after.phoneNumber} is not valid for ${location.countryCode}, the country of location "${location.name}": `
+            + 'give a new phoneNumber in the same row, or clear it.', 'locationName');
+        }
+      }
+    }
+
+    checkUnique('email', after.email, before, at);
+    checkUnique('phoneNumber', after.phoneNumber, before, at);
+    checkUnique('extension', after.extension, before, at);
+  }
+  if (errors.any()) return STOP;
+
+  const changes: UserChange[] = [];
+  for (const { before, after } of resolved) {
+    if (sameStoredFields(before, after)) continue;
+    after.updatedAt = now;
+    changes.push({ before, after });
+  }
+  const vacate: UserUpdatePlan['vacate'] = { email: [], phoneNumber: [], extension: [] };
+  for (const field of ['email', 'phoneNumber', 'extension'] as const) {
+    const taken = new Set<string>();
+    for (const { before, after } of changes) if (after[field] !== null && after[field] !== before[field]) taken.add(after[field]!);
+    for (const { before, after } of changes) {
+      if (before[field] !== null && before[field] !== after[field] && taken.has(before[field]!)) vacate[field].push(before.id);
+    }
+  }
+  const admin = changes.find((c) => c.before.email === customer.adminEmail);
+  const adminEmail = admin && admin.after.email !== admin.before.email ? admin.after.email : null;
+  return { customer, users: resolved.map((r) => r.after), changes, vacate, adminEmail, locations: snapshot.locations, now };
+}
+
+function sameStoredFields(a: CustomerUser, b: CustomerUser): boolean {
+  return a.firstName === b.firstName && a.lastName === b.lastName && a.email === b.email && a.package === b.package
+    && a.locationId === b.locationId && a.phoneNumber === b.phoneNumber && a.extension === b.extension;
+}
