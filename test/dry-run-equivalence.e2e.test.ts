@@ -31,6 +31,7 @@ const MUTATIONS = {
     customer { ${CUSTOMER} } locations { ${LOCATION} } users { id email location { ${LOCATION} } } ${USER_ERRORS} } }`,
   updateUsers: `mutation($input: UpdateUsersInput!) { updateUsers(input: $input) {
     customer { ${CUSTOMER} } users { id firstName lastName email package phoneNumber extension roles location { ${LOCATION} } } ${USER_ERRORS} } }`,
+  removeUsers: `mutation($input: RemoveUsersInput!) { removeUsers(input: $input) { removedUserIds ${USER_ERRORS} } }`,
 };
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -147,5 +148,11 @@ describe('a dry run answers exactly as the real call', () => {
     });
     expect(real.users.map((u: { phoneNumber: string }) => u.phoneNumber)).toEqual([piet.phoneNumber, eva.phoneNumber]);
     expect(real.users[0].location.name).toBe('Utrecht');
+  });
+
+  it('removeUsers', async () => {
+    const [eva] = setupUsers;
+    const { real } = await expectDryRunAnswersAsTheRealCall('removeUsers', { customerId, userIds: [eva.id] });
+    expect(real.removedUserIds).toEqual([eva.id]);
   });
 });
