@@ -54,7 +54,7 @@ export async function cliWriteCaller(db: Database, customer: Customer): Promise<
 }
 
 /** A missing, unreadable or non-regular file is the operator's mistake (exit 2), not a crash. */
-function assertReadableFile(file: string): void {
+export function assertReadableFile(file: string): void {
   const stat = statSync(file, { throwIfNoEntry: false });
   if (!stat) throw new PartnerCommandError(`no file ${file}`);
   if (!stat.isFile()) throw new PartnerCommandError(`${file} is not a regular file`);

@@ -9,6 +9,7 @@ import { createLogger } from '../logger';
 import { PartnerAdminRole } from '../partners/partner-admin.entity';
 import { PartnerCommandError } from '../partners/partner.service';
 import { importUsersCommand } from './import-users';
+import { removeUsersCommand, updateUsersCommand } from './change-users';
 import { connectWebexCommand } from '../webex/webex-cli';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects the database)
@@ -18,10 +19,13 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects
   create-token   --admin-id <id>
   revoke-token   --token <token>
   import-users   --customer-id <id> --file <users.csv> [--dry-run] [--batch-size <N>]
+  update-users   --customer-id <id> --file <changes.csv> [--dry-run]   (id column + the columns to change)
+  remove-users   --customer-id <id> --file <ids.csv> [--dry-run]       (id column)
   connect-webex  --partner-id <id> --access-token <token> [--refresh-token <token>]
 
 Each command prints one line of JSON on stdout; logs go to stderr. Exit codes: 0 done;
-1 failed (import-users: the JSON lists the errors, \`imported\` the users written); 2 a mistake in
+1 failed (import-users, update-users, remove-users: the JSON lists the errors with their lines,
+\`imported\` / \`updated\` / \`removed\` the users written); 2 a mistake in
 the command or its options.`;
 
 type Command = (services: Services, args: string[], db: Database, context: { config: AppConfig; log: Logger }) => Promise<unknown>;
@@ -64,6 +68,14 @@ export const COMMANDS: Record<string, Command> = {
   },
   'import-users': async (services, args, db) => {
     const result = await importUsersCommand(services, db, args);
+    return new Outcome(result, result.errors.length > 0 ? 1 : 0);
+  },
+  'update-users': async (services, args, db) => {
+    const result = await updateUsersCommand(services, db, args);
+    return new Outcome(result, result.errors.length > 0 ? 1 : 0);
+  },
+  'remove-users': async (services, args, db) => {
+    const result = await removeUsersCommand(services, db, args);
     return new Outcome(result, result.errors.length > 0 ? 1 : 0);
   },
   'connect-webex': async (_services, args, db, { config, log }) => {
