@@ -18,7 +18,7 @@ import {
   CustomerUserUpdateInput, RemoveUsersInput, RemoveUsersPayload, UpdateUsersInput, UpdateUsersPayload,
 } from './user-lifecycle.inputs';
 import {
-  MAX_USERS_PER_UPDATE, normalizeUpdateRow, planUserUpdate, type UserUpdatePlan, type UserUpdateRow, type UserUpdateSnapshot,
+  MAX_USERS_PER_UPDATE, normalizeUpdateRow, planUserUpdate, type UserChange, type UserUpdateRow, type UserUpdateSnapshot,
 } from './user-update.plan';
 import { inRowOrder } from '../setup/setup.rules';
 
@@ -56,7 +56,7 @@ export class UserLifecycleService {
       await updateWhereIdIn(tx, `"email" = "id"`, vacate.email);
       await updateWhereIdIn(tx, `"phoneNumber" = NULL`, vacate.phoneNumber);
       await updateWhereIdIn(tx, `"extension" = NULL`, vacate.extension);
-      await writeUserRows(tx, changes.map((c) => c.after), now);
+      await writeUserRows(tx, changes, now);
       if (adminEmail !== null) {
         customer.adminEmail = adminEmail;
         customer.updatedAt = now;
@@ -182,9 +182,16 @@ async function usersOf(tx: EntityManager, customerId: string, ids: readonly stri
   return users;
 }
 
+const sqliteTuples = new Map<number, string>();
+const sqliteMarks = (n: number): string => {
+  let text = sqliteTuples.get(n);
+  if (text === undefined) sqliteTuples.set(n, (text = Array(n).fill('?').join(', ')));
+  return text;
+};
+
 function marks(tx: EntityManager, from: number, n: number): string {
   const postgres = tx.connection.driver.options.type === 'postgres';
-  if (!postgres) return n === TUPLE ? SQLITE_TUPLE : Array(n).fill('?').join(', ');
+  if (!postgres) return sqliteMarks(n);
   let out = `$${from + 1}`;
   for (let i = 1; i < n; i++) out += `, $${from + i + 1}`;
   return out;
@@ -206,29 +213,27 @@ async function deleteWhereIdIn(tx: EntityManager, ids: readonly string[]): Promi
 }
 
 const UPDATED_COLUMNS = ['firstName', 'lastName', 'email', 'package', 'locationId', 'phoneNumber', 'extension'] as const;
-/** Parameters per row of the VALUES list: the id and the updated columns. */
-const TUPLE = 1 + UPDATED_COLUMNS.length;
-const SQLITE_TUPLE = Array(TUPLE).fill('?').join(', ');
 
 /**
- * Each user's new fields, 500 users per statement: `UPDATE … FROM (VALUES …)`, which SQLite
- * (3.33+) and PostgreSQL both run, with the VALUES columns named column1… on both.
+ * The changed users' new fields, 500 users per statement: `UPDATE … FROM (VALUES …)`, which SQLite
+ * (3.33+) and PostgreSQL both run, with the VALUES columns named column1… on both. Only the columns
+ * some user of the call changes are set: an assigned column costs its index entries (the emails'
+ * and the numbers' unique indexes) even when its value stays.
  */
-async function writeUserRows(tx: EntityManager, users: readonly CustomerUser[], now: Date): Promise<void> {
-  const set = UPDATED_COLUMNS.map((c, i) => `"${c}" = v.column${i + 2}`).join(', ');
-  for (let start = 0; start < users.length; start += UPDATE_CHUNK_SIZE) {
-    const chunk = users.slice(start, start + UPDATE_CHUNK_SIZE);
+async function writeUserRows(tx: EntityManager, changes: readonly UserChange[], now: Date): Promise<void> {
+  const columns = UPDATED_COLUMNS.filter((c) => changes.some(({ before, after }) => before[c] !== after[c]));
+  const set = [...columns.map((c, i) => `"${c}" = v.column${i + 2}`), `"updatedAt" = ${marks(tx, 0, 1)}`].join(', ');
+  const tuple = 1 + columns.length;
+  for (let start = 0; start < changes.length; start += UPDATE_CHUNK_SIZE) {
+    const chunk = changes.slice(start, start + UPDATE_CHUNK_SIZE);
     const params: unknown[] = [now.getTime()];
     const tuples: string[] = [];
-    for (const u of chunk) {
-      tuples.push(`(${marks(tx, params.length, TUPLE)})`);
-      params.push(u.id, ...UPDATED_COLUMNS.map((c) => u[c]));
+    for (const { after } of chunk) {
+      tuples.push(`(${marks(tx, params.length, tuple)})`);
+      params.push(after.id);
+      for (const c of columns) params.push(after[c]);
     }
-    const at = marks(tx, 0, 1);
-    await tx.query(
-      `UPDATE "customer_user" SET ${set}, "updatedAt" = ${at} FROM (VALUES ${tuples.join(', ')}) AS v WHERE "customer_user"."id" = v.column1`,
-      params,
-    );
+    await tx.query(`UPDATE "customer_user" SET ${set} FROM (VALUES ${tuples.join(', ')}) AS v WHERE "customer_user"."id" = v.column1`, params);
   }
 }
 
