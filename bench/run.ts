@@ -28,7 +28,7 @@ const HTTP_ROUNDS = env('BENCH_HTTP_ROUNDS', 3);
 const CONNECTIONS = 10;
 const WEBEX_USERS = env('BENCH_WEBEX_USERS', 1000);
 
-const TARGETS = { serviceToFloor: 3, httpToFloor: 5, peakRssMb: 400, createCustomerVsTypename: 0.4, p99Ms: 50 };
+const TARGETS = { serviceToFloor: 3, httpToFloor: 5, errorsToSuccess: 2, peakRssMb: 400, createCustomerVsTypename: 0.4, p99Ms: 50 };
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
         [`${o}ServiceToFloor`, { value: round(users[o].ratio.serviceToFloor), target: `≤ ${TARGETS.serviceToFloor}`, met: users[o].ratio.serviceToFloor <= TARGETS.serviceToFloor }],
         [`${o}HttpToFloor`, { value: round(users[o].ratio.httpToFloor), target: `≤ ${TARGETS.httpToFloor}`, met: users[o].ratio.httpToFloor <= TARGETS.httpToFloor }],
       ])),
+      httpErrorsToSuccess: { value: round(p1.ratio.httpErrorsToSuccess), target: `≤ ${TARGETS.errorsToSuccess}`, met: p1.ratio.httpErrorsToSuccess <= TARGETS.errorsToSuccess },
       peakRssMb: { value: round(peakRssMb, 0), target: `≤ ${TARGETS.peakRssMb}`, met: peakRssMb <= TARGETS.peakRssMb },
       createCustomerVsTypename: { value: round(createCustomer.throughputVsTypename), target: `≥ ${TARGETS.createCustomerVsTypename}`, met: createCustomer.throughputVsTypename >= TARGETS.createCustomerVsTypename },
       p99Ms: { value: worstP99, target: `≤ ${TARGETS.p99Ms}`, met: worstP99 <= TARGETS.p99Ms },
@@ -69,6 +70,11 @@ async function main(): Promise<void> {
       ['(b) SetupService.setup, no HTTP', round(p1.medianMs.service, 0), round(p1.ratio.serviceToFloor).toFixed(2)],
       ['(c) setupCustomer over HTTP', round(p1.medianMs.http, 0), round(p1.ratio.httpToFloor).toFixed(2)],
     ]);
+    printTable(`P1 error path: the same input again, every row TAKEN (${p1.errorPath.userErrors} userErrors, ${round(p1.errorPath.responseBytes / 1e6)} MB JSON; medians of ${REPS})`,
+      ['path', 'success ms', 'all-errors ms', 'all-errors / success'], [
+        ['SetupService.setup, no HTTP', round(p1.medianMs.service, 0), round(p1.medianMs.serviceErrors, 0), round(p1.ratio.serviceErrorsToSuccess).toFixed(2)],
+        ['setupCustomer over HTTP', round(p1.medianMs.http, 0), round(p1.medianMs.httpErrors, 0), round(p1.ratio.httpErrorsToSuccess).toFixed(2)],
+      ]);
     process.stdout.write(`rows per setup: ${JSON.stringify(p1.tablesWritten)}; answer ${round(p1.server.responseBytes / 1e6)} MB JSON (statement, commit and INSERT counts: test/query-count.e2e.test.ts); server peak RSS ${round(p1.server.peakRssMb, 0)} MB\n`);
     printBulkUsersBench(users);
     printTable(`P4 HTTP (${CONNECTIONS} connections; medians of ${HTTP_ROUNDS} rounds × ${HTTP_SECONDS} s)`, ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs typename', 'p99 vs typename', 'server CPU ms/req', 'CPU vs typename'],
@@ -101,6 +107,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const cause = error instanceof Error && error.cause ? `\ncaused by: ${error.cause instanceof Error ? error.cause.stack : String(error.cause)}` : '';
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}${cause}\n`);
   process.exit(1);
 });

@@ -160,6 +160,78 @@ describe('CSV import', () => {
     expect(await userCount(customer.id)).toBe(1);
   });
 
+  it('reads a semicolon-separated file from European Excel (BOM, CRLF, ; between cells) like a comma-separated one', async () => {
+    const customer = await aCustomer();
+    const rows = [anEmail(), anEmail()].map((email, i) => ['Jürgen', `Müller ${i}`, email, 'WEBEX_CALLING', anAmsterdamNumber()].join(';'));
+    const csv = `\uFEFFVorname;Last Name;E-Mail;Package;Phone\r\n${rows.join('\r\n')}\r\n`.replace('Vorname', 'First Name');
+    const records = await collect(chunked(csv, 7));
+    expect(records[1].fields).toHaveLength(5);
+    const result = await importUsersFromCsv(partner.client, customer.id, chunked(csv, 7));
+    expect(result).toEqual({ imported: 2, rows: 2, batches: 1, dryRun: false, errors: [] });
+    // a comma inside a quoted cell of a ;-file is a comma, and a ; inside quotes of a ,-file is a ;
+    expect((await collect('a;"b,c";d\n1;2;3\n'))[0].fields).toEqual(['a', 'b,c', 'd']);
+    expect((await collect('a,"b;c;d",e\n'))[0].fields).toEqual(['a', 'b;c;d', 'e']);
+    expect((await collect('\n\na\tb\tc\n1\t2\t3\n'))[0].fields).toEqual(['a', 'b', 'c']);
+  });
+
+  it('says the header was read as one column when the file uses a separator it does not know', async () => {
+    const customer = await aCustomer();
+    const result = await importUsersFromCsv(partner.client, customer.id, 'firstName|lastName|email|package\nAnn|Good|a@b.example|WEBEX_CALLING\n');
+    expect(result.errors.map((e) => e.code)).toEqual(['REQUIRED', 'REQUIRED', 'REQUIRED', 'REQUIRED']);
+    expect(result.errors[0].message).toContain('The header was read as one column ("firstName|lastName|email|package")');
+  });
+
+  it('reports every error of a row in one pass: an unreadable package does not hide the row’s other errors', async () => {
+    const customer = await aCustomer();
+    const csv = [
+      csvLine('firstName', 'lastName', 'email', 'package', 'phone'),
+      csvLine('Ann', '', 'not-an-address', 'GOLD', 'call me'),
+      csvLine('', 'Bee', anEmail(), '', ''),
+    ].join('\n');
+    const result = await importUsersFromCsv(partner.client, customer.id, csv);
+    expect(result.errors.map((e) => [e.line, e.column, e.code])).toEqual([
+      [2, 'package', 'INVALID'], [2, 'lastName', 'REQUIRED'], [2, 'email', 'INVALID'], [2, 'phone', 'INVALID'],
+      [3, 'package', 'REQUIRED'], [3, 'firstName', 'REQUIRED'],
+    ]);
+    expect(await userCount(customer.id)).toBe(1);
+  });
+
+  it('names the earlier line of a repeated email, number or extension, within a batch and across batches', async () => {
+    const customer = await aCustomer();
+    const email = anEmail();
+    const number = anAmsterdamNumber();
+    const csv = [
+      csvLine('firstName', 'lastName', 'email', 'package', 'phone', 'extension'),
+      csvLine('Ann', 'One', email, 'WEBEX_CALLING', number, '2001'),
+      csvLine('Bob', 'Two', anEmail(), 'WEBEX_CALLING', anAmsterdamNumber(), '2002'),
+      csvLine('Cas', 'Three', email.toUpperCase(), 'WEBEX_CALLING', number, '2001'),
+      csvLine('Dan', 'Four', anEmail(), 'WEBEX_CALLING', '', '2002'),
+    ].join('\n');
+    for (const batchSize of [10, 2]) {
+      const result = await importUsersFromCsv(partner.client, customer.id, csv, { batchSize, dryRun: true });
+      expect(result.errors.map((e) => [e.line, e.column, e.code, e.message]), `batch size ${batchSize}`).toEqual([
+        [4, 'email', 'TAKEN', 'Repeats the email of line 2.'],
+        [4, 'phone', 'TAKEN', 'Repeats the phoneNumber of line 2.'],
+        [4, 'extension', 'TAKEN', 'Repeats the extension of line 2.'],
+        [5, 'extension', 'TAKEN', 'Repeats the extension of line 3.'],
+      ]);
+    }
+  });
+
+  it('flags cells beyond the header (an unquoted separator inside a cell), but not empty trailing cells', async () => {
+    const customer = await aCustomer();
+    const csv = [
+      'firstName,lastName,email,package',
+      `Ann,Good,${anEmail()},WEBEX_MEETINGS,,`,
+      `Bob,Smith, Jr.,${anEmail()},WEBEX_MEETINGS`,
+    ].join('\n');
+    const result = await importUsersFromCsv(partner.client, customer.id, csv);
+    expect(result.imported).toBe(0);
+    const beyond = result.errors.filter((e) => e.code === 'INVALID' && e.column === null);
+    expect(beyond.map((e) => e.line)).toEqual([3]);
+    expect(beyond[0].message).toMatch(/This line has 5 cells but the header has 4/);
+  });
+
   it('validates without writing on a dry run, and refuses a file without the required columns', async () => {
     const customer = await aCustomer();
     const csv = `firstName,lastName,email,package,phone\nAnn,Good,${anEmail()},WEBEX_CALLING,${anAmsterdamNumber()}\n`;
@@ -255,6 +327,28 @@ describe('CSV import', () => {
       expect(events.auditEvents.edges.map((e) => [e.node.operation, e.node.admin.email])).toEqual([
         ['setupCustomer', 'cli-import@system.invalid'], ['setupCustomer', 'cli-import@system.invalid'], ['setupCustomer', 'cli-import@system.invalid'],
       ]);
+    });
+
+    it('imports a semicolon-separated file from European Excel, and gives every error of a row with the earlier line of a repeat', async () => {
+      const customer = await aCustomer();
+      const file = path.join(server.dir, 'excel.csv');
+      const email = anEmail();
+      writeFileSync(file, '\uFEFFFirst Name;Last Name;Email;Package;Phone\r\n'
+        + `Jürgen;Müller;${email};WEBEX_CALLING;${anAmsterdamNumber()}\r\n`
+        + `Anke;;${email};GOLD;${anAmsterdamNumber()}\r\n`);
+      const bad = await cli('--customer-id', customer.id, '--file', file);
+      expect(bad.code).toBe(1);
+      expect(JSON.parse(bad.stdout).errors.map((e: { line: number; column: string; code: string; message: string }) => [e.line, e.column, e.code, e.message]))
+        .toEqual([
+          [3, 'Package', 'INVALID', expect.stringContaining('"GOLD" is not a package')],
+          [3, 'Last Name', 'REQUIRED', expect.any(String)],
+          [3, 'Email', 'TAKEN', 'Repeats the email of line 2.'],
+        ]);
+      writeFileSync(file, '\uFEFFFirst Name;Last Name;Email;Package;Phone\r\n'
+        + `Jürgen;Müller;${email};WEBEX_CALLING;${anAmsterdamNumber()}\r\n`);
+      const good = await cli('--customer-id', customer.id, '--file', file);
+      expect(good.code).toBe(0);
+      expect(JSON.parse(good.stdout)).toEqual({ imported: 1, rows: 1, batches: 1, dryRun: false, errors: [] });
     });
 
     it('prints errors with line and column and writes nothing when a row is bad', async () => {

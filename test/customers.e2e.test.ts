@@ -177,6 +177,47 @@ describe('createCustomer rules (domain.md §4)', () => {
     });
   });
 
+  describe('adminFirstName and adminLastName (domain.md §14)', () => {
+    const adminNames = async (customerId: string) =>
+      (await partner.client.customerUsers(customerId))!.edges.map((e) => [e.node.firstName, e.node.lastName]);
+
+    it('name the full administrator when given, trimmed', async () => {
+      const payload = await create({ adminFirstName: ' Eva ', adminLastName: ' de Vries ' });
+      expectNoUserErrors(payload);
+      expect(await adminNames(payload.customer!.id)).toEqual([['Eva', 'de Vries']]);
+    });
+
+    it('are derived as before when omitted (the email’s local part and the company name), each on its own', async () => {
+      const adminEmail = `${unique('it')}@devries.example`;
+      const derived = await create({ adminEmail, companyName: 'Bakkerij de Vries' });
+      expect(await adminNames(derived.customer!.id)).toEqual([[adminEmail.split('@')[0], 'Bakkerij de Vries']]);
+      const firstOnly = await create({ adminFirstName: 'Eva', adminLastName: null, companyName: 'Bakkerij de Vries' });
+      expect(await adminNames(firstOnly.customer!.id)).toEqual([['Eva', 'Bakkerij de Vries']]);
+    });
+
+    it('take 64 characters; 65 are TOO_LONG and a blank value is REQUIRED, as for a user’s names', async () => {
+      const ok = await create({ adminFirstName: aString(64, 'f'), adminLastName: aString(64, 'l') });
+      expectNoUserErrors(ok);
+      expect(await adminNames(ok.customer!.id)).toEqual([[aString(64, 'f'), aString(64, 'l')]]);
+      const bad = await create({ adminFirstName: aString(65, 'f'), adminLastName: '  ' });
+      expect(bad.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['TOO_LONG:input.adminFirstName', 'REQUIRED:input.adminLastName']);
+      expect(bad.customer).toBeNull();
+    });
+
+    it('are part of an externalId replay: the same names replay, other names are TAKEN', async () => {
+      const input = aCustomerInput(templateId, { externalId: unique('crm-'), adminFirstName: 'Eva', adminLastName: 'de Vries' });
+      const first = await partner.client.payloads.createCustomer(input);
+      expectNoUserErrors(first);
+      const again = await partner.client.payloads.createCustomer(input);
+      expectNoUserErrors(again);
+      expect(again.customer!.id).toBe(first.customer!.id);
+      // Other names are another input: the externalId is TAKEN, and so is the email the first call's admin holds (every error at once).
+      expectUserErrors(await partner.client.payloads.createCustomer({ ...input, adminLastName: 'Jansen' }), [
+        ['TAKEN', 'input', 'externalId'], ['TAKEN', 'input', 'adminEmail'],
+      ]);
+    });
+  });
+
   describe('externalId', () => {
     it('replays an identical input (by provisioning ID instead of template id, email in another casing) without a second customer', async () => {
       const externalId = unique('crm-');
@@ -270,11 +311,54 @@ describe('createCustomer rules (domain.md §4)', () => {
       expectUserError(await hq({}, { timeZone }), 'INVALID', 'input', 'headquarters', 'timeZone');
     });
 
-    it.each(['America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'UTC'])('accepts time zone %s', async (timeZone) => {
-      const payload = await hq({}, { timeZone });
+    it.each([['America/Argentina/Buenos_Aires', 'AR'], ['Asia/Kolkata', 'IN'], ['Asia/Calcutta', 'IN'], ['Europe/Amsterdam', 'NL']])(
+      'accepts time zone %s in %s, as given', async (timeZone, countryCode) => {
+        const payload = await create({ headquarters: aLocationIn(countryCode, { timeZone }) });
+        expectNoUserErrors(payload);
+        expect(payload.customer!.headquarters.timeZone).toBe(timeZone);
+      });
+
+    it.each([['America/Los_Angeles', 'NL'], ['UTC', 'NL'], ['Europe/Amsterdam', 'US'], ['Asia/Tokyo', 'IN']])(
+      'refuses time zone %s, which %s does not use, with INVALID (domain.md §14)', async (timeZone, countryCode) => {
+        const payload = await create({ headquarters: aLocationIn(countryCode, { timeZone }) });
+        expect(payload.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['INVALID:input.headquarters.timeZone']);
+        expect(payload.userErrors[0].message).toContain(`not a time zone of ${countryCode}`);
+      });
+
+    it.each([
+      ['US', 'TX'], ['US', 'us-tx'], ['US', 'Texas'], ['US', ' new york '], ['BR', 'São Paulo'], ['BR', 'Sao Paulo'], ['MX', 'CMX'],
+      ['JP', '13'], ['JP', 'JP-13'], ['AU', 'NSW'], ['CA', 'Québec'], ['IN', 'Maharashtra'],
+    ])('accepts %s subdivision %j (ISO 3166-2 code or name) and stores it as given', async (countryCode, stateOrProvince) => {
+      const location = aLocationIn(countryCode);
+      const payload = await create({ headquarters: { ...location, address: { ...location.address, stateOrProvince } } });
       expectNoUserErrors(payload);
-      expect(payload.customer!.headquarters.timeZone).toBe(timeZone);
+      expect(payload.customer!.headquarters.address.stateOrProvince).toBe(stateOrProvince.trim());
     });
+
+    it.each([['US', 'Texass'], ['US', 'ON'], ['CA', 'TX'], ['AU', 'Region'], ['JP', 'Tokyo-to-be']])(
+      'refuses %s subdivision %j with INVALID', async (countryCode, stateOrProvince) => {
+        const location = aLocationIn(countryCode);
+        const payload = await create({ headquarters: { ...location, address: { ...location.address, stateOrProvince } } });
+        expect(payload.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['INVALID:input.headquarters.address.stateOrProvince']);
+        expect(payload.userErrors[0].message).toContain(`not a state or province of ${countryCode}`);
+      });
+
+    it('does not check stateOrProvince where it is not required', async () => {
+      expectNoUserErrors(await hq({ stateOrProvince: 'Randstad' }));
+    });
+
+    it.each([['NL', '1012'], ['NL', '12345'], ['US', '7870'], ['GB', '12345'], ['CA', '12345'], ['JP', '1000001x'], ['DE', '1011']])(
+      'refuses %s postal code %j that does not fit the country’s format with INVALID', async (countryCode, postalCode) => {
+        const location = aLocationIn(countryCode);
+        const payload = await create({ headquarters: { ...location, address: { ...location.address, postalCode } } });
+        expect(payload.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['INVALID:input.headquarters.address.postalCode']);
+      });
+
+    it.each([['NL', '1012LG'], ['US', '78701-1234'], ['GB', 'EC1A 1BB'], ['CA', 'K1A 0B1'], ['ZA', '2000']])(
+      'accepts %s postal code %j', async (countryCode, postalCode) => {
+        const location = aLocationIn(countryCode);
+        expectNoUserErrors(await create({ headquarters: { ...location, address: { ...location.address, postalCode } } }));
+      });
 
     it.each(['europe/amsterdam', 'EUROPE/AMSTERDAM', ' Europe/Amsterdam '])('stores time zone %j in its canonical spelling', async (timeZone) => {
       const payload = await hq({}, { timeZone });
@@ -282,8 +366,26 @@ describe('createCustomer rules (domain.md §4)', () => {
       expect(payload.customer!.headquarters.timeZone).toBe('Europe/Amsterdam');
     });
 
-    it.each(['dutch', 'nl-NL', 'NL'])('refuses language %j with INVALID', async (language) => {
+    it.each(['dutch', 'NL', 'xx_NL'])('refuses language %j with INVALID', async (language) => {
       expectUserError(await hq({}, { language }), 'INVALID', 'input', 'headquarters', 'language');
+    });
+
+    it('accepts nl-NL for the customer and its headquarters and stores nl_NL (domain.md §14)', async () => {
+      const payload = await create({ language: 'nl-NL', headquarters: anAmsterdamLocation({ language: 'nl-nl' }) });
+      expectNoUserErrors(payload);
+      expect(payload.customer!.language).toBe('nl_NL');
+      expect(payload.customer!.headquarters.language).toBe('nl_NL');
+      const defaulted = await create({ language: 'fr-BE' });
+      expect(defaulted.customer!.headquarters.language, 'the headquarters inherits the stored form').toBe('fr_BE');
+    });
+
+    it('says an unknown language is unknown, and suggests GB for UK', async () => {
+      const unknown = await create({ language: 'zz_NL' });
+      expectUserError(unknown, 'INVALID', 'input', 'language');
+      expect(unknown.userErrors[0].message).toMatch(/"zz" .*not a known language/);
+      const uk = await hq({ countryCode: 'UK' });
+      expectUserError(uk, 'INVALID', 'input', 'headquarters', 'address', 'countryCode');
+      expect(uk.userErrors.find((e) => e.field.at(-1) === 'countryCode')!.message).toMatch(/did you mean GB\?/);
     });
 
     it('refuses an empty or overlong name', async () => {

@@ -37,9 +37,38 @@ describe('onboarding emails in the outbox (no SMTP_URL: they stay PENDING)', () 
     expect(invitation.subject).toContain('Acme Telecom');
     expect(invitation.subject).toContain('uw Webex-organisatie');
     expect((await outboxOf(partner, english.id))[0].subject).toContain('your Webex organization');
-    expect((await outboxOf(partner, french.id))[0].subject).toContain('your Webex organization'); // English fallback
+    expect((await outboxOf(partner, french.id))[0].subject).toBe(`Acme Telecom\u00a0: votre organisation Webex pour ${french.companyName} est prête`);
     await new Promise((r) => setTimeout(r, 100));
     expect((await outboxOf(partner, dutch.id))[0].status).toBe('PENDING');
+  });
+
+  it('writes German and French emails for de_* and fr-* customers (domain.md §14; texts: test/email-texts.test.ts)', async () => {
+    const hub = partner.client;
+    const template = await hub.createTemplate(aTemplateInput(partner, { brandName: 'Acme Telecom' }));
+    const german = await hub.createCustomer(aCustomerInput(template.id, { language: 'de_CH', companyName: 'Bäckerei Müller' }));
+    const french = await hub.createCustomer(aCustomerInput(template.id, { language: 'fr-BE', companyName: 'Boulangerie Dupont' }));
+    expect((await outboxOf(partner, german.id))[0].subject).toBe('Acme Telecom: Ihre Webex-Organisation für Bäckerei Müller ist bereit');
+    expect((await outboxOf(partner, french.id))[0].subject).toBe('Acme Telecom\u00a0: votre organisation Webex pour Boulangerie Dupont est prête');
+    await hub.setupCustomer({ customerId: german.id, users: [aUser({ firstName: 'Anna' })] });
+    await hub.setupCustomer({ customerId: french.id, users: [aUser({ firstName: 'Léa' })] });
+    expect((await outboxOf(partner, german.id)).find((m) => m.kind === 'WELCOME')!.subject).toBe('Acme Telecom: Willkommen bei Webex, Anna');
+    expect((await outboxOf(partner, french.id)).find((m) => m.kind === 'WELCOME')!.subject).toBe('Acme Telecom\u00a0: bienvenue sur Webex, Léa');
+  });
+
+  it('warns in createCustomer’s payload when the customer’s language has no email text, naming the language they go out in', async () => {
+    const hub = partner.client;
+    const template = await hub.createTemplate(aTemplateInput(partner));
+    const japanese = await hub.payloads.createCustomer(aCustomerInput(template.id, { language: 'ja_JP' }));
+    expect(japanese.userErrors).toEqual([]);
+    expect(japanese.warnings).toEqual(['The onboarding emails have no text in Japanese (ja_JP): they will be sent in English.']);
+    const dryRun = await hub.payloads.createCustomer(aCustomerInput(template.id, { language: 'it', dryRun: true }));
+    expect(dryRun.warnings).toEqual(['The onboarding emails have no text in Italian (it): they will be sent in English.']);
+    for (const language of ['en_GB', 'nl_BE', 'de_AT', 'fr', undefined]) {
+      const payload = await hub.payloads.createCustomer(aCustomerInput(template.id, language ? { language } : {}));
+      expect(payload.warnings, String(language)).toEqual([]);
+    }
+    const refused = await hub.payloads.createCustomer(aCustomerInput(template.id, { language: 'ja_JP', companyName: '' }));
+    expect(refused.warnings, 'no advice on a refused call').toEqual([]);
   });
 
   it('writes one welcome email per user setupCustomer creates (none for the updated full administrator)', async () => {

@@ -103,6 +103,8 @@ describe('the SDK as a user installs it (npm pack → npm install → plain .mjs
     expect(files).toContain('index.js');
     expect(files).toContain('index.d.ts');
     expect(files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
+    // No source maps: they would point at src/*.ts, which the package does not ship.
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     // package.json's "files" lists README.md: the package's own page ships with it
     expect(readdirSync(path.join(dir, 'node_modules', '@wholesale-provisioning', 'sdk'))).toContain('README.md');
   });

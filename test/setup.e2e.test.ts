@@ -197,15 +197,53 @@ describe('setupCustomer rules (domain.md §5)', () => {
 
   describe('phoneNumber', () => {
     it.each([
-      ['national form', '020 794 8000'],
-      ['no plus', '31207948000'],
       ['garbage', 'call me maybe'],
+      ['too short for NL', '020 79'],
+      ['a US national number at an NL location', '(512) 472-1003'],
       ['too short', '+31 20'],
       ['letters', '+31 20 ABC DEFG'],
       ['unassigned country code', '+999 1234 5678'],
     ])('refuses %s (%j) with INVALID', async (_label, phoneNumber) => {
       const customer = await aCustomer();
       expectUserError(await setupUsers(customer.id, [aUser({ phoneNumber })]), 'INVALID', 'input', 'users', '0', 'phoneNumber');
+    });
+
+    it('accepts the national form of the location’s country and stores E.164 (domain.md §14)', async () => {
+      const customer = await aCustomer();
+      const amsterdam = anAmsterdamNumber(); // +31 20 xxx xxxx
+      const newYork = aNewYorkNumber(); // +1 212.xxx.xxxx
+      const [, , ny1, ny2] = newYork.split(/[ .]/);
+      const result = await setup(customer.id, {
+        locations: [aNewYorkLocation({ name: 'NYC' })],
+        users: [
+          aUser({ phoneNumber: amsterdam.replace('+31 ', '0') }), // 020 xxx xxxx at the Amsterdam headquarters
+          aUser({ locationName: 'NYC', phoneNumber: `(212) ${ny1}-${ny2}` }),
+        ],
+      });
+      expectNoUserErrors(result);
+      expect(result.users.map((u) => u.phoneNumber)).toEqual([amsterdam.replace(/\s/g, ''), `+1212${ny1}${ny2}`]);
+      // the same number in international form is now TAKEN: the national one was stored in E.164
+      expectUserError(await setupUsers(customer.id, [aUser({ phoneNumber: amsterdam })]), 'TAKEN', 'input', 'users', '0', 'phoneNumber');
+    });
+
+    it('refuses a national number of another country, with an example of the location’s own country in the message', async () => {
+      const customer = await aCustomer();
+      const payload = await setup(customer.id, {
+        locations: [aNewYorkLocation({ name: 'NYC' })],
+        users: [
+          aUser({ locationName: 'NYC', phoneNumber: '020 794 8000' }),
+          aUser({ locationName: 'NYC', phoneNumber: '416 555 0123' }), // Toronto's area code: Canada's plan
+          aUser({ phoneNumber: '(512) 472-1003' }), // at the Amsterdam headquarters
+        ],
+      });
+      expect(codes(payload)).toEqual(['INVALID:input.users.0.phoneNumber', 'INVALID:input.users.1.phoneNumber', 'INVALID:input.users.2.phoneNumber']);
+      const [atNewYork, canadian, atAmsterdam] = payload.userErrors.map((e) => e.message);
+      expect(atNewYork).toMatch(/for US, the country of location "NYC"/);
+      expect(atNewYork).toMatch(/e\.g\. \+1 /);
+      expect(canadian).toMatch(/number of CA/);
+      expect(atAmsterdam).toMatch(/for NL, the country of location "Amsterdam HQ"/);
+      expect(atAmsterdam).toMatch(/e\.g\. \+31 /);
+      expect(atAmsterdam).not.toMatch(/\+1 /);
     });
 
     it('refuses a number of another country than the location’s (a +1 416 Toronto number in New York, a Dutch one in New York)', async () => {
@@ -400,6 +438,9 @@ describe('setupCustomer rules (domain.md §5)', () => {
         ],
       });
       expect(codes(payload)).toEqual(['TAKEN:input.locations.0.name', 'TAKEN:input.locations.2.name']);
+      expect(payload.userErrors[0].message).toBe('The customer already has a location named "amsterdam HQ".');
+      expect(payload.userErrors[1].message, 'a repeat within the request is not an existing location (domain.md §14)')
+        .toBe('A location named "BROOKLYN" appears in an earlier row of this request.');
       // another customer may use the same names
       const another = await aCustomer();
       expectNoUserErrors(await setup(another.id, { locations: [aNewYorkLocation({ name: 'Brooklyn' })] }));
@@ -411,7 +452,7 @@ describe('setupCustomer rules (domain.md §5)', () => {
         locations: [
           aNewYorkLocation(),
           { name: aString(81), address: { line1: '', city: ' ', countryCode: 'US' }, timeZone: '+01:00' },
-          { name: '', address: { line1: aString(51), line2: aString(51), city: 'Berlin', countryCode: 'DE', stateOrProvince: null }, timeZone: 'Mars/Olympus', language: 'de-DE' },
+          { name: '', address: { line1: aString(51), line2: aString(51), city: 'Berlin', countryCode: 'DE', stateOrProvince: null }, timeZone: 'Mars/Olympus', language: 'de-XX' },
           aLocationIn('XX'),
         ],
       });
@@ -432,11 +473,29 @@ describe('setupCustomer rules (domain.md §5)', () => {
       ]);
     });
 
-    it('defaults a location’s language to the customer’s and keeps an explicit one', async () => {
+    it('refuses a time zone, subdivision or postal code that does not fit the location’s country (domain.md §14)', async () => {
+      const customer = await aCustomer();
+      const payload = await setup(customer.id, {
+        locations: [
+          anAmsterdamLocation({ name: 'Damrak', timeZone: 'America/Los_Angeles' }),
+          aNewYorkLocation({ name: 'Albany', address: { line1: '1 State St', city: 'Albany', stateOrProvince: 'Nueva York', postalCode: '12207', countryCode: 'US' } }),
+          anAmsterdamLocation({ name: 'Zuidas', address: { line1: 'Gustav Mahlerlaan 1', city: 'Amsterdam', postalCode: '1082', countryCode: 'NL' } }),
+          aNewYorkLocation({ name: 'Brooklyn', address: { line1: '1 Main St', city: 'Brooklyn', stateOrProvince: 'New York', postalCode: '11201', countryCode: 'US' } }),
+        ],
+      });
+      expect(codes(payload)).toEqual([
+        'INVALID:input.locations.0.timeZone',
+        'INVALID:input.locations.1.address.stateOrProvince',
+        'INVALID:input.locations.2.address.postalCode',
+      ]);
+      expect(payload.userErrors[0].message).toMatch(/America\/Los_Angeles is not a time zone of NL.*Europe\/Amsterdam/);
+    });
+
+    it('defaults a location’s language to the customer’s and keeps an explicit one (nl-BE stored as nl_BE)', async () => {
       const frenchTemplate = (await partner.client.createTemplate(aTemplateInput(partner, { defaultEmailLanguage: 'fr_FR' }))).id;
       const customer = await partner.client.createCustomer(aCustomerInput(frenchTemplate));
       const result = await partner.client.setupCustomer({
-        customerId: customer.id, locations: [aLocationIn('FR', { name: 'Paris' }), aLocationIn('BE', { name: 'Gent', language: 'nl_BE' })],
+        customerId: customer.id, locations: [aLocationIn('FR', { name: 'Paris' }), aLocationIn('BE', { name: 'Gent', language: 'nl-BE' })],
       });
       expect(result.locations.map((l) => [l.name, l.language, l.isHeadquarters])).toEqual([['Paris', 'fr_FR', false], ['Gent', 'nl_BE', false]]);
     });

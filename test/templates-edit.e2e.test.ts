@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aCustomerInput, aTemplateInput, unique } from './support/factories';
+import { aCustomerInput, aTemplateInput, AN_UNKNOWN_ID, unique } from './support/factories';
 import { expectNoUserErrors, expectUserError, expectUserErrors } from './support/expect-user-error';
 import { useTestServer } from './support/fixture';
 import type { TestPartner } from './support/test-server';
@@ -105,6 +105,9 @@ describe('updateTemplate and deleteTemplate', () => {
     const created = await hub.createTemplate(aTemplateInput(partner, { pstnProviderId: provider.id }));
     const unrelated = await hub.payloads.updateTemplate({ id: created.id, brandName: 'Still PSTN' });
     expect(unrelated.warnings).toHaveLength(1);
+    const unknown = await hub.payloads.updateTemplate({ id: created.id, pstnProviderId: AN_UNKNOWN_ID });
+    expect(unknown.userErrors.map((e) => `${e.code}:${e.field.join('.')}`)).toEqual(['NOT_FOUND:input.pstnProviderId']);
+    expect(unknown.warnings, 'no PSTN advice for a provider that does not exist').toEqual([]);
     const cleared = await hub.payloads.updateTemplate({ id: created.id, pstnProviderId: null });
     expect(cleared.warnings).toEqual([]);
     expect(cleared.template!.pstnProvider).toBeNull();

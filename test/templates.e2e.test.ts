@@ -59,6 +59,14 @@ describe('createTemplate rules (domain.md §3)', () => {
   });
 
   describe('countryCode', () => {
+    it('refuses UK with INVALID and suggests GB (domain.md §14)', async () => {
+      const payload = await create({ countryCode: 'UK' });
+      expectUserError(payload, 'INVALID', 'input', 'countryCode');
+      expect(payload.userErrors[0].message).toMatch(/did you mean GB\?/);
+      const other = await create({ countryCode: 'XX' });
+      expect(other.userErrors[0].message).not.toMatch(/did you mean/);
+    });
+
     it.each(['XX', 'ZZ', 'XK', 'NLD', 'N', '', '12'])('refuses %j with INVALID', async (countryCode) => {
       expectUserError(await create({ countryCode }), 'INVALID', 'input', 'countryCode');
     });
@@ -138,6 +146,21 @@ describe('createTemplate rules (domain.md §3)', () => {
       expectUserError(await create({ pstnProviderId: 'bandwidth' }), 'NOT_FOUND', 'input', 'pstnProviderId');
     });
 
+    it('gives no PSTN warning for a provider that does not exist (domain.md §14), in a real call and a dry run', async () => {
+      for (const dryRun of [false, true]) {
+        const payload = await create({ pstnProviderId: AN_UNKNOWN_ID, dryRun });
+        expectUserError(payload, 'NOT_FOUND', 'input', 'pstnProviderId');
+        expect(payload.warnings).toEqual([]);
+      }
+    });
+
+    it('still gives the PSTN warning for an existing provider when another field is refused', async () => {
+      const [provider] = await partner.client.pstnProviders();
+      const payload = await create({ pstnProviderId: provider.id, name: ' ' });
+      expectUserError(payload, 'REQUIRED', 'input', 'name');
+      expect(payload.warnings).toHaveLength(1);
+    });
+
     it('accepts a catalog provider with a warning; no warning without one', async () => {
       const [provider] = await partner.client.pstnProviders();
       const withProvider = await create({ pstnProviderId: provider.id });
@@ -188,8 +211,23 @@ describe('createTemplate rules (domain.md §3)', () => {
       expect(payload.template!.defaultEmailLanguage).toBe(language);
     });
 
-    it.each(['english', 'en-US', 'EN', 'en_us', 'en_XX', 'e'])('refuses %j with INVALID', async (language) => {
+    it.each(['english', 'EN', 'en_XX', 'e', 'xx', 'en-USA'])('refuses %j with INVALID', async (language) => {
       expectUserError(await create({ defaultEmailLanguage: language }), 'INVALID', 'input', 'defaultEmailLanguage');
+    });
+
+    it.each([['en-US', 'en_US'], ['nl-NL', 'nl_NL'], ['en_us', 'en_US'], ['fr-be', 'fr_BE']])(
+      'accepts %j, the BCP 47 spelling a browser sends, and stores it as %s (domain.md §14)', async (language, stored) => {
+        const payload = await create({ defaultEmailLanguage: language });
+        expectNoUserErrors(payload);
+        expect(payload.template!.defaultEmailLanguage).toBe(stored);
+      });
+
+    it('tells an unknown language that it is unknown, not that its form is wrong', async () => {
+      const message = (language: string) => create({ defaultEmailLanguage: language }).then((p) => p.userErrors[0]?.message);
+      expect(await message('xx_NL')).toMatch(/"xx" .*is not a known language/);
+      expect(await message('qq')).toMatch(/not a known language/);
+      expect(await message('dutch')).toMatch(/form ll or ll_CC/);
+      expect(await message('en_UK')).toMatch(/did you mean GB\?/);
     });
   });
 

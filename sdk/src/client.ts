@@ -1,4 +1,4 @@
-import { print, type DocumentNode } from 'graphql';
+import { Kind, parse, print, type DocumentNode } from 'graphql';
 import {
   getSdk,
   type CreateCustomerInput,
@@ -81,6 +81,21 @@ export interface ClientOptions {
 }
 
 const printed = new WeakMap<DocumentNode, string>();
+
+/** A template as `createTemplate` and `updateTemplate` resolve to it: the template, plus the payload's warnings. */
+export type TemplateWithWarnings = Template & {
+  /**
+   * The payload's `warnings` (e.g. the PSTN advice for a template with a Cloud Connected PSTN
+   * provider); empty when there are none. Not enumerable, so the object compares, spreads and
+   * serialises exactly like the template `hub.template(id)` returns.
+   */
+  readonly warnings: string[];
+};
+
+/** Attaches `warnings` to the template without changing its enumerable shape (see TemplateWithWarnings). */
+function withWarnings(template: Template, warnings: string[]): TemplateWithWarnings {
+  return Object.defineProperty(template, 'warnings', { value: warnings, enumerable: false, writable: false, configurable: true }) as TemplateWithWarnings;
+}
 
 function printOnce(document: DocumentNode): string {
   let text = printed.get(document);
@@ -180,6 +195,22 @@ function messageOf(error: unknown): string {
   return cause instanceof Error && cause.message && cause.message !== error.message ? `${error.message} (${cause.message})` : error.message;
 }
 
+/** An operation's text parsed (and cached), or a DocumentNode as given; anything else is a TypeError. */
+const parsedTexts = new Map<string, DocumentNode>();
+function toDocument(document: DocumentNode | string): DocumentNode {
+  if (typeof document === 'string') {
+    let parsed = parsedTexts.get(document);
+    if (!parsed) {
+      parsed = parse(document);
+      if (parsedTexts.size >= 100) parsedTexts.clear();
+      parsedTexts.set(document, parsed);
+    }
+    return parsed;
+  }
+  if (document && typeof document === 'object' && (document as { kind?: unknown }).kind === Kind.DOCUMENT) return document;
+  throw new TypeError('request() takes a GraphQL operation: its text (a string) or a DocumentNode from graphql\'s parse().');
+}
+
 function unwrap<P extends { userErrors: UserError[] }>(operation: string, payload: P): P {
   if (payload.userErrors.length > 0) throw new ProvisioningError(operation, payload.userErrors);
   return payload;
@@ -211,6 +242,14 @@ function unwrap<P extends { userErrors: UserError[] }>(operation: string, payloa
  * ```
  */
 export function createClient(options: ClientOptions) {
+  // Refused at once: without these every call would fail later, far from the mistake (a request
+  // sent with "Bearer undefined" answers UNAUTHENTICATED, a missing URL a confusing fetch error).
+  if (typeof options?.url !== 'string' || options.url.trim() === '') {
+    throw new TypeError('createClient needs `url`, the GraphQL endpoint, e.g. { url: "http://localhost:4000/", token }.');
+  }
+  if (typeof options.token !== 'string' || options.token.trim() === '') {
+    throw new TypeError('createClient needs `token`, an API token of a partner admin (npm start prints one; `npm run cli -- create-token --admin-id <id>` makes one).');
+  }
   const sdk = getSdk(<R, V>(doc: DocumentNode, vars?: V) => send<R, V>(options, doc, vars));
 
   /**
@@ -330,16 +369,20 @@ export function createClient(options: ClientOptions) {
 
     /**
      * Step 1: creates an onboarding template and resolves to it (with its `provisioningId`).
-     * Warnings (e.g. about a PSTN provider on the template) are on `payloads.createTemplate`.
+     * The payload's `warnings` (e.g. the PSTN advice) are on the result as `template.warnings`, a
+     * non-enumerable property (see TemplateWithWarnings): the template otherwise is exactly the
+     * object `hub.template(id)` returns.
      * @example
      * ```ts
      * const template = await hub.createTemplate({ name: 'Benelux SMB', countryCode: 'NL', brandName: 'Acme',
      *   serviceProviderAdminId: adminId, subscriptionId });
      * console.log(template.provisioningId);
+     * for (const warning of template.warnings) console.warn(warning);
      * ```
      */
-    async createTemplate(input: CreateTemplateInput): Promise<Template> {
-      return unwrap('createTemplate', await payloads.createTemplate(input)).template!;
+    async createTemplate(input: CreateTemplateInput): Promise<TemplateWithWarnings> {
+      const { template, warnings } = unwrap('createTemplate', await payloads.createTemplate(input));
+      return withWarnings(template!, warnings);
     },
 
     /**
@@ -377,8 +420,9 @@ export function createClient(options: ClientOptions) {
      * console.log(updated.brandName, updated.provisioningId === template.provisioningId); // Acme Business true
      * ```
      */
-    async updateTemplate(input: UpdateTemplateInput): Promise<Template> {
-      return unwrap('updateTemplate', await payloads.updateTemplate(input)).template!;
+    async updateTemplate(input: UpdateTemplateInput): Promise<TemplateWithWarnings> {
+      const { template, warnings } = unwrap('updateTemplate', await payloads.updateTemplate(input));
+      return withWarnings(template!, warnings);
     },
 
     /**
@@ -593,15 +637,16 @@ export function createClient(options: ClientOptions) {
     },
 
     /**
-     * Runs any operation document (e.g. one with fewer fields) with the client's URL and token.
+     * Runs any operation (e.g. one with fewer fields) with the client's URL and token: a document
+     * parsed with graphql's `parse`, or the operation's text, which is parsed here (a syntax error
+     * rejects with graphql's `GraphQLError` before anything is sent). Anything else is a `TypeError`.
      * @example
      * ```ts
-     * import { parse } from 'graphql';
-     * const data = await hub.request<{ customers: { totalCount: number } }>(parse('{ customers { totalCount } }'));
+     * const data = await hub.request<{ customers: { totalCount: number } }>('{ customers { totalCount } }');
      * ```
      */
-    request<R, V = Record<string, unknown>>(document: DocumentNode, variables?: V): Promise<R> {
-      return send<R, V>(options, document, variables);
+    async request<R, V = Record<string, unknown>>(document: DocumentNode | string, variables?: V): Promise<R> {
+      return send<R, V>(options, toDocument(document), variables);
     },
   };
 }

@@ -23,7 +23,8 @@ export function parseCsvChunks(source: CsvSource): AsyncGenerator<CsvRecord> {
 /**
  * Imports users from CSV into a customer through `setupCustomer`, in batches (default 1,000 rows).
  * Headers (case-insensitive): firstName / first_name / "First Name", lastName, email, package,
- * location / locationName, phoneNumber / phone, extension. The whole file is validated first
+ * location / locationName, phoneNumber / phone, extension; cells separated by commas, or by semicolons
+ * or tabs (detected from the header line, as European Excel writes them). The whole file is validated first
  * (dry runs); only when no row has an error are the batches written, so a bad row anywhere writes
  * nothing. Errors carry the CSV line and the column's header; malformed CSV is an INVALID error on
  * its line, not an exception. Works in browsers and Node.

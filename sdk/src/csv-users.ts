@@ -106,6 +106,8 @@ export class CsvSyntaxError extends Error {
 /** The options this module gives csv-parse (a subset of its `Options`). */
 export interface CsvParserOptions {
   bom: boolean;
+  /** The cell separator, detected from the header line (see detectDelimiter). */
+  delimiter: string;
   relax_column_count: boolean;
   skip_empty_lines: boolean;
   record_delimiter: string[];
@@ -154,6 +156,26 @@ async function* textChunks(source: CsvSource): AsyncGenerator<string> {
 
 const LINE_BREAK = /\r\n|\r|\n/g;
 
+/** Cell separators we recognise: commas, semicolons (Excel in most of Europe), tabs. */
+const DELIMITERS = [',', ';', '\t'] as const;
+
+/**
+ * The separator of a CSV file, read from its header line (outside quotes): the one that occurs most,
+ * commas on a tie or when there is none. Excel writes `;` wherever the decimal separator is a comma
+ * (Germany, France, the Netherlands…), and such a file read with `,` has one column.
+ */
+export function detectDelimiter(headerLine: string): string {
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const c of headerLine) {
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && counts.has(c)) counts.set(c, counts.get(c)! + 1);
+  }
+  let best = ',';
+  for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+  return best;
+}
+
 function lineBreaks(fields: string[]): number {
   let n = 0;
   for (const field of fields) n += field.match(LINE_BREAK)?.length ?? 0;
@@ -187,8 +209,21 @@ export async function* readCsvRecords(source: CsvSource, createParser: CsvParser
   let failure: CsvSyntaxError | null = null;
   let nextLine = 1; // the line after the last record's end
   let skippedBefore = 0; // blank lines csv-parse had skipped by the last record
+  // The separator comes from the header line, so the parser starts once that line is in hand.
+  const source$ = textChunks(source)[Symbol.asyncIterator]();
+  let head = '';
+  let sourceDone = false;
+  while (!/[^\s][^\r\n]*[\r\n]/.test(head)) { // a non-blank line, ended
+    const next = await source$.next();
+    if (next.done) {
+      sourceDone = true;
+      break;
+    }
+    head += next.value;
+  }
   const parser = createParser({
     bom: true,
+    delimiter: detectDelimiter(head.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).find((l) => l.trim() !== '') ?? ''),
     relax_column_count: true,
     skip_empty_lines: true,
     record_delimiter: ['\r\n', '\n', '\r'],
@@ -217,8 +252,15 @@ export async function* readCsvRecords(source: CsvSource, createParser: CsvParser
     if (failure) throw failure;
     if (streamError) throw streamError;
   };
-  for await (const text of textChunks(source)) {
-    await new Promise<void>((resolve, reject) => parser.write(text, (error) => (error ? reject(error) : resolve())));
+  const write = (text: string) => new Promise<void>((resolve, reject) => parser.write(text, (error) => (error ? reject(error) : resolve())));
+  if (head) {
+    await write(head);
+    yield* drain();
+  }
+  while (!sourceDone) {
+    const next = await source$.next();
+    if (next.done) break;
+    await write(next.value);
     yield* drain();
   }
   if (!streamError) {
@@ -234,7 +276,12 @@ export async function* readCsvRecords(source: CsvSource, createParser: CsvParser
 interface Row {
   line: number;
   user: CsvUserInput;
+  /** The row's package is unreadable (reported already): it is validated with a stand-in, never written. */
+  packageStandIn: boolean;
 }
+
+const STAND_IN_CALLING = 'WEBEX_CALLING';
+const STAND_IN_NO_CALLING = 'WEBEX_MEETINGS';
 
 const optional = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
@@ -267,16 +314,25 @@ export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<
           const field = FIELD_BY_HEADER.get(headerKey(h));
           if (field && !columns.has(field)) columns.set(field, i);
         });
+        // A header read as one column: the file is separated by something we do not split on.
+        const oneColumn = headers.length === 1 && /[^\w\s]/.test(headers[0])
+          ? ` The header was read as one column ("${headers[0].slice(0, 60)}"): separate the cells with commas, semicolons or tabs.` : '';
         for (const field of REQUIRED_COLUMNS) {
           if (!columns.has(field)) {
             errors.push({ line: record.line, column: CSV_HEADERS[field][0], code: 'REQUIRED',
-              message: `The header has no ${field} column (accepted: ${CSV_HEADERS[field].join(', ')}).` });
+              message: `The header has no ${field} column (accepted: ${CSV_HEADERS[field].join(', ')}).${oneColumn}` });
           }
         }
         if (errors.length) return result(0, 0, 0);
         continue;
       }
       const value = (field: UserField) => { const i = columns.get(field); return i === undefined ? undefined : record.fields[i]; };
+      const beyond = record.fields.slice(headers.length).filter((f) => f.trim() !== '');
+      if (beyond.length) {
+        errors.push({ line: record.line, column: null, code: 'INVALID',
+          message: `This line has ${record.fields.length} cells but the header has ${headers.length}: ${beyond.length === 1 ? 'a cell' : `${beyond.length} cells`} beyond the header `
+            + `("${beyond[0].slice(0, 40)}"${beyond.length > 1 ? ', …' : ''}) would be lost. Quote a cell that contains the separator, or add a column to the header.` });
+      }
       const rawPackage = (value('package') ?? '').trim();
       const pkg = rawPackage.toUpperCase().replace(/[\s-]+/g, '_');
       if (!rawPackage) {
@@ -285,10 +341,16 @@ export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<
         errors.push({ line: record.line, column: headers[columns.get('package')!], code: 'INVALID',
           message: `"${rawPackage}" is not a package (one of ${PACKAGES.join(', ')}).` });
       }
-      rows.push({ line: record.line, user: {
+      const user: CsvUserInput = {
         firstName: value('firstName') ?? '', lastName: value('lastName') ?? '', email: value('email') ?? '', package: pkg,
         locationName: optional(value('locationName')), phoneNumber: optional(value('phoneNumber')), extension: optional(value('extension')),
-      } });
+      };
+      // A package that is no package would fail the whole request (an enum): the row is validated
+      // with a stand-in so its other errors still show, and the stand-in's own package errors are
+      // dropped. Calling when the row has numbers, none when it has not: no number rule trips on it.
+      const standIn = !rawPackage || !PACKAGES.includes(pkg)
+        ? (user.phoneNumber || user.extension ? STAND_IN_CALLING : STAND_IN_NO_CALLING) : null;
+      rows.push({ line: record.line, user: standIn ? { ...user, package: standIn } : user, packageStandIn: standIn !== null });
     }
   } catch (error) {
     // Malformed CSV: nothing after it can be trusted, so nothing is validated or written.
@@ -308,8 +370,10 @@ export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<
     return index === undefined ? field : headers![index];
   };
 
-  // Values repeated in different batches: each batch alone cannot see the repetition.
+  // Values repeated in the file: across batches reported here (each batch alone cannot see the
+  // repetition); within a batch the server's TAKEN gets the earlier line from `earlierLine`.
   const firstSeen = new Map<string, { batch: number; line: number }>();
+  const earlierLine = new Map<string, number>(); // `${line}:${field}` → the line it repeats
   batches.forEach((batch, b) => batch.forEach((row) => {
     const keys: Array<[UserField, string | undefined]> = [
       ['email', row.user.email.trim().toLowerCase() || undefined],
@@ -320,7 +384,8 @@ export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<
       if (!key) continue;
       const seen = firstSeen.get(`${field}:${key}`);
       if (!seen) firstSeen.set(`${field}:${key}`, { batch: b, line: row.line });
-      else if (seen.batch !== b) {
+      else earlierLine.set(`${row.line}:${field}`, seen.line);
+      if (seen && seen.batch !== b) {
         errors.push({ line: row.line, column: columnOf(field), code: 'TAKEN', message: `Repeats the ${field} of line ${seen.line}.` });
       }
     }
@@ -330,17 +395,17 @@ export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<
     for (const e of userErrors) {
       const [, list, index, field] = e.field;
       const row = list === 'users' && index !== undefined ? batch[Number(index)] : undefined;
+      if (row?.packageStandIn && field === 'package') continue; // the stand-in's, not the file's
+      const repeats = row && field && e.code === 'TAKEN' ? earlierLine.get(`${row.line}:${field}`) : undefined;
+      const message = repeats === undefined ? e.message : `Repeats the ${field} of line ${repeats}.`;
       errors.push(row
-        ? { line: row.line, column: field === undefined ? null : columnOf(field), code: e.code, message: e.message }
-        : { line: null, column: null, code: e.code, message: e.message });
+        ? { line: row.line, column: field === undefined ? null : columnOf(field), code: e.code, message }
+        : { line: null, column: null, code: e.code, message });
     }
   };
 
-  // Rows whose package is not even a package would fail the whole request: they are reported
-  // above, and their batches are validated without them so every other row is still checked.
-  const invalidLines = new Set(errors.filter((e) => e.column === columnOf('package')).map((e) => e.line));
   for (let b = 0; b < batches.length; b++) {
-    const batch = batches[b].filter((row) => !invalidLines.has(row.line));
+    const batch = batches[b];
     if (batch.length === 0) continue;
     const answer = await setup(batch.map((r) => r.user), true);
     mapErrors(batch, answer.userErrors);

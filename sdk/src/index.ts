@@ -5,7 +5,7 @@
  */
 export { createClient } from './client.js';
 export type {
-  ClientOptions, ProvisioningClient, Template, Customer, SetupResult,
+  ClientOptions, ProvisioningClient, Template, TemplateWithWarnings, Customer, SetupResult,
   CreateTemplatePayload, CreateCustomerPayload, SetupCustomerPayload, UpdateTemplatePayload, DeleteTemplatePayload,
   AssignCustomerAdminRolesPayload, CustomerUser, RequestSetupAssistPayload, SetupAssistRequest, OutboxMessage,
   ConnectWebexPayload, RetryWebexSyncPayload, UpdateUsersPayload, RemoveUsersPayload, UpdateUsersResult,

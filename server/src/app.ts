@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import type { Logger } from 'pino';
-import { AppConfig } from './config';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { AppConfig, ConfigError } from './config';
 import { createServices, Services } from './graphql/services';
 import { Database } from './db/database';
-import { HttpServer, startHttpServer } from './http/app';
+import { HttpServer, listen, startHttpServer } from './http/app';
 import { createLogger } from './logger';
 import { OutboxSender } from './outbox/outbox.sender';
 import { startWebexWorker, WebexWorker } from './webex/webex-start';
+import { TokenUsage } from './auth/token-usage';
 
 const DEMO_ADMIN_EMAIL = 'admin@demo-partner.example';
 
@@ -25,17 +28,41 @@ export interface RunningApp {
   outbox: OutboxSender | null;
   /** Carries customers to Webex (domain.md §11); null without WEBEX_TOKEN_KEY (no partner can connect). */
   webex: WebexWorker | null;
-  /** Drains HTTP requests, then closes the database. */
+  /**
+   * The one place that stops the process's work (main.ts calls it on SIGTERM/SIGINT): stops
+   * accepting connections, and at the same time tells every background worker to stop; waits for
+   * the requests in flight and each worker's unit of work in flight, then closes the database.
+   * A new background worker joins the drain by being stopped here.
+   */
   stop(): Promise<void>;
 }
 
 export async function openDatabase(config: AppConfig, log: Logger): Promise<Database> {
+  const target = config.database;
+  if (target.kind === 'sqlite' && target.file !== ':memory:') {
+    const dir = path.dirname(target.file);
+    // A typo in an explicit path must not quietly start on a new, empty database somewhere else.
+    if (target.createDirectory) mkdirSync(dir, { recursive: true });
+    else if (!existsSync(dir)) {
+      throw new ConfigError(`DATABASE_URL sqlite:${target.file}: the directory ${dir} does not exist (create it first; only the default data/ is created)`);
+    }
+  }
   return Database.open({ target: config.database, logger: log, busyTimeoutMs: config.sqliteBusyTimeoutMs, poolSize: config.databasePoolSize });
 }
 
-/** Opens and migrates the database, seeds the demo partner when allowed, and serves HTTP. */
+/**
+ * Takes the port first (a busy port fails before the database is touched: no migration, no demo
+ * partner), then opens and migrates the database, seeds the demo partner when allowed, and serves HTTP.
+ */
 export async function startApp(config: AppConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningApp> {
-  const db = await openDatabase(config, log);
+  const server = await listen(config);
+  let db: Database;
+  try {
+    db = await openDatabase(config, log);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   const services = createServices(db);
   let demo: RunningApp['demo'] = null;
   if (config.seedDemoPartner) {
@@ -49,16 +76,19 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
     });
   }
   const demoAdminId = demo?.adminId ?? (config.seedDemoPartner ? await services.partners.adminIdByEmail(DEMO_ADMIN_EMAIL) : null);
-  const http = await startHttpServer({ config, db, log, services });
+  const tokenUsage = new TokenUsage(db, log, config.tokenUsageFlushMs);
+  tokenUsage.start();
+  const http = await startHttpServer({ server, config, db, log, services, tokenUsage });
   const outbox = startOutboxSender(config, db, log);
   const webex = startWebexWorker(config.webex, db, log);
   let stopped: Promise<void> | undefined;
   return {
     url: http.url, port: http.port, db, services, log, demo, demoAdminId, http, outbox, webex,
     stop: () => (stopped ??= (async () => {
-      await http.stop();
-      await outbox?.stop();
-      await webex?.stop();
+      // In parallel: the outbox and the Webex worker must not go on sending its batch while HTTP requests drain; it
+      // finish the email or Cisco call in flight and hand the rest of their claims back at once.
+      await Promise.all([http.stop(), outbox?.stop(), webex?.stop()]);
+      await tokenUsage.stop(); // after the requests: it writes what they noted
       await db.close();
     })()),
   };

@@ -3,7 +3,12 @@ import { WebexConfig, webexConfigFromEnv } from './webex/webex.config';
 
 /** Which database the process talks to, parsed once from `DATABASE_URL`. */
 export type DatabaseTarget =
-  | { kind: 'sqlite'; file: string }
+  | {
+    kind: 'sqlite';
+    file: string;
+    /** Only the default `data/` is created when missing; an explicit path's directory must exist (see openDatabase). */
+    createDirectory?: boolean;
+  }
   | { kind: 'postgres'; url: string };
 
 export interface AppConfig {
@@ -43,6 +48,13 @@ export interface AppConfig {
    */
   outboxLeaseMs: number;
   /**
+   * On SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are
+   * cut (SHUTDOWN_TIMEOUT_MS, default 10 s); the process exits 0 once everything has drained.
+   */
+  shutdownTimeoutMs: number;
+  /** How often API tokens' lastUsedAt is written (default 5 minutes). Set in-process only (tests). */
+  tokenUsageFlushMs?: number;
+  /**
    * Test-only fault injection: the failpoints a request may trigger with the `x-failpoint` header
    * (see db/failpoints.ts). Set only in-process by test harnesses; never read from the environment,
    * so a deployed server has none.
@@ -64,12 +76,14 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
   return value;
 }
 
+const DEFAULT_DATABASE_URL = 'sqlite:data/provisioning.sqlite';
+
 export function parseDatabaseUrl(raw: string | undefined): DatabaseTarget {
-  const url = raw?.trim() || 'sqlite:data/provisioning.sqlite';
+  const url = raw?.trim() || DEFAULT_DATABASE_URL;
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (!file) throw new ConfigError('DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:data/provisioning.sqlite');
-    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file), createDirectory: url === DEFAULT_DATABASE_URL };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
   throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${url}"`);
@@ -100,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webex: webexConfigFromEnv(env, (name, fallback, min) => intFromEnv(env, name, fallback, min), (message) => {
       throw new ConfigError(message);
     }),
+    shutdownTimeoutMs: intFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100),
     ...overrides,
   };
 }

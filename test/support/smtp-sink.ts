@@ -24,6 +24,8 @@ export interface SmtpSink {
   rejected: number;
   /** The refused messages, in order. */
   refused: RefusedMail[];
+  /** Outbox ids of the messages whose DATA the server has read, answered or not yet (a slow server's in-flight ones). */
+  arrived: string[];
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export interface SmtpSink {
  */
 export async function startSmtpSink(options: { rejectFirst?: number; rejectCode?: number; rejectTo?: RegExp; delayMs?: number } = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
-  const sink: SmtpSink = { url: '', received, rejected: 0, refused: [], stop: async () => undefined };
+  const sink: SmtpSink = { url: '', received, rejected: 0, refused: [], arrived: [], stop: async () => undefined };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -59,7 +61,12 @@ export async function startSmtpSink(options: { rejectFirst?: number; rejectCode?
         received.push({ outboxId: header('X-Outbox-Id'), to, subject: header('Subject'), body: raw.slice(split + 4), at: Date.now() });
         callback();
       };
-      stream.on('end', () => (options.delayMs ? setTimeout(answer, options.delayMs) : answer()));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        sink.arrived.push(/^X-Outbox-Id: (.*)$/mi.exec(raw.slice(0, raw.indexOf('\r\n\r\n')))?.[1] ?? '');
+        if (options.delayMs) setTimeout(answer, options.delayMs);
+        else answer();
+      });
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

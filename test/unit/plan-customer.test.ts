@@ -18,7 +18,7 @@ function aDraft(overrides: Partial<CreateCustomerInput> = {}): CustomerDraft {
     headquarters: { name: 'HQ', address: { line1: 'Damrak 1', city: 'Amsterdam', postalCode: '1012 LG', countryCode: 'NL' }, timeZone: 'Europe/Amsterdam' },
     supportedLocationConfirmed: true, externalId: 'crm-1', ...overrides,
   } as CreateCustomerInput;
-  return { input, externalId: input.externalId ?? null, companyName: input.companyName, adminEmail: input.adminEmail, addOns: [] };
+  return { input, externalId: input.externalId ?? null, companyName: input.companyName, adminEmail: input.adminEmail, adminFirstName: null, adminLastName: null, addOns: [] };
 }
 
 function plan(draft: CustomerDraft, snapshot: { existing?: Customer | null; adminEmailTaken?: boolean } = {}) {

@@ -25,6 +25,6 @@ export class AuditService {
   /** The caller partner's events, newest first. */
   async list(caller: Caller, args: PageArgs): Promise<Page<AuditEvent>> {
     const qb = this.db.manager.createQueryBuilder(AuditEvent, 'e').where('e.partnerId = :partnerId', { partnerId: caller.partnerId });
-    return pageOf(qb, args);
+    return pageOf(qb, args, 'auditEvents');
   }
 }

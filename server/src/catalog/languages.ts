@@ -1,11 +1,41 @@
 import { isCountryCode } from './countries';
 
-const LANGUAGE = /^[a-z]{2}(?:_([A-Z]{2}))?$/;
+/**
+ * The runtime's CLDR names every ISO 639-1 language; `fallback: 'none'` makes it answer undefined
+ * for a code it does not know (`xx`), so no hand list of languages is kept here.
+ */
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
 
-/** `ll` or `ll_CC` with a real country, e.g. `en_US`, `nl`. */
-export function isLanguageTag(value: string): boolean {
-  const match = LANGUAGE.exec(value);
-  return match !== null && (match[1] === undefined || isCountryCode(match[1]));
+/** The English name of a two-letter language code (`nl` → Dutch), or null when no such language exists. */
+export function languageName(code: string): string | null {
+  try {
+    return LANGUAGE_NAMES.of(code) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Language tag after the friendly spellings are read: `nl-NL` and `nl-nl` → `nl_NL`. */
+export type ParsedLanguage =
+  | { ok: true; tag: string }
+  | { ok: false; tag: string; reason: 'FORM' | 'UNKNOWN_LANGUAGE' | 'UNKNOWN_COUNTRY'; language: string; country: string | null };
+
+const LANGUAGE_INPUT = /^([a-z]{2})(?:[-_]([A-Za-z]{2}))?$/;
+
+/**
+ * Reads `ll` or `ll_CC`, also written `ll-CC` (the BCP 47 spelling browsers send) or with a lower-case
+ * country; the result is stored as `ll_CC`. Tells an unknown language (`xx_NL`) and an unknown
+ * country (`nl_XX`) apart from a wrong form (`dutch`).
+ */
+export function parseLanguage(value: string): ParsedLanguage {
+  const match = LANGUAGE_INPUT.exec(value);
+  if (!match) return { ok: false, tag: value, reason: 'FORM', language: value, country: null };
+  const language = match[1];
+  const country = match[2]?.toUpperCase() ?? null;
+  const tag = country === null ? language : `${language}_${country}`;
+  if (languageName(language) === null) return { ok: false, tag, reason: 'UNKNOWN_LANGUAGE', language, country };
+  if (country !== null && !isCountryCode(country)) return { ok: false, tag, reason: 'UNKNOWN_COUNTRY', language, country };
+  return { ok: true, tag };
 }
 
 const zoneCache = new Map<string, string | null>();

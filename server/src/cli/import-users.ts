@@ -21,7 +21,7 @@ const createParser: CsvParserFactory = (options) => new Parser(options);
 function cliAdmin(partnerId: string): PartnerAdmin {
   return Object.assign(new PartnerAdmin(), {
     id: newId(), partnerId, email: CLI_ADMIN_EMAIL, displayName: 'CSV import (CLI)',
-    role: PartnerAdminRole.FULL_ADMIN, createdAt: new Date(),
+    role: PartnerAdminRole.FULL_ADMIN, createdAt: new Date(), disabledAt: null, system: true,
   });
 }
 
@@ -32,7 +32,7 @@ function cliAdmin(partnerId: string): PartnerAdmin {
  */
 export async function cliValidationCaller(db: Database, customer: Customer): Promise<Caller> {
   const partner = (await db.manager.findOneBy(Partner, { id: customer.partnerId }))!;
-  const admin = await db.manager.findOneBy(PartnerAdmin, { partnerId: partner.id, email: CLI_ADMIN_EMAIL }) ?? cliAdmin(partner.id);
+  const admin = await db.manager.findOneBy(PartnerAdmin, { partnerId: partner.id, email: CLI_ADMIN_EMAIL, system: true }) ?? cliAdmin(partner.id);
   return { admin, partner, partnerId: partner.id, canWrite: true };
 }
 
@@ -44,13 +44,28 @@ export async function cliValidationCaller(db: Database, customer: Customer): Pro
 export async function cliWriteCaller(db: Database, customer: Customer): Promise<Caller> {
   return db.write(async (tx) => {
     const partner = (await tx.findOneBy(Partner, { id: customer.partnerId }))!;
-    let admin = await tx.findOneBy(PartnerAdmin, { partnerId: partner.id, email: CLI_ADMIN_EMAIL });
+    let admin = await tx.findOneBy(PartnerAdmin, { partnerId: partner.id, email: CLI_ADMIN_EMAIL, system: true });
     if (!admin) {
       admin = cliAdmin(partner.id);
       await tx.insert(PartnerAdmin, admin);
     }
     return { admin, partner, partnerId: partner.id, canWrite: true };
   });
+}
+
+/**
+ * `--admin-id`: the import acts, and is audited, as that admin of the customer's partner, who must
+ * be active and a FULL_ADMIN (the same rights a request with its token would need).
+ */
+async function namedAdminCaller(db: Database, customer: Customer, adminId: string): Promise<Caller> {
+  const admin = isId(adminId) ? await db.manager.findOneBy(PartnerAdmin, { id: adminId, system: false }) : null;
+  if (!admin || admin.partnerId !== customer.partnerId) {
+    throw new PartnerCommandError(`no admin with id ${adminId} in the partner of customer ${customer.id}`);
+  }
+  if (admin.disabledAt) throw new PartnerCommandError(`admin ${adminId} is disabled`);
+  if (admin.role !== PartnerAdminRole.FULL_ADMIN) throw new PartnerCommandError(`admin ${adminId} is ${admin.role}: importing users needs a FULL_ADMIN`);
+  const partner = (await db.manager.findOneBy(Partner, { id: customer.partnerId }))!;
+  return { admin, partner, partnerId: partner.id, canWrite: true };
 }
 
 /** A missing, unreadable or non-regular file is the operator's mistake (exit 2), not a crash. */
@@ -68,6 +83,7 @@ export function assertReadableFile(file: string): void {
 export async function importUsersCommand(services: Services, db: Database, args: string[]): Promise<CsvImportResult> {
   const { values } = parseArgs({ args, options: {
     'customer-id': { type: 'string' }, file: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' },
+    'admin-id': { type: 'string' },
   } });
   const customerId = values['customer-id'];
   const file = values.file;
@@ -80,8 +96,9 @@ export async function importUsersCommand(services: Services, db: Database, args:
   }
   const customer = isId(customerId) ? await db.manager.findOneBy(Customer, { id: customerId }) : null;
   if (!customer) throw new PartnerCommandError(`no customer with id ${customerId}`);
-  const validator = await cliValidationCaller(db, customer);
-  let writer: Caller | null = null;
+  const named = values['admin-id'] === undefined ? null : await namedAdminCaller(db, customer, values['admin-id']);
+  const validator = named ?? await cliValidationCaller(db, customer);
+  let writer: Caller | null = named;
   return runCsvImport(readCsvRecords(createReadStream(file), createParser), async (users, dryRun) => {
     const caller = dryRun ? validator : (writer ??= await cliWriteCaller(db, customer));
     return services.setup.setup(caller, { customerId, dryRun, users: users.map((u) => ({ ...u, package: u.package as Package })) });

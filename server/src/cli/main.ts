@@ -15,12 +15,16 @@ import { connectWebexCommand } from '../webex/webex-cli';
 const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects the database)
 
   create-partner --name <name> --admin-email <email> [--subscription <externalId>]...
-  create-admin   --partner-id <id> --email <email> --role <FULL_ADMIN|READ_ONLY>
-  create-token   --admin-id <id>
-  revoke-token   --token <token>
-  import-users   --customer-id <id> --file <users.csv> [--dry-run] [--batch-size <N>]
+  create-admin   --partner-id <id> --email <email> --role <FULL_ADMIN|READ_ONLY> [--display-name <name>]
+  list-admins    --partner-id <id>
+  disable-admin  --admin-id <id>
+  create-token   --admin-id <id> [--expires-in-days <n>]
+  list-tokens    --admin-id <id>
+  revoke-token   --token <token> | --token-id <id>
+  import-users   --customer-id <id> --file <users.csv> [--admin-id <id>] [--dry-run] [--batch-size <N>]
   update-users   --customer-id <id> --file <changes.csv> [--dry-run]   (id column + the columns to change)
   remove-users   --customer-id <id> --file <ids.csv> [--dry-run]       (id column)
+  help           this text (also --help)
   connect-webex  --partner-id <id> --access-token <token> [--refresh-token <token>]
 
 Each command prints one line of JSON on stdout; logs go to stderr. Exit codes: 0 done;
@@ -52,19 +56,42 @@ export const COMMANDS: Record<string, Command> = {
   },
   'create-admin': async (services, args) => {
     const { values } = parseArgs({ args, options: {
-      'partner-id': { type: 'string' }, email: { type: 'string' }, role: { type: 'string' },
+      'partner-id': { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, 'display-name': { type: 'string' },
     } });
     return services.partners.createAdmin({
       partnerId: required(values, 'partner-id'), email: required(values, 'email'), role: required(values, 'role') as PartnerAdminRole,
+      displayName: values['display-name'] === undefined ? undefined : required(values, 'display-name'),
     });
   },
-  'create-token': async (services, args) => {
+  'list-admins': async (services, args) => {
+    const { values } = parseArgs({ args, options: { 'partner-id': { type: 'string' } } });
+    return services.partners.listAdmins(required(values, 'partner-id'));
+  },
+  'disable-admin': async (services, args) => {
     const { values } = parseArgs({ args, options: { 'admin-id': { type: 'string' } } });
-    return services.partners.createToken(required(values, 'admin-id'));
+    return services.partners.disableAdmin(required(values, 'admin-id'));
+  },
+  'create-token': async (services, args) => {
+    const { values } = parseArgs({ args, options: { 'admin-id': { type: 'string' }, 'expires-in-days': { type: 'string' } } });
+    const raw = values['expires-in-days'];
+    const days = raw === undefined ? undefined : Number(raw);
+    if (days !== undefined && (!/^\d+$/.test(raw!.trim()) || days < 1 || days > 3650)) {
+      throw new PartnerCommandError('--expires-in-days must be a whole number of days from 1 to 3650');
+    }
+    return services.partners.createToken(required(values, 'admin-id'), { expiresInDays: days });
+  },
+  'list-tokens': async (services, args) => {
+    const { values } = parseArgs({ args, options: { 'admin-id': { type: 'string' } } });
+    return services.partners.listTokens(required(values, 'admin-id'));
   },
   'revoke-token': async (services, args) => {
-    const { values } = parseArgs({ args, options: { token: { type: 'string' } } });
-    return services.partners.revokeToken(required(values, 'token'));
+    const { values } = parseArgs({ args, options: { token: { type: 'string' }, 'token-id': { type: 'string' } } });
+    if ((values.token === undefined) === (values['token-id'] === undefined)) {
+      throw new PartnerCommandError('revoke-token takes exactly one of --token <token> and --token-id <id>');
+    }
+    return values.token !== undefined
+      ? services.partners.revokeToken(required(values, 'token'))
+      : services.partners.revokeTokenById(required(values, 'token-id'));
   },
   'import-users': async (services, args, db) => {
     const result = await importUsersCommand(services, db, args);
@@ -86,7 +113,11 @@ export const COMMANDS: Record<string, Command> = {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  const command = name ? COMMANDS[name] : undefined;
+  if (name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const command = name && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     process.stderr.write(`${name ? `Unknown command "${name}".\n\n` : ''}${USAGE}\n`);
     return 2;

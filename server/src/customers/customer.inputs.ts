@@ -20,6 +20,18 @@ export class CreateCustomerInput {
   @Field(() => String, { description: 'The full administrator; unique across the system.' })
   adminEmail!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The full administrator’s first name, 1–64 characters. Omitted: derived from the admin email (a later setupCustomer row can correct it).',
+  })
+  adminFirstName?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The full administrator’s last name, 1–64 characters. Omitted: the company name (a later setupCustomer row can correct it).',
+  })
+  adminLastName?: string | null;
+
   @Field(() => Package, { description: 'A package users can hold (see packages).' })
   package!: Package;
 
@@ -41,7 +53,7 @@ export class CreateCustomerInput {
   @Field(() => DataRegion, { nullable: true, description: 'Default: from the headquarters country.' })
   dataRegion?: DataRegion | null;
 
-  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC`; default the template’s defaultEmailLanguage.' })
+  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC` (also written `ll-CC`, stored as `ll_CC`); default the template’s defaultEmailLanguage.' })
   language?: string | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false })
@@ -55,9 +67,12 @@ export class CreateCustomerPayload {
 
   @Field(() => [UserError])
   userErrors!: UserError[];
+
+  @Field(() => [String], { description: 'Advice that does not stop the call, e.g. that the onboarding emails have no text in the customer’s language and go out in English.' })
+  warnings!: string[];
 }
 
-@InputType({ description: 'Case-insensitive filters; all given ones must match.' })
+@InputType({ description: 'Filters; all given ones must match. `search` is case-insensitive, `externalId` exact.' })
 export class CustomerFilter {
   @Field(() => String, { nullable: true, description: 'Substring of company name, admin email or external id.' })
   search?: string | null;
@@ -68,7 +83,10 @@ export class CustomerFilter {
   @Field(() => ID, { nullable: true })
   templateId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Exact, case-sensitive match of the external id (surrounding spaces ignored); for a substring, use `search`.',
+  })
   externalId?: string | null;
 }
 

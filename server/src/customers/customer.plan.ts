@@ -12,6 +12,7 @@ import { Customer } from './customer.entity';
 import type { CreateCustomerInput } from './customer.inputs';
 import { Location } from './location.entity';
 import { LocationDraft, normalizeLocation } from './location.rules';
+import { NAME_MAX } from '../setup/setup.rules';
 
 /** createCustomer's input after the checks that need no database. */
 export interface CustomerDraft {
@@ -19,6 +20,9 @@ export interface CustomerDraft {
   externalId: string | null;
   companyName: string;
   adminEmail: string;
+  /** Given by the caller, else null: the admin's name then comes from the email and the company name. */
+  adminFirstName: string | null;
+  adminLastName: string | null;
   addOns: AddOn[];
 }
 
@@ -51,6 +55,8 @@ export function shapeCustomer(draft: CustomerDraft, template: OnboardingTemplate
   const dataRegion = input.dataRegion ?? defaultRegionFor(headquarters.countryCode);
   const fingerprint = createHash('sha256').update(JSON.stringify([
     template?.id ?? null, companyName, adminEmail, input.package, [...addOns].sort(), externalId, headquarters, dataRegion, language,
+    // only when given, so the fingerprints of customers created before these fields existed still match their replays
+    ...(draft.adminFirstName !== null || draft.adminLastName !== null ? [draft.adminFirstName, draft.adminLastName] : []),
   ])).digest('hex');
   return { language, headquarters, dataRegion, fingerprint };
 }
@@ -85,7 +91,7 @@ export function planCustomer(
   } satisfies Location);
   const admin = Object.assign(new CustomerUser(), {
     id: newId(), customerId: customer.id, locationId: headquarters.id,
-    firstName: adminEmail.split('@')[0].slice(0, 64), lastName: companyName.slice(0, 64), email: adminEmail,
+    firstName: draft.adminFirstName ?? adminEmail.split('@')[0].slice(0, NAME_MAX), lastName: draft.adminLastName ?? companyName.slice(0, NAME_MAX), email: adminEmail,
     package: input.package, phoneNumber: null, extension: null, roles: [CustomerAdminRole.FULL_ADMIN],
     createdAt: now, updatedAt: now,
   } satisfies CustomerUser);

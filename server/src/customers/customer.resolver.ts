@@ -67,12 +67,12 @@ export class CustomerResolver {
 
   @FieldResolver(() => LocationConnection)
   locations(@Root() customer: Customer, @Args(() => PageArgsType) args: PageArgsType, @Ctx() ctx: RequestContext) {
-    return childConnection(ctx, Location, customer.id, args);
+    return childConnection(ctx, Location, customer.id, 'locations', args);
   }
 
   @FieldResolver(() => CustomerUserConnection)
   users(@Root() customer: Customer, @Args(() => CustomerUsersArgs) args: CustomerUsersArgs, @Ctx() ctx: RequestContext) {
-    return childConnection(ctx, CustomerUser, customer.id, args, customerUsersQuery(ctx.db, args.filter));
+    return childConnection(ctx, CustomerUser, customer.id, 'users', args, customerUsersQuery(ctx.db, args.filter));
   }
 }
 

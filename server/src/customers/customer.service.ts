@@ -3,7 +3,7 @@ import type { Caller } from '../auth/caller';
 import { addOnAllowed, AddOn, packageRow } from '../catalog/packages';
 import { Page, PageArgs, pageOf } from '../graphql/connection';
 import { normalizeEmail } from '../rules/email';
-import { hasNul, requiredText } from '../rules/strings';
+import { givenText, hasNul, requiredText } from '../rules/strings';
 import type { Loaders } from '../graphql/loaders';
 import type { UniqueViolation } from '../mutations/write';
 import type { Database } from '../db/database';
@@ -17,6 +17,7 @@ import { captureCustomer } from '../graphql/customer-capture';
 import { takenByIndex } from '../mutations/unique-indexes';
 import { OnboardingTemplate } from '../templates/template.entity';
 import { plausibleProvisioningId } from '../templates/template.rules';
+import { NAME_MAX } from '../setup/setup.rules';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
 import { CustomerPlan, planCustomer, shapeCustomer } from './customer.plan';
@@ -24,6 +25,7 @@ import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter } from './cu
 import { Location } from './location.entity';
 import { enqueueAdminInvitation } from '../outbox/outbox.enqueue';
 import { webexSync } from '../webex/webex-sync';
+import { emailLanguageWarnings } from '../outbox/email-texts';
 
 export const COMPANY_NAME_MAX = 256;
 
@@ -89,6 +91,8 @@ export class CustomerService {
       const companyName = requiredText(input.companyName, COMPANY_NAME_MAX, errors, 'companyName', 'Company name');
       if (companyName.includes('%')) errors.add(UserErrorCode.INVALID, 'Company name must not contain %.', 'companyName');
       const adminEmail = normalizeEmail(input.adminEmail, errors, 'adminEmail');
+      const adminFirstName = givenText(input.adminFirstName, NAME_MAX, errors, 'adminFirstName', 'The administrator’s first name');
+      const adminLastName = givenText(input.adminLastName, NAME_MAX, errors, 'adminLastName', 'The administrator’s last name');
       const row = packageRow(input.package);
       if (!row.customerLevel || !row.userAssignable) {
         errors.add(UserErrorCode.NOT_ALLOWED, `${input.package} cannot be an organization's package: the full administrator must be able to hold it.`, 'package');
@@ -99,7 +103,7 @@ export class CustomerService {
           errors.add(UserErrorCode.NOT_ALLOWED, `${addOn} needs a package with calling that ${input.package} does not include.`, 'addOns');
         }
       }
-      return { input, externalId, templateRef, companyName, adminEmail, addOns: addOns as AddOn[] };
+      return { input, externalId, templateRef, companyName, adminEmail, adminFirstName, adminLastName, addOns: addOns as AddOn[] };
     },
     check: async (tx, draft, errors, caller): Promise<CustomerPlan | Stop> => {
       const template = await this.resolveTemplate(tx, caller, draft.templateRef, errors);
@@ -129,8 +133,8 @@ export class CustomerService {
     prime: (loaders, plan) => { if (!plan.replayed) loaders.headquarters.prime(plan.customer.id, plan.headquarters); },
     taken: (violation) => uniqueViolationAsUserErrors(violation),
     payload: (outcome): CreateCustomerPayload => (outcome.ok
-      ? { customer: outcome.value.customer, userErrors: [] }
-      : { customer: null, userErrors: outcome.userErrors }),
+      ? { customer: outcome.value.customer, userErrors: [], warnings: emailLanguageWarnings(outcome.value.customer.language) }
+      : { customer: null, userErrors: outcome.userErrors, warnings: [] }),
   });
 
   create(caller: Caller, input: CreateCustomerInput, loaders?: Loaders | null): Promise<CreateCustomerPayload> {
@@ -169,7 +173,7 @@ export class CustomerService {
     if (filter?.status) qb.andWhere('c.status = :status', { status: filter.status });
     if (filter?.templateId) qb.andWhere('c.templateId = :templateId', { templateId: isId(filter.templateId) ? filter.templateId : '' });
     if (filter?.externalId && !hasNul(filter.externalId)) qb.andWhere('c.externalId = :externalId', { externalId: filter.externalId.trim() });
-    return pageOf(qb, args);
+    return pageOf(qb, args, 'customers');
   }
 
   async byId(caller: Caller, id: string): Promise<Customer | null> {

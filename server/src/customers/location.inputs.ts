@@ -11,10 +11,10 @@ export class AddressInput {
   @Field(() => String)
   city!: string;
 
-  @Field(() => String, { nullable: true, description: 'Required for US, CA, AU, IN, BR, MX, CN, JP.' })
+  @Field(() => String, { nullable: true, description: 'Required for US, CA, AU, IN, BR, MX, CN, JP, and there a real subdivision of the country: its ISO 3166-2 code (TX or US-TX) or its name (Texas); stored as given.' })
   stateOrProvince?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Required for the countries above, GB and every EU member.' })
+  @Field(() => String, { nullable: true, description: 'Required for the countries above, GB and every EU member; must fit the country’s format where it is known.' })
   postalCode?: string | null;
 
   @Field(() => String, { description: 'ISO 3166-1 alpha-2.' })
@@ -29,10 +29,10 @@ export class LocationInput {
   @Field(() => AddressInput)
   address!: AddressInput;
 
-  @Field(() => String, { description: 'An IANA time zone, e.g. Europe/Amsterdam.' })
+  @Field(() => String, { description: 'An IANA time zone used in the address’s country, e.g. Europe/Amsterdam for NL.' })
   timeZone!: string;
 
-  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC`; default the customer’s language.' })
+  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC` (also written `ll-CC`, stored as `ll_CC`); default the customer’s language.' })
   language?: string | null;
 
   @Field(() => String, { nullable: true })

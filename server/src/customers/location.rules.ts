@@ -1,3 +1,4 @@
+import { checkPostalCode, checkSubdivision, checkTimeZoneOfCountry } from '../catalog/address-formats';
 import { postalCodeRequired, stateRequired } from '../catalog/countries';
 import { canonicalTimeZone } from '../catalog/languages';
 import { DEFAULT_MAX_LENGTH, optionalText, requiredText } from '../rules/strings';
@@ -29,14 +30,26 @@ export function normalizeLocation(input: LocationInput, defaultLanguage: string,
     emergencyLocationIdentifier: optionalText(input.emergencyLocationIdentifier, DEFAULT_MAX_LENGTH, errors,
       'emergencyLocationIdentifier', 'Emergency location identifier'),
   };
-  if (countryValid && stateRequired(countryCode) && draft.stateOrProvince === null) {
-    address.add(UserErrorCode.REQUIRED, `A state or province is required for addresses in ${countryCode}.`, 'stateOrProvince');
+  if (countryValid && stateRequired(countryCode)) {
+    if (draft.stateOrProvince === null) {
+      address.add(UserErrorCode.REQUIRED, `A state or province is required for addresses in ${countryCode}.`, 'stateOrProvince');
+    } else if (!address.hasAt('stateOrProvince')) {
+      // Checked where it is required (domain.md §14); stored as given, code or name.
+      const subdivision = checkSubdivision(draft.stateOrProvince, countryCode);
+      if (!subdivision.ok) address.add(UserErrorCode.INVALID, subdivision.message, 'stateOrProvince');
+    }
   }
   if (countryValid && postalCodeRequired(countryCode) && draft.postalCode === null) {
     address.add(UserErrorCode.REQUIRED, `A postal code is required for addresses in ${countryCode}.`, 'postalCode');
+  } else if (countryValid && draft.postalCode !== null && !address.hasAt('postalCode')) {
+    const postal = checkPostalCode(draft.postalCode, countryCode);
+    if (!postal.ok) address.add(UserErrorCode.INVALID, postal.message, 'postalCode');
   }
   if (canonicalTimeZone(draft.timeZone) === null) {
     errors.add(UserErrorCode.INVALID, `"${input.timeZone.slice(0, 40)}" is not an IANA time zone (e.g. Europe/Amsterdam).`, 'timeZone');
+  } else if (countryValid) {
+    const zone = checkTimeZoneOfCountry(draft.timeZone, countryCode);
+    if (!zone.ok) errors.add(UserErrorCode.INVALID, zone.message, 'timeZone');
   }
   return draft;
 }

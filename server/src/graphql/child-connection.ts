@@ -6,14 +6,16 @@ import type { ChildListQuery } from './loaders';
 /**
  * A parent's child list as a connection (a customer's locations, users, emails): one batched query
  * for every parent of the request, the count only when asked for. The loaders answer for a dry
- * run's would-be parent from its overlay, so this never needs to know which it has.
+ * run's would-be parent from its overlay, so this never needs to know which it has. `field` names
+ * the list for its cursors.
  */
 export async function childConnection<T extends ObjectLiteral & { id: string }>(
-  ctx: RequestContext, target: EntityTarget<T>, parentId: string, args: PageArgs,
+  ctx: RequestContext, target: EntityTarget<T>, parentId: string, field: string, args: PageArgs,
   filter: Pick<ChildListQuery, 'where' | 'key' | 'matches'> = { where: null, key: '', matches: null },
   parentColumn = 'customerId',
 ): Promise<Page<T>> {
-  const request = parsePageArgs(args);
+  // The cursor names its list (`<customerId>/users`): another list refuses it (domain.md §14).
+  const request = parsePageArgs(args, `${parentId}/${field}`);
   const query = { ...request, ...filter };
   const rows = await ctx.loaders.childPage(target, parentColumn, query).load(parentId);
   return toPage(rows, request, () => ctx.loaders.childCount(target, parentColumn, query).load(parentId));

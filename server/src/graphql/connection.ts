@@ -60,32 +60,43 @@ export interface PageArgs {
 /** `first` and `after`, checked: a bad value is the caller's fault (BAD_USER_INPUT, 400). */
 export interface PageRequest {
   first: number;
+  /** The list the page belongs to (see ListKey): its cursors name it and are refused by any other. */
+  list: string;
   /** Id of the last node seen: the next page starts strictly below it (ids are time-ordered). */
   afterId: string | null;
 }
 
-const CURSOR_PREFIX = 'c1:';
+/**
+ * Which list a cursor belongs to: a top-level list by its name (`templates`, `customers`,
+ * `auditEvents`), a list inside an object by the object's id and the field (`<customerId>/users`).
+ * A cursor is a position in one list; accepted by another it would answer a page of something else
+ * (domain.md §14), so it carries its list and any other list refuses it.
+ */
+export type ListKey = string;
 
-export function encodeCursor(id: string): string {
-  return Buffer.from(CURSOR_PREFIX + id, 'utf8').toString('base64url');
+const CURSOR_PREFIX = 'c2:';
+
+export function encodeCursor(list: ListKey, id: string): string {
+  return Buffer.from(`${CURSOR_PREFIX}${list}:${id}`, 'utf8').toString('base64url');
 }
 
-export function parsePageArgs(args: PageArgs): PageRequest {
+export function parsePageArgs(args: PageArgs, list: ListKey): PageRequest {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw apiError('BAD_USER_INPUT', `"first" must be between 1 and ${MAX_PAGE_SIZE}, got ${first}.`, {
       extensions: { argument: 'first' },
     });
   }
-  if (args.after === null || args.after === undefined) return { first, afterId: null };
+  if (args.after === null || args.after === undefined) return { first, list, afterId: null };
   const decoded = Buffer.from(args.after, 'base64url').toString('utf8');
-  const id = decoded.startsWith(CURSOR_PREFIX) ? decoded.slice(CURSOR_PREFIX.length) : '';
+  const prefix = `${CURSOR_PREFIX}${list}:`;
+  const id = decoded.startsWith(prefix) ? decoded.slice(prefix.length) : '';
   if (!isId(id)) {
-    throw apiError('BAD_USER_INPUT', '"after" is not a cursor of this list; pass a pageInfo.endCursor.', {
+    throw apiError('BAD_USER_INPUT', '"after" is not a cursor of this list: pass the pageInfo.endCursor of the previous page of this same list.', {
       extensions: { argument: 'after' },
     });
   }
-  return { first, afterId: id };
+  return { first, list, afterId: id };
 }
 
 /**
@@ -99,7 +110,7 @@ export function toPage<T extends { id: string }>(
 ): Page<T> {
   const hasNextPage = rows.length > request.first;
   const nodes = hasNextPage ? rows.slice(0, request.first) : rows;
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(request.list, node.id), node }));
   let count: Promise<number> | number | undefined;
   return {
     edges,
@@ -115,8 +126,8 @@ export function toPage<T extends { id: string }>(
  * One page of a list query, newest first (ids are time-ordered), with a lazy total count.
  * `first`/`after` are checked before any SQL runs.
  */
-export async function pageOf<T extends { id: string }>(qb: SelectQueryBuilder<T>, args: PageArgs): Promise<Page<T>> {
-  const request = parsePageArgs(args);
+export async function pageOf<T extends { id: string }>(qb: SelectQueryBuilder<T>, args: PageArgs, list: ListKey): Promise<Page<T>> {
+  const request = parsePageArgs(args, list);
   const countQuery = qb.clone();
   if (request.afterId) qb.andWhere(`${qb.alias}.id < :afterId`, { afterId: request.afterId });
   const rows = await qb.orderBy(`${qb.alias}.id`, 'DESC').limit(request.first + 1).getMany();

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { EntityTarget, In, ObjectLiteral } from 'typeorm';
+import { EntityTarget, In, IsNull, ObjectLiteral } from 'typeorm';
 import { SetupAssistRequest } from '../assist/setup-assist.entity';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { Customer } from '../customers/customer.entity';
@@ -138,7 +138,10 @@ export class Loaders {
   /** Admins and subscriptions of a partner (the viewer's lists). */
   get adminsByPartner(): DataLoader<string, PartnerAdmin[]> {
     return this.memo('adminsByPartner', () => new DataLoader<string, PartnerAdmin[]>(async (partnerIds) => {
-      const rows = await this.db.manager.find(PartnerAdmin, { where: { partnerId: In([...partnerIds]) }, order: { id: 'ASC' } });
+      // Disabled admins and the CLI's system identity are not the partner's admins any more (domain.md §14).
+      const rows = await this.db.manager.find(PartnerAdmin, {
+        where: { partnerId: In([...partnerIds]), disabledAt: IsNull(), system: false }, order: { id: 'ASC' },
+      });
       return partnerIds.map((id) => rows.filter((r) => r.partnerId === id));
     }));
   }

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError, Kind, OperationDefinitionNode, ValidationContext, ASTVisitor } from 'graphql';
-import { resolveCaller } from '../auth/caller';
+import { resolveCaller, tokenTouchDue } from '../auth/caller';
+import type { TokenUsage } from '../auth/token-usage';
 import type { RequestContext } from '../graphql/context';
 import { currentRequestStats, formatInserts } from '../db/request-stats';
 import { apiError, asApiError } from '../errors/error-codes';
@@ -35,7 +36,7 @@ export function noSubscriptions(context: ValidationContext): ASTVisitor {
  * Runs once the operation is parsed and validated, before any resolver and before any SQL:
  * complexity limits first, then the caller (token lookup) and its role.
  */
-export function accessPlugin(): ApolloServerPlugin<RequestContext> {
+export function accessPlugin(tokenUsage?: TokenUsage): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -55,9 +56,11 @@ export function accessPlugin(): ApolloServerPlugin<RequestContext> {
           }
           if (!ctx.caller) {
             ctx.authAttempt?.failed(); // charged to the client's address (rate-limit.ts)
-            throw apiError('UNAUTHENTICATED', 'This API token is unknown or revoked.');
+            throw apiError('UNAUTHENTICATED', 'This API token is unknown, revoked or expired, or its admin is disabled.');
           }
           ctx.authAttempt?.authenticated();
+          // Noted, not written: the background flush records it (see TokenUsage).
+          if (tokenUsage && tokenTouchDue(ctx.caller)) tokenUsage.note(ctx.caller.token!.id);
           if (operation.operation === 'mutation' && !ctx.caller.canWrite) {
             throw apiError('FORBIDDEN', 'Your admin role is READ_ONLY: mutations need a FULL_ADMIN token.');
           }

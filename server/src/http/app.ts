@@ -8,6 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { TokenUsage } from '../auth/token-usage';
 import { bearerToken } from '../auth/tokens';
 import type { AppConfig } from '../config';
 import type { RequestContext } from '../graphql/context';
@@ -17,9 +18,11 @@ import type { Database } from '../db/database';
 import { runWithRequestStats } from '../db/request-stats';
 import { errorBody } from '../errors/error-codes';
 import { buildAppSchema } from '../schema';
+import { accessLog, accessLogPlugin, attachAccessRecord } from './access-log';
 import { accessPlugin, noSubscriptions, responsePlugin } from './apollo-plugins';
 import { formatError } from './format-error';
 import { authAttemptOf, rateLimit } from './rate-limit';
+import { findWebAppDir, webAppRouter } from './web-app';
 
 /** domain.md §9: 10,000 users with long fields fit. */
 export const BODY_LIMIT = '8mb';
@@ -30,6 +33,10 @@ query Viewer {
 }
 `;
 
+const PRODUCTION_GET = 'This is the GraphQL API, running in production mode (NODE_ENV=production): it has no page to '
+  + 'show in a browser. POST operations to this URL with Content-Type: application/json and Authorization: Bearer <token>. '
+  + 'The schema is schema/schema.graphql in the repository; to explore it interactively, run a server without NODE_ENV=production.';
+
 export interface HttpServer {
   url: string;
   port: number;
@@ -37,13 +44,43 @@ export interface HttpServer {
   stop(): Promise<void>;
 }
 
-export async function startHttpServer(deps: { config: AppConfig; db: Database; log: Logger; services: Services }): Promise<HttpServer> {
-  const { config, db, log, services } = deps;
-  const app = express();
-  const server = http.createServer(app);
+/** Start-up failures an operator fixes (a busy port): main.ts prints the message alone, no stack. */
+export class StartupError extends Error {}
+
+/** Answers requests that arrive while the database is still being opened and migrated. */
+function starting(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+  res.end(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'The server is starting; try again in a moment.')));
+}
+
+/**
+ * Binds the port before anything else happens, so a busy port is one clear error before the
+ * database is migrated or a demo partner created. startHttpServer then serves on it.
+ */
+export async function listen(config: AppConfig): Promise<http.Server> {
+  const server = http.createServer(starting);
   server.requestTimeout = 120_000;
   server.headersTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `port ${config.port} on ${config.host}`;
+      if (error.code === 'EADDRINUSE') reject(new StartupError(`Cannot listen: ${where} is already in use (another server running?). Stop it or set PORT.`));
+      else if (error.code === 'EACCES') reject(new StartupError(`Cannot listen: ${where} needs privileges this process lacks. Set PORT above 1023.`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new StartupError(`Cannot listen on ${config.host}: no such interface on this machine. Check HOST.`));
+      else reject(error);
+    });
+    server.listen(config.port, config.host, () => resolve());
+  });
+  return server;
+}
+
+export async function startHttpServer(deps: {
+  server: http.Server; config: AppConfig; db: Database; log: Logger; services: Services; tokenUsage?: TokenUsage;
+}): Promise<HttpServer> {
+  const { server, config, db, log, services, tokenUsage } = deps;
+  const app = express();
   app.disable('x-powered-by');
+  app.use(accessLog(log));
   app.set('trust proxy', false);
 
   const apollo = new ApolloServer<RequestContext>({
@@ -54,20 +91,25 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     validationRules: [noSubscriptions],
+    // Apollo would install its own SIGINT/SIGTERM handlers (outside NODE_ENV=test) and re-send the
+    // signal after its stop(), killing the process (exit 143) before the outbox and the database
+    // have drained: main.ts owns the signals and stops everything through app.stop().
+    stopOnTerminationSignals: false,
     formatError: formatError(config.production),
     parseOptions: { maxTokens: 1_000_000 },
     logger: {
       debug: (m) => log.debug(m), info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m),
     },
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       // The default cache-control plugin wraps every field resolver (willResolveField); no answer
       // of this API is cacheable, and at 10,000 users per payload the wrapping shows (README, Performance).
       ApolloServerPluginCacheControlDisabled(),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: SANDBOX_DOCUMENT }),
-      accessPlugin(),
+      accessPlugin(tokenUsage),
+      accessLogPlugin(),
       responsePlugin({ exposeSqlCount: config.exposeSqlCount }),
     ],
   });
@@ -86,6 +128,15 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
     ? (_req: Request, _res: Response, next: NextFunction) => next()
     : cors({ origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, maxAge: 600 });
 
+  if (config.production) {
+    // No landing page in production: a browser (or a probe) opening the URL is told what this is and
+    // how to call it, rather than Apollo's CSRF refusal meant for GET queries.
+    app.get('/', (req: Request, res: Response, next: NextFunction) => {
+      if (req.query.query !== undefined) return next();
+      res.status(400).json(errorBody('BAD_REQUEST', PRODUCTION_GET));
+    });
+  }
+
   // GraphQL lives at `/` only (GET for the landing page and GET queries, POST for everything):
   // `app.use('/')` would also run it for /healthz with POST, /graphql, /anything.
   app.all(
@@ -100,24 +151,25 @@ export async function startHttpServer(deps: { config: AppConfig; db: Database; l
       ? (req: Request, _res: Response, next: NextFunction) => runWithRequestStats(() => next(), armedFailpoint(config, req))
       : (_req: Request, _res: Response, next: NextFunction) => next(),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => ({
+      context: async ({ req, res }): Promise<RequestContext> => attachAccessRecord({
         config, db, log, services,
         loaders: new Loaders(db),
         token: bearerToken(req.headers.authorization),
         caller: null,
         authAttempt: authAttemptOf(res),
-      }),
+      }, res),
     }),
   );
+  // The partner portal (domain.md §13): same origin as the API, static files only.
+  app.get('/app', (req, res, next) => (req.path === '/app' ? res.redirect(301, '/app/') : next()));
+  app.use('/app/', webAppRouter(findWebAppDir()));
   app.use((req: Request, res: Response) => {
     res.status(404).json(errorBody('NOT_FOUND', `Nothing at ${req.path}: the GraphQL API is at / and the health check at GET /healthz.`));
   });
   app.use(bodyErrors(log));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  server.removeListener('request', starting);
+  server.on('request', app);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;

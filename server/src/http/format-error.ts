@@ -20,11 +20,29 @@ export function formatError(production: boolean) {
     }
     extensions.code = code;
     const internal = code === 'INTERNAL_SERVER_ERROR';
-    let message = internal && production ? GENERIC_MESSAGE : formatted.message;
+    let message = internal && production ? GENERIC_MESSAGE : plainWords(formatted.message, production);
     // graphql-js adds "Did you mean …?" hints that reveal the schema; production keeps them out.
     if (production) message = message.replace(/ ?Did you mean [^?]*\?/g, '');
     return { message, locations: formatted.locations, path: formatted.path, extensions };
   };
+}
+
+export const INTROSPECTION_OFF = 'Introspection is turned off in production (NODE_ENV=production), so __schema and __type '
+  + 'are refused. The schema is schema/schema.graphql in the repository (the SDK is typed from it); to explore it '
+  + 'interactively, run a server without NODE_ENV=production.';
+
+export const CSRF_REFUSED = 'Refused as a possible cross-site request forgery. Send the operation as a POST with '
+  + 'Content-Type: application/json (and Authorization: Bearer <token>); a GET query also needs the header '
+  + 'apollo-require-preflight: true.';
+
+/**
+ * Apollo's own refusals speak to the server's developer ("pass introspection: true to
+ * ApolloServer"); a client needs to read what to do instead.
+ */
+function plainWords(message: string, production: boolean): string {
+  if (production && message.startsWith('GraphQL introspection is not allowed')) return INTROSPECTION_OFF;
+  if (message.startsWith('This operation has been blocked as a potential Cross-Site Request Forgery')) return CSRF_REFUSED;
+  return message;
 }
 
 /**

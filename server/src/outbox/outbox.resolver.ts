@@ -12,7 +12,7 @@ export const OutboxMessageConnection = ConnectionType('OutboxMessage', OutboxMes
 export class CustomerOutboxResolver {
   @FieldResolver(() => OutboxMessageConnection, { description: 'The customer’s onboarding emails, newest first.' })
   outbox(@Root() customer: Customer, @Args(() => PageArgsType) args: PageArgsType, @Ctx() ctx: RequestContext) {
-    return childConnection(ctx, OutboxMessage, customer.id, args);
+    return childConnection(ctx, OutboxMessage, customer.id, 'outbox', args);
   }
 }
 

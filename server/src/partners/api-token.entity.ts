@@ -18,4 +18,12 @@ export class ApiToken {
 
   @InstantColumn({ nullable: true })
   revokedAt!: Date | null;
+
+  /** After this instant the token no longer works (null: never expires). */
+  @InstantColumn({ nullable: true })
+  expiresAt!: Date | null;
+
+  /** When a request last authenticated with it, to within TOKEN_TOUCH_INTERVAL_MS (see caller.ts). */
+  @InstantColumn({ nullable: true })
+  lastUsedAt!: Date | null;
 }

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Entity } from 'typeorm';
+import { Column, Entity } from 'typeorm';
 import { IdColumn, InstantColumn, RefColumn, TextColumn } from '../db/columns';
 
 export enum PartnerAdminRole {
@@ -35,4 +35,15 @@ export class PartnerAdmin {
 
   @InstantColumn()
   createdAt!: Date;
+
+  /** Set by `disable-admin`: its tokens stop working, it is not listed and cannot be named on a template. */
+  @InstantColumn({ nullable: true })
+  disabledAt!: Date | null;
+
+  /**
+   * The CLI's own import identity (one per partner, without tokens): audit events of a CSV import
+   * name it, but it is never listed in `viewer.partner.admins` nor accepted as a template's admin.
+   */
+  @Column({ type: 'boolean', default: false })
+  system!: boolean;
 }

@@ -1,4 +1,4 @@
-import { IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { generateToken, hashToken } from '../auth/tokens';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
@@ -13,6 +13,9 @@ export interface CreatedPartner {
   token: string;
   subscriptionIds: string[];
 }
+
+/** A plausible address: something@domain.tld, no spaces. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Thrown for operator mistakes in the CLI (unknown ids, bad arguments). */
 export class PartnerCommandError extends Error {}
@@ -48,35 +51,79 @@ export class PartnerService {
 
   async createAdmin(options: { partnerId: string; email: string; role: PartnerAdminRole; displayName?: string }): Promise<{ adminId: string; token: string }> {
     const email = options.email.trim().toLowerCase();
-    if (!email.includes('@')) throw new PartnerCommandError('--email must be an email address');
+    if (!EMAIL.test(email)) throw new PartnerCommandError('--email must be an email address');
+    if (email.endsWith('@system.invalid')) throw new PartnerCommandError('--email: @system.invalid addresses are reserved for the CLI\'s own identity');
     if (!Object.values(PartnerAdminRole).includes(options.role)) {
       throw new PartnerCommandError(`--role must be one of ${Object.values(PartnerAdminRole).join(', ')}`);
     }
+    const displayName = options.displayName?.trim() ?? email.split('@')[0];
+    if (!displayName || displayName.length > 128) throw new PartnerCommandError('--display-name must be 1 to 128 characters');
     const token = generateToken();
     const adminId = newId();
     await this.db.write(async (tx) => {
       if (!isId(options.partnerId) || !(await tx.existsBy(Partner, { id: options.partnerId }))) {
         throw new PartnerCommandError(`no partner with id ${options.partnerId}`);
       }
+      // One admin per address and partner: a second would be indistinguishable in viewer's list
+      // (a disabled one still holds its address: its audit events name it).
+      const existing = await tx.findOne(PartnerAdmin, { select: { id: true }, where: { partnerId: options.partnerId, email } });
+      if (existing) throw new PartnerCommandError(`the partner already has an admin with email ${email} (${existing.id})`);
       const now = new Date();
       await tx.insert(PartnerAdmin, {
-        id: adminId, partnerId: options.partnerId, email, displayName: options.displayName ?? email.split('@')[0],
-        role: options.role, createdAt: now,
+        id: adminId, partnerId: options.partnerId, email, displayName, role: options.role, createdAt: now,
       });
       await tx.insert(ApiToken, { id: newId(), adminId, tokenHash: hashToken(token), createdAt: now, revokedAt: null });
     });
     return { adminId, token };
   }
 
-  async createToken(adminId: string): Promise<{ token: string }> {
-    const token = generateToken();
+  /** The partner's admins (the CLI's system identity left out), disabled ones included and marked. */
+  async listAdmins(partnerId: string) {
+    if (!isId(partnerId) || !(await this.db.manager.existsBy(Partner, { id: partnerId }))) {
+      throw new PartnerCommandError(`no partner with id ${partnerId}`);
+    }
+    const admins = await this.db.manager.find(PartnerAdmin, { where: { partnerId, system: false }, order: { id: 'ASC' } });
+    return {
+      admins: admins.map((a) => ({
+        id: a.id, email: a.email, displayName: a.displayName, role: a.role,
+        createdAt: a.createdAt.toISOString(), disabledAt: a.disabledAt?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  /** Disables an admin: its tokens stop working at once (every request checks), it leaves every list. */
+  async disableAdmin(adminId: string): Promise<{ adminId: string; disabled: true }> {
     await this.db.write(async (tx) => {
-      if (!isId(adminId) || !(await tx.existsBy(PartnerAdmin, { id: adminId }))) {
-        throw new PartnerCommandError(`no admin with id ${adminId}`);
-      }
-      await tx.insert(ApiToken, { id: newId(), adminId, tokenHash: hashToken(token), createdAt: new Date(), revokedAt: null });
+      const admin = await this.activeOrDisabledAdmin(tx, adminId);
+      if (!admin.disabledAt) await tx.update(PartnerAdmin, { id: adminId }, { disabledAt: new Date() });
     });
-    return { token };
+    return { adminId, disabled: true };
+  }
+
+  /** `{ token }` as domain.md §10 has it, with `expiresAt` when the token expires (list-tokens gives ids). */
+  async createToken(adminId: string, options: { expiresInDays?: number } = {}): Promise<{ token: string; expiresAt?: string }> {
+    const token = generateToken();
+    const tokenId = newId();
+    const now = new Date();
+    const expiresAt = options.expiresInDays === undefined ? null : new Date(now.getTime() + options.expiresInDays * 86_400_000);
+    await this.db.write(async (tx) => {
+      const admin = await this.activeOrDisabledAdmin(tx, adminId);
+      if (admin.disabledAt) throw new PartnerCommandError(`admin ${adminId} is disabled: a token for it would not work`);
+      await tx.insert(ApiToken, { id: tokenId, adminId, tokenHash: hashToken(token), createdAt: now, revokedAt: null, expiresAt });
+    });
+    return expiresAt ? { token, expiresAt: expiresAt.toISOString() } : { token };
+  }
+
+  /** An admin's tokens: id and dates only; the token itself is never stored, so never shown. */
+  async listTokens(adminId: string) {
+    await this.activeOrDisabledAdmin(this.db.manager, adminId);
+    const tokens = await this.db.manager.find(ApiToken, { where: { adminId }, order: { id: 'ASC' } });
+    return {
+      tokens: tokens.map((t) => ({
+        id: t.id, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+        expiresAt: t.expiresAt?.toISOString() ?? null, revokedAt: t.revokedAt?.toISOString() ?? null,
+      })),
+    };
   }
 
   /** Revokes at once: every request looks its token up, nothing caches it. */
@@ -85,6 +132,22 @@ export class PartnerService {
       tx.update(ApiToken, { tokenHash: hashToken(token), revokedAt: IsNull() }, { revokedAt: new Date() }));
     if (!result.affected) throw new PartnerCommandError('no active token matches');
     return { revoked: true };
+  }
+
+  /** Revokes by id (from list-tokens), for a token nobody has at hand any more. */
+  async revokeTokenById(tokenId: string): Promise<{ revoked: boolean }> {
+    const result = isId(tokenId)
+      ? await this.db.write((tx) => tx.update(ApiToken, { id: tokenId, revokedAt: IsNull() }, { revokedAt: new Date() }))
+      : { affected: 0 };
+    if (!result.affected) throw new PartnerCommandError(`no active token with id ${tokenId}`);
+    return { revoked: true };
+  }
+
+  /** An admin an operator may name (the CLI's system identity is not one). */
+  private async activeOrDisabledAdmin(manager: EntityManager, adminId: string): Promise<PartnerAdmin> {
+    const admin = isId(adminId) ? await manager.findOneBy(PartnerAdmin, { id: adminId, system: false }) : null;
+    if (!admin) throw new PartnerCommandError(`no admin with id ${adminId}`);
+    return admin;
   }
 
   async adminIdByEmail(email: string): Promise<string | null> {

@@ -37,3 +37,13 @@ export function optionalText(value: string | null | undefined, max: number, erro
   else if ([...text].length > max) errors.add(UserErrorCode.TOO_LONG, `${label} must be at most ${max} characters.`, field);
   return text;
 }
+
+/**
+ * An optional field that, once given, follows the rules of a required one: omitted or null means
+ * "not given" (null), but a given blank value is REQUIRED and an overlong one TOO_LONG, as for the
+ * required field it stands in for (e.g. createCustomer's adminFirstName and a user's firstName).
+ */
+export function givenText(value: string | null | undefined, max: number, errors: UserErrors, field: string, label: string): string | null {
+  if (value === null || value === undefined) return null;
+  return requiredText(value, max, errors, field, label);
+}

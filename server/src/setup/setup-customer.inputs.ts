@@ -23,7 +23,7 @@ export class CustomerUserInput {
   @Field(() => String, { nullable: true, description: 'An existing location or one added in the same call (case-insensitive); default the headquarters.' })
   locationName?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'International form, valid for the location’s country; stored as E.164. Blank (as a form sends it) means none.' })
+  @Field(() => String, { nullable: true, description: 'International form (+31 20 794 8000) or the national form of the location’s country (020 794 8000 in NL, (512) 472-1003 in the US); valid for that country; stored as E.164. Blank (as a form sends it) means none.' })
   phoneNumber?: string | null;
 
   @Field(() => String, { nullable: true, description: '2–10 digits, unique within the customer. Blank (as a form sends it) means none.' })

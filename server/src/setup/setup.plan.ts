@@ -68,8 +68,11 @@ export function planSetup(draft: SetupDraft, snapshot: SetupSnapshot, errors: Us
     const at = errors.at('locations', i);
     const draft = normalizeLocation(locationInput, customer?.language ?? DEFAULT_EMAIL_LANGUAGE, at);
     const key = draft.name.toLowerCase();
-    if (draft.name && !at.hasAt('name') && locationsByKey.has(key)) {
-      at.add(UserErrorCode.TAKEN, `The customer already has a location named "${draft.name}".`, 'name');
+    const earlier = draft.name && !at.hasAt('name') ? locationsByKey.get(key) : undefined;
+    if (earlier) {
+      at.add(UserErrorCode.TAKEN, newLocations.includes(earlier)
+        ? `A location named "${draft.name}" appears in an earlier row of this request.`
+        : `The customer already has a location named "${draft.name}".`, 'name');
     }
     const location = Object.assign(new Location(), {
       // without a customer the row is only looked at (errors are certain), never written

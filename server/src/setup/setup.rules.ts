@@ -2,7 +2,7 @@ import { Package, packageRow } from '../catalog/packages';
 import { normalizeEmail } from '../rules/email';
 import { requiredText } from '../rules/strings';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
-import { parseInternationalNumber, ParsedPhone } from './phone-number';
+import { parseNumberAt, parseUserNumber, ParsedPhone } from './phone-number';
 import type { CustomerUserInput } from './setup-customer.inputs';
 
 export const MAX_USERS_PER_SETUP = 10_000;
@@ -18,6 +18,8 @@ export interface UserRowDraft {
   email: string;
   package: Package;
   locationKey: string | null;
+  /** The number as given (null when blank): national forms are read once the row's location is known. */
+  phoneRaw: string | null;
   phone: ParsedPhone | null;
   extension: string | null;
 }
@@ -34,11 +36,9 @@ export function normalizeUserRow(input: CustomerUserInput, index: number, errors
   if (extension !== null && !EXTENSION.test(extension)) {
     errors.add(UserErrorCode.INVALID, 'An extension is 2 to 10 digits.', 'extension');
   }
+  // Read for good by resolveNumbers once the row's location (and so its country) is known.
   const phoneRaw = givenOrNull(input.phoneNumber);
-  const phone = phoneRaw === null ? null : parseInternationalNumber(phoneRaw);
-  if (phone && !phone.ok) {
-    errors.add(UserErrorCode.INVALID, `"${phoneRaw!.slice(0, 40)}" ${phone.reason}.`, 'phoneNumber');
-  }
+  const phone = phoneRaw === null ? null : parseUserNumber(phoneRaw);
   const locationName = input.locationName?.trim() ?? '';
   return {
     index,
@@ -47,9 +47,30 @@ export function normalizeUserRow(input: CustomerUserInput, index: number, errors
     email: normalizeEmail(input.email, errors, 'email'),
     package: input.package,
     locationKey: locationName ? locationName.toLowerCase() : null,
+    phoneRaw,
     phone,
     extension,
   };
+}
+
+/**
+ * Reads each row's number against the country of the row's location (international or that
+ * country's national form, domain.md §14) and records INVALID with an example of that country.
+ * A row whose location is unknown keeps the international reading; a national number there gets
+ * no error of its own, because the unknown location (or customer) already has one.
+ */
+export function resolveNumbers(
+  rows: UserRowDraft[],
+  locationOf: (row: UserRowDraft) => { countryCode: string; name: string } | undefined,
+  errorsOf: (row: UserRowDraft) => UserErrors,
+): void {
+  for (const row of rows) {
+    if (row.phoneRaw === null || row.phone === null) continue;
+    const location = locationOf(row);
+    if (location) row.phone = parseNumberAt(row.phoneRaw, location.countryCode, location.name);
+    else if (!row.phone.ok && row.phone.national) continue;
+    if (!row.phone.ok) errorsOf(row).add(UserErrorCode.INVALID, `"${row.phoneRaw.slice(0, 40)}" ${row.phone.reason}.`, 'phoneNumber');
+  }
 }
 
 /** Calling packages need a number or an extension; the others may have neither. */
@@ -64,14 +85,23 @@ export function checkNumbersForPackage(row: UserRowDraft, errors: UserErrors): v
   if (row.extension !== null) errors.add(UserErrorCode.NOT_ALLOWED, `${row.package} has no calling: no extension.`, 'extension');
 }
 
+/** A row's fields in the order of the input type (and of a CSV's usual columns). */
+const FIELD_ORDER = ['name', 'address', 'timeZone', 'language', 'emergencyLocationIdentifier',
+  'firstName', 'lastName', 'email', 'package', 'locationName', 'phoneNumber', 'extension'];
+
 /**
- * Rules run in two passes (row shape first, then lookups), so errors arrive grouped by pass; a
- * client turning them into a CSV report wants them row by row: locations, then users, by index.
+ * Rules run in passes (row shape, numbers at their location's country, then lookups), so errors
+ * arrive grouped by pass; a client turning them into a CSV report wants them row by row:
+ * locations, then users, by index, and within a row in the order of its fields.
  */
 export function inRowOrder(list: UserError[]): UserError[] {
-  const rank = (e: UserError) => [e.field[1] === 'users' ? 1 : 0, Number(e.field[2] ?? -1)] as const;
+  const fieldRank = (name: string | undefined) => {
+    const i = name === undefined ? -1 : FIELD_ORDER.indexOf(name);
+    return i < 0 ? FIELD_ORDER.length : i;
+  };
+  const rank = (e: UserError) => [e.field[1] === 'users' ? 1 : 0, Number(e.field[2] ?? -1), fieldRank(e.field[3])] as const;
   return list
     .map((e, i) => ({ e, i, r: rank(e) }))
-    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.r[2] - b.r[2] || a.i - b.i)
     .map(({ e }) => e);
 }

@@ -13,7 +13,7 @@ import { findOneWhere } from '../db/find-one';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { selectIn } from '../db/select-in';
-import { UserError, UserErrorCode } from '../errors/user-error';
+import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { takenByIndex, type TakenAt } from '../mutations/unique-indexes';
 import { defineMutation, STOP } from '../mutations/define-mutation';
 import { captureCustomer } from '../graphql/customer-capture';
@@ -22,7 +22,7 @@ import { webexSync } from '../webex/webex-sync';
 import { planSetup, type SetupDraft, type SetupSnapshot } from './setup.plan';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
 import {
-  inRowOrder, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, UserRowDraft,
+  inRowOrder, MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP, normalizeUserRow, resolveNumbers, UserRowDraft,
 } from './setup.rules';
 
 /**
@@ -48,7 +48,7 @@ export class SetupService {
       const rows = userInputs.map((u, i) => normalizeUserRow(u, i, errors.at('users', i)));
       return { customerId: input.customerId, rows, userInputs, locationInputs };
     },
-    check: async (tx, draft: SetupDraft, errors, caller) => planSetup(draft, await this.loadSnapshot(tx, caller, draft), errors, new Date()),
+    check: async (tx, draft: SetupDraft, errors, caller) => planSetup(draft, await this.loadSnapshot(tx, caller, draft, errors), errors, new Date()),
     write: async (tx, plan) => {
       const { customer, newLocations, created, adminUpdate, users, now } = plan;
       await bulkInsert(tx, Location, newLocations);
@@ -81,11 +81,23 @@ export class SetupService {
   }
 
   /** Set-based lookups for the whole request: a few queries, whatever the row count. */
-  private async loadSnapshot(tx: EntityManager, caller: Caller, draft: SetupDraft): Promise<SetupSnapshot> {
+  private async loadSnapshot(tx: EntityManager, caller: Caller, draft: SetupDraft, errors: UserErrors): Promise<SetupSnapshot> {
     const { rows } = draft;
     const customer = isId(draft.customerId)
       ? await tx.findOneBy(Customer, { id: draft.customerId, partnerId: caller.partnerId }) : null;
     const existingLocations = customer ? await tx.findBy(Location, { customerId: customer.id }) : [];
+    // Numbers are read in the country of each row's location (national forms need it) before the
+    // request's numbers are looked up together: an existing location by name, else one this request adds.
+    const countryOf = new Map<string, { countryCode: string; name: string }>();
+    for (const l of draft.locationInputs) {
+      const name = l.name?.trim() ?? '';
+      const countryCode = l.address?.countryCode?.trim().toUpperCase() ?? '';
+      if (name && countryCode) countryOf.set(name.toLowerCase(), { countryCode, name });
+    }
+    for (const l of existingLocations) countryOf.set(l.name.toLowerCase(), l);
+    const headquarters = existingLocations.find((l) => l.isHeadquarters);
+    resolveNumbers(rows, (row) => (row.locationKey === null ? headquarters : countryOf.get(row.locationKey)),
+      (row) => errors.at('users', row.index));
     const emails = [...new Set(rows.map((r) => r.email).filter(Boolean))];
     const phones = [...new Set(rows.flatMap((r) => (r.phone?.ok ? [r.phone.e164] : [])))];
     const admin = customer

@@ -10,7 +10,7 @@ import { OnboardingTemplate } from './template.entity';
 import { DeleteTemplateInput, DeleteTemplatePayload, UpdateTemplateInput, UpdateTemplatePayload } from './template.inputs';
 import {
   DEFAULT_EMAIL_LANGUAGE, normalizeAuthentication, normalizeBrandName, normalizeCountryCode, normalizeLanguage, normalizeName,
-  PSTN_WARNING,
+  pstnWarnings,
 } from './template.rules';
 import type { TemplateService } from './template.service';
 
@@ -73,8 +73,9 @@ export class TemplateEditService {
     },
     taken: (violation) => this.templates.uniqueViolationAsUserErrors(violation),
     payload: (outcome): UpdateTemplatePayload => (outcome.ok
-      ? { template: outcome.value, userErrors: [], warnings: outcome.value.pstnProviderId ? [PSTN_WARNING] : [] }
-      : { template: null, userErrors: outcome.userErrors, warnings: [] }),
+      ? { template: outcome.value, userErrors: [], warnings: pstnWarnings(outcome.value.pstnProviderId, []) }
+      // A refused update advises on the provider it names (the template's own is unknown here).
+      : { template: null, userErrors: outcome.userErrors, warnings: pstnWarnings(outcome.draft?.patch.pstnProviderId ?? null, outcome.userErrors) }),
   });
 
   update(caller: Caller, input: UpdateTemplateInput, loaders?: Loaders | null): Promise<UpdateTemplatePayload> {

@@ -41,7 +41,7 @@ export class CreateTemplateInput {
   @Field(() => String, { description: '1–100 characters; shown in every onboarding email.' })
   brandName!: string;
 
-  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC`; default en_US.' })
+  @Field(() => String, { nullable: true, description: '`ll` or `ll_CC` (also written `ll-CC`, stored as `ll_CC`); default en_US.' })
   defaultEmailLanguage?: string | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false })

@@ -1,7 +1,7 @@
-import { isLanguageTag } from '../catalog/languages';
+import { parseLanguage } from '../catalog/languages';
 import { isCountryCode } from '../catalog/countries';
 import { hasNul, requiredText } from '../rules/strings';
-import { UserErrorCode, UserErrors } from '../errors/user-error';
+import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { AuthenticationMethod, Offer } from './template.enums';
 import type { TemplateAuthenticationInput } from './template.inputs';
 
@@ -26,10 +26,22 @@ export function normalizeBrandName(value: string, errors: UserErrors): string {
   return requiredText(value, BRAND_NAME_MAX, errors, 'brandName', 'Brand name');
 }
 
+/**
+ * Codes people write for a country that ISO 3166-1 spells otherwise (UK is reserved at ISO's
+ * request, not assigned): the INVALID message suggests the real code.
+ */
+const COMMON_MISTAKES: Readonly<Record<string, string>> = { UK: 'GB', EL: 'GR' };
+
+/** " (did you mean GB?)" for UK, "" otherwise. */
+export function didYouMeanCountry(code: string): string {
+  const suggestion = COMMON_MISTAKES[code.toUpperCase()];
+  return suggestion ? ` (did you mean ${suggestion}?)` : '';
+}
+
 export function normalizeCountryCode(value: string, errors: UserErrors, field = 'countryCode'): string {
   const code = value.trim().toUpperCase();
   if (!isCountryCode(code)) {
-    errors.add(UserErrorCode.INVALID, `"${value.slice(0, 20)}" is not an ISO 3166-1 alpha-2 country code.`, field);
+    errors.add(UserErrorCode.INVALID, `"${value.slice(0, 20)}" is not an ISO 3166-1 alpha-2 country code${didYouMeanCountry(code)}.`, field);
   }
   return code;
 }
@@ -39,10 +51,18 @@ export function normalizeLanguage(value: string | null | undefined, fallback: st
   const language = value.trim();
   // A form's empty field means "not given", as for the other optional fields.
   if (language === '') return fallback;
-  if (!isLanguageTag(language)) {
-    errors.add(UserErrorCode.INVALID, `"${value.slice(0, 20)}" is not a language tag of the form ll or ll_CC (e.g. en_US).`, field);
+  const parsed = parseLanguage(language);
+  if (parsed.ok) return parsed.tag;
+  const shown = value.trim().slice(0, 20);
+  if (parsed.reason === 'UNKNOWN_LANGUAGE') {
+    errors.add(UserErrorCode.INVALID, `"${parsed.language}" in "${shown}" is not a known language: use an ISO 639-1 code such as en, nl, de or fr.`, field);
+  } else if (parsed.reason === 'UNKNOWN_COUNTRY') {
+    errors.add(UserErrorCode.INVALID,
+      `"${parsed.country}" in "${shown}" is not an ISO 3166-1 alpha-2 country code${didYouMeanCountry(parsed.country!)}.`, field);
+  } else {
+    errors.add(UserErrorCode.INVALID, `"${shown}" is not a language tag of the form ll or ll_CC (e.g. en_US, nl-NL).`, field);
   }
-  return language;
+  return parsed.tag;
 }
 
 /** Worth a lookup: no provisioning ID is empty, longer than 64 characters or holds NUL (PostgreSQL refuses NUL). */
@@ -79,3 +99,11 @@ export function normalizeAuthentication(input: TemplateAuthenticationInput | nul
 
 export const PSTN_WARNING =
   'A Cloud Connected PSTN provider on the template is not recommended: PSTN is better set up per customer.';
+
+/**
+ * The PSTN advice, only for a provider that exists: an unknown id already gets NOT_FOUND on
+ * pstnProviderId, and advice about a provider that is not there would only confuse (domain.md §14).
+ */
+export function pstnWarnings(pstnProviderId: string | null, userErrors: readonly UserError[]): string[] {
+  return pstnProviderId !== null && !userErrors.some((e) => e.field[1] === 'pstnProviderId') ? [PSTN_WARNING] : [];
+}

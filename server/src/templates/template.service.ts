@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
 import { Page, PageArgs, pageOf } from '../graphql/connection';
@@ -17,7 +17,7 @@ import { OnboardingTemplate } from './template.entity';
 import { CreateTemplateInput, CreateTemplatePayload } from './template.inputs';
 import {
   DEFAULT_EMAIL_LANGUAGE, normalizeAuthentication, normalizeBrandName, normalizeCountryCode,
-  normalizeLanguage, normalizeName, normalizeOffer, plausibleProvisioningId, PSTN_WARNING,
+  normalizeLanguage, normalizeName, normalizeOffer, plausibleProvisioningId, pstnWarnings,
 } from './template.rules';
 
 /** An opaque, URL-safe id of 24 characters (144 random bits): never guessed, never reused. */
@@ -62,7 +62,7 @@ export class TemplateService {
     },
     taken: (violation) => this.uniqueViolationAsUserErrors(violation),
     payload: (outcome): CreateTemplatePayload => {
-      const warnings = outcome.draft?.pstnProviderId ? [PSTN_WARNING] : [];
+      const warnings = pstnWarnings(outcome.draft?.pstnProviderId ?? null, outcome.ok ? [] : outcome.userErrors);
       return outcome.ok
         ? { template: outcome.value, userErrors: [], warnings }
         : { template: null, userErrors: outcome.userErrors, warnings };
@@ -86,8 +86,8 @@ export class TemplateService {
       if (clash) errors.add(UserErrorCode.TAKEN, `A template named "${template.name}" already exists.`, 'name');
     }
     const admin = isId(template.serviceProviderAdminId)
-      && await tx.existsBy(PartnerAdmin, { id: template.serviceProviderAdminId, partnerId });
-    if (!admin) errors.add(UserErrorCode.NOT_FOUND, 'No admin of your partner has this id.', 'serviceProviderAdminId');
+      && await tx.existsBy(PartnerAdmin, { id: template.serviceProviderAdminId, partnerId, disabledAt: IsNull(), system: false });
+    if (!admin) errors.add(UserErrorCode.NOT_FOUND, 'No active admin of your partner has this id (see viewer.partner.admins).', 'serviceProviderAdminId');
     const subscription = isId(template.subscriptionId)
       && await tx.existsBy(WholesaleSubscription, { id: template.subscriptionId, partnerId });
     if (!subscription) errors.add(UserErrorCode.NOT_FOUND, 'No wholesale subscription of your partner has this id.', 'subscriptionId');
@@ -107,7 +107,7 @@ export class TemplateService {
 
   async list(caller: Caller, args: PageArgs): Promise<Page<OnboardingTemplate>> {
     const qb = this.db.manager.createQueryBuilder(OnboardingTemplate, 't').where('t.partnerId = :partnerId', { partnerId: caller.partnerId });
-    return pageOf(qb, args);
+    return pageOf(qb, args, 'templates');
   }
 
   async byId(caller: Caller, id: string): Promise<OnboardingTemplate | null> {
