@@ -179,6 +179,26 @@ describe('updateUsers', () => {
     expect(after.get(jan.id)).toMatchObject({ phoneNumber: null, extension: '2003' });
   });
 
+  it('reads a number in the national form of the country of the user’s (new) location (domain.md §14)', async () => {
+    const { customer, users: [eva, piet, jan], newYork } = await aCustomer();
+    const national = (international: string) => `0${E164(international).slice(3)}`; // +31 20 … → 020…
+    const amsterdam = anAmsterdamNumber();
+    const manhattan = E164(aNewYorkNumber()).slice(2); // 212…
+    const refused = await update(customer.id, [
+      // an Amsterdam national number for a user moving to New York
+      { id: jan.id, locationName: newYork, phoneNumber: national(anAmsterdamNumber()) },
+    ]);
+    expectUserError(refused, 'INVALID', 'input', 'users', 0, 'phoneNumber');
+    expect(refused.userErrors[0].message).toContain('US');
+    expectNoUserErrors(await update(customer.id, [
+      { id: eva.id, phoneNumber: national(amsterdam) },
+      { id: piet.id, locationName: newYork, phoneNumber: `(${manhattan.slice(0, 3)}) ${manhattan.slice(3, 6)}-${manhattan.slice(6)}` },
+    ]));
+    const after = await stored(customer.id);
+    expect(after.get(eva.id)!.phoneNumber).toBe(E164(amsterdam));
+    expect(after.get(piet.id)!.phoneNumber).toBe(`+1${manhattan}`);
+  });
+
   it('refuses unknown, foreign, malformed and repeated ids, unknown locations and fields sent empty, all at once, writing nothing', async () => {
     const { customer, users: [eva, piet] } = await aCustomer();
     const other = await aCustomer();

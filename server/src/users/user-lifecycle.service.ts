@@ -8,7 +8,7 @@ import type { Database } from '../db/database';
 import { findWhereIn } from '../db/find-one';
 import { isId } from '../db/ids';
 import { SELECT_IN_CHUNK, selectIn } from '../db/select-in';
-import { UserError, UserErrorCode } from '../errors/user-error';
+import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { captureCustomer } from '../graphql/customer-capture';
 import type { Loaders } from '../graphql/loaders';
 import { defineMutation, STOP } from '../mutations/define-mutation';
@@ -18,7 +18,7 @@ import {
   CustomerUserUpdateInput, RemoveUsersInput, RemoveUsersPayload, UpdateUsersInput, UpdateUsersPayload,
 } from './user-lifecycle.inputs';
 import {
-  MAX_USERS_PER_UPDATE, normalizeUpdateRow, planUserUpdate, type UserChange, type UserUpdateRow, type UserUpdateSnapshot,
+  MAX_USERS_PER_UPDATE, normalizeUpdateRow, planUserUpdate, resolveUpdateNumbers, type UserChange, type UserUpdateRow, type UserUpdateSnapshot,
 } from './user-update.plan';
 import { inRowOrder } from '../setup/setup.rules';
 
@@ -48,7 +48,7 @@ export class UserLifecycleService {
       const rows = input.users.map((u: CustomerUserUpdateInput, i) => normalizeUpdateRow(u, i, errors.at('users', i)));
       return { customerId: input.customerId, rows };
     },
-    check: async (tx, draft, errors, caller) => planUserUpdate(draft.rows, await this.loadUpdateSnapshot(tx, caller, draft), errors, new Date()),
+    check: async (tx, draft, errors, caller) => planUserUpdate(draft.rows, await this.loadUpdateSnapshot(tx, caller, draft, errors), errors, new Date()),
     write: async (tx, plan) => {
       const { customer, changes, vacate, adminEmail, now } = plan;
       // Values another row of the request takes are given up first (the unique indexes check
@@ -80,15 +80,21 @@ export class UserLifecycleService {
   }
 
   /** Set-based lookups for the whole request: a few queries per 900 rows, whatever the customer's size. */
-  private async loadUpdateSnapshot(tx: EntityManager, caller: Caller, draft: UpdateDraft): Promise<UserUpdateSnapshot> {
+  private async loadUpdateSnapshot(tx: EntityManager, caller: Caller, draft: UpdateDraft, errors: UserErrors): Promise<UserUpdateSnapshot> {
     const { rows } = draft;
     const customer = isId(draft.customerId) ? await tx.findOneBy(Customer, { id: draft.customerId, partnerId: caller.partnerId }) : null;
     const empty: UserUpdateSnapshot = {
       customer, users: new Map(), locations: [], emailHolders: new Map(), phoneHolders: new Map(), extensionHolders: new Map(),
     };
-    if (!customer) return empty;
+    if (!customer) {
+      // No location is known: international numbers are still checked, so the answer has every error.
+      resolveUpdateNumbers(rows, empty.users, [], errors);
+      return empty;
+    }
     const users = await usersOf(tx, customer.id, rows.map((r) => r.id));
     const locations = await tx.findBy(Location, { customerId: customer.id });
+    // Numbers in national form need the country of the user's location: read before the lookups.
+    resolveUpdateNumbers(rows, users, locations, errors);
     const emails = [...new Set(rows.flatMap((r) => (r.email ? [r.email] : [])))];
     const phones = [...new Set(rows.flatMap((r) => (r.phone?.ok ? [r.phone.e164] : [])))];
     const extensions = [...new Set(rows.flatMap((r) => (r.extension ? [r.extension] : [])))];

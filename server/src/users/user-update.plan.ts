@@ -8,7 +8,7 @@ import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { STOP, type Stop } from '../mutations/define-mutation';
 import { normalizeEmail } from '../rules/email';
 import { requiredText } from '../rules/strings';
-import { parseInternationalNumber, phoneMatchesCountry, type ParsedPhone } from '../setup/phone-number';
+import { parseNumberAt, parseUserNumber, phoneMatchesCountry, type ParsedPhone } from '../setup/phone-number';
 import { NAME_MAX } from '../setup/setup.rules';
 import type { CustomerUserUpdateInput } from './user-lifecycle.inputs';
 
@@ -29,6 +29,8 @@ export interface UserUpdateRow {
   /** Lower-cased location name, and the name as given (for messages). */
   location?: { key: string; label: string };
   phone?: ParsedPhone | null;
+  /** The number as given (blank: null); a national form is read once the user's location is known (resolveUpdateNumbers). */
+  phoneRaw?: string | null;
   extension?: string | null;
 }
 
@@ -40,7 +42,7 @@ export function normalizeUpdateRow(input: CustomerUserUpdateInput, index: number
   // one gave each combination its own shape, and the plan's property reads went megamorphic).
   const row: UserUpdateRow = {
     index, id: input.id, firstName: undefined, lastName: undefined, email: undefined, package: undefined,
-    location: undefined, phone: undefined, extension: undefined,
+    location: undefined, phone: undefined, phoneRaw: undefined, extension: undefined,
   };
   // A field that cannot be empty is refused when sent empty, rather than read as "keep": the
   // caller may believe it cleared something.
@@ -66,10 +68,12 @@ export function normalizeUpdateRow(input: CustomerUserUpdateInput, index: number
     else row.location = { key: input.locationName!.trim().toLowerCase(), label: input.locationName!.trim() };
   }
   if (input.phoneNumber !== undefined) {
-    if (blank(input.phoneNumber)) row.phone = null;
+    if (blank(input.phoneNumber)) row.phone = row.phoneRaw = null;
     else {
-      row.phone = parseInternationalNumber(input.phoneNumber!);
-      if (!row.phone.ok) errors.add(UserErrorCode.INVALID, `"${input.phoneNumber!.slice(0, 40)}" ${row.phone.reason}.`, 'phoneNumber');
+      // International form is read at once (so the request's numbers can be looked up together);
+      // a national form waits for the country of the user's location (resolveUpdateNumbers).
+      row.phoneRaw = input.phoneNumber!;
+      row.phone = parseUserNumber(row.phoneRaw);
     }
   }
   if (input.extension !== undefined) {
@@ -80,6 +84,28 @@ export function normalizeUpdateRow(input: CustomerUserUpdateInput, index: number
     }
   }
   return row;
+}
+
+/**
+ * Reads each given number in the country of the user's location as it will be (the row's new
+ * location, else the user's own): international form or that country's national form (domain.md
+ * §14), INVALID with an example of that country otherwise. A row whose user or location is unknown
+ * keeps the international reading; a national number there gets no error of its own, because the
+ * unknown id or location already has one.
+ */
+export function resolveUpdateNumbers(
+  rows: UserUpdateRow[], users: ReadonlyMap<string, CustomerUser>, locations: readonly Location[], errors: UserErrors,
+): void {
+  const byKey = new Map(locations.map((l) => [l.name.toLowerCase(), l]));
+  const byId = new Map(locations.map((l) => [l.id, l]));
+  for (const row of rows) {
+    if (row.phoneRaw === undefined || row.phoneRaw === null || !row.phone) continue;
+    const user = users.get(row.id);
+    const location = row.location ? byKey.get(row.location.key) : user ? byId.get(user.locationId) : undefined;
+    if (location) row.phone = parseNumberAt(row.phoneRaw, location.countryCode, location.name);
+    else if (!row.phone.ok && row.phone.national) continue;
+    if (!row.phone.ok) errors.at('users', row.index).add(UserErrorCode.INVALID, `"${row.phoneRaw.slice(0, 40)}" ${row.phone.reason}.`, 'phoneNumber');
+  }
 }
 
 /** What the rules read from the database, with a few set-based queries whatever the row count. */
