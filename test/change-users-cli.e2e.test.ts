@@ -132,4 +132,16 @@ describe('npm run cli -- update-users / remove-users', () => {
     const events = await fixture.partner.client.auditEvents({ first: 1 });
     expect(events.edges[0].node.operation).toBe('removeUsers');
   });
+
+  it('--admin-id: the call acts and is audited as that admin of the customer’s partner', async () => {
+    const { customer, users: [eva] } = await aCustomer();
+    const file = write('rename.csv', ['id,firstName', `${eva.id},Named`]);
+    const result = await cli('update-users', '--customer-id', customer.id, '--file', file, '--admin-id', fixture.partner.adminId);
+    expect(result.code).toBe(0);
+    const [event] = (await fixture.partner.client.auditEvents({ first: 1 })).edges;
+    expect(event.node).toMatchObject({ operation: 'updateUsers', admin: { id: fixture.partner.adminId } });
+    const unknown = await cli('remove-users', '--customer-id', customer.id, '--file', file, '--admin-id', 'nobody');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no admin with id nobody');
+  });
 });

@@ -11,7 +11,7 @@ import type { Services } from '../graphql/services';
 import { PartnerCommandError } from '../partners/partner.service';
 import type { CustomerUserUpdateInput } from '../users/user-lifecycle.inputs';
 import { MAX_USERS_PER_UPDATE } from '../users/user-update.plan';
-import { assertReadableFile, cliValidationCaller, cliWriteCaller } from './import-users';
+import { assertReadableFile, cliValidationCaller, cliWriteCaller, namedAdminCaller } from './import-users';
 
 const createParser: CsvParserFactory = (options) => new Parser(options);
 
@@ -109,37 +109,41 @@ async function customerOf(db: Database, customerId: string): Promise<Customer> {
 }
 
 function options(args: string[]) {
-  const { values } = parseArgs({ args, options: { 'customer-id': { type: 'string' }, file: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+  const { values } = parseArgs({ args, options: {
+    'customer-id': { type: 'string' }, file: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'admin-id': { type: 'string' },
+  } });
   const customerId = values['customer-id'];
   const file = values.file;
   if (!customerId) throw new PartnerCommandError('--customer-id is required');
   if (!file) throw new PartnerCommandError('--file is required');
   assertReadableFile(file);
-  return { customerId, file, dryRun: values['dry-run'] ?? false };
+  return { customerId, file, dryRun: values['dry-run'] ?? false, adminId: values['admin-id'] };
 }
 
 /**
  * Validates the whole file with a dry run, then (unless --dry-run) makes the same call for real:
- * nothing is written, the CLI's audit admin included, while any row has an error.
+ * nothing is written, the CLI's audit admin included, while any row has an error. With
+ * `--admin-id` both calls act, and the write is audited, as that admin (domain.md §14).
  */
 async function validateThenWrite<P extends { userErrors: Array<{ code: string; field: string[]; message: string }> }>(
-  db: Database, customer: Customer, dryRun: boolean, call: (caller: Caller, dryRun: boolean) => Promise<P>,
+  db: Database, customer: Customer, named: Caller | null, dryRun: boolean, call: (caller: Caller, dryRun: boolean) => Promise<P>,
 ): Promise<{ validated: P; written: P | null }> {
-  const validated = await call(await cliValidationCaller(db, customer), true);
+  const validated = await call(named ?? await cliValidationCaller(db, customer), true);
   if (validated.userErrors.length > 0 || dryRun) return { validated, written: null };
-  return { validated, written: await call(await cliWriteCaller(db, customer), false) };
+  return { validated, written: await call(named ?? await cliWriteCaller(db, customer), false) };
 }
 
 const byLine = (errors: CsvImportError[]) => errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 
 /**
- * `update-users --customer-id <id> --file <csv> [--dry-run]`: one updateUsers call for the file.
+ * `update-users --customer-id <id> --file <csv> [--admin-id <id>] [--dry-run]`: one updateUsers call for the file.
  * Columns: id (required) and any of import-users' columns; an empty cell or a missing column keeps
  * the value, `-` clears a phone number or an extension.
  */
 export async function updateUsersCommand(services: Services, db: Database, args: string[]): Promise<ChangeUsersResult> {
-  const { customerId, file, dryRun } = options(args);
+  const { customerId, file, dryRun, adminId } = options(args);
   const customer = await customerOf(db, customerId);
+  const named = adminId === undefined ? null : await namedAdminCaller(db, customer, adminId, 'updating users');
   const sheet = await readSheet(file);
   const result = (updated: number): ChangeUsersResult => ({ rows: sheet.rows.length, updated, dryRun, errors: byLine(sheet.errors) });
   if (sheet.errors.length > 0) return result(0);
@@ -174,21 +178,22 @@ export async function updateUsersCommand(services: Services, db: Database, args:
     users.push(user);
   }
   // Rows refused here are left out of the call; the others are still validated, and nothing is written.
-  const { validated, written } = await validateThenWrite(db, customer, dryRun || sheet.errors.length > 0,
+  const { validated, written } = await validateThenWrite(db, customer, named, dryRun || sheet.errors.length > 0,
     (caller, dry) => services.userLifecycle.updateUsers(caller, { customerId, users, dryRun: dry }));
   sheet.errors.push(...placeErrors(sheet, rows, 'users', (written ?? validated).userErrors, true));
   return result(sheet.errors.length === 0 && written ? written.users.length : 0);
 }
 
-/** `remove-users --customer-id <id> --file <csv> [--dry-run]`: one removeUsers call for the ids of the file's id column. */
+/** `remove-users --customer-id <id> --file <csv> [--admin-id <id>] [--dry-run]`: one removeUsers call for the ids of the file's id column. */
 export async function removeUsersCommand(services: Services, db: Database, args: string[]): Promise<ChangeUsersResult> {
-  const { customerId, file, dryRun } = options(args);
+  const { customerId, file, dryRun, adminId } = options(args);
   const customer = await customerOf(db, customerId);
+  const named = adminId === undefined ? null : await namedAdminCaller(db, customer, adminId, 'removing users');
   const sheet = await readSheet(file);
   const result = (removed: number): ChangeUsersResult => ({ rows: sheet.rows.length, removed, dryRun, errors: byLine(sheet.errors) });
   if (sheet.errors.length > 0) return result(0);
   const userIds = sheet.rows.map((record) => cell(sheet, record, 'id')?.trim() ?? '');
-  const { validated, written } = await validateThenWrite(db, customer, dryRun,
+  const { validated, written } = await validateThenWrite(db, customer, named, dryRun,
     (caller, dry) => services.userLifecycle.removeUsers(caller, { customerId, userIds, dryRun: dry }));
   sheet.errors.push(...placeErrors(sheet, sheet.rows, 'userIds', (written ?? validated).userErrors, true));
   return result(sheet.errors.length === 0 && written ? written.removedUserIds.length : 0);

@@ -22,8 +22,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects
   list-tokens    --admin-id <id>
   revoke-token   --token <token> | --token-id <id>
   import-users   --customer-id <id> --file <users.csv> [--admin-id <id>] [--dry-run] [--batch-size <N>]
-  update-users   --customer-id <id> --file <changes.csv> [--dry-run]   (id column + the columns to change)
-  remove-users   --customer-id <id> --file <ids.csv> [--dry-run]       (id column)
+  update-users   --customer-id <id> --file <changes.csv> [--admin-id <id>] [--dry-run]   (id column + the columns to change)
+  remove-users   --customer-id <id> --file <ids.csv> [--admin-id <id>] [--dry-run]       (id column)
   help           this text (also --help)
   connect-webex  --partner-id <id> --access-token <token> [--refresh-token <token>]
 
