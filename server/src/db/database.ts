@@ -9,6 +9,7 @@ import { MIGRATIONS } from './migrations';
 import { Checkpointer, JOURNAL_SIZE_LIMIT_BYTES, startCheckpointer } from './checkpointer';
 import { CountingLogger, currentRequestStats } from './request-stats';
 import { GroupCommitWriter } from './group-commit';
+import { indexPendingSearchRows } from './search-indexer';
 
 export interface WriteOptions {
   /** Run everything, then roll back: the answer of a real call, nothing kept. */
@@ -98,6 +99,9 @@ export class Database {
       begin: (runner) => this.beginImmediate(runner),
       inTransaction: () => kind === 'sqlite' && (writer.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction,
       translate: (error) => this.translate(error),
+      // The rows the group wrote go into the trigram search tables in one statement per table,
+      // not one FTS5 flush per written row (db/search-indexer.ts).
+      beforeCommit: kind === 'sqlite' ? async (runner) => { await indexPendingSearchRows(runner.manager); } : undefined,
     });
   }
 
@@ -182,6 +186,11 @@ export class Database {
       });
     }
     return database;
+  }
+
+  /** Indexes any search rows still pending (tests; SQLite only, a no-op on PostgreSQL). */
+  async flushSearchIndex(): Promise<void> {
+    if (this.kind === 'sqlite') await this.write(indexPendingSearchRows);
   }
 
   private static async retryWhileBusy<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {

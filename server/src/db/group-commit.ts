@@ -30,6 +30,12 @@ export interface GroupCommitDriver {
   /** Whether the connection still has the transaction open (SQLite rolls back by itself on some errors). */
   inTransaction(): boolean;
   translate(error: unknown): unknown;
+  /**
+   * Work for the whole group, run once before its COMMIT when something is to be committed (the
+   * search indexing of the rows the group wrote). It runs in its own savepoint: should it fail, it
+   * is rolled back alone and the group still commits.
+   */
+  beforeCommit?(runner: QueryRunner): Promise<void>;
 }
 
 /**
@@ -149,12 +155,25 @@ export class GroupCommitWriter {
     }
   }
 
+  private async groupWork(runner: QueryRunner, work: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    await runner.query('SAVEPOINT group_work');
+    try {
+      await work(runner);
+    } catch {
+      // Whatever it left is undone; the writes of the group are not affected (see beforeCommit).
+      if (!this.driver.inTransaction()) throw new Error('the transaction ended during the group work');
+      await runner.query('ROLLBACK TO group_work');
+    }
+    await runner.query('RELEASE group_work');
+  }
+
   private async finish(runner: QueryRunner, toCommit: { write: Pending; value: unknown }[], lost: unknown): Promise<void> {
     try {
       if (lost !== null) throw lost;
       if (toCommit.length === 0) {
         await runner.query('ROLLBACK');
       } else {
+        if (this.driver.beforeCommit) await this.groupWork(runner, this.driver.beforeCommit);
         await runner.query('COMMIT');
       }
     } catch (error) {
