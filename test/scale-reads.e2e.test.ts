@@ -180,6 +180,17 @@ describe('customer lists at any size (issue 13)', () => {
       }
     });
 
+    it.skipIf(onPostgres)('SQLite: the rows a commit wrote are in the search index when it returns (indexed before COMMIT, none left pending)', async () => {
+      const db = fixture.server.app.db;
+      const customer = await newCustomer();
+      await fixture.partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ lastName: 'Indexedatonce' })] });
+      for (const table of ['customer_user_search_pending', 'customer_search_pending']) {
+        expect(await db.manager.query(`SELECT COUNT(*) AS n FROM "${table}"`)).toEqual([{ n: 0 }]);
+      }
+      const [row] = await db.manager.query(`SELECT COUNT(*) AS n FROM "customer_user_search" WHERE "customer_user_search" MATCH '"indexedatonce"'`);
+      expect(row.n).toBe(1);
+    });
+
     it.skipIf(onPostgres)('SQLite: terms of 3 characters or more go through the trigram index and the rows pending for it, shorter ones scan the customer’s users', async () => {
       // Take one user out of the index only: a 3-character search no longer finds it, a 2-character one still does.
       const target = users.find((u) => u.firstName === 'Evert')!;
