@@ -36,6 +36,8 @@ export interface GroupCommitDriver {
    * is rolled back alone and the group still commits.
    */
   beforeCommit?(runner: QueryRunner): Promise<void>;
+  /** Called after each COMMIT, outside any transaction (the WAL's bound: see Database). */
+  afterCommit?(): void;
 }
 
 /**
@@ -186,6 +188,7 @@ export class GroupCommitWriter {
       await runner.release();
     }
     if (toCommit.length === 0) return; // rolled back: only dry runs and failures in this group
+    this.driver.afterCommit?.();
     this.counters.commits += 1;
     this.counters.committedWrites += toCommit.length;
     for (const { write, value } of toCommit) {
