@@ -7,6 +7,7 @@ import { resolveCaller } from '../server/src/auth/caller';
 import { createServices } from '../server/src/graphql/services';
 import { Database } from '../server/src/db/database';
 import { INSERT_CHUNK_SIZE } from '../server/src/db/bulk-insert';
+import { SEARCH_TABLES } from '../server/src/db/search-indexer';
 import { benchLogger, BaseDatabase, setupInput } from './fixtures';
 import { copyDatabase, median, round, startServerProcess } from './support';
 
@@ -140,6 +141,12 @@ export function writeFloor(db: BetterSqlite3.Database, changes: TableChange[], v
         prepared(`UPDATE "${change.table}" SET ${columns.map((c) => `"${c}" = ?`).join(', ')} WHERE ${change.key.map((c) => `"${c}" = ?`).join(' AND ')}`)
           .run([...columns.map((c) => set[c]), ...change.key.map((c) => key[c])]);
       }
+    }
+    // The search index rows the application writes before its COMMIT (db/search-indexer.ts), the same way.
+    for (const { table, fts, columns } of SEARCH_TABLES) {
+      db.prepare(`INSERT INTO "${fts}" ("rowid", ${columns.map((c) => `"${c}"`).join(', ')})
+        SELECT t."rowid", ${columns.map((c) => `t."${c}"`).join(', ')} FROM "${table}" t JOIN "${fts}_pending" p ON p."rowid" = t."rowid"`).run();
+      db.prepare(`DELETE FROM "${fts}_pending"`).run();
     }
   })();
 }
