@@ -102,6 +102,23 @@ function Users({ customer, version, webex, onChange }: { customer: Customer; ver
   const { data: sync } = useLoad(async () => (webex === null ? null : session.client.customerWebexSync(customer.id, { first: USERS_PAGE, after: pages.after })),
     [customer.id, pages.after, version, webex]);
   const states = syncMap(sync?.users.edges);
+  // The last resend per user: the email queued (or the one still unsent), or the error, shown in its row.
+  const [resent, setResent] = useState<Map<string, { kind: 'success' | 'error'; text: string }>>(new Map());
+  const [resending, setResending] = useState<string | null>(null);
+  const resend = async (userId: string) => {
+    setResending(userId);
+    let outcome: { kind: 'success' | 'error'; text: string };
+    try {
+      const payload = await session.client.payloads.resendInvitation({ userId });
+      outcome = payload.message
+        ? { kind: 'success', text: `${humanize(payload.message.kind)} email to ${payload.message.to}: ${humanize(payload.message.status)}` }
+        : { kind: 'error', text: payload.userErrors.map((e) => e.message).join(' ') || 'The invitation was not queued.' };
+    } catch (error) { outcome = { kind: 'error', text: describeError(error) }; }
+    setResent((m) => new Map(m).set(userId, outcome));
+    setResending(null);
+    // The outbox below shows the queued email.
+    if (outcome.kind === 'success') onChange();
+  };
   return (
     <section aria-labelledby="users-title" className="block">
       <h2 id="users-title">Users{data ? ` (${data.totalCount.toLocaleString('en')})` : ''}</h2>
@@ -109,13 +126,14 @@ function Users({ customer, version, webex, onChange }: { customer: Customer; ver
       {data ? (
         <>
           <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Package</th><th scope="col">Location</th><th scope="col">Phone number</th><th scope="col">Extension</th><th scope="col">Admin roles</th>{webex !== null ? <th scope="col">Webex</th> : null}</tr></thead>
+            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Package</th><th scope="col">Location</th><th scope="col">Phone number</th><th scope="col">Extension</th><th scope="col">Admin roles</th>{webex !== null ? <th scope="col">Webex</th> : null}<th scope="col">Invitation</th></tr></thead>
             <tbody>{data.edges.map(({ node: u }) => (
               <tr key={u.id}>
                 <td>{u.firstName} {u.lastName}</td><td>{u.email}</td><td>{packageLabel(u.package)}</td><td>{u.location.name}</td>
                 <td>{u.phoneNumber ?? '—'}</td><td>{u.extension ?? '—'}</td>
                 <td>{u.roles.length ? u.roles.map((r) => ROLE_LABELS[r]).join(', ') : '—'}</td>
                 {webex !== null ? <td><WebexCell sync={states.get(u.id)} /></td> : null}
+                <td><ResendCell user={u} busy={resending === u.id} outcome={resent.get(u.id)} onResend={() => void resend(u.id)} /></td>
               </tr>
             ))}</tbody>
           </table>
@@ -125,6 +143,25 @@ function Users({ customer, version, webex, onChange }: { customer: Customer; ver
         </>
       ) : null}
     </section>
+  );
+}
+
+/** A user's Resend invitation button and, after it, the email it queued (or the error) linked to the button. */
+function ResendCell({ user, busy, outcome, onResend }: {
+  user: { id: string; email: string }; busy: boolean; outcome?: { kind: 'success' | 'error'; text: string }; onResend(): void;
+}) {
+  const { readOnlyReason } = useSession();
+  const outcomeId = `resend-${user.id}-outcome`;
+  const guard = writeGuard(readOnlyReason);
+  const describedBy = [guard['aria-describedby'], outcome ? outcomeId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <>
+      <button type="button" className="secondary small" onClick={onResend} disabled={busy || !!readOnlyReason} title={guard.title}
+        aria-label={`Resend invitation to ${user.email}`} aria-describedby={describedBy}>
+        {busy ? 'Resending…' : 'Resend invitation'}
+      </button>
+      {outcome ? <p id={outcomeId} className={outcome.kind === 'error' ? 'field-error' : 'hint'} role={outcome.kind === 'error' ? 'alert' : 'status'}>{outcome.text}</p> : null}
+    </>
   );
 }
 
