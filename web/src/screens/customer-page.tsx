@@ -6,6 +6,7 @@ import { Alert, CheckboxField, errorMap, FormErrors, ReadOnlyNotice, SelectField
 import { formatDate, useCursorPages, useLoad } from '../use-load';
 import { ADD_ON_LABELS, humanize, packageLabel, ROLE_LABELS, STATUS_LABELS } from '../labels';
 import { formatAddress } from './location-fields';
+import { Dialog } from '../dialog';
 import { Pager } from './templates';
 import { CustomerWebex, NotConnected, syncMap, WebexCell } from './webex-state';
 
@@ -36,7 +37,10 @@ function CustomerView({ customer }: { customer: Customer }) {
       <p className="crumbs"><Link to="/customers">Customers</Link> ›</p>
       <div className="page-head">
         <h1 id="customer-title">{c.companyName}</h1>
-        <button type="button" onClick={() => navigate(`/customers/${c.id}/setup`)} {...writeGuard(session.readOnlyReason)}>Set up customer</button>
+        <div className="row-actions">
+          <button type="button" onClick={() => navigate(`/customers/${c.id}/setup`)} {...writeGuard(session.readOnlyReason)}>Set up customer</button>
+          <DeleteCustomer customer={c} />
+        </div>
       </div>
       <ReadOnlyNotice reason={session.readOnlyReason} />
       {justCreated ? <Alert kind="success">Customer created. Its full administrator's invitation is in the outbox. Next: <strong>Set up customer</strong> to add locations and users.</Alert> : null}
@@ -64,6 +68,66 @@ function CustomerView({ customer }: { customer: Customer }) {
       <SetupAssist customer={c} version={version} onChange={() => setVersion((v) => v + 1)} />
       <Outbox customerId={c.id} version={version} />
     </section>
+  );
+}
+
+/**
+ * Delete customer: the dialog first asks the server with `dryRun: true` (so a refusal shows before
+ * anyone confirms), then deletes and goes back to the customer list, which says what happened.
+ */
+function DeleteCustomer({ customer }: { customer: Customer }) {
+  const session = useSession();
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" className="danger" onClick={() => setOpen(true)} {...writeGuard(session.readOnlyReason)}>Delete customer</button>
+      <Dialog open={open} title={`Delete ${customer.companyName}?`} onClose={() => setOpen(false)}>
+        <DeleteCustomerConfirm customer={customer} onCancel={() => setOpen(false)} />
+      </Dialog>
+    </>
+  );
+}
+
+function DeleteCustomerConfirm({ customer, onCancel }: { customer: Customer; onCancel(): void }) {
+  const session = useSession();
+  const [errors, setErrors] = useState<UserError[]>([]);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { data: check, loading: checking } = useLoad(async () => {
+    const [dryRun, locations, users] = await Promise.all([
+      session.client.payloads.deleteCustomer({ id: customer.id, dryRun: true }),
+      session.client.customerLocations(customer.id, { first: 1 }),
+      session.client.customerUsers(customer.id, { first: 1 }),
+    ]);
+    setErrors(dryRun.userErrors);
+    return { locations: locations?.totalCount ?? 0, users: users?.totalCount ?? 0 };
+  }, [customer.id]);
+  const remove = async () => {
+    setBusy(true); setFailure(null);
+    try {
+      const payload = await session.client.payloads.deleteCustomer({ id: customer.id });
+      if (payload.deletedCustomerId) { navigate(`/customers?deleted=${encodeURIComponent(customer.companyName)}`); return; }
+      setErrors(payload.userErrors);
+    } catch (error) { setFailure(describeError(error)); } finally { setBusy(false); }
+  };
+  const map = errorMap(errors);
+  const idErrors = map.get('id');
+  return (
+    <>
+      {checking && !check ? <p role="status">Checking whether the customer can be deleted…</p> : null}
+      {check ? (
+        <p>This removes the customer with its {check.locations.toLocaleString('en')} location(s), {check.users.toLocaleString('en')} user(s) and
+          Setup Assist requests. Its unsent emails are cancelled; its audit events stay. This cannot be undone.</p>
+      ) : null}
+      <FormErrors errors={errors} shown={(k) => k === 'id'} />
+      {failure ? <Alert>{failure}</Alert> : null}
+      <div className="dialog-actions">
+        <button type="button" className="danger" onClick={() => void remove()} disabled={busy || checking || !!session.readOnlyReason}
+          aria-describedby={idErrors ? 'delete-customer-error' : undefined}>{busy ? 'Deleting…' : 'Delete customer'}</button>
+        <button type="button" className="secondary" onClick={onCancel}>Cancel</button>
+        {idErrors ? <p className="field-error" id="delete-customer-error" role="alert">{idErrors.map((e) => e.message).join(' ')}</p> : null}
+      </div>
+    </>
   );
 }
 
