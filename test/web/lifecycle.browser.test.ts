@@ -2,7 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../sdk/src/index';
 import { PartnerAdminRole } from '../../server/src/partners/partner-admin.entity';
-import { aCustomerInput, aTemplateInput, aUser, unique } from '../support/factories';
+import { aCustomerInput, anAmsterdamLocation, aTemplateInput, aUser, unique } from '../support/factories';
 import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
 import { chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, launchChromium, newContext, seriousViolations } from '../support/browser';
 
@@ -151,6 +151,64 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     await expectDescribedError(confirm, /No customer of your partner has this id/, { invalid: false });
     await scan(second.page, 'delete-customer-refused');
     await second.close();
+    expect(violations).toEqual({});
+  }, 90_000);
+
+  it('edits a location (errors on their fields) and removes one, refusing a location with users next to its button', async () => {
+    const customer = await aCustomer('Location Bakery');
+    await partner.client.setupCustomer({
+      customerId: customer.id,
+      locations: [
+        anAmsterdamLocation({ name: 'Utrecht', address: { line1: 'Stationsplein 1', city: 'Utrecht', postalCode: '3511 ED', countryCode: 'NL' } }),
+        anAmsterdamLocation({ name: 'Rotterdam', address: { line1: 'Coolsingel 40', city: 'Rotterdam', postalCode: '3011 AD', countryCode: 'NL' } }),
+      ],
+      users: [aUser({ locationName: 'Utrecht' })],
+    });
+    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    const locations = page.getByRole('region', { name: /^Locations/ });
+    await locations.getByRole('cell', { name: 'Rotterdam', exact: true }).waitFor();
+
+    // Edit: a name another location has is refused on the Location name field; the dialog stays open.
+    await page.getByRole('button', { name: 'Edit location Rotterdam' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit location Rotterdam' });
+    const name = dialog.getByLabel('Location name', { exact: true });
+    await name.fill('utrecht');
+    await dialog.getByRole('button', { name: 'Save location' }).click();
+    await expectDescribedError(name, /utrecht|already|taken|exists/i);
+    await scan(page, 'edit-location-error');
+
+    // Fixed, with the optional address changed too: saved, the dialog closes and the table shows it.
+    await name.fill('Rotterdam Centraal');
+    await dialog.getByLabel('Emergency location identifier', { exact: true }).fill('ELIN-ROT-1');
+    await dialog.getByLabel('Change the address').check();
+    await dialog.getByLabel('Address line 1', { exact: true }).fill('Stationsplein 1');
+    await dialog.getByLabel('Postal code', { exact: true }).fill('3013 AJ');
+    await scan(page, 'edit-location-address');
+    await dialog.getByRole('button', { name: 'Save location' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('Location Rotterdam Centraal saved.').waitFor();
+    await locations.getByRole('cell', { name: 'ELIN-ROT-1' }).waitFor();
+    const saved = (await partner.client.customerLocations(customer.id, { first: 10 }))!.edges.map((e) => e.node).find((l) => l.name === 'Rotterdam Centraal')!;
+    expect(saved).toMatchObject({ emergencyLocationIdentifier: 'ELIN-ROT-1', address: { line1: 'Stationsplein 1', postalCode: '3013 AJ', city: 'Rotterdam' }, timeZone: 'Europe/Amsterdam' });
+
+    // Remove: a location with a user is refused (IN_USE) next to its button, before any confirmation.
+    const removeUtrecht = page.getByRole('button', { name: 'Remove location Utrecht' });
+    await removeUtrecht.click();
+    await expectDescribedError(removeUtrecht, /1 user\(s\) are at this location/, { invalid: false });
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await scan(page, 'remove-location-in-use');
+
+    // An empty one: the dry run passes, the confirmation removes it.
+    await page.getByRole('button', { name: 'Remove location Rotterdam Centraal' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove location Rotterdam Centraal?' });
+    await confirm.waitFor();
+    await scan(page, 'remove-location-confirm');
+    expect((await partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(3);
+    await confirm.getByRole('button', { name: 'Remove location' }).click();
+    await page.getByText('Location Rotterdam Centraal removed.').waitFor();
+    await locations.getByRole('cell', { name: 'Rotterdam Centraal' }).waitFor({ state: 'detached' });
+    expect((await partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(2);
+    await close();
     expect(violations).toEqual({});
   }, 90_000);
 });
