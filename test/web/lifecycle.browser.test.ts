@@ -197,12 +197,23 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     await expectDescribedError(removeUtrecht, /1 user\(s\) are at this location/, { invalid: false });
     expect(await page.getByRole('dialog').count()).toBe(0);
     await scan(page, 'remove-location-in-use');
+    // The headquarters never goes (NOT_ALLOWED), said the same way.
+    const removeHq = page.getByRole('button', { name: 'Remove location Amsterdam HQ' });
+    await removeHq.click();
+    await expectDescribedError(removeHq, /headquarters cannot be removed/, { invalid: false });
+    expect(await page.getByRole('dialog').count()).toBe(0);
 
     // An empty one: the dry run passes, the confirmation removes it.
     await page.getByRole('button', { name: 'Remove location Rotterdam Centraal' }).click();
     const confirm = page.getByRole('dialog', { name: 'Remove location Rotterdam Centraal?' });
     await confirm.waitFor();
     await scan(page, 'remove-location-confirm');
+    // Keyboard: the modal dialog has the focus, and Escape closes it without removing anything.
+    expect(await page.evaluate<string | undefined>("document.activeElement?.closest('dialog')?.getAttribute('aria-labelledby') ?? undefined")).toBeTruthy();
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Remove location Rotterdam Centraal' }).click();
+    await confirm.waitFor();
     expect((await partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(3);
     await confirm.getByRole('button', { name: 'Remove location' }).click();
     await page.getByText('Location Rotterdam Centraal removed.').waitFor();
