@@ -217,7 +217,7 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     expect((await partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(3);
     await confirm.getByRole('button', { name: 'Remove location' }).click();
     await page.getByText('Location Rotterdam Centraal removed.').waitFor();
-    await locations.getByRole('cell', { name: 'Rotterdam Centraal' }).waitFor({ state: 'detached' });
+    await locations.getByRole('cell', { name: 'Rotterdam Centraal', exact: true }).waitFor({ state: 'detached' });
     expect((await partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(2);
     await close();
     expect(violations).toEqual({});
