@@ -102,11 +102,11 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     await expectDescribedError(userButton, /No user of your partner/, { invalid: false });
     await close();
 
-    // A read-only admin sees the button disabled, with the reason.
+    // A read-only admin sees these buttons disabled, with the reason.
     const other = await aCustomer('Read-only Bakery');
     const readOnly = await server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: `${unique('viewer')}@acme.example`, role: PartnerAdminRole.READ_ONLY });
     const viewer = await open(readOnly.token, `/app/customers/${other.id}`);
-    for (const name of [`Resend invitation to ${other.adminEmail}`, 'Delete customer']) {
+    for (const name of [`Resend invitation to ${other.adminEmail}`, 'Delete customer', 'Edit location Amsterdam HQ', 'Remove location Amsterdam HQ']) {
       const button = viewer.page.getByRole('button', { name });
       await button.waitFor();
       expect(await button.isDisabled(), name).toBe(true);
