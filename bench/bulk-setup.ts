@@ -7,6 +7,7 @@ import { resolveCaller } from '../server/src/auth/caller';
 import { createServices } from '../server/src/graphql/services';
 import { Database } from '../server/src/db/database';
 import { INSERT_CHUNK_SIZE } from '../server/src/db/bulk-insert';
+import { SEARCH_TABLES } from '../server/src/db/search-indexer';
 import { benchLogger, BaseDatabase, setupInput } from './fixtures';
 import { copyDatabase, median, round, startServerProcess } from './support';
 
@@ -35,16 +36,17 @@ interface TableSnapshot {
   rows: Map<string, Row>;
 }
 
-/** What one mutation changed in one table: rows added, and rows whose columns changed. */
+/** What one mutation changed in one table: rows added, rows whose columns changed, and the keys of rows deleted. */
 export interface TableChange {
   table: string;
   columns: string[];
   key: string[];
   inserted: Row[];
   updated: { key: Row; set: Row }[];
+  deleted: Row[];
 }
 
-function openSqlite(file: string): BetterSqlite3.Database {
+export function openSqlite(file: string): BetterSqlite3.Database {
   const db = new BetterSqlite3(file);
   // The application's own settings (database.ts), so the floor pays the same commit cost.
   db.pragma('journal_mode = WAL');
@@ -56,7 +58,7 @@ function openSqlite(file: string): BetterSqlite3.Database {
 }
 
 /** Every table's rows keyed by primary key: whatever tables a later migration adds are included. */
-function snapshot(db: BetterSqlite3.Database): Map<string, TableSnapshot> {
+export function snapshot(db: BetterSqlite3.Database): Map<string, TableSnapshot> {
   // FTS5 tables and their shadow tables are written by triggers on the tables they index: the
   // floor's inserts fire the same triggers, so those tables are left out of the diff.
   const virtual = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'`).pluck().all() as string[];
@@ -77,11 +79,11 @@ function snapshot(db: BetterSqlite3.Database): Map<string, TableSnapshot> {
   return out;
 }
 
-function diff(before: Map<string, TableSnapshot>, after: Map<string, TableSnapshot>): TableChange[] {
+export function diff(before: Map<string, TableSnapshot>, after: Map<string, TableSnapshot>): TableChange[] {
   const changes: TableChange[] = [];
   for (const [table, now] of after) {
     const was = before.get(table)?.rows ?? new Map<string, Row>();
-    const change: TableChange = { table, columns: now.columns, key: now.key, inserted: [], updated: [] };
+    const change: TableChange = { table, columns: now.columns, key: now.key, inserted: [], updated: [], deleted: [] };
     for (const [k, row] of now.rows) {
       const old = was.get(k);
       if (!old) {
@@ -92,7 +94,8 @@ function diff(before: Map<string, TableSnapshot>, after: Map<string, TableSnapsh
       for (const c of now.columns) if (old[c] !== row[c]) set[c] = row[c];
       if (Object.keys(set).length) change.updated.push({ key: Object.fromEntries(now.key.map((c) => [c, row[c]])), set });
     }
-    if (change.inserted.length || change.updated.length) changes.push(change);
+    for (const [k, row] of was) if (!now.rows.has(k)) change.deleted.push(Object.fromEntries(now.key.map((c) => [c, row[c]])));
+    if (change.inserted.length || change.updated.length || change.deleted.length) changes.push(change);
   }
   return changes;
 }
@@ -100,30 +103,50 @@ function diff(before: Map<string, TableSnapshot>, after: Map<string, TableSnapsh
 /**
  * The floor: exactly the rows the mutation wrote, written with raw better-sqlite3 prepared
  * statements (multi-row, as many rows per INSERT as the application's) in one transaction, into
- * the application's own schema, indexes and triggers.
+ * the application's own schema, indexes and triggers. Updates that move a unique value (a swap of
+ * two numbers) first clear the moved columns of every updated row, as any writer must: the unique
+ * indexes check each row as it is written.
  */
-function writeFloor(db: BetterSqlite3.Database, changes: TableChange[]): void {
+export function writeFloor(db: BetterSqlite3.Database, changes: TableChange[], vacate: Record<string, Record<string, string>> = {}): void {
+  // One prepared statement per shape (10,000 updated rows share a handful of shapes).
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  const prepared = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
   db.transaction(() => {
+    for (const change of changes) {
+      const where = change.key.map((c) => `"${c}" = ?`).join(' AND ');
+      const moved = vacate[change.table] ?? {};
+      for (const { key, set } of change.updated) {
+        const columns = Object.keys(set).filter((c) => c in moved);
+        if (columns.length === 0) continue;
+        prepared(`UPDATE "${change.table}" SET ${columns.map((c) => `"${c}" = ${moved[c]}`).join(', ')} WHERE ${where}`).run(change.key.map((c) => key[c]));
+      }
+      for (const key of change.deleted) prepared(`DELETE FROM "${change.table}" WHERE ${where}`).run(change.key.map((c) => key[c]));
+    }
     for (const change of changes) {
       // INSERT_CHUNK_SIZE rows per statement, like the application's bulkInsert: row by row, the
       // FTS5 search tables (written by triggers) flush their pending index at every statement,
       // which made the floor several times slower than the service it is the floor of.
       const tuple = `(${change.columns.map(() => '?').join(', ')})`;
-      const statements = new Map<number, BetterSqlite3.Statement>();
       for (let start = 0; start < change.inserted.length; start += INSERT_CHUNK_SIZE) {
         const chunk = change.inserted.slice(start, start + INSERT_CHUNK_SIZE);
-        let insert = statements.get(chunk.length);
-        if (!insert) {
-          insert = db.prepare(`INSERT INTO "${change.table}" (${change.columns.map((c) => `"${c}"`).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`);
-          statements.set(chunk.length, insert);
-        }
-        insert.run(chunk.flatMap((row) => change.columns.map((c) => row[c])));
+        prepared(`INSERT INTO "${change.table}" (${change.columns.map((c) => `"${c}"`).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`)
+          .run(chunk.flatMap((row) => change.columns.map((c) => row[c])));
       }
       for (const { key, set } of change.updated) {
         const columns = Object.keys(set);
-        db.prepare(`UPDATE "${change.table}" SET ${columns.map((c) => `"${c}" = ?`).join(', ')} WHERE ${change.key.map((c) => `"${c}" = ?`).join(' AND ')}`)
+        prepared(`UPDATE "${change.table}" SET ${columns.map((c) => `"${c}" = ?`).join(', ')} WHERE ${change.key.map((c) => `"${c}" = ?`).join(' AND ')}`)
           .run([...columns.map((c) => set[c]), ...change.key.map((c) => key[c])]);
       }
+    }
+    // The search index rows the application writes before its COMMIT (db/search-indexer.ts), the same way.
+    for (const { table, fts, columns } of SEARCH_TABLES) {
+      db.prepare(`INSERT INTO "${fts}" ("rowid", ${columns.map((c) => `"${c}"`).join(', ')})
+        SELECT t."rowid", ${columns.map((c) => `t."${c}"`).join(', ')} FROM "${table}" t JOIN "${fts}_pending" p ON p."rowid" = t."rowid"`).run();
+      db.prepare(`DELETE FROM "${fts}_pending"`).run();
     }
   })();
 }

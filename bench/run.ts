@@ -5,6 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { INSERT_CHUNK_SIZE } from '../server/src/db/bulk-insert';
 import { benchBulkSetup } from './bulk-setup';
+import { benchBulkUsers, printBulkUsersBench } from './bulk-users';
 import { prepareBase } from './fixtures';
 import { benchHttp, benchStartup } from './http';
 import { printTable, round } from './support';
@@ -12,12 +13,12 @@ import { benchWebexSync, printWebexBench } from './webex-sync';
 import { benchScale, printScale, scaleOptionsFromEnv } from './scale';
 
 /**
- * `npm run bench`: bulk setup against a raw-SQLite floor (P1), HTTP throughput and latency
+ * `npm run bench`: bulk setup, and updateUsers / removeUsers of as many users, against a raw-SQLite floor (P1), HTTP throughput and latency
  * against `{ __typename }` (P4), and start-up. Every figure is a median of interleaved runs and
  * every comparison a ratio taken in the same run: the absolute numbers swing with the machine.
  * The scale scenario (issue 13: bench/scale.ts, also runnable alone with `node dist/bench/scale.js`) takes BENCH_SCALE_USERS
  * (default 100,000), BENCH_SCALE_SMALL_USERS, BENCH_SCALE_BATCH, BENCH_SCALE_REPS, BENCH_SCALE_SETUP_REPS and BENCH_SCALE_DATABASE_URL (PostgreSQL).
- * Scale with BENCH_REPS, BENCH_STARTUP_REPS, BENCH_USERS, BENCH_LOCATIONS, BENCH_HTTP_SECONDS, BENCH_HTTP_ROUNDS, BENCH_WEBEX_USERS (the Webex sync scenario: bench/webex-sync.ts, also runnable alone with `node dist/bench/webex-sync.js`).
+ * Scale with BENCH_REPS, BENCH_STARTUP_REPS, BENCH_USERS, BENCH_LOCATIONS, BENCH_HTTP_SECONDS, BENCH_HTTP_ROUNDS, BENCH_WEBEX_USERS (the Webex sync scenario: bench/webex-sync.ts, also runnable alone with `node dist/bench/webex-sync.js`; the bulk user changes likewise with `node dist/bench/bulk-users.js`).
  */
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 // Eleven: on a shared 2-core VM single runs swing 2-4x, and a median of five still moved by 50 %.
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
 
     process.stdout.write(`P1: setupCustomer with ${LOCATIONS} locations and ${USERS} users, ${REPS} repetitions + 1 warm-up\n`);
     const p1 = await benchBulkSetup(base, dir, { repetitions: REPS, locations: LOCATIONS, users: USERS });
+    process.stdout.write(`Bulk user changes: updateUsers and removeUsers of ${USERS} users, ${REPS} repetitions + 1 warm-up\n`);
+    const users = await benchBulkUsers(dir, { repetitions: REPS, users: USERS, locations: LOCATIONS });
     process.stdout.write(`P4: autocannon, ${CONNECTIONS} connections, ${HTTP_ROUNDS} rounds of ${HTTP_SECONDS} s per scenario\n`);
     const p4 = await benchHttp(base, dir, { connections: CONNECTIONS, seconds: HTTP_SECONDS, rounds: HTTP_ROUNDS });
     process.stdout.write(`Start-up: ${STARTUP_REPS} repetitions\n`);
@@ -58,6 +61,11 @@ async function main(): Promise<void> {
     const checks = {
       serviceToFloor: { value: round(p1.ratio.serviceToFloor), target: `≤ ${TARGETS.serviceToFloor}`, met: p1.ratio.serviceToFloor <= TARGETS.serviceToFloor },
       httpToFloor: { value: round(p1.ratio.httpToFloor), target: `≤ ${TARGETS.httpToFloor}`, met: p1.ratio.httpToFloor <= TARGETS.httpToFloor },
+      // The bulk user changes are held to setupCustomer's ratios (issue 11).
+      ...Object.fromEntries((['updateUsers', 'removeUsers'] as const).flatMap((o) => [
+        [`${o}ServiceToFloor`, { value: round(users[o].ratio.serviceToFloor), target: `≤ ${TARGETS.serviceToFloor}`, met: users[o].ratio.serviceToFloor <= TARGETS.serviceToFloor }],
+        [`${o}HttpToFloor`, { value: round(users[o].ratio.httpToFloor), target: `≤ ${TARGETS.httpToFloor}`, met: users[o].ratio.httpToFloor <= TARGETS.httpToFloor }],
+      ])),
       httpErrorsToSuccess: { value: round(p1.ratio.httpErrorsToSuccess), target: `≤ ${TARGETS.errorsToSuccess}`, met: p1.ratio.httpErrorsToSuccess <= TARGETS.errorsToSuccess },
       peakRssMb: { value: round(peakRssMb, 0), target: `≤ ${TARGETS.peakRssMb}`, met: peakRssMb <= TARGETS.peakRssMb },
       createCustomerVsTypename: { value: round(createCustomer.throughputVsTypename), target: `≥ ${TARGETS.createCustomerVsTypename}`, met: createCustomer.throughputVsTypename >= TARGETS.createCustomerVsTypename },
@@ -75,6 +83,7 @@ async function main(): Promise<void> {
         ['setupCustomer over HTTP', round(p1.medianMs.http, 0), round(p1.medianMs.httpErrors, 0), round(p1.ratio.httpErrorsToSuccess).toFixed(2)],
       ]);
     process.stdout.write(`rows per setup: ${JSON.stringify(p1.tablesWritten)}; answer ${round(p1.server.responseBytes / 1e6)} MB JSON (statement, commit and INSERT counts: test/query-count.e2e.test.ts); server peak RSS ${round(p1.server.peakRssMb, 0)} MB\n`);
+    printBulkUsersBench(users);
     printTable(`P4 HTTP (${CONNECTIONS} connections; medians of ${HTTP_ROUNDS} rounds × ${HTTP_SECONDS} s)`, ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs typename', 'p99 vs typename', 'server CPU ms/req', 'CPU vs typename'],
       Object.entries(p4.scenarios).map(([name, s]) => [name, Math.round(s.reqPerSec), s.p50Ms, s.p99Ms, round(s.throughputVsTypename).toFixed(2), round(s.p99VsTypename).toFixed(2),
         round(s.serverCpuMsPerRequest, 3).toFixed(3), round(s.cpuVsTypename).toFixed(2)]));
@@ -95,7 +104,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`, totalMemMb: Math.round(os.totalmem() / 2 ** 20) },
       settings: { repetitions: REPS, startupRepetitions: STARTUP_REPS, users: USERS, locations: LOCATIONS, httpSeconds: HTTP_SECONDS, httpRounds: HTTP_ROUNDS, connections: CONNECTIONS, insertChunkSize: INSERT_CHUNK_SIZE },
-      checks: allChecks, p1, p4, startup, webex, scale, totalSeconds,
+      checks: allChecks, p1, users, p4, startup, webex, scale, totalSeconds,
     };
     const out = path.join(__dirname, '..', '..', 'bench', 'results');
     mkdirSync(out, { recursive: true });

@@ -85,10 +85,10 @@ describe('assignCustomerAdminRoles', () => {
       ['INVALID', 'input', 'assignments', 3, 'userId'],
     ]);
     expect(payload.userErrors).toHaveLength(3);
-    // The message names what works (no operation changes an existing user's package).
+    // The message names what works: updateUsers moves the user to the organization's package first.
     const downgrade = payload.userErrors.find((e) => e.field.join('/') === 'input/assignments/1/roles')!;
     expect(downgrade.message).toContain(`${calling.email} holds WEBEX_CALLING`);
-    expect(downgrade.message).toContain('created with WEBEX_SUITE');
+    expect(downgrade.message).toContain('move the user to WEBEX_SUITE first (updateUsers)');
     expect(downgrade.message).not.toMatch(/change the package/);
     // Nothing written: the valid first assignment did not land either.
     const listed = (await hub.customerUsers(customer.id, { first: 100 }))!.edges.map((e) => e.node);

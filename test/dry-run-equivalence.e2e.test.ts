@@ -33,6 +33,9 @@ const MUTATIONS = {
   deleteCustomer: `mutation($input: DeleteCustomerInput!) { deleteCustomer(input: $input) { deletedCustomerId ${USER_ERRORS} } }`,
   updateLocation: `mutation($input: UpdateLocationInput!) { updateLocation(input: $input) { location { ${LOCATION} } ${USER_ERRORS} } }`,
   removeLocation: `mutation($input: RemoveLocationInput!) { removeLocation(input: $input) { removedLocationId ${USER_ERRORS} } }`,
+  updateUsers: `mutation($input: UpdateUsersInput!) { updateUsers(input: $input) {
+    customer { ${CUSTOMER} } users { id firstName lastName email package phoneNumber extension roles location { ${LOCATION} } } ${USER_ERRORS} } }`,
+  removeUsers: `mutation($input: RemoveUsersInput!) { removeUsers(input: $input) { removedUserIds ${USER_ERRORS} } }`,
 };
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -94,6 +97,7 @@ const fixture = useTestServer();
 describe('a dry run answers exactly as the real call', () => {
   let templateId: string;
   let customerId: string;
+  let setupUsers: Array<{ id: string; phoneNumber?: string | null; extension?: string | null }>;
 
   beforeAll(async () => {
     const { partner } = fixture;
@@ -104,8 +108,9 @@ describe('a dry run answers exactly as the real call', () => {
     customerId = customer.id;
     const setup = await partner.client.setupCustomer({
       customerId, locations: [{ ...aCustomerInput(templateId).headquarters, name: 'Utrecht' }],
-      users: [aUser(), aUser({ locationName: 'Utrecht' })],
+      users: [aUser(), aUser({ locationName: 'Utrecht', extension: '2001' })],
     });
+    setupUsers = setup.users;
     await partner.client.requestSetupAssist({
       customerId, locationId: setup.locations[0].id, contactName: 'Eva de Vries', contactEmail: 'eva@devries.example',
     });
@@ -150,6 +155,24 @@ describe('a dry run answers exactly as the real call', () => {
     const utrecht = locations!.edges.find((e) => e.node.name === 'Utrecht')!.node;
     const { real } = await expectDryRunAnswersAsTheRealCall('updateLocation', { id: utrecht.id, name: 'Utrecht Centraal', emergencyLocationIdentifier: 'ELIN-7' });
     expect(real.location.name).toBe('Utrecht Centraal');
+  });
+
+  it('updateUsers: two users swap numbers, one moves and is renamed', async () => {
+    const [eva, piet] = setupUsers;
+    const { real } = await expectDryRunAnswersAsTheRealCall('updateUsers', {
+      customerId, users: [
+        { id: eva.id, phoneNumber: piet.phoneNumber, extension: '2002', locationName: 'Utrecht Centraal', firstName: 'Eva-Marie' },
+        { id: piet.id, phoneNumber: eva.phoneNumber, extension: null },
+      ],
+    });
+    expect(real.users.map((u: { phoneNumber: string }) => u.phoneNumber)).toEqual([piet.phoneNumber, eva.phoneNumber]);
+    expect(real.users[0].location.name).toBe('Utrecht Centraal');
+  });
+
+  it('removeUsers', async () => {
+    const [eva] = setupUsers;
+    const { real } = await expectDryRunAnswersAsTheRealCall('removeUsers', { customerId, userIds: [eva.id] });
+    expect(real.removedUserIds).toEqual([eva.id]);
   });
 
   it('removeLocation and deleteCustomer', async () => {

@@ -5,6 +5,7 @@ import BetterSqlite3 = require('better-sqlite3');
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JOURNAL_SIZE_LIMIT_BYTES, startCheckpointer } from '../server/src/db/checkpointer';
+import { Database } from '../server/src/db/database';
 import { eventually } from './support/smtp-sink';
 import { onPostgres, startTestServer } from './support/test-server';
 
@@ -42,6 +43,23 @@ describe.skipIf(onPostgres)('a bounded WAL (SQLite)', () => {
     } finally {
       await checkpointer.stop();
       db.close();
+    }
+  });
+
+  it('a commit that leaves the WAL past 64 MB checkpoints and truncates it before its write resolves', async () => {
+    const file = path.join(dir, 'big-commit.sqlite');
+    const db = await Database.open({ target: { kind: 'sqlite', file }, logger: pino({ level: 'silent' }) });
+    try {
+      await db.write((tx) => tx.query('CREATE TABLE blob_rows (v TEXT)'));
+      const chunk = 'x'.repeat(4000);
+      await db.write(async (tx) => {
+        // About 80 MB of WAL in one transaction: 20,000 rows of 4 KB.
+        for (let i = 0; i < 200; i++) await tx.query(`INSERT INTO blob_rows (v) SELECT ? FROM (SELECT 1 FROM (WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 100) SELECT k FROM n))`, [chunk]);
+      });
+      expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(JOURNAL_SIZE_LIMIT_BYTES);
+      expect(await db.manager.query('SELECT COUNT(*) AS n FROM blob_rows')).toEqual([{ n: 20_000 }]);
+    } finally {
+      await db.close();
     }
   });
 });

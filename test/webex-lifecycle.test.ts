@@ -132,6 +132,32 @@ describe('changes after onboarding reach Webex', () => {
     expect(h.cisco.contractViolations).toEqual([]);
   });
 
+  it('updateUsers and removeUsers through the API: a move to calling is a PUT of the subscriber, a removal its DELETE; a dry run sends nothing', async () => {
+    const meetings = aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null });
+    const { partner, label, customer, state } = await provisioned('WEBEX_SUITE', [meetings, aUser({ package: 'WEBEX_CALLING' })]);
+    const meetingsUser = state.users.find((u: any) => u.email === meetings.email);
+    const leaving = state.users.find((u: any) => u.email !== meetings.email && u.email !== customer.adminEmail);
+    const change = (dryRun: boolean) => gql(h.server, partner.token, `mutation ($input: UpdateUsersInput!) {
+      updateUsers(input: $input) { users { id package } userErrors { code field message } } }`,
+    { input: { customerId: customer.id, dryRun, users: [{ id: meetingsUser.id, package: 'WEBEX_CALLING', extension: '4712' }] } });
+    expect((await change(true)).updateUsers.userErrors).toEqual([]);
+    const remove = (dryRun: boolean) => gql(h.server, partner.token, `mutation ($input: RemoveUsersInput!) {
+      removeUsers(input: $input) { removedUserIds userErrors { code field message } } }`, { input: { customerId: customer.id, dryRun, userIds: [leaving.id] } });
+    expect((await remove(true)).removeUsers.removedUserIds).toEqual([leaving.id]);
+    expect((await syncRows(customer.id)).filter((r) => r.pendingChange !== null), 'dry runs queue nothing').toEqual([]);
+
+    expect((await change(false)).updateUsers.userErrors).toEqual([]);
+    expect((await remove(false)).removeUsers.userErrors).toEqual([]);
+    await waitFor(async () => h.cisco.subscribers.get(meetingsUser.webexId)?.packages, (p) => p?.[0] === 'webex_calling', 'the move to calling at Cisco');
+    await waitFor(async () => h.cisco.subscribers.has(leaving.webexId), (has) => !has, 'the removed user deleted at Cisco');
+    const hq = state.locations.find((l: any) => l.name === 'Amsterdam HQ');
+    expect(requestsOf(label, 'PUT', /^\/wholesale\/subscribers\//).map((r) => r.body)).toEqual([
+      { packages: ['webex_calling'], provisioningParameters: { extension: '4712', locationId: hq.webexId } },
+    ]);
+    expect(requestsOf(label, 'DELETE', /^\/wholesale\/subscribers\//).map((r) => r.path)).toEqual([`/wholesale/subscribers/${encodeURIComponent(leaving.webexId)}`]);
+    expect(h.cisco.contractViolations).toEqual([]);
+  });
+
   it('usersRemoved (the hook removeUsers calls): DELETE /wholesale/subscribers/{id} exactly once across a lost answer', async () => {
     const { label, customer, state } = await provisioned();
     const db = h.server.app.db;

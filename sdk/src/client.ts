@@ -18,6 +18,10 @@ import {
   type UpdateTemplateMutation,
   type SetupCustomerInput,
   type SetupCustomerMutation,
+  type UpdateUsersInput,
+  type UpdateUsersMutation,
+  type RemoveUsersInput,
+  type RemoveUsersMutation,
   type TemplateFieldsFragment,
   type ConnectWebexInput,
   type ConnectWebexMutation,
@@ -57,6 +61,8 @@ export type SetupCustomerPayload = SetupCustomerMutation['setupCustomer'];
 export type UpdateTemplatePayload = UpdateTemplateMutation['updateTemplate'];
 export type DeleteTemplatePayload = DeleteTemplateMutation['deleteTemplate'];
 export type AssignCustomerAdminRolesPayload = AssignCustomerAdminRolesMutation['assignCustomerAdminRoles'];
+export type UpdateUsersPayload = UpdateUsersMutation['updateUsers'];
+export type RemoveUsersPayload = RemoveUsersMutation['removeUsers'];
 export type RequestSetupAssistPayload = RequestSetupAssistMutation['requestSetupAssist'];
 export type ConnectWebexPayload = ConnectWebexMutation['connectWebex'];
 export type RetryWebexSyncPayload = RetryWebexSyncMutation['retryWebexSync'];
@@ -77,6 +83,8 @@ export type SetupAssistRequest = SetupAssistRequestFieldsFragment;
 export type OutboxMessage = OutboxMessageFieldsFragment;
 /** A user of a customer as the SDK returns it (with its Control Hub `roles`). */
 export type CustomerUser = AssignCustomerAdminRolesPayload['users'][number];
+/** What a successful `updateUsers` wrote: the customer and the users of the call as they are now, in input order. */
+export type UpdateUsersResult = { customer: Customer; users: UpdateUsersPayload['users'] };
 /** What a successful `setupCustomer` wrote: the customer and the locations and users of this call. */
 export type SetupResult = Omit<SetupCustomerPayload, 'userErrors' | 'customer'> & { customer: Customer };
 
@@ -340,6 +348,8 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     deleteTemplate: async (input: DeleteTemplateInput) => (await sdk.DeleteTemplate({ input })).deleteTemplate,
     assignCustomerAdminRoles: async (input: AssignCustomerAdminRolesInput) =>
       (await sdk.AssignCustomerAdminRoles({ input })).assignCustomerAdminRoles,
+    updateUsers: async (input: UpdateUsersInput) => (await sdk.UpdateUsers({ input })).updateUsers,
+    removeUsers: async (input: RemoveUsersInput) => (await sdk.RemoveUsers({ input })).removeUsers,
     requestSetupAssist: async (input: RequestSetupAssistInput) => (await sdk.RequestSetupAssist({ input })).requestSetupAssist,
     connectWebex: async (input: ConnectWebexInput) => (await sdk.ConnectWebex({ input })).connectWebex,
     retryWebexSync: async (input: { customerId: string }) => (await sdk.RetryWebexSync({ input })).retryWebexSync,
@@ -380,6 +390,14 @@ export function createClient(options: ClientOptions): ProvisioningClient {
       return unwrap('assignCustomerAdminRoles', await payloads.assignCustomerAdminRoles(input)).users;
     },
 
+    async updateUsers(input: UpdateUsersInput): Promise<UpdateUsersResult> {
+      const { customer, users } = unwrap('updateUsers', await payloads.updateUsers(input));
+      return { customer: customer!, users };
+    },
+
+    async removeUsers(input: RemoveUsersInput): Promise<string[]> {
+      return unwrap('removeUsers', await payloads.removeUsers(input)).removedUserIds;
+    },
     async requestSetupAssist(input: RequestSetupAssistInput): Promise<SetupAssistRequest> {
       return unwrap('requestSetupAssist', await payloads.requestSetupAssist(input)).request!;
     },

@@ -10,6 +10,7 @@ export type {
   AssignCustomerAdminRolesPayload, CustomerUser, RequestSetupAssistPayload, SetupAssistRequest, OutboxMessage,
   ConnectWebexPayload, RetryWebexSyncPayload, WebexConnection, WebexSync,
   UpdateCustomerPayload, DeleteCustomerPayload, UpdateLocationPayload, RemoveLocationPayload, ResendInvitationPayload, CustomerLocation,
+  UpdateUsersPayload, RemoveUsersPayload, UpdateUsersResult,
 } from './client.js';
 export type {
   ProvisioningClient, ProvisioningPayloads, PageArgs, CustomerListArgs, CustomerUserListArgs, PageInfo, Connection,

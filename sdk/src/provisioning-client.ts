@@ -4,13 +4,14 @@ import type {
   CustomerUser, DeleteTemplatePayload, RequestSetupAssistPayload, RetryWebexSyncPayload, SetupAssistRequest,
   SetupCustomerPayload, SetupResult, Template, TemplateWithWarnings, UpdateTemplatePayload, WebexConnection, WebexSync,
   UpdateCustomerPayload, DeleteCustomerPayload, UpdateLocationPayload, RemoveLocationPayload, ResendInvitationPayload, CustomerLocation, OutboxMessage,
+  UpdateUsersPayload, RemoveUsersPayload, UpdateUsersResult,
 } from './client.js';
 import type {
   AssignCustomerAdminRolesInput, AuditEventsQuery, ConnectWebexInput, CountriesQuery, CreateCustomerInput, CreateTemplateInput,
   CustomerFilter, CustomerLocationsQuery, CustomerOutboxQuery, CustomerUserFilter, CustomerUsersQuery, CustomersQuery,
   CustomerWebexSyncQuery, CustomerWebexUsersQuery, DeleteTemplateInput, LocationFieldsFragment, PackagesQuery, PageInfoFieldsFragment, PstnProvidersQuery,
   RequestSetupAssistInput, RetryWebexSyncInput, SetupCustomerInput, TemplatesQuery, UpdateTemplateInput, ViewerQuery,
-  UpdateCustomerInput, UpdateLocationInput,
+  UpdateCustomerInput, UpdateLocationInput, UpdateUsersInput, RemoveUsersInput,
 } from './generated/graphql.js';
 import type { ListMethod, PageIterator } from './paginate.js';
 
@@ -234,6 +235,27 @@ export interface ProvisioningPayloads {
    * ```
    */
   resendInvitation(input: { userId: string }): Promise<ResendInvitationPayload>;
+
+  /**
+   * `updateUsers` as data: `{ customer, users, userErrors }` (errors on `["input", "users", "<row>", "<field>"]`).
+   * @example
+   * ```ts
+   * const { userErrors } = await hub.payloads.updateUsers({ customerId: customer.id, dryRun: true, users: [
+   *   { id: eva.id, phoneNumber: '+31 20 794 8001' },
+   * ] });
+   * const badRows = new Set(userErrors.map((e) => e.field[2]));
+   * ```
+   */
+  updateUsers(input: UpdateUsersInput): Promise<UpdateUsersPayload>;
+
+  /**
+   * `removeUsers` as data: `{ removedUserIds, userErrors }` (errors on `["input", "userIds", "<i>"]`).
+   * @example
+   * ```ts
+   * const { removedUserIds, userErrors } = await hub.payloads.removeUsers({ customerId: customer.id, userIds: [eva.id], dryRun: true });
+   * ```
+   */
+  removeUsers(input: RemoveUsersInput): Promise<RemoveUsersPayload>;
 }
 
 /**
@@ -531,4 +553,34 @@ export interface ProvisioningClient {
    * ```
    */
   resendInvitation(userId: string): Promise<OutboxMessage>;
+
+  /**
+   * Changes up to 10,000 users of a customer in one call, all or nothing, and resolves to the
+   * customer and the users as they are now (in input order). A field left out keeps its value;
+   * `phoneNumber: null` or `extension: null` clears it. Uniqueness is judged on the state after
+   * the call, so two users may swap numbers. Rejects with `ProvisioningError` carrying every
+   * user error (on `["input", "users", "<row>", "<field>"]`). `dryRun: true` validates without writing.
+   * @example
+   * ```ts
+   * // Eva and Piet swap numbers; Jan moves to Rotterdam and loses his extension.
+   * const { users } = await hub.updateUsers({ customerId: customer.id, users: [
+   *   { id: eva.id, phoneNumber: piet.phoneNumber },
+   *   { id: piet.id, phoneNumber: eva.phoneNumber },
+   *   { id: jan.id, locationName: 'Rotterdam', extension: null },
+   * ] });
+   * ```
+   */
+  updateUsers(input: UpdateUsersInput): Promise<UpdateUsersResult>;
+
+  /**
+   * Removes up to 10,000 users of a customer in one call, all or nothing (never the full
+   * administrator), and resolves to the removed ids in input order. Rejects with
+   * `ProvisioningError` (`NOT_FOUND`, `NOT_ALLOWED` on `["input", "userIds", "<i>"]`).
+   * @example
+   * ```ts
+   * const removed = await hub.removeUsers({ customerId: customer.id, userIds: [eva.id, piet.id] });
+   * console.log(removed.length); // 2
+   * ```
+   */
+  removeUsers(input: RemoveUsersInput): Promise<string[]>;
 }

@@ -12,6 +12,7 @@ import { CustomerResolver, CustomerUserResolver, LocationResolver } from './cust
 import { PartnerAdminResolver, PartnerResolver } from './partners/partner.resolver';
 import { SetupResolver } from './setup/setup.resolver';
 import { TemplateResolver } from './templates/template.resolver';
+import { UserLifecycleResolver } from './users/user-lifecycle.resolver';
 import {
   CustomerUserWebexResolver, CustomerWebexResolver, LocationWebexResolver, PartnerWebexResolver, WebexResolver,
 } from './webex/webex.resolver';
@@ -27,6 +28,7 @@ export const RESOLVERS = [
   CustomerUserResolver,
   SetupResolver,
   LifecycleResolver,
+  UserLifecycleResolver,
   AuditResolver,
   AdminRolesResolver,
   SetupAssistResolver,

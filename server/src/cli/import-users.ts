@@ -57,19 +57,19 @@ export async function cliWriteCaller(db: Database, customer: Customer): Promise<
  * `--admin-id`: the import acts, and is audited, as that admin of the customer's partner, who must
  * be active and a FULL_ADMIN (the same rights a request with its token would need).
  */
-async function namedAdminCaller(db: Database, customer: Customer, adminId: string): Promise<Caller> {
+export async function namedAdminCaller(db: Database, customer: Customer, adminId: string, what = 'importing users'): Promise<Caller> {
   const admin = isId(adminId) ? await db.manager.findOneBy(PartnerAdmin, { id: adminId, system: false }) : null;
   if (!admin || admin.partnerId !== customer.partnerId) {
     throw new PartnerCommandError(`no admin with id ${adminId} in the partner of customer ${customer.id}`);
   }
   if (admin.disabledAt) throw new PartnerCommandError(`admin ${adminId} is disabled`);
-  if (admin.role !== PartnerAdminRole.FULL_ADMIN) throw new PartnerCommandError(`admin ${adminId} is ${admin.role}: importing users needs a FULL_ADMIN`);
+  if (admin.role !== PartnerAdminRole.FULL_ADMIN) throw new PartnerCommandError(`admin ${adminId} is ${admin.role}: ${what} needs a FULL_ADMIN`);
   const partner = (await db.manager.findOneBy(Partner, { id: customer.partnerId }))!;
   return { admin, partner, partnerId: partner.id, canWrite: true };
 }
 
 /** A missing, unreadable or non-regular file is the operator's mistake (exit 2), not a crash. */
-function assertReadableFile(file: string): void {
+export function assertReadableFile(file: string): void {
   const stat = statSync(file, { throwIfNoEntry: false });
   if (!stat) throw new PartnerCommandError(`no file ${file}`);
   if (!stat.isFile()) throw new PartnerCommandError(`${file} is not a regular file`);

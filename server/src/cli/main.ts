@@ -10,6 +10,7 @@ import { PartnerAdminRole } from '../partners/partner-admin.entity';
 import { DISPLAY_NAME_MAX, EMAIL, PartnerCommandError, SYSTEM_EMAIL_DOMAIN } from '../partners/partner.service';
 import { backupCommand } from './backup';
 import { importUsersCommand } from './import-users';
+import { removeUsersCommand, updateUsersCommand } from './change-users';
 import { connectWebexCommand } from './connect-webex';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects the database)
@@ -22,12 +23,15 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_URL selects
   list-tokens    --admin-id <id>
   revoke-token   --token <token> | --token-id <id>
   import-users   --customer-id <id> --file <users.csv> [--admin-id <id>] [--dry-run] [--batch-size <N>]
-  help           this text (also --help)
+  update-users   --customer-id <id> --file <changes.csv> [--admin-id <id>] [--dry-run]   (id column + the columns to change)
+  remove-users   --customer-id <id> --file <ids.csv> [--admin-id <id>] [--dry-run]       (id column)
   connect-webex  --partner-id <id> --access-token <token> [--refresh-token <token>]
   backup         --to <file>   a consistent copy of the SQLite database, also while the server runs
+  help           this text (also --help)
 
 Each command prints one line of JSON on stdout; logs go to stderr. Exit codes: 0 done;
-1 failed (import-users: the JSON lists the errors, \`imported\` the users written); 2 a mistake in
+1 failed (import-users, update-users, remove-users: the JSON lists the errors with their lines,
+\`imported\` / \`updated\` / \`removed\` the users written); 2 a mistake in
 the command or its options.`;
 
 type Command = (services: Services, args: string[], db: Database, context: { config: AppConfig; log: Logger }) => Promise<unknown>;
@@ -117,6 +121,14 @@ export const COMMANDS: Record<string, Command> = {
   },
   'import-users': async (services, args, db) => {
     const result = await importUsersCommand(services, db, args);
+    return new Outcome(result, result.errors.length > 0 ? 1 : 0);
+  },
+  'update-users': async (services, args, db) => {
+    const result = await updateUsersCommand(services, db, args);
+    return new Outcome(result, result.errors.length > 0 ? 1 : 0);
+  },
+  'remove-users': async (services, args, db) => {
+    const result = await removeUsersCommand(services, db, args);
     return new Outcome(result, result.errors.length > 0 ? 1 : 0);
   },
   'connect-webex': async (_services, args, db, { config, log }) => {

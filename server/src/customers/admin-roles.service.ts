@@ -70,10 +70,9 @@ export class AdminRolesService {
           const packageErrors = UserErrors.root();
           checkUserPackage(customer.package, user.package, true, packageErrors);
           for (const e of packageErrors.list) {
-            // No operation changes an existing user's package (setupCustomer refuses a user's email again with
-            // TAKEN; only the full administrator's row updates it), so say what does work.
-            at.add(e.code, `${e.message} ${user.email} holds ${user.package}, and a user's package cannot be changed: `
-              + `roles go to users created with ${customer.package} (setupCustomer).`, 'roles');
+            // Say what does work: the package changes first (updateUsers), the roles after.
+            at.add(e.code, `${e.message} ${user.email} holds ${user.package}: move the user to ${customer.package} first (updateUsers), `
+              + 'then assign the roles.', 'roles');
           }
         }
         assigned.push({ before: user, after: Object.assign(new CustomerUser(), user, { roles }) });

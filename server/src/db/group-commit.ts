@@ -42,6 +42,14 @@ export interface GroupCommitDriver {
   translate(error: unknown): unknown;
   /** Told how long each write waited for the writer (queue, and another process's lock), in ms (GET /metrics). */
   waited?(ms: number): void;
+  /**
+   * Work for the whole group, run once before its COMMIT when something is to be committed (the
+   * search indexing of the rows the group wrote). It runs in its own savepoint: should it fail, it
+   * is rolled back alone and the group still commits.
+   */
+  beforeCommit?(runner: QueryRunner): Promise<void>;
+  /** Called after each COMMIT, outside any transaction (the WAL's bound: see Database). */
+  afterCommit?(): void;
 }
 
 /**
@@ -162,12 +170,25 @@ export class GroupCommitWriter {
     }
   }
 
+  private async groupWork(runner: QueryRunner, work: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    await runner.query('SAVEPOINT group_work');
+    try {
+      await work(runner);
+    } catch {
+      // Whatever it left is undone; the writes of the group are not affected (see beforeCommit).
+      if (!this.driver.inTransaction()) throw new Error('the transaction ended during the group work');
+      await runner.query('ROLLBACK TO group_work');
+    }
+    await runner.query('RELEASE group_work');
+  }
+
   private async finish(runner: QueryRunner, toCommit: { write: Pending; value: unknown }[], lost: unknown): Promise<void> {
     try {
       if (lost !== null) throw lost;
       if (toCommit.length === 0) {
         await runner.query('ROLLBACK');
       } else {
+        if (this.driver.beforeCommit) await this.groupWork(runner, this.driver.beforeCommit);
         await runner.query('COMMIT');
       }
     } catch (error) {
@@ -180,6 +201,7 @@ export class GroupCommitWriter {
       await runner.release();
     }
     if (toCommit.length === 0) return; // rolled back: only dry runs and failures in this group
+    this.driver.afterCommit?.();
     this.counters.commits += 1;
     this.counters.committedWrites += toCommit.length;
     for (const { write, value } of toCommit) {

@@ -16,8 +16,10 @@ export function trigramSearch(db: Database, alias: string, ftsTable: string, ter
   { sql: string | null; params: Record<string, unknown> } | null {
   if ([...term].length < TRIGRAM_MIN_LENGTH) return null;
   if (db.kind !== 'sqlite') return { sql: null, params: {} };
+  // The index's candidates and the rows written since its last batch (db/search-indexer.ts).
   return {
-    sql: `${alias}."rowid" IN (SELECT "rowid" FROM "${ftsTable}" WHERE "${ftsTable}" MATCH :${param})`,
+    sql: `(${alias}."rowid" IN (SELECT "rowid" FROM "${ftsTable}" WHERE "${ftsTable}" MATCH :${param})`
+      + ` OR ${alias}."rowid" IN (SELECT "rowid" FROM "${ftsTable}_pending"))`,
     params: { [param]: `"${term.replace(/"/g, '""')}"` },
   };
 }

@@ -196,6 +196,8 @@ export class Loaders {
       const byParent = new Map<string, T[]>(parentIds.map((id) => [id, known.get(id) ?? []]));
       entities.forEach((e) => byParent.get((e as ObjectLiteral)[parentColumn])?.push(e));
       return parentIds.map((id) => byParent.get(id) ?? []);
+      // A page of parents holds at most 100; each arm repeats the filter's few parameters, far
+      // below either engine's bound-parameter limit.
     }, { maxBatchSize: 100 }));
   }
 

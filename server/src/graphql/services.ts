@@ -10,6 +10,7 @@ import { PartnerService } from '../partners/partner.service';
 import { SetupService } from '../setup/setup.service';
 import { TemplateService } from '../templates/template.service';
 import { TemplateEditService } from '../templates/template-edit.service';
+import { UserLifecycleService } from '../users/user-lifecycle.service';
 
 /** One instance of each service per process; they hold no request state. */
 export interface Services {
@@ -21,6 +22,7 @@ export interface Services {
   locationEdits: LocationEditService;
   resendInvitation: ResendInvitationService;
   setup: SetupService;
+  userLifecycle: UserLifecycleService;
   adminRoles: AdminRolesService;
   setupAssist: SetupAssistService;
   audit: AuditService;
@@ -37,6 +39,7 @@ export function createServices(db: Database): Services {
     locationEdits: new LocationEditService(db),
     resendInvitation: new ResendInvitationService(db),
     setup: new SetupService(db),
+    userLifecycle: new UserLifecycleService(db),
     adminRoles: new AdminRolesService(db),
     setupAssist: new SetupAssistService(db),
     audit: new AuditService(db),

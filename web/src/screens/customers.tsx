@@ -15,6 +15,8 @@ export function CustomersPage() {
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<CustomerStatus | ''>('');
   const pages = useCursorPages();
+  // Set by the customer page's Delete customer, which comes back here.
+  const deleted = new URLSearchParams(window.location.search).get('deleted');
   // Typing searches after a pause, not on every key.
   useEffect(() => {
     const timer = window.setTimeout(() => { setSearch(searchInput.trim()); pages.reset(); }, 300);
@@ -31,6 +33,7 @@ export function CustomersPage() {
         <button type="button" onClick={() => navigate('/customers/new')} {...writeGuard(readOnlyReason)}>Create customer</button>
       </div>
       <ReadOnlyNotice reason={readOnlyReason} />
+      {deleted ? <Alert kind="success">Customer {deleted} deleted, with its locations and users. Its unsent emails were cancelled.</Alert> : null}
       <form role="search" className="filters" onSubmit={(e) => { e.preventDefault(); setSearch(searchInput.trim()); pages.reset(); }}>
         <div className="field">
           <label htmlFor="customer-search">Search</label>

@@ -20,7 +20,7 @@ export function locationInput(d: LocationDraft): LocationInput {
 }
 
 /** The time zones this browser knows (IANA names); the server checks them against its own runtime. */
-const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+export const TIME_ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 
 /** A location's fields; `prefix` is its userError path ("headquarters", "locations.2"). */
 export function LocationFields({ prefix, draft, set, errors, session }: {

@@ -5,10 +5,14 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * which scanned every row of the customer (or partner) through a case-folding function, twice
  * (page and count): 525 ms at 200,000 users (issue 13).
  * - SQLite: FTS5 tables with the trigram tokenizer (case-insensitive, accents kept), contentless
- *   (the text stays in its own table; the index holds only trigrams), keyed by the row's rowid and
- *   kept in step by triggers. The search still checks every candidate with the same LIKE as before,
- *   so the index only narrows the rows: the matches are exactly the old ones. VACUUM renumbers the
- *   rowids of these tables (their keys are not INTEGER PRIMARY KEY): README says how to rebuild.
+ *   (the text stays in its own table; the index holds only trigrams), keyed by the row's rowid.
+ *   Triggers note each written row's rowid in a "_pending" table (a few microseconds) and remove a
+ *   deleted or renamed row's entry; db/search-indexer.ts moves pending rows into the index in
+ *   batches. An FTS5 row written by a trigger flushed an index segment per statement, 70–120 µs
+ *   a row, which doubled createCustomer's CPU. A search reads the indexed candidates and the pending
+ *   rows, and checks each with the same LIKE as before, so the matches are exactly the old ones.
+ *   VACUUM renumbers the rowids of these tables (their keys are not INTEGER PRIMARY KEY): README
+ *   says how to rebuild.
  * - PostgreSQL: pg_trgm GIN indexes on the very expressions the searches compare (lower(name),
  *   the lower-cased emails), which serve `LIKE '%…%'` as written; the planner picks them by cost.
  * Trigram indexes need 3 characters: shorter terms keep the scan (README, Performance).
@@ -34,18 +38,20 @@ export class SearchIndexes1733200000001 implements MigrationInterface {
     }
     for (const { table, fts, columns } of SEARCHES) {
       const list = columns.map((c) => `"${c}"`).join(', ');
-      const values = (row: 'NEW' | 'OLD') => columns.map((c) => `${row}."${c}"`).join(', ');
       await q.query(`CREATE VIRTUAL TABLE "${fts}" USING fts5(${list}, content='', contentless_delete=1, tokenize='trigram')`);
       await q.query(`INSERT INTO "${fts}" ("rowid", ${list}) SELECT "rowid", ${list} FROM "${table}"`);
+      // Rows written since the last indexing round (db/search-indexer.ts): their rowids only.
+      await q.query(`CREATE TABLE "${fts}_pending" ("rowid" INTEGER PRIMARY KEY)`);
       await q.query(`CREATE TRIGGER "tr_${fts}_insert" AFTER INSERT ON "${table}" BEGIN
-        INSERT INTO "${fts}" ("rowid", ${list}) VALUES (NEW."rowid", ${values('NEW')});
+        INSERT OR IGNORE INTO "${fts}_pending" ("rowid") VALUES (NEW."rowid");
       END`);
       await q.query(`CREATE TRIGGER "tr_${fts}_delete" AFTER DELETE ON "${table}" BEGIN
+        DELETE FROM "${fts}_pending" WHERE "rowid" = OLD."rowid";
         DELETE FROM "${fts}" WHERE "rowid" = OLD."rowid";
       END`);
       await q.query(`CREATE TRIGGER "tr_${fts}_update" AFTER UPDATE OF ${list} ON "${table}" BEGIN
         DELETE FROM "${fts}" WHERE "rowid" = OLD."rowid";
-        INSERT INTO "${fts}" ("rowid", ${list}) VALUES (NEW."rowid", ${values('NEW')});
+        INSERT OR IGNORE INTO "${fts}_pending" ("rowid") VALUES (NEW."rowid");
       END`);
     }
   }
@@ -59,6 +65,7 @@ export class SearchIndexes1733200000001 implements MigrationInterface {
     }
     for (const { fts } of SEARCHES) {
       for (const kind of ['insert', 'delete', 'update']) await q.query(`DROP TRIGGER "tr_${fts}_${kind}"`);
+      await q.query(`DROP TABLE "${fts}_pending"`);
       await q.query(`DROP TABLE "${fts}"`);
     }
   }

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DataSource } from 'typeorm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ENTITIES } from '../server/src/db/entities';
+import { newId } from '../server/src/db/ids';
+import { MIGRATIONS } from '../server/src/db/migrations';
+import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
+import { onPostgres, startTestServer } from './support/test-server';
+
+/**
+ * The migrations of issue 13 on a database with rows. Migration 1733200000002 splits audit events stored before it (every id in one JSON text) into the
+ * first 100 ids on the row and the rest 1,000 per row beside it; its down() puts them back.
+ */
+describe.skipIf(onPostgres)('audit target ids of events stored before the split (SQLite)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'audit-split-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps every id, in order, of an event written before the migration', async () => {
+    const file = path.join(dir, 'legacy.sqlite');
+    const env = { DATABASE_URL: `sqlite:${file}` };
+    let server = await startTestServer({}, env);
+    const partner = await server.newPartner();
+    await server.stop();
+
+    // Back to the schema before the split, then an event as that schema stored it: 2,345 ids in one text.
+    const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
+    await ds.initialize();
+    const last = MIGRATIONS[MIGRATIONS.length - 1];
+    expect(last.name).toBe('AuditTargets1733200000002');
+    await ds.undoLastMigration();
+    const ids = Array.from({ length: 2345 }, () => newId());
+    await ds.query(`INSERT INTO "audit_event" ("id", "partnerId", "adminId", "operation", "targetIds", "at") VALUES (?, ?, ?, 'setupCustomer', ?, ?)`,
+      [newId(), partner.partnerId, partner.adminId, JSON.stringify(ids), Date.now()]);
+    await ds.destroy();
+
+    server = await startTestServer({}, env);
+    try {
+      const ask = async (first?: number, offset?: number) => (await server.post({
+        query: `query ($first: Int, $offset: Int) { auditEvents(first: 1) { edges { node { targetCount targetIds(first: $first, offset: $offset) } } } }`,
+        variables: { first, offset },
+      }, { token: partner.token })).body.data.auditEvents.edges[0].node;
+      expect(await ask()).toEqual({ targetCount: 2345, targetIds: ids.slice(0, 100) });
+      expect((await ask(10_000)).targetIds).toEqual(ids);
+      expect((await ask(3, 2100)).targetIds).toEqual(ids.slice(2100, 2103));
+      const [row] = await server.app.db.manager.query(`SELECT length("targetIds") AS n FROM "audit_event" WHERE "targetCount" = 2345`);
+      expect(row.n).toBeLessThan(4000);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('counts and indexes the rows stored before the counters and the search indexes existed', async () => {
+    const file = path.join(dir, 'before-counts.sqlite');
+    const env = { DATABASE_URL: `sqlite:${file}` };
+    let server = await startTestServer({}, env);
+    const partner = await server.newPartner();
+    const template = await partner.client.createTemplate(aTemplateInput(partner));
+    const customer = await partner.client.createCustomer(aCustomerInput(template.id, { companyName: 'Vóórdat Bakkerij' }));
+    await partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ lastName: 'Backfilled' }), aUser(), aUser()] });
+    await server.stop();
+
+    // Down through the three migrations of issue 13 (their down() runs), then up again at start-up.
+    const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
+    await ds.initialize();
+    for (let i = 0; i < 3; i++) await ds.undoLastMigration();
+    const tables = (await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)).map((r: { name: string }) => r.name);
+    expect(tables).not.toContain('child_count');
+    expect(tables).not.toContain('customer_user_search');
+    await ds.destroy();
+
+    server = await startTestServer({}, env);
+    try {
+      const { body } = await server.post({
+        query: `query ($id: ID!) { customer(id: $id) { users(first: 1) { totalCount } outbox { totalCount } locations { totalCount }
+          found: users(filter: { search: "backfill" }) { totalCount } } customers(filter: { search: "vóórdat" }) { totalCount } }`,
+        variables: { id: customer.id },
+      }, { token: partner.token });
+      expect(body.data).toEqual({
+        customer: { users: { totalCount: 4 }, outbox: { totalCount: 4 }, locations: { totalCount: 1 }, found: { totalCount: 1 } },
+        customers: { totalCount: 1 },
+      });
+      // The stored figure is what answers (see test/scale-reads.e2e.test.ts), and it was backfilled.
+      const [row] = await server.app.db.manager.query(`SELECT "n" FROM "child_count" WHERE "kind" = 'customer_user' AND "parentId" = ?`, [customer.id]);
+      expect(Number(row.n)).toBe(4);
+    } finally {
+      await server.stop();
+    }
+  });
+});

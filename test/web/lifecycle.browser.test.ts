@@ -1,0 +1,225 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '../../sdk/src/index';
+import { PartnerAdminRole } from '../../server/src/partners/partner-admin.entity';
+import { aCustomerInput, anAmsterdamLocation, aTemplateInput, aUser, unique } from '../support/factories';
+import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
+import { chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, launchChromium, newContext, seriousViolations } from '../support/browser';
+
+// The portal's lifecycle screens (domain.md §12, §13) in a real headless Chromium against the real
+// server and the built app: resend an invitation, delete a customer, edit and remove a location.
+// Each shows one refusal on the field (or button) it is about, and each new dialog passes axe-core.
+
+if (!chromiumPath) console.warn(chromiumMissingMessage);
+
+describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarded', () => {
+  let server: TestServer;
+  let partner: TestPartner;
+  let origin: string;
+  let browser: Browser;
+  let templateId: string;
+  const violations: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    ensureWebAppBuilt();
+    server = await startTestServer();
+    origin = server.url.replace(/\/$/, '');
+    partner = await server.newPartner('Acme Telecom');
+    templateId = (await partner.client.createTemplate(aTemplateInput(partner))).id;
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function aCustomer(companyName: string): Promise<Customer> {
+    return partner.client.createCustomer(aCustomerInput(templateId, { companyName, adminEmail: `${unique('admin')}@devries.example` }));
+  }
+
+  async function open(token: string, pathname: string): Promise<{ page: Page; close(): Promise<void> }> {
+    const { context, requests } = await newContext(browser, origin);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(origin + pathname);
+    await page.getByLabel('API token', { exact: true }).fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    return {
+      page,
+      close: async () => {
+        expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
+        expect(errors).toEqual([]);
+        await context.close();
+      },
+    };
+  }
+
+  /** An axe-core scan of the page as it is now (an open dialog included); serious violations are asserted at the end of each test. */
+  async function scan(page: Page, name: string): Promise<void> {
+    await page.waitForLoadState('networkidle');
+    const found = await seriousViolations(page);
+    if (found.length) violations[name] = found;
+  }
+
+  /** The element shows the error: its aria-describedby names an element with the text (and aria-invalid, for fields). */
+  async function expectDescribedError(element: Locator, text: string | RegExp, { invalid = true } = {}): Promise<void> {
+    if (invalid) await expect.poll(() => element.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(async () => {
+      const describedBy = (await element.getAttribute('aria-describedby')) ?? '';
+      const page = element.page();
+      const texts = await Promise.all(describedBy.split(' ').filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
+      return texts.join(' ');
+    }).toMatch(text);
+  }
+
+  it('resends an invitation from a user row, showing the queued email, and the error of a user that is gone next to its button', async () => {
+    const customer = await aCustomer('Resend Bakery');
+    const eva = aUser({ firstName: 'Eva' });
+    const { users: [user] } = await partner.client.setupCustomer({ customerId: customer.id, users: [eva] });
+    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    await page.getByRole('heading', { name: 'Resend Bakery' }).waitFor();
+
+    // The full administrator's invitation is still unsent: resend answers with that one, not a second.
+    const adminButton = page.getByRole('button', { name: `Resend invitation to ${customer.adminEmail}` });
+    await adminButton.click();
+    await expectDescribedError(adminButton, /Admin invitation email to .+: Pending|Admin invitation email to .+: Sent/i, { invalid: false });
+    const pendingBefore = (await partner.client.customerOutbox(customer.id, { first: 50 }))!.edges.filter((e) => e.node.to === customer.adminEmail);
+    expect(pendingBefore).toHaveLength(1);
+
+    const userButton = page.getByRole('button', { name: `Resend invitation to ${user!.email}` });
+    await userButton.click();
+    await expectDescribedError(userButton, new RegExp(`Welcome email to ${user!.email.replace('.', '\\.')}`), { invalid: false });
+    // The outbox below refreshed with it.
+    await page.getByRole('region', { name: /Outbox/ }).getByRole('cell', { name: user!.email }).first().waitFor();
+    await scan(page, 'resend');
+
+    // The customer deleted in another tab: the row's resend says so next to its button.
+    await partner.client.deleteCustomer(customer.id);
+    await userButton.click();
+    await expectDescribedError(userButton, /No user of your partner/, { invalid: false });
+    await close();
+
+    // A read-only admin sees these buttons disabled, with the reason.
+    const other = await aCustomer('Read-only Bakery');
+    const readOnly = await server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: `${unique('viewer')}@acme.example`, role: PartnerAdminRole.READ_ONLY });
+    const viewer = await open(readOnly.token, `/app/customers/${other.id}`);
+    for (const name of [`Resend invitation to ${other.adminEmail}`, 'Delete customer', 'Edit location Amsterdam HQ', 'Remove location Amsterdam HQ']) {
+      const button = viewer.page.getByRole('button', { name });
+      await button.waitFor();
+      expect(await button.isDisabled(), name).toBe(true);
+      await expectDescribedError(button, /read-only/i, { invalid: false });
+    }
+    await viewer.close();
+    expect(violations).toEqual({});
+  }, 90_000);
+
+  it('deletes a customer after a dry run, back on the list with a message; a customer already gone is refused in the dialog', async () => {
+    const customer = await aCustomer('Delete Bakery');
+    await partner.client.setupCustomer({ customerId: customer.id, users: [aUser()] });
+    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    await page.getByRole('heading', { name: 'Delete Bakery' }).waitFor();
+    await page.getByRole('button', { name: 'Delete customer' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete Delete Bakery?' });
+    await dialog.getByText(/1 location\(s\), 2 user\(s\)/).waitFor();
+    await scan(page, 'delete-customer-dialog');
+    // Cancel leaves it as it was.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await partner.client.customer(customer.id))?.id).toBe(customer.id);
+
+    await page.getByRole('button', { name: 'Delete customer' }).click();
+    await dialog.getByText(/1 location\(s\)/).waitFor();
+    await dialog.getByRole('button', { name: 'Delete customer' }).click();
+    await page.getByRole('heading', { name: 'Customers', exact: true }).waitFor();
+    await page.getByText('Customer Delete Bakery deleted').waitFor();
+    expect(page.url()).toContain('/app/customers?deleted=');
+    expect(await partner.client.customer(customer.id)).toBeNull();
+    await close();
+
+    // Gone between the dry run and the confirmation: the refusal is next to the button.
+    const gone = await aCustomer('Gone Bakery');
+    const second = await open(partner.token, `/app/customers/${gone.id}`);
+    await second.page.getByRole('button', { name: 'Delete customer' }).click();
+    const goneDialog = second.page.getByRole('dialog', { name: 'Delete Gone Bakery?' });
+    await goneDialog.getByText(/1 location\(s\)/).waitFor();
+    await partner.client.deleteCustomer(gone.id);
+    const confirm = goneDialog.getByRole('button', { name: 'Delete customer' });
+    await confirm.click();
+    await expectDescribedError(confirm, /No customer of your partner has this id/, { invalid: false });
+    await scan(second.page, 'delete-customer-refused');
+    await second.close();
+    expect(violations).toEqual({});
+  }, 90_000);
+
+  it('edits a location (errors on their fields) and removes one, refusing a location with users next to its button', async () => {
+    const customer = await aCustomer('Location Bakery');
+    await partner.client.setupCustomer({
+      customerId: customer.id,
+      locations: [
+        anAmsterdamLocation({ name: 'Utrecht', address: { line1: 'Stationsplein 1', city: 'Utrecht', postalCode: '3511 ED', countryCode: 'NL' } }),
+        anAmsterdamLocation({ name: 'Rotterdam', address: { line1: 'Coolsingel 40', city: 'Rotterdam', postalCode: '3011 AD', countryCode: 'NL' } }),
+      ],
+      users: [aUser({ locationName: 'Utrecht' })],
+    });
+    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    const locations = page.getByRole('region', { name: /^Locations/ });
+    await locations.getByRole('cell', { name: 'Rotterdam', exact: true }).waitFor();
+
+    // Edit: a name another location has is refused on the Location name field; the dialog stays open.
+    await page.getByRole('button', { name: 'Edit location Rotterdam' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit location Rotterdam' });
+    const name = dialog.getByLabel('Location name', { exact: true });
+    await name.fill('utrecht');
+    await dialog.getByRole('button', { name: 'Save location' }).click();
+    await expectDescribedError(name, /utrecht|already|taken|exists/i);
+    await scan(page, 'edit-location-error');
+
+    // Fixed, with the optional address changed too: saved, the dialog closes and the table shows it.
+    await name.fill('Rotterdam Centraal');
+    await dialog.getByLabel('Emergency location identifier', { exact: true }).fill('ELIN-ROT-1');
+    await dialog.getByLabel('Change the address').check();
+    await dialog.getByLabel('Address line 1', { exact: true }).fill('Stationsplein 1');
+    await dialog.getByLabel('Postal code', { exact: true }).fill('3013 AJ');
+    await scan(page, 'edit-location-address');
+    await dialog.getByRole('button', { name: 'Save location' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('Location Rotterdam Centraal saved.').waitFor();
+    await locations.getByRole('cell', { name: 'ELIN-ROT-1' }).waitFor();
+    const saved = (await partner.client.customerLocations(customer.id, { first: 10 }))!.edges.map((e) => e.node).find((l) => l.name === 'Rotterdam Centraal')!;
+    expect(saved).toMatchObject({ emergencyLocationIdentifier: 'ELIN-ROT-1', address: { line1: 'Stationsplein 1', postalCode: '3013 AJ', city: 'Rotterdam' }, timeZone: 'Europe/Amsterdam' });
+
+    // Remove: a location with a user is refused (IN_USE) next to its button, before any confirmation.
+    const removeUtrecht = page.getByRole('button', { name: 'Remove location Utrecht' });
+    await removeUtrecht.click();
+    await expectDescribedError(removeUtrecht, /1 user\(s\) are at this location/, { invalid: false });
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await scan(page, 'remove-location-in-use');
+    // The headquarters never goes (NOT_ALLOWED), said the same way.
+    const removeHq = page.getByRole('button', { name: 'Remove location Amsterdam HQ' });
+    await removeHq.click();
+    await expectDescribedError(removeHq, /headquarters cannot be removed/, { invalid: false });
+    expect(await page.getByRole('dialog').count()).toBe(0);
+
+    // An empty one: the dry run passes, the confirmation removes it.
+    await page.getByRole('button', { name: 'Remove location Rotterdam Centraal' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove location Rotterdam Centraal?' });
+    await confirm.waitFor();
+    await scan(page, 'remove-location-confirm');
+    // Keyboard: the modal dialog has the focus, and Escape closes it without removing anything.
+    expect(await page.evaluate<string | undefined>("document.activeElement?.closest('dialog')?.getAttribute('aria-labelledby') ?? undefined")).toBeTruthy();
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Remove location Rotterdam Centraal' }).click();
+    await confirm.waitFor();
+    expect((await partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(3);
+    await confirm.getByRole('button', { name: 'Remove location' }).click();
+    await page.getByText('Location Rotterdam Centraal removed.').waitFor();
+    await locations.getByRole('cell', { name: 'Rotterdam Centraal', exact: true }).waitFor({ state: 'detached' });
+    expect((await partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(2);
+    await close();
+    expect(violations).toEqual({});
+  }, 90_000);
+});
