@@ -53,6 +53,7 @@ declare const eva: CustomerUser;
 declare const locationId: string;
 declare const branch: { id: string };
 declare const user: CustomerUser;
+declare const piet: CustomerUser, jan: CustomerUser;
 `;
 
 /**
