@@ -19,7 +19,7 @@ type Row = Record<string, unknown>;
  * in-process ones block this event loop for seconds on a loaded machine, past the server's 5 s
  * keep-alive, before undici notices the socket is gone.
  */
-async function post(url: string, init: RequestInit): Promise<Response> {
+export async function post(url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch (error) {

@@ -10,7 +10,7 @@ import { resolveCaller } from '../server/src/auth/caller';
 import { Database } from '../server/src/db/database';
 import { createServices } from '../server/src/graphql/services';
 import type { RemoveUsersInput, UpdateUsersInput } from '../server/src/users/user-lifecycle.inputs';
-import { diff, openSqlite, snapshot, writeFloor, type TableChange } from './bulk-setup';
+import { diff, openSqlite, post as sendOnceMore, snapshot, writeFloor, type TableChange } from './bulk-setup';
 import { benchLogger, prepareBase, setupInput } from './fixtures';
 import { copyDatabase, median, printTable, round, startServerProcess } from './support';
 
@@ -107,7 +107,8 @@ export async function benchBulkUsers(dir: string, options: { repetitions: number
   const post = async (document: typeof UpdateUsersDocument | typeof RemoveUsersDocument, field: 'updateUsers' | 'removeUsers', input: unknown) => {
     const body = JSON.stringify({ query: print(document), variables: { input } });
     const t0 = performance.now();
-    const response = await fetch(server.url, { method: 'POST', headers, body });
+    // Sent again once if the server had closed the idle keep-alive socket (see post in bulk-setup.ts).
+    const response = await sendOnceMore(server.url, { method: 'POST', headers, body });
     const text = await response.text();
     const payload = JSON.parse(text).data?.[field];
     const ms = performance.now() - t0;
