@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -91,8 +92,83 @@ export async function newContext(browser: Browser, origin: string): Promise<{ co
   return { context, requests };
 }
 
-export function ensureScreenshotDir(): string {
-  rmSync(screenshotDir, { recursive: true, force: true });
-  mkdirSync(screenshotDir, { recursive: true });
-  return screenshotDir;
+
+/** An open portal tab; `close` asserts that it loaded nothing from elsewhere and threw no page error. */
+export interface PortalTab { page: Page; requests: string[]; close(): Promise<void> }
+
+/**
+ * What every browser suite does with the portal: open a tab (signed in or not), take a step's
+ * screenshot with an axe-core scan, and read an error the way a screen reader would.
+ */
+export class Portal {
+  /** Serious axe-core violations by step name; each test asserts it is empty at its end. */
+  readonly violations: Record<string, AxeViolation[]> = {};
+  private shot = 0;
+
+  /** @param shots a folder of this suite's own (suites run in parallel), emptied here; null: no screenshots. */
+  constructor(private readonly browser: Browser, readonly origin: string, private readonly shots: string | null = null) {
+    if (shots) {
+      rmSync(shots, { recursive: true, force: true });
+      mkdirSync(shots, { recursive: true });
+    }
+  }
+
+  /** A fresh context at `pathname`, signed in with `token` when one is given. */
+  async open(pathname = '/app/', token?: string): Promise<PortalTab> {
+    const { context, requests } = await newContext(this.browser, this.origin);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(this.origin + pathname);
+    if (token !== undefined) await signIn(page, token);
+    return {
+      page, requests,
+      close: async () => {
+        expect(requests.filter((u) => !u.startsWith(`${this.origin}/`) && !u.startsWith('data:'))).toEqual([]);
+        expect(errors).toEqual([]);
+        await context.close();
+      },
+    };
+  }
+
+  /**
+   * The page as it is now (an open dialog included): a numbered full-page screenshot when the suite
+   * keeps them, `readme-<readme>.png` of the first screenful for README, and an axe-core scan.
+   */
+  async step(page: Page, name: string, readme?: string): Promise<void> {
+    await page.waitForLoadState('networkidle');
+    if (this.shots) {
+      await page.screenshot({ path: path.join(this.shots, `${String(++this.shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+      if (readme) {
+        await page.evaluate('window.scrollTo(0, 0)');
+        await page.screenshot({ path: path.join(this.shots, `readme-${readme}.png`) });
+      }
+    }
+    const found = await seriousViolations(page);
+    if (found.length) this.violations[name] = found;
+  }
 }
+
+export async function signIn(page: Page, token: string): Promise<void> {
+  await page.getByLabel('API token', { exact: true }).fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/**
+ * The element shows the error as assistive technology reads it: its aria-describedby names elements
+ * whose text matches, and (for fields, by default) it is aria-invalid.
+ */
+export async function expectDescribedError(element: Locator, text: string | RegExp, { invalid = true } = {}): Promise<void> {
+  if (invalid) await expect.poll(() => element.getAttribute('aria-invalid')).toBe('true');
+  await expect.poll(async () => {
+    const describedBy = (await element.getAttribute('aria-describedby')) ?? '';
+    const page = element.page();
+    const texts = await Promise.all(describedBy.split(' ').filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
+    return texts.join(' ');
+  }).toMatch(text);
+}
+
+export const next = (page: Page) => page.getByRole('button', { name: 'Next', exact: true }).click();
+/** Waits for a wizard's step heading ("Step 2 of 5: Packages"). */
+export const stepHeading = (page: Page, title: string) => page.getByRole('heading', { name: new RegExp(`Step \\d of \\d: ${title}$`) }).waitFor();

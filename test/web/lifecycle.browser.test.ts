@@ -4,7 +4,7 @@ import type { Customer } from '../../sdk/src/index';
 import { PartnerAdminRole } from '../../server/src/partners/partner-admin.entity';
 import { aCustomerInput, anAmsterdamLocation, aTemplateInput, aUser, unique } from '../support/factories';
 import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
-import { chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, launchChromium, newContext, seriousViolations } from '../support/browser';
+import { chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, expectDescribedError, launchChromium, Portal } from '../support/browser';
 
 // The portal's lifecycle screens (domain.md §12, §13) in a real headless Chromium against the real
 // server and the built app: resend an invitation, delete a customer, edit and remove a location.
@@ -18,7 +18,8 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
   let origin: string;
   let browser: Browser;
   let templateId: string;
-  const violations: Record<string, unknown> = {};
+  let portal: Portal;
+  let violations: Portal['violations'];
 
   beforeAll(async () => {
     ensureWebAppBuilt();
@@ -27,6 +28,8 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     partner = await server.newPartner('Acme Telecom');
     templateId = (await partner.client.createTemplate(aTemplateInput(partner))).id;
     browser = await launchChromium();
+    portal = new Portal(browser, origin);
+    violations = portal.violations;
   }, 180_000);
 
   afterAll(async () => {
@@ -38,42 +41,9 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     return partner.client.createCustomer(aCustomerInput(templateId, { companyName, adminEmail: `${unique('admin')}@devries.example` }));
   }
 
-  async function open(token: string, pathname: string): Promise<{ page: Page; close(): Promise<void> }> {
-    const { context, requests } = await newContext(browser, origin);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(origin + pathname);
-    await page.getByLabel('API token', { exact: true }).fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return {
-      page,
-      close: async () => {
-        expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
-        expect(errors).toEqual([]);
-        await context.close();
-      },
-    };
-  }
-
+  const open = (token: string, pathname: string) => portal.open(pathname, token);
   /** An axe-core scan of the page as it is now (an open dialog included); serious violations are asserted at the end of each test. */
-  async function scan(page: Page, name: string): Promise<void> {
-    await page.waitForLoadState('networkidle');
-    const found = await seriousViolations(page);
-    if (found.length) violations[name] = found;
-  }
-
-  /** The element shows the error: its aria-describedby names an element with the text (and aria-invalid, for fields). */
-  async function expectDescribedError(element: Locator, text: string | RegExp, { invalid = true } = {}): Promise<void> {
-    if (invalid) await expect.poll(() => element.getAttribute('aria-invalid')).toBe('true');
-    await expect.poll(async () => {
-      const describedBy = (await element.getAttribute('aria-describedby')) ?? '';
-      const page = element.page();
-      const texts = await Promise.all(describedBy.split(' ').filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
-      return texts.join(' ');
-    }).toMatch(text);
-  }
+  const scan = (page: Page, name: string) => portal.step(page, name);
 
   it('resends an invitation from a user row, showing the queued email, and the error of a user that is gone next to its button', async () => {
     const customer = await aCustomer('Resend Bakery');

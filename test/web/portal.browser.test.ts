@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartnerAdminRole } from '../../server/src/partners/partner-admin.entity';
 import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
 import {
-  chromiumMissingMessage, chromiumPath, ensureScreenshotDir, ensureWebAppBuilt, launchChromium, newContext, seriousViolations,
+  chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, expectDescribedError, launchChromium, next, Portal, screenshotDir, signIn, stepHeading,
 } from '../support/browser';
 
 // The partner portal (domain.md §13) in a real headless Chromium against the real server and the
@@ -80,65 +79,22 @@ describe('the server serves the partner portal at /app/', () => {
 
 describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
   let browser: Browser;
-  const shots = ensureScreenshotDir();
-  const external: string[] = [];
-  const violations: Record<string, unknown> = {};
-  let shot = 0;
+  let portal: Portal;
+  let violations: Portal['violations'];
 
   beforeAll(async () => {
     browser = await launchChromium();
+    portal = new Portal(browser, origin, screenshotDir);
+    violations = portal.violations;
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
   });
 
-  /** A screenshot of the step and an axe-core scan of it; violations are collected and asserted at the end of each test. */
-  async function step(page: Page, name: string, readme?: string): Promise<void> {
-    await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: path.join(shots, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-    // README's pictures (docs/screenshots/): the first screenful only, to stay small.
-    if (readme) {
-      await page.evaluate('window.scrollTo(0, 0)');
-      await page.screenshot({ path: path.join(shots, `readme-${readme}.png`) });
-    }
-    const found = await seriousViolations(page);
-    if (found.length) violations[name] = found;
-  }
-
-  async function open(pathname = '/app/'): Promise<{ page: Page; requests: string[]; close(): Promise<void> }> {
-    const { context, requests } = await newContext(browser, origin);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(origin + pathname);
-    return {
-      page, requests,
-      close: async () => {
-        external.push(...requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:')));
-        expect(errors).toEqual([]);
-        await context.close();
-      },
-    };
-  }
-
-  async function signIn(page: Page, token: string): Promise<void> {
-    await page.getByLabel('API token', { exact: true }).fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  }
-
-  /** The field shows the error: aria-invalid, and its aria-describedby names an element with the text. */
-  async function expectFieldError(field: Locator, text: string | RegExp): Promise<void> {
-    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
-    const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
-    const page = field.page();
-    const messages = await Promise.all(describedBy.split(' ').filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
-    expect(messages.join(' ')).toMatch(text);
-  }
-
-  const next = (page: Page) => page.getByRole('button', { name: 'Next', exact: true }).click();
-  const stepHeading = (page: Page, title: string) => page.getByRole('heading', { name: new RegExp(`Step \\d of \\d: ${title}$`) }).waitFor();
+  const step = (page: Page, name: string, readme?: string) => portal.step(page, name, readme);
+  const open = (pathname = '/app/') => portal.open(pathname);
+  const expectFieldError = (field: Locator, text: string | RegExp) => expectDescribedError(field, text);
 
   it('runs the seed from sign-in to created users, showing an error on every step, with no serious axe violation', async () => {
     // An existing template, so the wizard's first step can hit TAKEN.
@@ -526,8 +482,4 @@ describe.skipIf(!chromiumPath)('the partner portal in Chromium', () => {
     await close();
     expect(violations).toEqual({});
   }, 60_000);
-
-  it('loaded nothing from outside the server', () => {
-    expect(external).toEqual([]);
-  });
 });

@@ -1,4 +1,3 @@
-import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import type { TestPartner } from '../support/test-server';
 import {
   allSettled, connectedPartner, createCustomer, customerSync, gql, setupCustomer, startWebexHarness, waitFor, webexTemplate, type WebexHarness,
 } from '../support/webex-harness';
-import { chromiumPath, ensureWebAppBuilt, launchChromium, newContext, seriousViolations } from '../support/browser';
+import { chromiumPath, ensureWebAppBuilt, expectDescribedError, launchChromium, next, Portal, stepHeading } from '../support/browser';
 
 // The portal's Webex screens (domain.md §11, §13) in headless Chromium, against the real server
 // pointed at the stand-in for Cisco's API: connecting (a refused token on its field), a template's
@@ -31,57 +30,23 @@ afterAll(async () => {
 
 describe.skipIf(!chromiumPath)('the portal’s Webex screens in Chromium', () => {
   let browser: Browser;
-  // Its own folder: portal.browser.test.ts empties test/web/screenshots/ when it starts, maybe while this file runs.
-  const shots = path.resolve(__dirname, 'screenshots-webex');
-  const violations: Record<string, unknown> = {};
-  let shot = 0;
+  let portal: Portal;
+  let violations: Portal['violations'];
 
   beforeAll(async () => {
-    rmSync(shots, { recursive: true, force: true });
-    mkdirSync(shots, { recursive: true });
     browser = await launchChromium();
+    // Its own folder: portal.browser.test.ts empties test/web/screenshots/ when it starts, maybe while this file runs.
+    portal = new Portal(browser, origin, path.resolve(__dirname, 'screenshots-webex'));
+    violations = portal.violations;
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
   });
 
-  async function step(page: Page, name: string): Promise<void> {
-    await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: path.join(shots, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-    const found = await seriousViolations(page);
-    if (found.length) violations[name] = found;
-  }
-
-  async function open(token: string, pathname: string): Promise<{ page: Page; requests: string[]; close(): Promise<void> }> {
-    const { context, requests } = await newContext(browser, origin);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(origin + pathname);
-    await page.getByLabel('API token', { exact: true }).fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return {
-      page, requests,
-      close: async () => {
-        expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
-        expect(errors).toEqual([]);
-        await context.close();
-      },
-    };
-  }
-
-  async function expectFieldError(field: Locator, text: string | RegExp): Promise<void> {
-    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
-    const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
-    const page = field.page();
-    const messages = await Promise.all(describedBy.split(' ').filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()));
-    expect(messages.join(' ')).toMatch(text);
-  }
-
-  const next = (page: Page) => page.getByRole('button', { name: 'Next', exact: true }).click();
-  const stepHeading = (page: Page, title: string) => page.getByRole('heading', { name: new RegExp(`Step \\d of \\d: ${title}$`) }).waitFor();
+  const step = (page: Page, name: string) => portal.step(page, name);
+  const open = (token: string, pathname: string) => portal.open(pathname, token);
+  const expectFieldError = (field: Locator, text: string | RegExp) => expectDescribedError(field, text);
   const webexStatus = (page: Page) => page.getByTestId('webex-status').textContent();
   /** A row of the Locations or Users table (the outbox lists the same emails). */
   const row = (page: Page, table: 'Locations' | 'Users', text: string) =>
