@@ -49,7 +49,7 @@ export interface ScaleResult {
 
 const SETUP = `mutation ($input: SetupCustomerInput!) { setupCustomer(input: $input) { customer { id status } users { id } userErrors { code field message } } }`;
 const AUDIT_PAGE = `{ auditEvents(first: 20) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node {
-  id at operation targetCount targetIds admin { id email displayName } } } } }`;
+  id at operation targetCount targetIds(first: 100) admin { id email displayName } } } } }`;
 const USER_FIELDS = 'id firstName lastName email extension';
 
 /** The reads of issue 13's table, per customer ($id) and tag (its users' email tag). */

@@ -240,7 +240,7 @@ describe('customer lists at any size (issue 13)', () => {
     const EVENTS = `query ($first: Int, $offset: Int) { auditEvents(first: 1) { edges { node { operation targetCount targetIds(first: $first, offset: $offset) } } } }`;
     let expectedIds: string[];
 
-    it('keeps the first 100 ids on the event, the rest beside it, and pages through all of them in order', async () => {
+    it('keeps the first 100 ids on the event, the rest beside it; answers all of them without first, and pages through them in order', async () => {
       const customer = await newCustomer();
       const setup = await fixture.partner.client.setupCustomer({ customerId: customer.id, users: Array.from({ length: 2250 }, () => aUser()) });
       expectedIds = [customer.id, ...setup.users.map((u) => u.id)];
@@ -248,11 +248,18 @@ describe('customer lists at any size (issue 13)', () => {
       const preview = await page();
       expect(preview.operation).toBe('setupCustomer');
       expect(preview.targetCount).toBe(2251);
-      expect(preview.targetIds).toEqual(expectedIds.slice(0, 100));
+      expect(preview.targetIds).toEqual(expectedIds);
+      expect((await page(100)).targetIds).toEqual(expectedIds.slice(0, 100));
+      expect((await page(undefined, 2200)).targetIds).toEqual(expectedIds.slice(2200));
       expect((await page(10_000)).targetIds).toEqual(expectedIds);
       for (const [first, offset] of [[10, 95], [10, 1095], [1000, 100], [1001, 99], [5, 2250], [5, 2251], [3, 0], [2000, 1200]]) {
         expect({ first, offset, ids: (await page(first, offset)).targetIds }).toEqual({ first, offset, ids: expectedIds.slice(offset, offset + first) });
       }
+      // The SDK reads 100 ids of each event unless asked for more.
+      const [sdkDefault] = (await fixture.partner.client.auditEvents({ first: 1 })).edges;
+      expect(sdkDefault!.node.targetIds).toEqual(expectedIds.slice(0, 100));
+      const [sdkAll] = (await fixture.partner.client.auditEvents({ first: 1, targetIdsFirst: 10_000 })).edges;
+      expect(sdkAll!.node).toMatchObject({ targetCount: 2251, targetIds: expectedIds });
       const db = fixture.server.app.db;
       const [row] = await db.manager.query(`SELECT "targetIds" FROM "audit_event" WHERE "targetCount" = 2251`);
       expect(JSON.parse(row.targetIds)).toHaveLength(100);

@@ -44,7 +44,7 @@ import {
   parseRetryAfter, retryDelayMs, sleep, type RetryEvent, type RetryPolicy,
 } from './retry.js';
 import type {
-  CustomerListArgs, CustomerUserListArgs, PageArgs, ProvisioningClient, ProvisioningPayloads,
+  AuditEventListArgs, CustomerListArgs, CustomerUserListArgs, PageArgs, ProvisioningClient, ProvisioningPayloads,
 } from './provisioning-client.js';
 
 // Re-exported where it was declared before it had its own file, so `from './client.js'` keeps working.
@@ -494,7 +494,7 @@ export function createClient(options: ClientOptions): ProvisioningClient {
       return (await sdk.CustomerLocations({ customerId, ...args })).customer?.locations ?? null;
     },
 
-    async auditEvents(args: PageArgs = {}) {
+    async auditEvents(args: AuditEventListArgs = {}) {
       return (await sdk.AuditEvents(args)).auditEvents;
     },
 

@@ -13,7 +13,7 @@ export type {
   UpdateUsersPayload, RemoveUsersPayload, UpdateUsersResult,
 } from './client.js';
 export type {
-  ProvisioningClient, ProvisioningPayloads, PageArgs, CustomerListArgs, CustomerUserListArgs, PageInfo, Connection,
+  ProvisioningClient, ProvisioningPayloads, PageArgs, AuditEventListArgs, CustomerListArgs, CustomerUserListArgs, PageInfo, Connection,
   Viewer, PackageInfo, PstnProvider, Country, Location, TemplateConnection, CustomerConnection, CustomerUserConnection,
   LocationConnection, OutboxConnection, AuditEventConnection, AuditEvent, CustomerWebexState, WebexUserConnection,
 } from './provisioning-client.js';

@@ -45,6 +45,12 @@ export interface CustomerListArgs extends PageArgs {
   filter?: CustomerFilter;
 }
 
+/** `auditEvents`' arguments: a page, and how many of each event's `targetIds` to read. */
+export interface AuditEventListArgs extends PageArgs {
+  /** How many of each event's ids `targetIds` holds (1–10,000, default 100); `targetCount` says how many there are. */
+  targetIdsFirst?: number;
+}
+
 /** `customerUsers`' arguments: a page, and optionally a filter (search, package, location). */
 export interface CustomerUserListArgs extends PageArgs {
   filter?: CustomerUserFilter;
@@ -457,16 +463,18 @@ export interface ProvisioningClient {
   /**
    * A page of your partner's audit trail, newest first: one event per successful mutation, with
    * who (`admin`), what (`operation`, `targetIds`) and when (`at`). Dry runs and failed calls leave none.
-   * `targetIds` holds the first 100 ids; `targetCount` says how many there are (an import's
-   * thousands are paged with `targetIds(first, offset)` in a query of your own, `hub.request`).
+   * `targetIds` holds each event's first 100 ids (`targetIdsFirst` for up to 10,000); `targetCount`
+   * says how many there are. An import's thousands can also be paged with
+   * `targetIds(first, offset)` in a query of your own (`hub.request`).
    * @example
    * ```ts
    * const page = await hub.auditEvents({ first: 50 });
    * for (const { node } of page.edges) console.log(node.at, node.admin.email, node.operation, node.targetIds);
    * const next = page.pageInfo.hasNextPage ? await hub.auditEvents({ first: 50, after: page.pageInfo.endCursor! }) : null;
+   * const imports = await hub.auditEvents({ first: 5, targetIdsFirst: 10_000 }); // every id of up to five imports
    * ```
    */
-  auditEvents(args?: PageArgs): Promise<AuditEventConnection>;
+  auditEvents(args?: AuditEventListArgs): Promise<AuditEventConnection>;
 
   /**
    * Every item of a list, fetched page by page as you iterate: pass a list method of this client

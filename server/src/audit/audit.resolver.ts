@@ -9,7 +9,7 @@ import { AUDIT_TARGET_CHUNK, AUDIT_TARGET_PREVIEW, AuditEvent, AuditEventTargetC
 
 export const AuditEventConnection = ConnectionType('AuditEvent', AuditEvent);
 
-/** The most ids one `targetIds` answers: a 10,000-user import's ids fit in one call when asked for. */
+/** The most ids one `targetIds(first:)` answers: a 10,000-user import's ids fit in one page. */
 export const MAX_TARGET_IDS = 10_000;
 
 @Resolver(() => AuditEvent)
@@ -25,9 +25,9 @@ export class AuditResolver {
   }
 
   @FieldResolver(() => [ID], {
-    description: `Ids the mutation created or changed, the customer’s included, in the order it wrote them: \`first\` of them `
-      + `(default ${AUDIT_TARGET_PREVIEW}, at most ${MAX_TARGET_IDS}) from position \`offset\` (default 0). An event with more `
-      + `than ${AUDIT_TARGET_PREVIEW} (an import) is paged with offset; targetCount says how many there are.`,
+    description: 'Ids the mutation created or changed, the customer’s included, in the order it wrote them: all of them by '
+      + `default (an import has thousands: \`targetCount\` says how many), or \`first\` of them (at most ${MAX_TARGET_IDS}) from `
+      + 'position `offset` (default 0). A list of events reads a few with `first` and pages the rest with `offset`.',
   })
   async targetIds(
     @Root() event: AuditEvent,
@@ -35,9 +35,10 @@ export class AuditResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('offset', () => Int, { nullable: true }) offset?: number | null,
   ): Promise<string[]> {
-    const count = first ?? AUDIT_TARGET_PREVIEW;
     const from = offset ?? 0;
-    if (!Number.isInteger(count) || count < 1 || count > MAX_TARGET_IDS) {
+    // Without `first`, every id, as domain.md §8 defines targetIds: a client that never pages is never cut short.
+    const count = first ?? Math.max(event.targetCount - from, 1);
+    if (first != null && (!Number.isInteger(count) || count < 1 || count > MAX_TARGET_IDS)) {
       throw apiError('BAD_USER_INPUT', `"first" must be between 1 and ${MAX_TARGET_IDS}, got ${count}.`, { extensions: { argument: 'first' } });
     }
     if (!Number.isInteger(from) || from < 0) {
