@@ -5,7 +5,7 @@ import { ErrorCode } from '../server/src/errors/error-codes';
 import {
   API_ERROR_CODES, createClient, GraphQLRequestError,
   type ApiErrorCode, type AuditEventConnection, type Country, type CustomerConnection, type CustomerUserConnection,
-  type LocationConnection, type OutboxConnection, type PackageInfo, type PageArgs, type ProvisioningClient,
+  type LocationConnection, type OutboxConnection, type PackageInfo, type AuditEventListArgs, type PageArgs, type ProvisioningClient,
   type PstnProvider, type TemplateConnection, type Viewer,
 } from '../sdk/src/index';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
@@ -72,9 +72,10 @@ describe('SDK contract', () => {
     expectTypeOf(hub.customerLocations).returns.resolves.toEqualTypeOf<LocationConnection | null>();
     expectTypeOf(hub.customerOutbox).returns.resolves.toEqualTypeOf<OutboxConnection | null>();
     expectTypeOf(hub.auditEvents).returns.resolves.toEqualTypeOf<AuditEventConnection>();
-    // one PageArgs for every list
+    // one PageArgs for every list (audit events add how many target ids to read)
     expectTypeOf(hub.templates).parameter(0).toEqualTypeOf<PageArgs | undefined>();
-    expectTypeOf(hub.auditEvents).parameter(0).toEqualTypeOf<PageArgs | undefined>();
+    expectTypeOf(hub.auditEvents).parameter(0).toEqualTypeOf<AuditEventListArgs | undefined>();
+    expectTypeOf<AuditEventListArgs>().toMatchTypeOf<PageArgs>();
     expectTypeOf(hub.customerLocations).parameter(1).toEqualTypeOf<PageArgs | undefined>();
     expectTypeOf(hub.customerOutbox).parameter(1).toEqualTypeOf<PageArgs | undefined>();
 
