@@ -75,6 +75,45 @@ describe('customer lists at any size (issue 13)', () => {
     expect(await stored()).toBe(2);
   });
 
+  it('counts a partner’s customers, templates and audit events from stored counts kept on INSERT and DELETE; a filtered list is counted', async () => {
+    const PARTNER = `query ($templateId: ID) { customers(first: 1) { totalCount } fromTemplate: customers(first: 1, filter: { templateId: $templateId }) { totalCount }
+      templates(first: 1) { totalCount } auditEvents(first: 1) { totalCount } }`;
+    const partner = await fixture.server.newPartner();
+    let templateId: string | null = null;
+    const totals = async () => {
+      const response = await fixture.server.post({ query: PARTNER, variables: { templateId } }, { token: partner.token });
+      expect(response.body.errors).toBeUndefined();
+      const d = response.body.data;
+      return { customers: d.customers.totalCount, fromTemplate: d.fromTemplate.totalCount, templates: d.templates.totalCount, auditEvents: d.auditEvents.totalCount };
+    };
+    expect(await totals()).toEqual({ customers: 0, fromTemplate: 0, templates: 0, auditEvents: 0 });
+    const template = await partner.client.createTemplate(aTemplateInput(partner));
+    templateId = template.id;
+    const [a, b] = [await partner.client.createCustomer(aCustomerInput(template.id)), await partner.client.createCustomer(aCustomerInput(template.id))];
+    await partner.client.payloads.createCustomer({ ...aCustomerInput(template.id), dryRun: true });
+    expect(await totals()).toEqual({ customers: 2, fromTemplate: 2, templates: 1, auditEvents: 3 });
+
+    const db = fixture.server.app.db;
+    const p = (i: number) => (db.kind === 'postgres' ? `$${i}` : '?');
+    const setStored = (kind: string, n: number) => db.write((tx) => tx.query(`UPDATE "child_count" SET "n" = ${p(1)} WHERE "kind" = ${p(2)} AND "parentId" = ${p(3)}`, [n, kind, partner.partnerId]));
+    // The unfiltered answers are the stored figures, not a COUNT: counters set aside show through; the filtered list is counted.
+    await setStored('customer', 40);
+    await setStored('onboarding_template', 41);
+    await setStored('audit_event', 42);
+    expect(await totals()).toEqual({ customers: 40, fromTemplate: 2, templates: 41, auditEvents: 42 });
+    await setStored('customer', 2);
+    await setStored('onboarding_template', 1);
+    await setStored('audit_event', 3);
+
+    await partner.client.deleteCustomer(a.id);
+    expect(await totals()).toEqual({ customers: 1, fromTemplate: 1, templates: 1, auditEvents: 4 });
+    await partner.client.deleteCustomer(b.id);
+    await partner.client.deleteTemplate(template.id);
+    expect(await totals()).toEqual({ customers: 0, fromTemplate: 0, templates: 0, auditEvents: 6 });
+    // Another partner's rows are its own.
+    expect((await fixture.server.post({ query: PARTNER }, { token: fixture.partner.token })).body.data.auditEvents.totalCount).toBeGreaterThan(0);
+  });
+
   it('pages each customer’s users with keyset cursors, several customers of different sizes in one query', async () => {
     const sizes = [0, 1, 4];
     const ids: string[] = [];

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
+import { readPartnerCount } from '../db/child-counts';
 import { Page, PageArgs, pageOf } from '../graphql/connection';
 import type { Database } from '../db/database';
 import { bulkInsert } from '../db/bulk-insert';
@@ -33,6 +34,6 @@ export class AuditService {
   /** The caller partner's events, newest first. */
   async list(caller: Caller, args: PageArgs): Promise<Page<AuditEvent>> {
     const qb = this.db.manager.createQueryBuilder(AuditEvent, 'e').where('e.partnerId = :partnerId', { partnerId: caller.partnerId });
-    return pageOf(qb, args, 'auditEvents');
+    return pageOf(qb, args, 'auditEvents', () => readPartnerCount(this.db.manager, 'audit_event', caller.partnerId));
   }
 }

@@ -14,3 +14,14 @@ export async function readChildCounts(manager: EntityManager, table: string, cus
     { equal: { column: 'kind', value: table } });
   return new Map(rows.map((r) => [r.parentId, Number(r.n)]));
 }
+
+/**
+ * The stored count of a partner's rows in `table` (migration 1733250000000: its customers, templates
+ * and audit events), kept by the same kind of triggers; 0 before the partner's first row.
+ */
+export async function readPartnerCount(manager: EntityManager, table: PartnerCountedTable, partnerId: string): Promise<number> {
+  const rows = await selectIn<{ n: string | number }>(manager, 'child_count', ['n'], 'parentId', [partnerId], { equal: { column: 'kind', value: table } });
+  return rows.length ? Number(rows[0]!.n) : 0;
+}
+
+export type PartnerCountedTable = 'customer' | 'onboarding_template' | 'audit_event';

@@ -123,13 +123,16 @@ export function toPage<T extends { id: string }>(
 }
 
 /**
- * One page of a list query, newest first (ids are time-ordered), with a lazy total count.
+ * One page of a list query, newest first (ids are time-ordered), with a lazy total count: the
+ * list's stored count when the caller has one (an unfiltered list of the partner's), else a COUNT.
  * `first`/`after` are checked before any SQL runs.
  */
-export async function pageOf<T extends { id: string }>(qb: SelectQueryBuilder<T>, args: PageArgs, list: ListKey): Promise<Page<T>> {
+export async function pageOf<T extends { id: string }>(
+  qb: SelectQueryBuilder<T>, args: PageArgs, list: ListKey, storedCount?: () => Promise<number>,
+): Promise<Page<T>> {
   const request = parsePageArgs(args, list);
   const countQuery = qb.clone();
   if (request.afterId) qb.andWhere(`${qb.alias}.id < :afterId`, { afterId: request.afterId });
   const rows = await qb.orderBy(`${qb.alias}.id`, 'DESC').limit(request.first + 1).getMany();
-  return toPage(rows, request, () => countQuery.getCount());
+  return toPage(rows, request, storedCount ?? (() => countQuery.getCount()));
 }
