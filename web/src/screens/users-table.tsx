@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { UserError } from '@wholesale-provisioning/sdk';
 import { fieldId, type ErrorMap, type Option } from '../forms';
+import type { PackageInfo } from '../session';
+import { packageLabel } from '../labels';
 
 export interface UserDraft {
   firstName: string; lastName: string; email: string; package: string; locationName: string; phoneNumber: string; extension: string;
@@ -16,6 +18,14 @@ export const COLUMN_LABELS: Record<UserColumn, string> = {
 };
 
 const PAGE_SIZE = 50;
+
+/** From the catalog: the packages a user of a customer may hold (its own and every user package it includes). */
+export function userPackages(catalog: readonly PackageInfo[], customerPackage: string): PackageInfo[] {
+  const org = catalog.find((p) => p.package === customerPackage);
+  return catalog.filter((p) => p.userAssignable && (p.package === customerPackage || org?.includes.includes(p.package)));
+}
+
+export const packageOptions = (packages: readonly PackageInfo[]): Option[] => packages.map((p) => ({ value: p.package, label: packageLabel(p.package) }));
 
 /**
  * The users of a setup as an editable table, a page of rows at a time (10,000 rows stay fast).
