@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../sdk/src/index';
 import { PartnerAdminRole } from '../../server/src/partners/partner-admin.entity';
-import { aCustomerInput, anAmsterdamNumber, aTemplateInput, aUser, unique } from '../support/factories';
+import { aCustomerInput, anAmsterdamLocation, anAmsterdamNumber, aTemplateInput, aUser, unique } from '../support/factories';
 import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
 import { chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, expectDescribedError, launchChromium, Portal } from '../support/browser';
 
@@ -62,6 +62,7 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     const customer = await aCustomer('Edit Users Bakery');
     const { users: [eva, piet] } = await partner.client.setupCustomer({
       customerId: customer.id,
+      locations: [anAmsterdamLocation({ name: 'Utrecht', address: { line1: 'Stationsplein 1', city: 'Utrecht', postalCode: '3511 ED', countryCode: 'NL' } })],
       users: [aUser({ firstName: 'Eva', extension: '201' }), aUser({ firstName: 'Piet', extension: '202' })],
     });
     const { page, close } = await portal.open(`/app/customers/${customer.id}`, partner.token);
@@ -79,6 +80,9 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     expect(await cell('Email', 1).inputValue()).toBe(eva!.email);
     expect(await cell('Extension', 2).inputValue()).toBe('202');
     expect(await cell('Location', 1).inputValue()).toBe('Amsterdam HQ');
+    // The Location dropdown is the customer's locations.
+    expect(await cell('Location', 2).locator('option').allTextContents()).toEqual(expect.arrayContaining(['Amsterdam HQ (headquarters)', 'Utrecht']));
+    expect(await cell('Location', 2).locator('option').count()).toBe(2);
     // The Package dropdown is the catalog's packages a user of this customer may hold.
     const catalog = await partner.client.packages();
     const org = catalog.find((p) => p.package === customer.package)!;
@@ -115,6 +119,12 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     await cell('Email', 2).fill(email);
     await dialog.getByRole('button', { name: 'Review' }).click();
     await dialog.getByText('Review passed: no problems.').waitFor();
+    expect(await save.isEnabled()).toBe(true);
+    // A change after the review needs another one before Save changes.
+    await cell('Location', 2).selectOption('Utrecht');
+    expect(await save.isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Review' }).click();
+    await dialog.getByText('Review passed: no problems.').waitFor();
     expect(await dialog.locator('[aria-invalid="true"]').count()).toBe(0);
     await portal.step(page, 'users-edit-review-clean');
     await save.click();
@@ -126,10 +136,31 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
 
     const after = await usersOf(customer.id);
     expect(after.find((u) => u.id === eva!.id)).toMatchObject({ phoneNumber: e164(number), extension: null, email: eva!.email, firstName: 'Eva' });
-    expect(after.find((u) => u.id === piet!.id)).toMatchObject({ email, extension: '202', phoneNumber: piet!.phoneNumber });
+    expect(after.find((u) => u.id === piet!.id)).toMatchObject({ email, extension: '202', phoneNumber: piet!.phoneNumber, location: { name: 'Utrecht' } });
     await close();
     expect(violations).toEqual({});
   }, 120_000);
+
+  it('edits the page\'s users when none is selected; the full administrator\'s new email becomes the customer\'s Admin email', async () => {
+    const customer = await aCustomer('Admin Email Bakery');
+    const { page, close } = await portal.open(`/app/customers/${customer.id}`, partner.token);
+    const users = page.getByRole('region', { name: /^Users/ });
+    await users.getByRole('cell', { name: customer.adminEmail, exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Edit users', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit 1 user' });
+    const email = `${unique('new-admin')}@devries.example`;
+    await dialog.getByRole('textbox', { name: 'Email 1', exact: true }).fill(email);
+    await dialog.getByRole('button', { name: 'Review' }).click();
+    await dialog.getByText('Review passed: no problems.').waitFor();
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('1 user saved.').waitFor();
+    await users.getByRole('cell', { name: email, exact: true }).waitFor();
+    // The summary above follows (the customer is read again).
+    await page.locator('.summary').getByText(email, { exact: true }).waitFor();
+    expect((await partner.client.customer(customer.id))!.adminEmail).toBe(email);
+    await close();
+    expect(violations).toEqual({});
+  }, 90_000);
 
   it('removes users after a dry run in the dialog, which refuses the full administrator on its checkbox', async () => {
     const customer = await aCustomer('Remove Users Bakery');

@@ -66,7 +66,8 @@ function CustomerView({ customer, reload }: { customer: Customer; reload(): void
         : <section aria-labelledby="webex-title" className="block"><h2 id="webex-title">Webex</h2><NotConnected connection={connection} /></section>) : null}
       {/* A location change can be the headquarters, shown in the summary above: reload the customer too. */}
       <Locations customer={c} version={version} webex={webex} onChange={() => { setVersion((v) => v + 1); reload(); }} />
-      <Users customer={c} version={version} webex={webex} onChange={() => setVersion((v) => v + 1)} />
+      {/* Editing the full administrator's email moves the customer's Admin email, shown in the summary: reload the customer too. */}
+      <Users customer={c} version={version} webex={webex} onChange={() => { setVersion((v) => v + 1); reload(); }} />
       <SetupAssist customer={c} version={version} onChange={() => setVersion((v) => v + 1)} />
       <Outbox customerId={c.id} version={version} />
     </section>
