@@ -162,6 +162,30 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     expect(violations).toEqual({});
   }, 90_000);
 
+  it('shows a user removed since the editor opened as an error of its row, linked from its first cell', async () => {
+    const customer = await aCustomer('Gone User Bakery');
+    const { users: [eva] } = await partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ firstName: 'Eva' })] });
+    const { page, close } = await portal.open(`/app/customers/${customer.id}`, partner.token);
+    await select(page, eva!.email);
+    await page.getByRole('button', { name: 'Edit 1 selected user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit 1 user' });
+    await dialog.getByRole('textbox', { name: 'Last name 1', exact: true }).fill('Jansen');
+    await partner.client.removeUsers({ customerId: customer.id, userIds: [eva!.id] });
+    await dialog.getByRole('button', { name: 'Review' }).click();
+    await dialog.getByText('1 problem in 1 row').waitFor();
+    await dialog.getByRole('rowheader', { name: /No user of this customer has this id/ }).waitFor();
+    const first = dialog.getByRole('textbox', { name: 'First name 1', exact: true });
+    await expectDescribedError(first, /No user of this customer has this id/, { invalid: false });
+    expect(await dialog.getByRole('button', { name: 'Save changes' }).isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Go to the first problem' }).click();
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('field-users-0-firstName');
+    await portal.step(page, 'users-edit-gone');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await close();
+    expect(violations).toEqual({});
+  }, 90_000);
+
   it('removes users after a dry run in the dialog, which refuses the full administrator on its checkbox', async () => {
     const customer = await aCustomer('Remove Users Bakery');
     const { users: [eva, piet] } = await partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ firstName: 'Eva' }), aUser({ firstName: 'Piet' })] });

@@ -12,7 +12,8 @@ import { COLUMN_LABELS, packageOptions, UsersTable, userPackages, type UserColum
  */
 
 const ALL_COLUMNS = Object.keys(COLUMN_LABELS) as UserColumn[];
-const CELL_KEY = new RegExp(`^users\\.\\d+\\.(${ALL_COLUMNS.join('|')})$`);
+/** The keys the table shows: a cell's, or its row's (`users.<row>` and `users.<row>.id`, in the row header). */
+const TABLE_KEY = new RegExp(`^users\\.\\d+(\\.(id|${ALL_COLUMNS.join('|')}))?$`);
 
 export interface UserSelection {
   /** The chosen users by id, in the order they were chosen. */
@@ -166,7 +167,7 @@ function EditUsers({ customer, users, onCancel, onSaved }: {
   return (
     <>
       <p className="lead">Change the cells, then <strong>Review</strong>: the server checks the changes without writing anything. An empty Phone number or Extension removes it.</p>
-      <FormErrors errors={errors} shown={(k) => CELL_KEY.test(k)} />
+      <FormErrors errors={errors} shown={(k) => TABLE_KEY.test(k)} />
       {reviewed ? <Alert kind="success">Review passed: no problems. <strong>Save changes</strong> to write them.</Alert> : null}
       {failure ? <Alert>{failure}</Alert> : null}
       <UsersTable rows={drafts} indices={indices} columns={ALL_COLUMNS} errors={map} onChange={change}
