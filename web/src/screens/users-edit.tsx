@@ -43,7 +43,7 @@ export function useUserSelection(): UserSelection {
 export function SelectPageHeader({ users, selection }: { users: CustomerUser[]; selection: UserSelection }) {
   const all = users.length > 0 && users.every((u) => selection.selected.has(u.id));
   return (
-    <th scope="col">
+    <th scope="col" className="select-cell">
       <input type="checkbox" aria-label="Select all users on this page" checked={all}
         onChange={(e) => users.forEach((u) => selection.toggle(u, e.target.checked))} />
     </th>
@@ -55,7 +55,7 @@ export function SelectUserCell({ user, selection }: { user: CustomerUser; select
   const refusal = selection.refusals.get(user.id);
   const errorId = `select-user-${user.id}-error`;
   return (
-    <td className={refusal ? 'cell-invalid' : undefined}>
+    <td className={refusal ? 'select-cell cell-invalid' : 'select-cell'}>
       <input type="checkbox" aria-label={`Select ${user.email}`} checked={selection.selected.has(user.id)}
         onChange={(e) => selection.toggle(user, e.target.checked)}
         aria-invalid={refusal ? true : undefined} aria-describedby={refusal ? errorId : undefined} />
