@@ -9,6 +9,7 @@ import { formatAddress, TIME_ZONES } from './location-fields';
 import { Dialog } from '../dialog';
 import { Pager } from './templates';
 import { CustomerWebex, NotConnected, syncMap, WebexCell } from './webex-state';
+import { SelectPageHeader, SelectUserCell, UsersActions, useUserSelection } from './users-edit';
 
 const USERS_PAGE = 25;
 
@@ -65,7 +66,8 @@ function CustomerView({ customer, reload }: { customer: Customer; reload(): void
         : <section aria-labelledby="webex-title" className="block"><h2 id="webex-title">Webex</h2><NotConnected connection={connection} /></section>) : null}
       {/* A location change can be the headquarters, shown in the summary above: reload the customer too. */}
       <Locations customer={c} version={version} webex={webex} onChange={() => { setVersion((v) => v + 1); reload(); }} />
-      <Users customer={c} version={version} webex={webex} onChange={() => setVersion((v) => v + 1)} />
+      {/* Editing the full administrator's email moves the customer's Admin email, shown in the summary: reload the customer too. */}
+      <Users customer={c} version={version} webex={webex} onChange={() => { setVersion((v) => v + 1); reload(); }} />
       <SetupAssist customer={c} version={version} onChange={() => setVersion((v) => v + 1)} />
       <Outbox customerId={c.id} version={version} />
     </section>
@@ -295,6 +297,7 @@ function Users({ customer, version, webex, onChange }: { customer: Customer; ver
   const { data: sync } = useLoad(async () => (webex === null ? null : session.client.customerWebexSync(customer.id, { first: USERS_PAGE, after: pages.after })),
     [customer.id, pages.after, version, webex]);
   const states = syncMap(sync?.users.edges);
+  const selection = useUserSelection();
   // The last resend per user: the email queued (or the one still unsent), or the error, shown in its row.
   const [resent, setResent] = useState<Map<string, { kind: 'success' | 'error'; text: string }>>(new Map());
   const [resending, setResending] = useState<string | null>(null);
@@ -318,10 +321,12 @@ function Users({ customer, version, webex, onChange }: { customer: Customer; ver
       {error ? <Alert>{error}</Alert> : null}
       {data ? (
         <>
+          <UsersActions customer={customer} pageUsers={data.edges.map((e) => e.node)} selection={selection} onChange={onChange} />
           <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Package</th><th scope="col">Location</th><th scope="col">Phone number</th><th scope="col">Extension</th><th scope="col">Admin roles</th>{webex !== null ? <th scope="col">Webex</th> : null}<th scope="col">Invitation</th></tr></thead>
+            <thead><tr><SelectPageHeader users={data.edges.map((e) => e.node)} selection={selection} /><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Package</th><th scope="col">Location</th><th scope="col">Phone number</th><th scope="col">Extension</th><th scope="col">Admin roles</th>{webex !== null ? <th scope="col">Webex</th> : null}<th scope="col">Invitation</th></tr></thead>
             <tbody>{data.edges.map(({ node: u }) => (
               <tr key={u.id}>
+                <SelectUserCell user={u} selection={selection} />
                 <td>{u.firstName} {u.lastName}</td><td>{u.email}</td><td>{packageLabel(u.package)}</td><td>{u.location.name}</td>
                 <td>{u.phoneNumber ?? '—'}</td><td>{u.extension ?? '—'}</td>
                 <td>{u.roles.length ? u.roles.map((r) => ROLE_LABELS[r]).join(', ') : '—'}</td>

@@ -6,10 +6,9 @@ import { Alert, errorKey, errorMap, withoutKeys, FormErrors, ReadOnlyNotice, REA
 import { Wizard } from '../wizard';
 import { useFocusField } from '../review';
 import { useLoad } from '../use-load';
-import { packageLabel } from '../labels';
 import { readUsersCsv } from '../csv';
 import { emptyLocation, formatAddress, LocationFields, locationInput, type LocationDraft } from './location-fields';
-import { UsersTable, type UserDraft } from './users-table';
+import { packageOptions, UsersTable, userPackages, type UserDraft } from './users-table';
 
 const STEPS = ['Locations', 'Users', 'Phone numbers', 'Review'];
 const USER_FIELDS = /^users\.\d+\.(firstName|lastName|email|package|locationName)$/;
@@ -43,9 +42,8 @@ function Setup({ customer }: { customer: Customer }) {
   const map = useMemo(() => errorMap(errors), [errors]);
 
   // From the catalog: the customer's package and every package it includes may be held by users.
-  const orgPackage = session.packages.find((p) => p.package === customer.package);
-  const allowedPackages = session.packages.filter((p) => p.userAssignable && (p.package === customer.package || orgPackage?.includes.includes(p.package)));
-  const packageOptions = allowedPackages.map((p) => ({ value: p.package, label: packageLabel(p.package) }));
+  const allowedPackages = userPackages(session.packages, customer.package);
+  const packageChoices = packageOptions(allowedPackages);
   const callingPackages = new Set(session.packages.filter((p) => p.calling).map((p) => p.package as string));
   const knownPackages = new Set(session.packages.map((p) => p.package as string));
   const locationOptions = [
@@ -131,7 +129,7 @@ function Setup({ customer }: { customer: Customer }) {
     callingPackages.has(u.package) || u.phoneNumber || u.extension || map.has(`users.${i}.phoneNumber`) || map.has(`users.${i}.extension`) ? [i] : []),
   // eslint-disable-next-line react-hooks/exhaustive-deps
   [users, map]);
-  const tableProps = { rows: users, errors: map, onChange: updateUser, packageOptions, locationOptions };
+  const tableProps = { rows: users, errors: map, onChange: updateUser, packageOptions: packageChoices, locationOptions };
   const locationErrors = errors.filter((e) => errorKey(e).startsWith('locations.'));
 
   return (

@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { UserError } from '@wholesale-provisioning/sdk';
 import { fieldId, type ErrorMap, type Option } from '../forms';
+import type { PackageInfo } from '../session';
+import { packageLabel } from '../labels';
 
 export interface UserDraft {
   firstName: string; lastName: string; email: string; package: string; locationName: string; phoneNumber: string; extension: string;
@@ -17,10 +19,24 @@ export const COLUMN_LABELS: Record<UserColumn, string> = {
 
 const PAGE_SIZE = 50;
 
+/** From the catalog: the packages a user of a customer may hold (its own and every user package it includes). */
+export function userPackages(catalog: readonly PackageInfo[], customerPackage: string): PackageInfo[] {
+  const org = catalog.find((p) => p.package === customerPackage);
+  return catalog.filter((p) => p.userAssignable && (p.package === customerPackage || org?.includes.includes(p.package)));
+}
+
+export const packageOptions = (packages: readonly PackageInfo[]): Option[] => packages.map((p) => ({ value: p.package, label: packageLabel(p.package) }));
+
+/** Errors about a whole row (`users.<row>`, or `users.<row>.id`: a user that no longer exists), not one of its cells. */
+export function rowLevelErrors(errors: ErrorMap, row: number): UserError[] {
+  return [...(errors.get(`users.${row}`) ?? []), ...(errors.get(`users.${row}.id`) ?? [])];
+}
+
 /**
  * The users of a setup as an editable table, a page of rows at a time (10,000 rows stay fast).
- * Every userError on `users.<row>.<column>` shows in its row and cell; the count sits on top with
- * a button that pages to the first problem and focuses its cell.
+ * Every userError on `users.<row>.<column>` shows in its row and cell, one about the whole row in its
+ * row header (linked from the row's first cell); the count sits on top with a button that pages to
+ * the first problem and focuses its cell.
  */
 export function UsersTable({ rows, indices, columns, errors, onChange, onRemove, packageOptions, locationOptions, caption, readOnlyColumns = [] }: {
   rows: UserDraft[];
@@ -46,6 +62,7 @@ export function UsersTable({ rows, indices, columns, errors, onChange, onRemove,
   const problems = useMemo(() => {
     const list: Array<{ row: number; position: number; column: UserColumn; error: UserError }> = [];
     indices.forEach((row, position) => {
+      for (const error of rowLevelErrors(errors, row)) list.push({ row, position, column: columns[0]!, error });
       for (const column of columns) for (const error of errors.get(`users.${row}.${column}`) ?? []) list.push({ row, position, column, error });
     });
     return list;
@@ -86,14 +103,17 @@ export function UsersTable({ rows, indices, columns, errors, onChange, onRemove,
           </thead>
           <tbody>
             {shown.map((row) => {
-              const rowErrors = columns.some((c) => errors.has(`users.${row}.${c}`));
+              const whole = rowLevelErrors(errors, row);
+              const rowErrors = whole.length > 0 || columns.some((c) => errors.has(`users.${row}.${c}`));
               const draft = rows[row]!;
               return (
                 <tr key={row} className={rowErrors ? 'row-invalid' : undefined}>
-                  <th scope="row" id={`row-${row}`}>{row + 1}{draft.line ? <span className="line"> line {draft.line}</span> : null}</th>
+                  {/* The number alone names the row's cells; an error about the row follows it. */}
+                  <th scope="row"><span id={`row-${row}`}>{row + 1}{draft.line ? <span className="line"> line {draft.line}</span> : null}</span>
+                    {whole.length ? <p className="field-error" id={`row-${row}-error`}>{whole.map((e) => e.message).join(' ')}</p> : null}</th>
                   {readOnlyColumns.map((c) => <td key={c}>{draft[c]}</td>)}
-                  {columns.map((c) => (
-                    <Cell key={c} row={row} column={c} value={draft[c]} errors={errors.get(`users.${row}.${c}`)}
+                  {columns.map((c, i) => (
+                    <Cell key={c} row={row} column={c} value={draft[c]} errors={errors.get(`users.${row}.${c}`)} rowError={i === 0 && whole.length > 0}
                       onChange={(value) => onChange(row, { [c]: value })}
                       options={c === 'package' ? packageOptions : c === 'locationName' ? locationOptions : null} />
                   ))}
@@ -117,8 +137,8 @@ export function UsersTable({ rows, indices, columns, errors, onChange, onRemove,
   );
 }
 
-function Cell({ row, column, value, errors, onChange, options }: {
-  row: number; column: UserColumn; value: string; errors: UserError[] | undefined; onChange(value: string): void; options: Option[] | null;
+function Cell({ row, column, value, errors, rowError, onChange, options }: {
+  row: number; column: UserColumn; value: string; errors: UserError[] | undefined; rowError: boolean; onChange(value: string): void; options: Option[] | null;
 }) {
   const id = fieldId(`users.${row}.${column}`);
   const errorId = `${id}-error`;
@@ -126,7 +146,7 @@ function Cell({ row, column, value, errors, onChange, options }: {
     id,
     'aria-labelledby': `col-${column} row-${row}`,
     'aria-invalid': errors?.length ? true : undefined,
-    'aria-describedby': errors?.length ? errorId : undefined,
+    'aria-describedby': [errors?.length ? errorId : null, rowError ? `row-${row}-error` : null].filter(Boolean).join(' ') || undefined,
   };
   const withCurrent = options && value && !options.some((o) => o.value === value) ? [...options, { value, label: value }] : options;
   return (
