@@ -422,7 +422,7 @@ export function createClient(options: ClientOptions): ProvisioningClient {
       return (await sdk.CustomerWebexSync({ customerId, ...args })).customer ?? null;
     },
 
-    async customerWebexUsers(customerId: string, args: PageArgs = {}) {
+    async customerWebexUsers(customerId: string, args: CustomerUserListArgs = {}) {
       return (await sdk.CustomerWebexUsers({ customerId, ...args })).customer?.users ?? null;
     },
 

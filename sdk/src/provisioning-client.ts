@@ -400,7 +400,7 @@ export interface ProvisioningClient {
    * @example
    * ```ts
    * const sync = await hub.customerWebexSync(customer.id, { first: 100 });
-   * console.log(sync!.webex.status, sync!.users.edges.filter((e) => e.node.webex.status === 'FAILED').length);
+   * console.log(sync!.webex.status, sync!.webexUserCounts.find((c) => c.status === 'FAILED')?.count ?? 0);
    * ```
    */
   customerWebexSync(customerId: string, args?: PageArgs): Promise<CustomerWebexState | null>;
@@ -408,14 +408,16 @@ export interface ProvisioningClient {
   /**
    * A page of a customer's users with where each stands in Webex (null when the customer is not
    * yours): the list `customerWebexSync` gives one page of, on its own so `paginate` can walk it.
+   * `filter.webexStatus` keeps the users in one status (e.g. every `FAILED` one of a large customer);
+   * `customerWebexSync`'s `webexUserCounts` says how many stand in each.
    * @example
    * ```ts
-   * for await (const user of hub.paginate(hub.customerWebexUsers, customerId)) {
-   *   if (user.webex.status === 'FAILED') console.log(user.email, user.webex.errors.map((e) => e.trackingId));
+   * for await (const user of hub.paginate(hub.customerWebexUsers, customerId, { filter: { webexStatus: 'FAILED' } })) {
+   *   console.log(user.email, user.webex.errors.map((e) => e.trackingId));
    * }
    * ```
    */
-  customerWebexUsers(customerId: string, args?: PageArgs): Promise<WebexUserConnection | null>;
+  customerWebexUsers(customerId: string, args?: CustomerUserListArgs): Promise<WebexUserConnection | null>;
 
   /**
    * Re-drives a customer's FAILED objects in Webex (or queues a NOT_SYNCED customer once the partner is

@@ -209,21 +209,53 @@ describe.skipIf(!chromiumPath)('the portal’s Webex screens in Chromium', () =>
     expect(violations).toEqual({});
   }, 120_000);
 
-  it('keeps Retry in Webex for a customer with more users than the section reads (a FAILED one may be out of sight)', async () => {
+  it('counts every user of a customer with more users than a page holds, and reaches a FAILED user beyond the first 100 by its status; Retry in Webex goes once none failed', async () => {
     const { partner, templateId } = await connectedPartner(h);
     const customer = await createCustomer(h, partner, aCustomerInput(templateId, { package: 'WEBEX_SUITE', companyName: 'Big Bakery' }));
-    const users = [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }];
-    for (let i = 0; i < 100; i++) users.push(aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null }));
+    const refused = aUser({ firstName: 'Refused' });
+    const number = refused.phoneNumber!.replace(/ /g, '');
+    h.cisco.markNumberNotInInventory(number);
+    // Newest first: the refused user, created before the 101 others, is beyond the first 100 users.
+    const users = [{ ...aUser({ package: 'WEBEX_SUITE' }), email: customer.adminEmail }, refused];
+    for (let i = 0; i < 101; i++) users.push(aUser({ package: 'WEBEX_MEETINGS', phoneNumber: null }));
     await setupCustomer(h, partner, { customerId: customer.id, users });
     const settled = await waitFor(() => customerSync(h, partner, customer.id), allSettled, 'the users to settle');
-    expect(settled.userCount).toBe(101);
-    expect([settled.customer, ...settled.users].every((s: any) => s.status === 'PROVISIONED')).toBe(true);
+    expect(settled.userCount).toBe(103);
+    // The harness reads the first 100 users: the refused one is not among them.
+    expect(settled.users.map((u: any) => u.email)).not.toContain(refused.email);
 
     const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
     await expect.poll(() => webexStatus(page)).toBe('PROVISIONED');
-    await page.getByText('Retry in Webex sends any user that failed in Webex again.').waitFor();
-    expect(await page.getByRole('button', { name: 'Retry in Webex' }).isDisabled()).toBe(false);
+    // The counts are the whole customer's, not the page's.
+    await expect.poll(() => page.getByTestId('webex-user-counts').textContent()).toBe('102 PROVISIONED, 1 FAILED');
+    await page.getByText('1 failed in Webex: Retry in Webex sends it again.').waitFor();
+    // The section lists the FAILED users first: the refused one, with Cisco's words and trackingId.
+    const section = page.getByTestId('webex-users');
+    const statusField = section.getByLabel('Webex status of users', { exact: true });
+    expect(await statusField.inputValue()).toBe('FAILED');
+    const refusedRow = section.getByRole('row').filter({ hasText: refused.email });
+    await refusedRow.getByText('FAILED').waitFor();
+    const failed = (await partner.client.customerWebexUsers(customer.id, { filter: { webexStatus: 'FAILED' } }))!.edges.map((e) => e.node);
+    expect(failed.map((u) => u.email)).toEqual([refused.email]);
+    expect(await refusedRow.textContent()).toContain(failed[0]!.webex.errors[0]!.trackingId);
+    await step(page, 'customer-webex-users-failed');
+
+    // Every PROVISIONED user is reachable too, 25 at a time.
+    await statusField.selectOption('PROVISIONED');
+    await section.getByText('1–25 of 102 PROVISIONED users').waitFor();
+    for (let i = 0; i < 4; i++) await section.getByRole('button', { name: 'Next page' }).click();
+    await section.getByText('101–102 of 102 PROVISIONED users').waitFor();
+    expect(await section.getByRole('row').filter({ hasText: customer.adminEmail }).count()).toBe(1);
+    await step(page, 'customer-webex-users-last-page');
+
+    // Cisco has the number now: Retry in Webex sends the user again; once none failed, the button goes.
+    h.cisco.restoreNumberToInventory(number);
+    await page.getByRole('button', { name: 'Retry in Webex' }).click();
+    await expect.poll(() => page.getByTestId('webex-user-counts').textContent(), { timeout: 45_000 }).toBe('103 PROVISIONED');
+    await expect.poll(() => page.getByRole('button', { name: 'Retry in Webex' }).count()).toBe(0);
+    expect((await partner.client.customerWebexUsers(customer.id, { filter: { webexStatus: 'FAILED' } }))!.totalCount).toBe(0);
     await close();
+    expect(violations).toEqual({});
   }, 120_000);
 
   it('the template edit form sets, rejects and clears the Webex Provisioning ID, its error on the field', async () => {

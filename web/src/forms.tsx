@@ -93,18 +93,22 @@ export function SelectField({ value, onChange, options, placeholder, selectProps
   );
 }
 
-export function CheckboxField({ label, name, errors, hint, checked, onChange, disabled }: FieldProps & {
-  checked: boolean; onChange(checked: boolean): void; disabled?: boolean;
+/**
+ * `invalidBy`: the id of an error shown for the group this checkbox is in (e.g. Add-ons' NOT_ALLOWED
+ * on "addOns"), so a checked box the error is about reads as invalid, with that error.
+ */
+export function CheckboxField({ label, name, errors, hint, checked, onChange, disabled, invalidBy }: FieldProps & {
+  checked: boolean; onChange(checked: boolean): void; disabled?: boolean; invalidBy?: string;
 }) {
   const id = fieldId(name);
   const hintId = useId();
   const own = errors.get(name) ?? [];
   const errorId = `${id}-error`;
-  const describedBy = [own.length ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  const describedBy = [own.length ? errorId : null, invalidBy ?? null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={own.length ? 'field checkbox field-invalid' : 'field checkbox'}>
+    <div className={own.length || invalidBy ? 'field checkbox field-invalid' : 'field checkbox'}>
       <input id={id} type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)}
-        aria-invalid={own.length ? true : undefined} aria-describedby={describedBy} />
+        aria-invalid={own.length || invalidBy ? true : undefined} aria-describedby={describedBy} />
       <label htmlFor={id}>{label}</label>
       {hint ? <p className="hint" id={hintId}>{hint}</p> : null}
       {own.length ? <p className="field-error" id={errorId}>{own.map((e) => e.message).join(' ')}</p> : null}

@@ -5,6 +5,7 @@ import { isId } from '../db/ids';
 import { trigramSearch } from '../db/text-search';
 import type { CustomerUser } from './customer-user.entity';
 import type { CustomerUserFilter } from './customer.inputs';
+import { WebexSyncStatus } from '../webex/webex.entities';
 import { likePattern } from './customer.service';
 
 /**
@@ -12,10 +13,15 @@ import { likePattern } from './customer.service';
  * rows in memory (a dry run's overlay). Search is a case-insensitive substring of first name, last
  * name or email (domain.md §8). On SQLite a term of 3 characters or more is looked up in the
  * trigram index first; a shorter one scans the customer's users as before (README, Performance).
+ * `webexStatus` keeps the users whose Webex state (their webex_sync row, found by primary key; no row
+ * is NOT_SYNCED) has that status; `webexStatusOf` answers the same for a dry run's rows in memory.
  */
-export function customerUsersQuery(db: Database, filter: CustomerUserFilter | null | undefined): Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective'> {
+export function customerUsersQuery(
+  db: Database, filter: CustomerUserFilter | null | undefined, webexStatusOf: (userId: string) => WebexSyncStatus = () => WebexSyncStatus.NOT_SYNCED,
+): Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective'> {
   const search = filter?.search?.trim().toLowerCase() || null;
   const locationId = filter?.locationId ?? null;
+  const webexStatus = filter?.webexStatus ?? null;
   const conditions: string[] = [];
   const params: Record<string, unknown> = {};
   // No stored text contains NUL (see hasNul): such a search matches nothing, and PostgreSQL would refuse it.
@@ -36,9 +42,20 @@ export function customerUsersQuery(db: Database, filter: CustomerUserFilter | nu
     conditions.push('c."locationId" = :locationId');
     params.locationId = isId(locationId) ? locationId : '';
   }
-  const matches = search || locationId
+  if (webexStatus === WebexSyncStatus.NOT_SYNCED) {
+    // No row yet means never carried to Webex, as Customer.webex answers it.
+    conditions.push(`NOT EXISTS (SELECT 1 FROM "webex_sync" w WHERE w."id" = c."id" AND w."status" <> :webexStatus)`);
+    params.webexStatus = webexStatus;
+  } else if (webexStatus) {
+    conditions.push(`EXISTS (SELECT 1 FROM "webex_sync" w WHERE w."id" = c."id" AND w."status" = :webexStatus)`);
+    params.webexStatus = webexStatus;
+  }
+  const matches = search || locationId || webexStatus
     ? (u: CustomerUser) => (!search || [u.firstName.toLowerCase(), u.lastName.toLowerCase(), u.email.toLowerCase()].some((s) => s.includes(search)))
       && (!locationId || u.locationId === locationId)
+      && (!webexStatus || webexStatusOf(u.id) === webexStatus)
     : null;
-  return { where: conditions.length ? { sql: conditions.join(' AND '), params } : null, key: JSON.stringify([search, locationId]), matches, selective };
+  return {
+    where: conditions.length ? { sql: conditions.join(' AND '), params } : null, key: JSON.stringify([search, locationId, webexStatus]), matches, selective,
+  };
 }

@@ -2,6 +2,7 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { AddOn, Package } from '../catalog/packages';
 import { DataRegion } from '../catalog/regions';
 import { UserError } from '../errors/user-error';
+import { WebexSyncStatus } from '../webex/webex.entities';
 import { CustomerStatus } from './customer.enums';
 import { Customer } from './customer.entity';
 import { LocationInput } from './location.inputs';
@@ -97,4 +98,10 @@ export class CustomerUserFilter {
 
   @Field(() => ID, { nullable: true })
   locationId?: string | null;
+
+  @Field(() => WebexSyncStatus, {
+    nullable: true,
+    description: 'Only users that stand in this Webex status (NOT_SYNCED: never carried to Webex), e.g. FAILED to find every refused user however many users the customer has.',
+  })
+  webexStatus?: WebexSyncStatus | null;
 }

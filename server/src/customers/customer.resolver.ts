@@ -4,6 +4,7 @@ import { ConnectionType } from '../graphql/connection';
 import { callerOf, RequestContext } from '../graphql/context';
 import { PageArgsType } from '../graphql/page-args';
 import { OnboardingTemplate } from '../templates/template.entity';
+import { WebexSyncRow, WebexSyncStatus } from '../webex/webex.entities';
 import { customerUsersQuery } from './customer-user.filter';
 import { CustomerTemplateSettings } from './customer-template-settings';
 import { CustomerUser } from './customer-user.entity';
@@ -72,7 +73,9 @@ export class CustomerResolver {
 
   @FieldResolver(() => CustomerUserConnection)
   users(@Root() customer: Customer, @Args(() => CustomerUsersArgs) args: CustomerUsersArgs, @Ctx() ctx: RequestContext) {
-    return childConnection(ctx, CustomerUser, customer.id, 'users', args, customerUsersQuery(ctx.db, args.filter));
+    // A dry run's users are matched in memory, against the Webex states it captured with them.
+    const webexStatusOf = (id: string) => ctx.loaders.held(WebexSyncRow, id)?.status ?? WebexSyncStatus.NOT_SYNCED;
+    return childConnection(ctx, CustomerUser, customer.id, 'users', args, customerUsersQuery(ctx.db, args.filter, webexStatusOf));
   }
 }
 

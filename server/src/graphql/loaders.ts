@@ -74,6 +74,11 @@ export class Loaders {
     this.overlay = overlay;
   }
 
+  /** A dry run's children of a parent it covers, or undefined: then read the database (for loaders beside their domain, webex/). */
+  overlaidChildren<T extends ObjectLiteral & { id: string }>(target: EntityTarget<T>, parentColumn: string, parentId: string): T[] | undefined {
+    return this.overlay?.childrenOf(target, parentColumn, parentId);
+  }
+
   /** Parents the overlay answers for, and the others (left to the database). */
   private split<T>(parentIds: readonly string[], fromOverlay: (overlay: Overlay, id: string) => T | undefined) {
     const known = new Map<string, T>();

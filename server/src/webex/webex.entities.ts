@@ -131,6 +131,15 @@ export class WebexSync {
   nextAttemptAt!: Date | null;
 }
 
+@ObjectType('WebexStatusCount', { description: 'How many of a customer’s users stand in one Webex status.' })
+export class WebexStatusCount {
+  @Field(() => WebexSyncStatus)
+  status!: WebexSyncStatus;
+
+  @Field(() => Int)
+  count!: number;
+}
+
 export const NOT_SYNCED: WebexSync = {
   status: WebexSyncStatus.NOT_SYNCED, webexId: null, orgId: null, webexStatus: null, errors: [], attempts: 0,
   lastAttemptAt: null, nextAttemptAt: null,

@@ -5,7 +5,7 @@ import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import { Partner } from '../partners/partner.entity';
 import { connectionOf, WebexAdminService } from './webex-admin.service';
-import { NOT_SYNCED, syncOf, WebexConnection, WebexSync, WebexSyncStatus } from './webex.entities';
+import { NOT_SYNCED, syncOf, WebexConnection, WebexStatusCount, WebexSync, WebexSyncStatus } from './webex.entities';
 import { ConnectWebexInput, ConnectWebexPayload, RetryWebexSyncInput, RetryWebexSyncPayload } from './webex.inputs';
 import { webexLoaders } from './webex.loaders';
 
@@ -49,6 +49,14 @@ export class CustomerWebexResolver {
   @FieldResolver(() => WebexSync, { description: 'Where the customer stands in Webex (orgId once provisioned).' })
   webex(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<WebexSync> {
     return syncFor(ctx, customer.id);
+  }
+
+  @FieldResolver(() => [WebexStatusCount], {
+    description: 'How many of the customer’s users stand in each Webex status, over all its users (statuses with none left out); '
+      + 'users(filter: { webexStatus }) lists them.',
+  })
+  webexUserCounts(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<WebexStatusCount[]> {
+    return webexLoaders(ctx.loaders, ctx.db).userCounts.load(customer.id);
   }
 }
 

@@ -9,6 +9,7 @@ import { formatAddress, TIME_ZONES } from './location-fields';
 import { Dialog } from '../dialog';
 import { Pager } from './templates';
 import { CustomerWebex, NotConnected, syncMap, WebexCell } from './webex-state';
+import { EditCustomer } from './customer-edit';
 import { SelectPageHeader, SelectUserCell, UsersActions, useUserSelection } from './users-edit';
 
 const USERS_PAGE = 25;
@@ -39,6 +40,8 @@ function CustomerView({ customer, reload }: { customer: Customer; reload(): void
       <div className="page-head">
         <h1 id="customer-title">{c.companyName}</h1>
         <div className="row-actions">
+          {/* A package change moves the administrators: the users table reloads too. */}
+          <EditCustomer customer={c} onSaved={() => { setVersion((v) => v + 1); reload(); }} />
           <button type="button" onClick={() => navigate(`/customers/${c.id}/setup`)} {...writeGuard(session.readOnlyReason)}>Set up customer</button>
           <DeleteCustomer customer={c} />
         </div>

@@ -1,12 +1,13 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import type { AddOn, CreateCustomerInput, Package, UserError } from '@wholesale-provisioning/sdk';
-import { describeError, useSession, type PackageInfo } from '../session';
+import { describeError, useSession } from '../session';
 import { Link, navigate } from '../router';
 import { Alert, CheckboxField, errorKey, errorMap, withoutKeys, ReadOnlyNotice, READ_ONLY_REASON_ID, SelectField, TextField } from '../forms';
 import { prefixes, Wizard } from '../wizard';
 import { ReviewProblems, useFocusField } from '../review';
 import { useLoad } from '../use-load';
 import { ADD_ON_LABELS, packageLabel } from '../labels';
+import { addOnAllowed, PackageFields } from './package-fields';
 import { emptyLocation, formatAddress, LocationFields, locationInput, type LocationDraft } from './location-fields';
 
 const STEPS = ['Details', 'Packages', 'Headquarters', 'Review'];
@@ -15,15 +16,6 @@ const MATCHERS = [
   prefixes('package', 'addOns'),
   prefixes('headquarters', 'supportedLocationConfirmed', 'dataRegion'),
 ];
-
-/**
- * Add-ons need a calling package (domain.md §6: each add-on's list is calling packages). The
- * catalog's `calling` flag, of the package or of one it includes, decides; the server has the final word.
- */
-function addOnAllowed(pkg: PackageInfo | undefined, all: PackageInfo[]): boolean {
-  if (!pkg) return false;
-  return pkg.calling || pkg.includes.some((p) => all.find((x) => x.package === p)?.calling);
-}
 
 interface Draft {
   provisioningId: string; companyName: string; adminEmail: string; externalId: string;
@@ -49,10 +41,8 @@ export function CustomerWizard() {
     setErrors((all) => withoutKeys(all, Object.keys(patch)));
   };
   const template = templates.data?.edges.find((e) => e.node.provisioningId === draft.provisioningId)?.node;
-  const orgPackages = session.packages.filter((p) => p.customerLevel);
   const chosen = session.packages.find((p) => p.package === draft.package);
   const addOnsOk = addOnAllowed(chosen, session.packages);
-  const addOnOptions = useMemo(() => Object.keys(ADD_ON_LABELS) as AddOn[], []);
 
   const input = (dryRun: boolean): CreateCustomerInput => ({
     provisioningId: draft.provisioningId, companyName: draft.companyName, adminEmail: draft.adminEmail,
@@ -116,21 +106,8 @@ export function CustomerWizard() {
       ) : null}
       {step === 1 ? (
         <>
-          <SelectField label="Package" name="package" required errors={map} value={draft.package}
-            onChange={(pkg) => set({ package: pkg })} placeholder="Choose a package"
-            hint="The organization's package; its full administrator holds it."
-            options={orgPackages.map((p) => ({ value: p.package, label: packageLabel(p.package) }))} />
-          {chosen ? <p className="hint">Includes: {chosen.includes.length ? chosen.includes.map(packageLabel).join(', ') : 'no other package'}.</p> : null}
-          <fieldset className={map.has('addOns') ? 'field-invalid' : undefined}>
-            <legend>Add-ons</legend>
-            {!addOnsOk ? <p className="hint" id="add-on-rule">Add-ons need a package with calling{chosen ? `; ${packageLabel(chosen.package)} has none` : ''}.</p> : null}
-            {addOnOptions.map((a) => (
-              <CheckboxField key={a} label={ADD_ON_LABELS[a]} name={`addOns.${a}`} errors={map} disabled={!addOnsOk}
-                checked={addOnsOk && draft.addOns.includes(a)}
-                onChange={(on) => set({ addOns: on ? [...draft.addOns, a] : draft.addOns.filter((x) => x !== a) })} />
-            ))}
-            {map.has('addOns') ? <p className="field-error" id="field-addOns">{map.get('addOns')!.map((e) => e.message).join(' ')}</p> : null}
-          </fieldset>
+          <PackageFields packages={session.packages} pkg={draft.package} addOns={draft.addOns} errors={map}
+            onPackage={(pkg) => set({ package: pkg })} onAddOns={(addOns) => set({ addOns })} />
         </>
       ) : null}
       {step === 2 ? (

@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'react';
-import type { WebexConnectionFieldsFragment as WebexConnection, WebexSyncFieldsFragment as WebexSync } from '@wholesale-provisioning/sdk';
+import type {
+  WebexConnectionFieldsFragment as WebexConnection, WebexSyncFieldsFragment as WebexSync, WebexSyncStatus,
+} from '@wholesale-provisioning/sdk';
 import { describeError, useSession } from '../session';
 import { Link } from '../router';
-import { Alert, errorKey, writeGuard } from '../forms';
-import { formatDate, useLoad } from '../use-load';
+import { Alert, errorKey, SelectField, writeGuard } from '../forms';
+import { formatDate, useCursorPages, useLoad } from '../use-load';
+import { packageLabel } from '../labels';
+import { Pager } from './templates';
 
 /** How often the page looks again while the connector is working on something, and while Cisco holds something (that can take days). */
 const POLL_MS = 2000;
@@ -61,22 +65,42 @@ export function NotConnected({ connection }: { connection: WebexConnection }) {
   );
 }
 
+/** How many users the Webex section's list of users in one status shows at a time. */
+const WEBEX_USERS_PAGE = 25;
+
+type StatusCount = { status: WebexSyncStatus; count: number };
+
 /**
  * The customer's state in Webex (domain.md §11): its status, Cisco's orgId, errors with trackingId,
- * attempts and next attempt, how its locations and (first 100) users stand, and Retry in Webex.
+ * attempts and next attempt, how its locations and all its users stand (`webexUserCounts`, however
+ * many users), the users in one status (FAILED first), and Retry in Webex.
  * While something is still in flight it asks `onPoll` to refresh the page's Webex data.
  */
 export function CustomerWebex({ customerId, template, connection, tick, onPoll }: {
   customerId: string; template: { id: string; name: string }; connection: WebexConnection; tick: string; onPoll(): void;
 }) {
   const session = useSession();
-  const { data, error } = useLoad(() => session.client.customerWebexSync(customerId, { first: 100 }), [customerId, tick]);
+  const { data, error } = useLoad(async () => {
+    const sync = await session.client.customerWebexSync(customerId, { first: 100 });
+    if (!sync) return null;
+    // QUEUED users beyond the first 100: whether they wait for the connector (keep looking) or for
+    // the partner (a missing number: stop) is in their errors, so read them (100 at most) too.
+    const seen = sync.users.edges.filter((e) => e.node.webex.status === 'QUEUED').length;
+    const queued = sync.webexUserCounts.find((c) => c.status === 'QUEUED')?.count ?? 0;
+    const queuedBeyond = queued > seen
+      ? ((await session.client.customerWebexUsers(customerId, { first: 100, filter: { webexStatus: 'QUEUED' } }))?.edges.map((e) => e.node.webex) ?? [])
+      : [];
+    return { ...sync, queuedBeyond };
+  }, [customerId, tick]);
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const all = data ? [data.webex, ...data.locations.edges.map((e) => e.node.webex), ...data.users.edges.map((e) => e.node.webex)] : [];
-  const unsettled = all.some(working);
-  const held = all.some((s) => s.status === 'ON_HOLD');
+  const all = data ? [data.webex, ...data.locations.edges.map((e) => e.node.webex), ...data.users.edges.map((e) => e.node.webex), ...data.queuedBeyond] : [];
+  const userCounts: StatusCount[] = data?.webexUserCounts ?? [];
+  const usersIn = (status: WebexSyncStatus) => userCounts.find((c) => c.status === status)?.count ?? 0;
+  // A user in progress or held anywhere (the counts cover every user) keeps the page looking.
+  const unsettled = all.some(working) || usersIn('IN_PROGRESS') > 0;
+  const held = all.some((s) => s.status === 'ON_HOLD') || usersIn('ON_HOLD') > 0;
   useEffect(() => {
     if (!data || !(unsettled || held)) return;
     const timer = setTimeout(onPoll, unsettled ? POLL_MS : HELD_POLL_MS);
@@ -87,10 +111,9 @@ export function CustomerWebex({ customerId, template, connection, tick, onPoll }
   if (!data) return <section aria-labelledby="webex-title" className="block"><h2 id="webex-title">Webex</h2><p role="status">Loading the Webex state…</p></section>;
 
   const w = data.webex;
-  const failed = all.filter((s) => s.status === 'FAILED').length;
-  // Only the first 100 users are read here: with more, a FAILED one may be out of sight, so the button stays (a retry with nothing FAILED changes nothing).
-  const partial = data.users.totalCount > data.users.edges.length;
-  const retryable = w.status === 'NOT_SYNCED' || failed > 0 || partial;
+  // The customer and its locations as read, and every FAILED user of the customer (counted, not just those on a page).
+  const failed = [data.webex, ...data.locations.edges.map((e) => e.node.webex)].filter((s) => s.status === 'FAILED').length + usersIn('FAILED');
+  const retryable = w.status === 'NOT_SYNCED' || failed > 0;
   const retry = async () => {
     setBusy(true); setMessage(null);
     try {
@@ -105,6 +128,7 @@ export function CustomerWebex({ customerId, template, connection, tick, onPoll }
     for (const s of list) by.set(s.status, (by.get(s.status) ?? 0) + 1);
     return [...by].map(([status, n]) => `${n} ${status}`).join(', ') || 'none';
   };
+  const countsText = (list: StatusCount[]) => list.map((c) => `${c.count.toLocaleString('en')} ${c.status}`).join(', ') || 'none';
   const rows: Array<[string, React.ReactNode]> = [
     ['Webex status', <span data-testid="webex-status" className={`badge badge-webex badge-webex-${w.status.toLowerCase()}`}>{w.status}</span>],
     ['Cisco status', w.webexStatus ?? '—'],
@@ -113,7 +137,7 @@ export function CustomerWebex({ customerId, template, connection, tick, onPoll }
     ['Last attempt', formatDate(w.lastAttemptAt)],
     ['Next attempt', formatDate(w.nextAttemptAt)],
     ['Locations in Webex', counts(data.locations.edges.map((e) => e.node.webex))],
-    [`Users in Webex${data.users.totalCount > data.users.edges.length ? ` (first ${data.users.edges.length})` : ''}`, counts(data.users.edges.map((e) => e.node.webex))],
+    ['Users in Webex', <span data-testid="webex-user-counts">{countsText(userCounts)}</span>],
   ];
   return (
     <section aria-labelledby="webex-title" className="block" data-testid="customer-webex">
@@ -129,15 +153,55 @@ export function CustomerWebex({ customerId, template, connection, tick, onPoll }
             <span className="hint" id="webex-retry-hint">
               {w.status === 'NOT_SYNCED' ? <>This customer was never sent to Webex: once its template
                 (<Link to={`/templates/${template.id}`}>{template.name}</Link>) has a Webex Provisioning ID, Retry in Webex queues it.</>
-                : failed ? `${failed}${partial ? ' or more' : ''} failed in Webex: Retry in Webex sends ${failed === 1 && !partial ? 'it' : 'them'} again.`
-                  : 'Retry in Webex sends any user that failed in Webex again.'}
+                : `${failed} failed in Webex: Retry in Webex sends ${failed === 1 ? 'it' : 'them'} again.`}
             </span>
           )}
         </p>
       ) : null}
       {message ? <Alert kind={message.kind}>{message.text}</Alert> : null}
+      {userCounts.length ? <WebexUsers customerId={customerId} counts={userCounts} tick={tick} /> : null}
       {unsettled ? <p className="hint" role="status">Webex is still working on this customer: this page refreshes by itself.</p>
         : held ? <p className="hint" role="status">Webex holds part of this customer (see Cisco status): this page looks again every few seconds.</p> : null}
     </section>
+  );
+}
+
+/**
+ * The customer's users in one Webex status, a page at a time (`users(filter: { webexStatus })`), so a
+ * FAILED user of a customer with thousands is one choice away, with Cisco's error and trackingId.
+ * Starts on FAILED when some user failed.
+ */
+function WebexUsers({ customerId, counts, tick }: { customerId: string; counts: StatusCount[]; tick: string }) {
+  const { client } = useSession();
+  const [status, setStatus] = useState<WebexSyncStatus | ''>(() => (counts.some((c) => c.status === 'FAILED') ? 'FAILED' : ''));
+  const pages = useCursorPages();
+  const { data, error } = useLoad(async () => (status
+    ? client.customerWebexUsers(customerId, { first: WEBEX_USERS_PAGE, after: pages.after, filter: { webexStatus: status } })
+    : null), [customerId, status, pages.after, tick]);
+  // A status no user is in any more (e.g. FAILED after a retry) stays choosable while chosen, showing none.
+  const options = [...counts, ...(status && !counts.some((c) => c.status === status) ? [{ status, count: 0 }] : [])];
+  return (
+    <div className="card inline-form" data-testid="webex-users">
+      <h3 id="webex-users-title">Users by Webex status</h3>
+      <SelectField label="Webex status of users" name="webexUsersStatus" errors={new Map()} value={status}
+        onChange={(next) => { setStatus(next as WebexSyncStatus | ''); pages.reset(); }} placeholder="Choose a status"
+        hint="Lists every user of this customer in that status, however many users it has."
+        options={options.map((c) => ({ value: c.status, label: `${c.status} (${c.count.toLocaleString('en')})` }))} />
+      {error ? <Alert>{error}</Alert> : null}
+      {status && data ? (
+        data.edges.length ? (
+          <>
+            <table aria-labelledby="webex-users-title">
+              <thead><tr><th scope="col">Email</th><th scope="col">Package</th><th scope="col">Webex</th></tr></thead>
+              <tbody>{data.edges.map(({ node: u }) => (
+                <tr key={u.id}><td>{u.email}</td><td>{packageLabel(u.package)}</td><td><WebexCell sync={u.webex} /></td></tr>
+              ))}</tbody>
+            </table>
+            <Pager page={pages.page} total={data.totalCount} pageSize={WEBEX_USERS_PAGE} hasNext={data.pageInfo.hasNextPage}
+              onNext={() => pages.next(data.pageInfo.endCursor!)} onPrevious={pages.previous} noun={`${status} users`} />
+          </>
+        ) : <p className="empty">No user is {status} now.</p>
+      ) : null}
+    </div>
   );
 }
