@@ -2,6 +2,7 @@ import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLRequestError, type CustomerUserUpdateInput, type Package } from '../sdk/src/index';
 import { UpdateUsersDocument } from '../sdk/src/generated/graphql';
+import { OutboxMessage } from '../server/src/outbox/outbox-message.entity';
 import { PartnerAdminRole } from '../server/src/partners/partner-admin.entity';
 import { expectNoUserErrors, expectUserError, expectUserErrors } from './support/expect-user-error';
 import {
@@ -261,6 +262,37 @@ describe('updateUsers', () => {
     const reuse = await hub.payloads.createCustomer(aCustomerInput(templateId, { adminEmail: email }));
     expectUserError(reuse, 'TAKEN', 'input', 'adminEmail');
     expectNoUserErrors(await hub.payloads.createCustomer(aCustomerInput(templateId, { adminEmail: admin.email })));
+  });
+
+  it('an unsent invitation or welcome follows a new email (the old one CANCELLED, a new one queued); resendInvitation then answers the new one', async () => {
+    const { customer, users: [eva, piet, jan, meetings], admin } = await aCustomer('WEBEX_SUITE');
+    const hub = fixture.partner.client;
+    // Piet's welcome already went out: it is not repeated (resendInvitation would send it again).
+    await fixture.server.app.db.write((tx) => tx.update(OutboxMessage, { customerId: customer.id, to: piet.email }, { status: 'SENT' as never, sentAt: new Date() }));
+    const fresh = (name: string) => `${unique(name)}@devries.example`;
+    const [adminEmail, evaEmail, pietEmail] = [fresh('anna'), fresh('eva'), fresh('piet')];
+    expectNoUserErrors(await update(customer.id, [
+      { id: admin.id, email: adminEmail }, { id: eva.id, email: evaEmail }, { id: piet.id, email: pietEmail },
+      // Two users swapping addresses: each one's welcome follows its user.
+      { id: jan.id, email: meetings.email }, { id: meetings.id, email: jan.email },
+    ]));
+    const outbox = async () => (await hub.customerOutbox(customer.id, { first: 100 }))!.edges.map((e) => e.node);
+    const messages = await outbox();
+    expect(messages.map((m) => [m.to, m.kind, m.status]).sort()).toEqual([
+      [admin.email, 'ADMIN_INVITATION', 'CANCELLED'], [adminEmail, 'ADMIN_INVITATION', 'PENDING'],
+      [eva.email, 'WELCOME', 'CANCELLED'], [evaEmail, 'WELCOME', 'PENDING'],
+      [piet.email, 'WELCOME', 'SENT'],
+      [jan.email, 'WELCOME', 'CANCELLED'], [jan.email, 'WELCOME', 'PENDING'],
+      [meetings.email, 'WELCOME', 'CANCELLED'], [meetings.email, 'WELCOME', 'PENDING'],
+    ].sort());
+    // The administrator's new invitation is the unsent one resendInvitation answers: no second email.
+    const invitation = messages.find((m) => m.to === adminEmail)!;
+    expect((await hub.resendInvitation(admin.id)).id).toBe(invitation.id);
+    expect((await hub.resendInvitation(eva.id)).id).toBe(messages.find((m) => m.to === evaEmail)!.id);
+    expect(await outbox()).toHaveLength(messages.length);
+    // A dry run queues and cancels nothing.
+    expectNoUserErrors(await update(customer.id, [{ id: eva.id, email: fresh('eva-again') }], true));
+    expect((await outbox()).map((m) => [m.id, m.status])).toEqual(messages.map((m) => [m.id, m.status]));
   });
 
   it('refuses more than 10,000 rows with LIMIT_EXCEEDED before any SQL runs', async () => {

@@ -76,3 +76,30 @@ export async function cancelUnsentTo(tx: EntityManager, customerId: string, emai
   }
   return cancelled;
 }
+
+/**
+ * Users whose address changed (updateUsers): an unsent invitation or welcome to the old address is
+ * CANCELLED and the same kind is queued to the new one, written for the new address (the body
+ * names it). A fresh message rather than a readdressed one, so the outbox keeps the record of the
+ * address it was first meant for, and the new one starts with its own attempts. An email already
+ * sent is not repeated: resendInvitation sends it again, and then finds (and answers) the unsent
+ * one queued here instead of queueing a second.
+ */
+export async function readdressUnsent(
+  tx: EntityManager, customer: Customer, moves: readonly { before: CustomerUser; after: CustomerUser }[],
+): Promise<OutboxMessage[]> {
+  if (moves.length === 0) return [];
+  const byOldAddress = new Map(moves.map((m) => [m.before.email, m.after]));
+  const cancelled = await cancelUnsentTo(tx, customer.id, [...byOldAddress.keys()]);
+  const invited = new Map<string, CustomerUser>();
+  const welcomed = new Map<string, CustomerUser>();
+  for (const { kind, to } of cancelled) {
+    const user = byOldAddress.get(to);
+    if (!user) continue;
+    (kind === OutboxKind.ADMIN_INVITATION ? invited : welcomed).set(user.id, user);
+  }
+  const queued: OutboxMessage[] = [];
+  for (const admin of invited.values()) queued.push(await enqueueAdminInvitation(tx, customer, admin));
+  queued.push(...await enqueueWelcomeEmails(tx, customer, [...welcomed.values()]));
+  return queued;
+}

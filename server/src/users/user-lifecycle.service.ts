@@ -22,7 +22,7 @@ import {
   MAX_USERS_PER_UPDATE, normalizeUpdateRow, planUserUpdate, resolveUpdateNumbers, type UserChange, type UserUpdateRow, type UserUpdateSnapshot,
 } from './user-update.plan';
 import { inRowOrder } from '../setup/setup.rules';
-import { cancelUnsentTo } from '../outbox/outbox.enqueue';
+import { cancelUnsentTo, readdressUnsent } from '../outbox/outbox.enqueue';
 
 /** Rows per UPDATE … FROM (VALUES …) statement: 8 parameters a row, well under both engines' limits. */
 export const UPDATE_CHUNK_SIZE = 500;
@@ -64,6 +64,9 @@ export class UserLifecycleService {
         customer.updatedAt = now;
         await tx.update(Customer, { id: customer.id }, { adminEmail, updatedAt: now });
       }
+      // An unsent invitation or welcome follows its user to the new address (outbox.enqueue.ts, readdressUnsent).
+      const readdressed = changes.filter((c) => c.before.email !== c.after.email);
+      if (readdressed.length > 0) await readdressUnsent(tx, customer, readdressed);
       // Cisco follows (domain.md §12): a package change is a PUT of the subscriber; a new number of a calling user gets a Control Hub note.
       await webexSync.usersChanged(tx, customer, changes);
       return { value: plan, changed: changes.length === 0 ? [] : [customer.id, ...changes.map((c) => c.after.id)] };
