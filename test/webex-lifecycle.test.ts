@@ -190,6 +190,36 @@ describe('changes after onboarding reach Webex', () => {
     expect(h.cisco.contractViolations).toEqual([]);
   });
 
+  it('deleteCustomer refused by Cisco (4xx): FAILED with Cisco’s words; retryWebexSync of the deleted id re-drives that DELETE once, and only for its own partner', async () => {
+    const { partner, label, customer, cisco } = await provisioned();
+    h.cisco.inject({ method: 'DELETE', path: /^\/wholesale\/customers\//, status: 409 });
+    await mutate(partner, 'deleteCustomer', { id: customer.id });
+    const failed = await waitFor(() => syncRows(customer.id), (rows) => rows.length === 1 && rows[0].status === 'FAILED', 'the refused DELETE');
+    expect(failed[0].errors[0].description).toMatch(/current state/);
+    expect(h.cisco.customers.get(cisco.id)!.status).toBe('provisioned');
+    const RETRY = `mutation ($input: RetryWebexSyncInput!) { retryWebexSync(input: $input) {
+      customer { id } deletedCustomerId webex { status errors { description } } userErrors { code field message } } }`;
+    // Another partner cannot see or re-drive it.
+    const stranger = await h.server.newPartner();
+    const foreign = (await gql(h.server, stranger.token, RETRY, { input: { customerId: customer.id } })).retryWebexSync;
+    expect(foreign.userErrors.map((e: any) => [e.code, ...e.field])).toEqual([['NOT_FOUND', 'input', 'customerId']]);
+    expect(foreign.deletedCustomerId).toBeNull();
+
+    const retried = (await gql(h.server, partner.token, RETRY, { input: { customerId: customer.id } })).retryWebexSync;
+    expect(retried).toEqual({ customer: null, deletedCustomerId: customer.id, webex: { status: 'QUEUED', errors: [] }, userErrors: [] });
+    await waitFor(() => syncRows(customer.id), (rows) => rows.length === 0, 'the customer’s rows to be forgotten');
+    expect(h.cisco.customers.get(cisco.id)?.status ?? 'gone').toMatch(/deleting|gone/);
+    expect(requestsOf(label, 'DELETE', /^\/wholesale\/customers\//).map((r) => [r.path, r.status])).toEqual([
+      [`/wholesale/customers/${cisco.id}`, 409], [`/wholesale/customers/${cisco.id}`, 202],
+    ]);
+    // Once Cisco removed it there is nothing left to re-drive.
+    const after = (await gql(h.server, partner.token, RETRY, { input: { customerId: customer.id } })).retryWebexSync;
+    expect(after.userErrors.map((e: any) => e.code)).toEqual(['NOT_FOUND']);
+    const audit = await gql(h.server, partner.token, '{ auditEvents(first: 2) { edges { node { operation targetIds } } } }');
+    expect(audit.auditEvents.edges.map((e: any) => e.node)).toContainEqual({ operation: 'retryWebexSync', targetIds: [customer.id] });
+    expect(h.cisco.contractViolations).toEqual([]);
+  });
+
   it('a removed location or deleted customer whose Cisco id a lost answer hid is looked up (by name, by externalId) and deleted', async () => {
     const { partner, label, customer, cisco, branch, state } = await provisioned();
     // Through the server's own writer: a second connection's write would wait on (or fail against) its lock.

@@ -182,8 +182,9 @@ export interface ProvisioningPayloads {
   connectWebex(input: ConnectWebexInput): Promise<ConnectWebexPayload>;
 
   /**
-   * `retryWebexSync` as data: `{ customer, userErrors }` (`NOT_ALLOWED` while the partner is not connected
-   * or the template has no `webexProvisioningId`).
+   * `retryWebexSync` as data: `{ customer, deletedCustomerId, webex, userErrors }` (`NOT_ALLOWED` while the partner is not
+   * connected or the template has no `webexProvisioningId`). For a deleted customer whose removal at Webex was refused,
+   * `customer` is null and `deletedCustomerId` names the removal that goes again.
    * @example
    * ```ts
    * const { customer, userErrors } = await hub.payloads.retryWebexSync({ customerId });
@@ -413,7 +414,8 @@ export interface ProvisioningClient {
 
   /**
    * Re-drives a customer's FAILED objects in Webex (or queues a NOT_SYNCED customer once the partner is
-   * connected and its template has a `webexProvisioningId`); resolves to the customer's sync state.
+   * connected and its template has a `webexProvisioningId`); resolves to the customer's sync state. Given the id
+   * of a customer deleted here whose removal at Webex was refused, it sends that removal again and resolves to its state.
    * @example
    * ```ts
    * const webex = await hub.retryWebexSync(customer.id);

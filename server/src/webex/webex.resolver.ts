@@ -29,7 +29,9 @@ export class WebexResolver {
 
   @Mutation(() => RetryWebexSyncPayload, {
     description: 'Re-drives the customer’s FAILED objects in Webex (and queues a NOT_SYNCED customer once its partner is connected '
-      + 'and its template has a webexProvisioningId).',
+      + 'and its template has a webexProvisioningId). The id of a customer you deleted whose removal at Webex was refused (or is still '
+      + 'pending) re-drives that removal: customer is then null, deletedCustomerId names it and webex says where it stands. Exactly '
+      + 'once, as every Webex change: a removal whose answer was lost is looked up first, and one Cisco already carried out counts as done.',
   })
   retryWebexSync(@Arg('input', () => RetryWebexSyncInput) input: RetryWebexSyncInput, @Ctx() ctx: RequestContext) {
     return admin(ctx).retry(callerOf(ctx), input, ctx.loaders);
