@@ -83,6 +83,26 @@ describe('changes after onboarding reach Webex', () => {
     expect((await syncRows(customer.id)).filter((r) => r.pendingChange !== null)).toEqual([]);
   });
 
+  it('a downgrade moves the administrator’s subscriber down first, then PUTs the customer (Cisco drops what is missing from the list)', async () => {
+    const { partner, label, customer, cisco, state } = await provisioned('WEBEX_SUITE', [aUser({ package: 'WEBEX_CALLING' })]);
+    const admin = state.users.find((u: any) => u.email === customer.adminEmail);
+    expect(h.cisco.subscribers.get(admin.webexId)!.packages).toEqual(['webex_suite']);
+    await mutate(partner, 'updateCustomer', { id: customer.id, package: 'WEBEX_CALLING' });
+    await waitFor(async () => h.cisco.customers.get(cisco.id)!.packages, (p) => p[0] === 'webex_calling', 'the new package at Cisco');
+    const after = await waitFor(() => customerSync(h, partner, customer.id), (s) => allSettled(s) && s.customer.status === 'PROVISIONED', 'the downgrade to settle');
+    expect(after.customer.errors).toEqual([]);
+    expect(after.customer.status).toBe('PROVISIONED');
+    expect(h.cisco.customers.get(cisco.id)!.packages).toEqual(['webex_calling']);
+    expect(h.cisco.subscribers.get(admin.webexId)!.packages).toEqual(['webex_calling']);
+    const customerPuts = requestsOf(label, 'PUT', /^\/wholesale\/customers\//);
+    const subscriberPuts = requestsOf(label, 'PUT', /^\/wholesale\/subscribers\//);
+    expect(customerPuts.map((r) => r.status)).toEqual([202]);
+    expect(subscriberPuts.map((r) => [r.path, r.body])).toEqual([[`/wholesale/subscribers/${encodeURIComponent(admin.webexId)}`, { packages: ['webex_calling'] }]]);
+    expect(h.cisco.requests.indexOf(customerPuts[0])).toBeGreaterThan(h.cisco.requests.indexOf(subscriberPuts[0]));
+    expect((await syncRows(customer.id)).filter((r) => r.pendingChange !== null)).toEqual([]);
+    expect(h.cisco.contractViolations).toEqual([]);
+  });
+
   it('updateLocation and removeLocation: PUT and DELETE /locations/{id}; the removed location’s row is forgotten once Cisco deleted it', async () => {
     const { partner, label, customer, cisco, branch, state } = await provisioned();
     const branchAtCisco = state.locations.find((l: any) => l.id === branch.id).webexId;

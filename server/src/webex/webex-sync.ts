@@ -1,5 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import { packageRow } from '../catalog/packages';
+import { isBelow, packageRow } from '../catalog/packages';
 import type { CustomerUser } from '../customers/customer-user.entity';
 import type { Customer } from '../customers/customer.entity';
 import type { Location } from '../customers/location.entity';
@@ -20,7 +20,7 @@ export interface WebexSyncHook {
   customerCreated(tx: EntityManager, customer: Customer, template: OnboardingTemplate, headquarters: Location, admin: CustomerUser): Promise<void>;
   /** setupCustomer: new locations and users follow their customer (and the job wakes for changed ones). */
   setupApplied(tx: EntityManager, customer: Customer, locations: readonly Location[], users: readonly CustomerUser[]): Promise<void>;
-  /** updateCustomer: a new package or add-on list is PUT to Cisco (the complete package list). */
+  /** updateCustomer: a new package or add-on list is PUT to Cisco (the complete package list): before the moved administrators' subscribers on an upgrade, after them on a downgrade. */
   customerChanged(tx: EntityManager, before: Customer, after: Customer): Promise<void>;
   /** deleteCustomer (after its rows are deleted): DELETE /wholesale/customers/{id}; its locations and users go with it at Cisco. */
   customerDeleted(tx: EntityManager, customer: Customer): Promise<void>;
@@ -206,7 +206,13 @@ export const webexSync: WebexSyncHook = {
     const row = await tx.findOneBy(WebexSyncRow, { id: after.id });
     if (!row) return;
     const now = new Date();
-    await markChanged(tx, [row.id], reachedCisco(row) ? WebexChange.UPDATE : null, now);
+    // A downgrade (the new package is one the old includes) goes after the administrators' subscribers have moved
+    // down; an add-on change keeps a downgrade still unsent in that order.
+    const downgrade = after.package === before.package
+      ? row.pendingChange === WebexChange.DOWNGRADE
+      : isBelow(after.package, before.package);
+    const change = downgrade ? WebexChange.DOWNGRADE : WebexChange.UPDATE;
+    await markChanged(tx, [row.id], reachedCisco(row) ? change : null, now);
     await wakeJob(tx, after.id, after.partnerId, now);
   },
 

@@ -23,6 +23,12 @@ export enum WebexChange {
   UPDATE = 'UPDATE',
   /** A user moved from a package without calling to one with it: the PUT carries number, extension and location. */
   UPDATE_CALLING = 'UPDATE_CALLING',
+  /**
+   * A customer's package list loses its package for one it includes (a downgrade, e.g. Suite → Calling): PUT once the
+   * subscribers' pending package changes are carried. Cisco removes every package missing from the list, so no
+   * subscriber may still hold the old one; an upgrade (UPDATE) goes the other way round, customer first.
+   */
+  DOWNGRADE = 'DOWNGRADE',
   /** The object is gone here: DELETE it at Cisco, then forget the row. */
   DELETE = 'DELETE',
 }

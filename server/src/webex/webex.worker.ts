@@ -359,6 +359,14 @@ export class WebexWorker {
     }
     await this.driveUsers(round, customerRow.webexId!, users, byId);
     await this.driveChanges(round, orgId, customerRow.webexId!, locations, users, rows, byId);
+    if (customerRow.pendingChange === WebexChange.DOWNGRADE) {
+      // Cisco drops every package missing from the customer's list: the subscribers move down first (a refused one,
+      // FAILED, no longer holds it back: Cisco then says why the customer's PUT cannot go either).
+      const moving = rows.some((r) => r.kind === WebexObjectKind.USER && r.status !== WebexSyncStatus.FAILED
+        && (r.pendingChange === WebexChange.UPDATE || r.pendingChange === WebexChange.UPDATE_CALLING));
+      // A user change still waiting has its own next attempt (or waits for a change here), which wakes the job again.
+      if (!moving) await this.putCustomer(round, customer, headquarters, customerRow);
+    }
   }
 
   /** deleteCustomer: DELETE /wholesale/customers/{id} (looked up by externalId when a lost answer hid its id); then its rows go. */
@@ -496,23 +504,10 @@ export class WebexWorker {
   /** True once the customer is provisioned at Cisco and its orgId is known. */
   private async driveCustomer(round: Round, customer: Customer, headquarters: Location, provisioningId: string | null, row: WebexSyncRow): Promise<boolean> {
     if ((row.status === WebexSyncStatus.PROVISIONED || row.status === WebexSyncStatus.PROVISIONED_WITH_ERRORS) && row.orgId) {
+      // A downgrade waits for the subscribers (see drive); nothing else holds them back.
       if (row.pendingChange !== WebexChange.UPDATE) return true;
-      if (!this.due(round, row)) return false;
-      // updateCustomer's new package or add-ons: the complete list, then poll until Cisco has settled the update.
-      const seq = row.changeSeq;
-      await this.attempt(round, row, async () => {
-        const updated = await this.request(round, row, {
-          method: 'PUT', path: `/wholesale/customers/${encodeURIComponent(row.webexId!)}`, body: customerUpdateBody(customer, headquarters),
-        });
-        if (updated.status < 200 || updated.status > 299) throw this.refused(updated);
-        row.status = WebexSyncStatus.IN_PROGRESS;
-        row.webexStatus = 'updating';
-        row.errors = [];
-        row.nextAttemptAt = new Date(Date.now() + this.config.pollIntervalMs);
-        await this.save(row);
-        this.later(round, row.nextAttemptAt.getTime());
-        await this.changeCarried(round, row, seq);
-      });
+      // An upgrade: the customer gets the new package before any subscriber is moved to it.
+      await this.putCustomer(round, customer, headquarters, row);
       return false;
     }
     if (row.status === WebexSyncStatus.FAILED) return false;
@@ -556,6 +551,25 @@ export class WebexWorker {
       settled = await this.applyCustomer(round, row, polled.json ?? {});
     });
     return settled;
+  }
+
+  /** updateCustomer's new package or add-ons: the complete list, then poll until Cisco has settled the update. */
+  private async putCustomer(round: Round, customer: Customer, headquarters: Location, row: WebexSyncRow): Promise<void> {
+    if (!this.due(round, row)) return;
+    const seq = row.changeSeq;
+    await this.attempt(round, row, async () => {
+      const updated = await this.request(round, row, {
+        method: 'PUT', path: `/wholesale/customers/${encodeURIComponent(row.webexId!)}`, body: customerUpdateBody(customer, headquarters),
+      });
+      if (updated.status < 200 || updated.status > 299) throw this.refused(updated);
+      row.status = WebexSyncStatus.IN_PROGRESS;
+      row.webexStatus = 'updating';
+      row.errors = [];
+      row.nextAttemptAt = new Date(Date.now() + this.config.pollIntervalMs);
+      await this.save(row);
+      this.later(round, row.nextAttemptAt.getTime());
+      await this.changeCarried(round, row, seq);
+    });
   }
 
   private async applyCustomer(round: Round, row: WebexSyncRow, body: any): Promise<boolean> {
