@@ -6,6 +6,7 @@ import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import type { Database } from '../db/database';
 import { Claim, LeaseClaims } from '../db/lease-claims';
+import { PollingLoop } from '../db/polling-loop';
 import { OnboardingTemplate } from '../templates/template.entity';
 import {
   WebexDeferredError, WebexRefusedError, WebexResponse, WebexStoppingError, WebexTokenRefusedError, WebexTransientError, webexErrorOf,
@@ -88,9 +89,7 @@ export class WebexWorker {
   /** Consecutive transient failures per object (backoff exponent); in memory, reset on success. */
   private readonly failures = new Map<string, number>();
   private readonly renewals = new Map<string, Promise<Set<string>>>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly db: Database,
@@ -98,39 +97,22 @@ export class WebexWorker {
     private readonly log: Logger,
   ) {
     this.claims = new LeaseClaims(db, WebexJob, { pendingStatus: WebexJobStatus.PENDING, leaseMs: config.leaseMs, batchSize: JOBS_PER_ROUND });
+    // A full round suggests more jobs are due: the next goes at once.
+    this.loop = new PollingLoop(async () => (await this.runOnce()) >= JOBS_PER_ROUND, config.workerIntervalMs,
+      (error) => this.log.error({ err: error }, 'webex: sync round failed'));
   }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops claiming; each job finishes its request in flight and hands its claim back. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.tick().finally(() => {
-        this.running = null;
-      });
-    }, delayMs);
-    this.timer.unref?.();
-  }
-
-  private async tick(): Promise<void> {
-    let claimed = 0;
-    try {
-      claimed = await this.runOnce();
-    } catch (error) {
-      this.log.error({ err: error }, 'webex: sync round failed');
-    }
-    this.schedule(claimed >= JOBS_PER_ROUND ? 0 : this.config.workerIntervalMs);
+  private get stopped(): boolean {
+    return this.loop.stopped;
   }
 
   /** Claims due jobs and drives each one round; returns how many were claimed. */
