@@ -219,8 +219,12 @@ describe('changes after onboarding reach Webex', () => {
     expect(h.cisco.customers.get(cisco.id)!.status).toBe('provisioned');
     const RETRY = `mutation ($input: RetryWebexSyncInput!) { retryWebexSync(input: $input) {
       customer { id } deletedCustomerId webex { status errors { description } } userErrors { code field message } } }`;
-    // Another partner cannot see or re-drive it.
+    // The partner sees it among its pending removals, with Cisco's words; another partner neither sees nor re-drives it.
+    const REMOVALS = '{ viewer { partner { webexRemovals { customerId webex { status errors { description } } } } } }';
+    const removals = async (token: string) => (await gql(h.server, token, REMOVALS)).viewer.partner.webexRemovals;
+    expect(await removals(partner.token)).toEqual([{ customerId: customer.id, webex: { status: 'FAILED', errors: [{ description: expect.stringMatching(/current state/) }] } }]);
     const stranger = await h.server.newPartner();
+    expect(await removals(stranger.token)).toEqual([]);
     const foreign = (await gql(h.server, stranger.token, RETRY, { input: { customerId: customer.id } })).retryWebexSync;
     expect(foreign.userErrors.map((e: any) => [e.code, ...e.field])).toEqual([['NOT_FOUND', 'input', 'customerId']]);
     expect(foreign.deletedCustomerId).toBeNull();
@@ -232,7 +236,8 @@ describe('changes after onboarding reach Webex', () => {
     expect(requestsOf(label, 'DELETE', /^\/wholesale\/customers\//).map((r) => [r.path, r.status])).toEqual([
       [`/wholesale/customers/${cisco.id}`, 409], [`/wholesale/customers/${cisco.id}`, 202],
     ]);
-    // Once Cisco removed it there is nothing left to re-drive.
+    // Once Cisco removed it there is nothing left to see or re-drive.
+    expect(await removals(partner.token)).toEqual([]);
     const after = (await gql(h.server, partner.token, RETRY, { input: { customerId: customer.id } })).retryWebexSync;
     expect(after.userErrors.map((e: any) => e.code)).toEqual(['NOT_FOUND']);
     const audit = await gql(h.server, partner.token, '{ auditEvents(first: 2) { edges { node { operation targetIds } } } }');

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { IdColumn, InstantColumn, JsonColumn, RefColumn, TextColumn } from '../db/columns';
 
@@ -135,6 +135,15 @@ export class WebexSync {
 
   @Field(() => Date, { nullable: true, description: 'When the next poll or retry is due, if one is planned.' })
   nextAttemptAt!: Date | null;
+}
+
+@ObjectType('WebexRemoval', { description: 'A customer deleted here whose removal at Webex is not done yet.' })
+export class WebexRemoval {
+  @Field(() => ID, { description: 'The deleted customer’s id (what retryWebexSync takes to send the removal again).' })
+  customerId!: string;
+
+  @Field(() => WebexSync, { description: 'Where its removal stands: FAILED with Cisco’s words when Cisco refused it.' })
+  webex!: WebexSync;
 }
 
 export const NOT_SYNCED: WebexSync = {
