@@ -10,6 +10,7 @@ import {
 } from './support/factories';
 import { useTestServer } from './support/fixture';
 import { UPDATE_CHUNK_SIZE } from '../server/src/users/user-lifecycle.service';
+import { INSERT_CHUNK_SIZE } from '../server/src/db/bulk-insert';
 
 /** domain.md §12, updateUsers: every rule on the users as they will be, all or nothing, every error at once. */
 const fixture = useTestServer({ partners: 2 });
@@ -343,5 +344,31 @@ describe('updateUsers', () => {
     expect(many).toBeLessThanOrEqual(one + 4 * Math.ceil(ROWS / UPDATE_CHUNK_SIZE));
     const [first] = (await hub.customerUsers(customer.id, { filter: { search: users[0].email } }))!.edges;
     expect(first.node).toMatchObject({ firstName: 'Row 0', extension: users[1].extension, location: { name: office.name } });
+  });
+
+  it('re-addresses the unsent welcomes of 1,000 users whose email changes with a bounded number of SQL statements', async () => {
+    const ROWS = 1_000;
+    const { server, partner } = fixture;
+    const hub = partner.client;
+    const customer = await hub.createCustomer(aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    const { users } = await hub.setupCustomer({ customerId: customer.id, users: Array.from({ length: ROWS + 1 }, () => aMeetingsUser()) });
+    const statementsOf = async (rows: CustomerUserUpdateInput[]) => {
+      const response = await server.post({ query: print(UpdateUsersDocument), variables: { input: { customerId: customer.id, users: rows } } }, { token: partner.token });
+      expectNoUserErrors(response.body.data.updateUsers);
+      expect(Number(response.headers.get('x-sql-commits'))).toBe(1);
+      return Number(response.headers.get('x-sql-statements'));
+    };
+    const renamed = (u: { id: string }) => ({ id: u.id, email: `${unique('moved')}@devries.example` });
+    const first = renamed(users[0]);
+    const one = await statementsOf([first]);
+    const rows = users.slice(1).map(renamed);
+    const many = await statementsOf(rows);
+    console.log(`updateUsers with new emails SQL statements: 1 row ${one}, ${ROWS} rows ${many}`);
+    // Cancels go 900 addresses a statement, the new welcomes 500 rows an insert: chunks, never rows.
+    expect(many).toBeLessThanOrEqual(one + 4 * Math.ceil(ROWS / UPDATE_CHUNK_SIZE) + Math.ceil(ROWS / 900) + Math.ceil(ROWS / INSERT_CHUNK_SIZE));
+    const outbox = await hub.paginate(hub.customerOutbox, customer.id).toArray({ limit: 3 * ROWS + 10 });
+    const pending = outbox.filter((m) => m.kind === 'WELCOME' && m.status === 'PENDING').map((m) => m.to);
+    expect(pending.sort()).toEqual([first, ...rows].map((r) => r.email).sort());
+    expect(outbox.filter((m) => m.kind === 'WELCOME' && m.status === 'CANCELLED')).toHaveLength(ROWS + 1);
   });
 });
