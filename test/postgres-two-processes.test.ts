@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -8,6 +8,7 @@ import { INSERT_CHUNK_SIZE } from '../server/src/db/bulk-insert';
 import { aCustomerInput, anAmsterdamLocation, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
 import { createScratchDatabase, onPostgres, type ScratchDatabase } from './support/postgres';
 import type { TestPartner } from './support/test-server';
+import { startApiProcess, stopAllApiProcesses, type ApiProcess } from './support/api-processes';
 
 /**
  * Two real API processes (`node dist/server/src/main.js`) on one PostgreSQL database, with
@@ -39,44 +40,8 @@ function ensureBuilt(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-interface ApiProcess { child: ChildProcess; url: string; stdout: string }
-
-/** Every API process spawned and not yet exited, ready or not: whatever happens, the suite stops them. */
-const children = new Set<ChildProcess>();
-
 function startProcess(databaseUrl: string): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', RATE_LIMIT_PER_SECOND: '0', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stderr!.on('data', (chunk) => { stderr += chunk; });
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /ready at (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve({ child, url: match[1].replace('localhost', '127.0.0.1'), stdout });
-    });
-    child.once('exit', (code) => reject(new Error(`API process exited with ${code}: ${stderr}`)));
-  });
-}
-
-/** SIGTERM, then SIGKILL should the process not have exited 10 s later. */
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => { clearTimeout(kill); resolve(); });
-    child.kill('SIGTERM');
-  });
-}
-
-function stopAll(): Promise<void> {
-  return Promise.all([...children].map(stopChild)).then(() => undefined);
+  return startApiProcess({ DATABASE_URL: databaseUrl, NODE_ENV: 'test', RATE_LIMIT_PER_SECOND: '0', LOG_LEVEL: 'warn' });
 }
 
 /** `count` processes started at once; should one fail to start, the others (ready or still starting) are stopped. */
@@ -84,7 +49,7 @@ async function startProcesses(databaseUrl: string, count: number): Promise<ApiPr
   try {
     return await Promise.all(Array.from({ length: count }, () => startProcess(databaseUrl)));
   } catch (error) {
-    await stopAll();
+    await stopAllApiProcesses();
     throw error;
   }
 }
@@ -159,7 +124,7 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
 
   afterAll(async () => {
     await sql?.end();
-    await stopAll();
+    await stopAllApiProcesses();
     await scratch?.drop();
   });
 

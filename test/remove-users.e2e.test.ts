@@ -2,6 +2,7 @@ import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLRequestError } from '../sdk/src/index';
 import { RemoveUsersDocument } from '../sdk/src/generated/graphql';
+import { OutboxMessage } from '../server/src/outbox/outbox-message.entity';
 import { PartnerAdminRole } from '../server/src/partners/partner-admin.entity';
 import { expectNoUserErrors, expectUserError, expectUserErrors } from './support/expect-user-error';
 import { aCustomerInput, aMeetingsUser, aTemplateInput, aUser, AN_UNKNOWN_ID, unique } from './support/factories';
@@ -50,6 +51,20 @@ describe('removeUsers', () => {
       { firstName: 'Eva', lastName: 'Again', email: eva.email, package: 'WEBEX_SUITE', phoneNumber: eva.phoneNumber, extension: eva.extension },
     ] });
     expect(again.users[0]).toMatchObject({ email: eva.email, phoneNumber: eva.phoneNumber, extension: '2001' });
+  });
+
+  it('cancels the removed users’ unsent emails in the same call; the others’ stay PENDING and a sent one stays SENT', async () => {
+    const { customer, users: [eva, piet, meetings], admin } = await aCustomer();
+    const hub = fixture.partner.client;
+    // Piet's welcome already went out: it stays the record of what was sent.
+    const db = fixture.server.app.db;
+    await db.write((tx) => tx.update(OutboxMessage, { customerId: customer.id, to: piet.email }, { status: 'SENT' as never, sentAt: new Date() }));
+    expectNoUserErrors(await remove(customer.id, [eva.id, piet.id]));
+    const outbox = (await hub.customerOutbox(customer.id, { first: 100 }))!.edges.map((e) => [e.node.to, e.node.kind, e.node.status]);
+    expect(outbox.sort()).toEqual([
+      [admin.email, 'ADMIN_INVITATION', 'PENDING'], [eva.email, 'WELCOME', 'CANCELLED'],
+      [meetings.email, 'WELCOME', 'PENDING'], [piet.email, 'WELCOME', 'SENT'],
+    ].sort());
   });
 
   it('refuses the full administrator, unknown, foreign, malformed and repeated ids, all at once, removing nothing', async () => {
@@ -116,8 +131,8 @@ describe('removeUsers', () => {
     const one = await statementsOf([users[0].id]);
     const many = await statementsOf(users.slice(1).map((u) => u.id));
     console.log(`removeUsers SQL statements: 1 user ${one}, ${ROWS} users ${many}`);
-    // Lookups and deletes go 900 ids at a time: a few statements more, never one per user.
-    expect(many).toBeLessThanOrEqual(one + 2 * Math.ceil(ROWS / 900));
+    // Lookups, deletes and the cancelling of unsent emails go 900 ids at a time: a few statements more, never one per user.
+    expect(many).toBeLessThanOrEqual(one + 3 * Math.ceil(ROWS / 900));
     expect((await hub.customerUsers(customer.id))!.totalCount).toBe(1);
   });
 });

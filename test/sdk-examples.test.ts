@@ -94,3 +94,46 @@ describe('the SDK’s TSDoc examples', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 });
+
+/**
+ * Each mutation is documented once, on the ProvisioningClient method users call (what it does, its
+ * rules, its example); its ProvisioningPayloads twin says what its payload holds and links there. Checked
+ * on the declarations the SDK's build emits (what an IDE shows a user of the package), not on the source.
+ */
+describe('the SDK’s declarations', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sdk-dts-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('document every mutation on the client method with an example, and link each payload method to it', () => {
+    const config = ts.readConfigFile(path.join(ROOT, 'sdk/tsconfig.json'), ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, path.join(ROOT, 'sdk'));
+    const emit = ts.createProgram(parsed.fileNames, { ...parsed.options, outDir: dir, declaration: true, emitDeclarationOnly: true, noEmit: false });
+    expect(emit.emit().emitSkipped).toBe(false);
+    const dts = path.join(dir, 'provisioning-client.d.ts');
+    const program = ts.createProgram([dts], { strict: true, noEmit: true, skipLibCheck: true, types: [] });
+    const checker = program.getTypeChecker();
+    const source = program.getSourceFile(dts)!;
+    const members = (name: string) => {
+      const node = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name)!;
+      return new Map(checker.getTypeAtLocation(node).getProperties().map((p) => [p.name, p]));
+    };
+    const client = members('ProvisioningClient');
+    const payloads = members('ProvisioningPayloads');
+    expect(payloads.size).toBeGreaterThan(15);
+    const problems: string[] = [];
+    for (const [name, payload] of payloads) {
+      const method = client.get(name);
+      const tags = (s: ts.Symbol) => s.getJsDocTags(checker).map((t) => [t.name, ts.displayPartsToString(t.text)]);
+      if (!method) {
+        problems.push(`${name}: no ProvisioningClient method`);
+        continue;
+      }
+      if (ts.displayPartsToString(method.getDocumentationComment(checker)).length < 20) problems.push(`ProvisioningClient.${name}: no description`);
+      if (!tags(method).some(([tag, text]) => tag === 'example' && text.includes(`hub.${name}(`))) problems.push(`ProvisioningClient.${name}: no example calling it`);
+      if (!ts.displayPartsToString(payload.getDocumentationComment(checker)).includes(`\`${name}\` as data`)) problems.push(`ProvisioningPayloads.${name}: no payload description`);
+      if (!tags(payload).some(([tag, text]) => tag === 'see' && text.includes(`ProvisioningClient.${name}`))) problems.push(`ProvisioningPayloads.${name}: no link to ProvisioningClient.${name}`);
+      if (tags(payload).some(([tag]) => tag === 'example')) problems.push(`ProvisioningPayloads.${name}: a second example (it belongs on ProvisioningClient.${name})`);
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+});

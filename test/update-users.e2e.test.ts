@@ -2,6 +2,7 @@ import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLRequestError, type CustomerUserUpdateInput, type Package } from '../sdk/src/index';
 import { UpdateUsersDocument } from '../sdk/src/generated/graphql';
+import { OutboxMessage } from '../server/src/outbox/outbox-message.entity';
 import { PartnerAdminRole } from '../server/src/partners/partner-admin.entity';
 import { expectNoUserErrors, expectUserError, expectUserErrors } from './support/expect-user-error';
 import {
@@ -9,6 +10,7 @@ import {
 } from './support/factories';
 import { useTestServer } from './support/fixture';
 import { UPDATE_CHUNK_SIZE } from '../server/src/users/user-lifecycle.service';
+import { INSERT_CHUNK_SIZE } from '../server/src/db/bulk-insert';
 
 /** domain.md §12, updateUsers: every rule on the users as they will be, all or nothing, every error at once. */
 const fixture = useTestServer({ partners: 2 });
@@ -263,6 +265,37 @@ describe('updateUsers', () => {
     expectNoUserErrors(await hub.payloads.createCustomer(aCustomerInput(templateId, { adminEmail: admin.email })));
   });
 
+  it('an unsent invitation or welcome follows a new email (the old one CANCELLED, a new one queued); resendInvitation then answers the new one', async () => {
+    const { customer, users: [eva, piet, jan, meetings], admin } = await aCustomer('WEBEX_SUITE');
+    const hub = fixture.partner.client;
+    // Piet's welcome already went out: it is not repeated (resendInvitation would send it again).
+    await fixture.server.app.db.write((tx) => tx.update(OutboxMessage, { customerId: customer.id, to: piet.email }, { status: 'SENT' as never, sentAt: new Date() }));
+    const fresh = (name: string) => `${unique(name)}@devries.example`;
+    const [adminEmail, evaEmail, pietEmail] = [fresh('anna'), fresh('eva'), fresh('piet')];
+    expectNoUserErrors(await update(customer.id, [
+      { id: admin.id, email: adminEmail }, { id: eva.id, email: evaEmail }, { id: piet.id, email: pietEmail },
+      // Two users swapping addresses: each one's welcome follows its user.
+      { id: jan.id, email: meetings.email }, { id: meetings.id, email: jan.email },
+    ]));
+    const outbox = async () => (await hub.customerOutbox(customer.id, { first: 100 }))!.edges.map((e) => e.node);
+    const messages = await outbox();
+    expect(messages.map((m) => [m.to, m.kind, m.status]).sort()).toEqual([
+      [admin.email, 'ADMIN_INVITATION', 'CANCELLED'], [adminEmail, 'ADMIN_INVITATION', 'PENDING'],
+      [eva.email, 'WELCOME', 'CANCELLED'], [evaEmail, 'WELCOME', 'PENDING'],
+      [piet.email, 'WELCOME', 'SENT'],
+      [jan.email, 'WELCOME', 'CANCELLED'], [jan.email, 'WELCOME', 'PENDING'],
+      [meetings.email, 'WELCOME', 'CANCELLED'], [meetings.email, 'WELCOME', 'PENDING'],
+    ].sort());
+    // The administrator's new invitation is the unsent one resendInvitation answers: no second email.
+    const invitation = messages.find((m) => m.to === adminEmail)!;
+    expect((await hub.resendInvitation(admin.id)).id).toBe(invitation.id);
+    expect((await hub.resendInvitation(eva.id)).id).toBe(messages.find((m) => m.to === evaEmail)!.id);
+    expect(await outbox()).toHaveLength(messages.length);
+    // A dry run queues and cancels nothing.
+    expectNoUserErrors(await update(customer.id, [{ id: eva.id, email: fresh('eva-again') }], true));
+    expect((await outbox()).map((m) => [m.id, m.status])).toEqual(messages.map((m) => [m.id, m.status]));
+  });
+
   it('refuses more than 10,000 rows with LIMIT_EXCEEDED before any SQL runs', async () => {
     const { customer, users: [eva] } = await aCustomer();
     const { server, partner } = fixture;
@@ -311,5 +344,31 @@ describe('updateUsers', () => {
     expect(many).toBeLessThanOrEqual(one + 4 * Math.ceil(ROWS / UPDATE_CHUNK_SIZE));
     const [first] = (await hub.customerUsers(customer.id, { filter: { search: users[0].email } }))!.edges;
     expect(first.node).toMatchObject({ firstName: 'Row 0', extension: users[1].extension, location: { name: office.name } });
+  });
+
+  it('re-addresses the unsent welcomes of 1,000 users whose email changes with a bounded number of SQL statements', async () => {
+    const ROWS = 1_000;
+    const { server, partner } = fixture;
+    const hub = partner.client;
+    const customer = await hub.createCustomer(aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));
+    const { users } = await hub.setupCustomer({ customerId: customer.id, users: Array.from({ length: ROWS + 1 }, () => aMeetingsUser()) });
+    const statementsOf = async (rows: CustomerUserUpdateInput[]) => {
+      const response = await server.post({ query: print(UpdateUsersDocument), variables: { input: { customerId: customer.id, users: rows } } }, { token: partner.token });
+      expectNoUserErrors(response.body.data.updateUsers);
+      expect(Number(response.headers.get('x-sql-commits'))).toBe(1);
+      return Number(response.headers.get('x-sql-statements'));
+    };
+    const renamed = (u: { id: string }) => ({ id: u.id, email: `${unique('moved')}@devries.example` });
+    const first = renamed(users[0]);
+    const one = await statementsOf([first]);
+    const rows = users.slice(1).map(renamed);
+    const many = await statementsOf(rows);
+    console.log(`updateUsers with new emails SQL statements: 1 row ${one}, ${ROWS} rows ${many}`);
+    // Cancels go 900 addresses a statement, the new welcomes 500 rows an insert: chunks, never rows.
+    expect(many).toBeLessThanOrEqual(one + 4 * Math.ceil(ROWS / UPDATE_CHUNK_SIZE) + Math.ceil(ROWS / 900) + Math.ceil(ROWS / INSERT_CHUNK_SIZE));
+    const outbox = await hub.paginate(hub.customerOutbox, customer.id).toArray({ limit: 3 * ROWS + 10 });
+    const pending = outbox.filter((m) => m.kind === 'WELCOME' && m.status === 'PENDING').map((m) => m.to);
+    expect(pending.sort()).toEqual([first, ...rows].map((r) => r.email).sort());
+    expect(outbox.filter((m) => m.kind === 'WELCOME' && m.status === 'CANCELLED')).toHaveLength(ROWS + 1);
   });
 });

@@ -83,6 +83,26 @@ describe('changes after onboarding reach Webex', () => {
     expect((await syncRows(customer.id)).filter((r) => r.pendingChange !== null)).toEqual([]);
   });
 
+  it('a downgrade moves the administrator’s subscriber down first, then PUTs the customer (Cisco drops what is missing from the list)', async () => {
+    const { partner, label, customer, cisco, state } = await provisioned('WEBEX_SUITE', [aUser({ package: 'WEBEX_CALLING' })]);
+    const admin = state.users.find((u: any) => u.email === customer.adminEmail);
+    expect(h.cisco.subscribers.get(admin.webexId)!.packages).toEqual(['webex_suite']);
+    await mutate(partner, 'updateCustomer', { id: customer.id, package: 'WEBEX_CALLING' });
+    await waitFor(async () => h.cisco.customers.get(cisco.id)!.packages, (p) => p[0] === 'webex_calling', 'the new package at Cisco');
+    const after = await waitFor(() => customerSync(h, partner, customer.id), (s) => allSettled(s) && s.customer.status === 'PROVISIONED', 'the downgrade to settle');
+    expect(after.customer.errors).toEqual([]);
+    expect(after.customer.status).toBe('PROVISIONED');
+    expect(h.cisco.customers.get(cisco.id)!.packages).toEqual(['webex_calling']);
+    expect(h.cisco.subscribers.get(admin.webexId)!.packages).toEqual(['webex_calling']);
+    const customerPuts = requestsOf(label, 'PUT', /^\/wholesale\/customers\//);
+    const subscriberPuts = requestsOf(label, 'PUT', /^\/wholesale\/subscribers\//);
+    expect(customerPuts.map((r) => r.status)).toEqual([202]);
+    expect(subscriberPuts.map((r) => [r.path, r.body])).toEqual([[`/wholesale/subscribers/${encodeURIComponent(admin.webexId)}`, { packages: ['webex_calling'] }]]);
+    expect(h.cisco.requests.indexOf(customerPuts[0])).toBeGreaterThan(h.cisco.requests.indexOf(subscriberPuts[0]));
+    expect((await syncRows(customer.id)).filter((r) => r.pendingChange !== null)).toEqual([]);
+    expect(h.cisco.contractViolations).toEqual([]);
+  });
+
   it('updateLocation and removeLocation: PUT and DELETE /locations/{id}; the removed location’s row is forgotten once Cisco deleted it', async () => {
     const { partner, label, customer, cisco, branch, state } = await provisioned();
     const branchAtCisco = state.locations.find((l: any) => l.id === branch.id).webexId;
@@ -187,6 +207,41 @@ describe('changes after onboarding reach Webex', () => {
     expect(deletes[0].status).toBe(0);
     // Its locations and users go with it at Cisco: no DELETE of their own.
     expect(requestsOf(label, 'DELETE', /^\/(locations|wholesale\/subscribers)\//)).toEqual([]);
+    expect(h.cisco.contractViolations).toEqual([]);
+  });
+
+  it('deleteCustomer refused by Cisco (4xx): FAILED with Cisco’s words; retryWebexSync of the deleted id re-drives that DELETE once, and only for its own partner', async () => {
+    const { partner, label, customer, cisco } = await provisioned();
+    h.cisco.inject({ method: 'DELETE', path: /^\/wholesale\/customers\//, status: 409 });
+    await mutate(partner, 'deleteCustomer', { id: customer.id });
+    const failed = await waitFor(() => syncRows(customer.id), (rows) => rows.length === 1 && rows[0].status === 'FAILED', 'the refused DELETE');
+    expect(failed[0].errors[0].description).toMatch(/current state/);
+    expect(h.cisco.customers.get(cisco.id)!.status).toBe('provisioned');
+    const RETRY = `mutation ($input: RetryWebexSyncInput!) { retryWebexSync(input: $input) {
+      customer { id } deletedCustomerId webex { status errors { description } } userErrors { code field message } } }`;
+    // The partner sees it among its pending removals, with Cisco's words; another partner neither sees nor re-drives it.
+    const REMOVALS = '{ viewer { partner { webexRemovals { customerId webex { status errors { description } } } } } }';
+    const removals = async (token: string) => (await gql(h.server, token, REMOVALS)).viewer.partner.webexRemovals;
+    expect(await removals(partner.token)).toEqual([{ customerId: customer.id, webex: { status: 'FAILED', errors: [{ description: expect.stringMatching(/current state/) }] } }]);
+    const stranger = await h.server.newPartner();
+    expect(await removals(stranger.token)).toEqual([]);
+    const foreign = (await gql(h.server, stranger.token, RETRY, { input: { customerId: customer.id } })).retryWebexSync;
+    expect(foreign.userErrors.map((e: any) => [e.code, ...e.field])).toEqual([['NOT_FOUND', 'input', 'customerId']]);
+    expect(foreign.deletedCustomerId).toBeNull();
+
+    const retried = (await gql(h.server, partner.token, RETRY, { input: { customerId: customer.id } })).retryWebexSync;
+    expect(retried).toEqual({ customer: null, deletedCustomerId: customer.id, webex: { status: 'QUEUED', errors: [] }, userErrors: [] });
+    await waitFor(() => syncRows(customer.id), (rows) => rows.length === 0, 'the customer’s rows to be forgotten');
+    expect(h.cisco.customers.get(cisco.id)?.status ?? 'gone').toMatch(/deleting|gone/);
+    expect(requestsOf(label, 'DELETE', /^\/wholesale\/customers\//).map((r) => [r.path, r.status])).toEqual([
+      [`/wholesale/customers/${cisco.id}`, 409], [`/wholesale/customers/${cisco.id}`, 202],
+    ]);
+    // Once Cisco removed it there is nothing left to see or re-drive.
+    expect(await removals(partner.token)).toEqual([]);
+    const after = (await gql(h.server, partner.token, RETRY, { input: { customerId: customer.id } })).retryWebexSync;
+    expect(after.userErrors.map((e: any) => e.code)).toEqual(['NOT_FOUND']);
+    const audit = await gql(h.server, partner.token, '{ auditEvents(first: 2) { edges { node { operation targetIds } } } }');
+    expect(audit.auditEvents.edges.map((e: any) => e.node)).toContainEqual({ operation: 'retryWebexSync', targetIds: [customer.id] });
     expect(h.cisco.contractViolations).toEqual([]);
   });
 

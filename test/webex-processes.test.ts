@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { aCustomerInput, aTemplateInput, aUser, unique } from './support/factori
 import { createScratchDatabase, onPostgres, type ScratchDatabase } from './support/postgres';
 import { startWebexStandIn, type WebexStandIn } from './support/webex-stand-in';
 import { waitFor, webexEnv } from './support/webex-harness';
+import { killApiProcess, startApiProcess, stopAllApiProcesses, stopApiProcess } from './support/api-processes';
 
 /**
  * The connector in real server processes (`node dist/server/src/main.js`, built by the global
@@ -16,44 +17,7 @@ import { waitFor, webexEnv } from './support/webex-harness';
  * must never see an object created twice, and every object must end PROVISIONED.
  */
 const ROOT = path.resolve(__dirname, '..');
-const MAIN = path.join(ROOT, 'dist/server/src/main.js');
 const CLI = path.join(ROOT, 'dist/server/src/cli/main.js');
-
-const children = new Set<ChildProcess>();
-
-function startProcess(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stderr!.on('data', (chunk) => { stderr += chunk; });
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /ready at (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve({ child, url: match[1].replace('localhost', '127.0.0.1') });
-    });
-    child.once('exit', (code) => reject(new Error(`API process exited with ${code}: ${stderr}`)));
-  });
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => { clearTimeout(hard); resolve(); });
-    child.kill('SIGTERM');
-  });
-}
 
 interface Database { url: string; drop(): Promise<void> }
 
@@ -111,17 +75,17 @@ describe('Webex sync across kill -9 of the server process', () => {
     db = await freshDatabase();
   });
   afterEach(async () => {
-    if (current) await stop(current);
+    if (current) await stopApiProcess(current);
     current = null;
   });
   afterAll(async () => {
-    await Promise.all([...children].map(stop));
+    await stopAllApiProcesses();
     await cisco?.stop();
     await db?.drop();
   });
 
   async function start() {
-    const started = await startProcess(processEnv(cisco, db.url));
+    const started = await startApiProcess(processEnv(cisco, db.url));
     current = started.child;
     return started;
   }
@@ -138,7 +102,7 @@ describe('Webex sync across kill -9 of the server process', () => {
     await hub.setupCustomer({ customerId: customer.id, users });
     const posts = () => cisco.requests.filter((r) => r.method === 'POST' && r.path === '/wholesale/subscribers').length;
     await waitFor(async () => posts(), (n) => n >= 40, '40 subscribers to be sent');
-    await kill9(first.child);
+    await killApiProcess(first.child);
     cisco.setDelay(0);
     const inFlight = cisco.requests.filter((r) => r.status === 0 && r.method === 'POST').length;
 
@@ -160,7 +124,7 @@ describe('Webex sync across kill -9 of the server process', () => {
     const { token, templateId } = await partnerWithTemplate(cisco, first.url, db.url);
     let hub = createClient({ url: first.url, token });
     const right = await hub.createCustomer(aCustomerInput(templateId, { package: 'WEBEX_MEETINGS' }));
-    await kill9(first.child);
+    await killApiProcess(first.child);
 
     const second = await start();
     hub = createClient({ url: second.url, token });
@@ -169,7 +133,7 @@ describe('Webex sync across kill -9 of the server process', () => {
     const slow = await hub.createCustomer(aCustomerInput(templateId, { package: 'WEBEX_MEETINGS' }));
     await waitFor(async () => cisco.requests.some((r) => r.method === 'POST' && r.path === '/wholesale/customers' && (r.body as any)?.externalId === slow.id),
       (sent) => sent, 'the create of the second customer to be sent', 60_000);
-    await kill9(second.child);
+    await killApiProcess(second.child);
     cisco.setDelay(0);
 
     const third = await start();
@@ -192,14 +156,14 @@ describe.runIf(onPostgres)('Webex sync shared by two API processes on one Postgr
     db = await freshDatabase();
   });
   afterAll(async () => {
-    await Promise.all([...children].map(stop));
+    await stopAllApiProcesses();
     await cisco?.stop();
     await db?.drop();
   });
 
   it('both processes drain the jobs; no object is created twice at Cisco and every one ends PROVISIONED', async () => {
-    const a = await startProcess(processEnv(cisco, db.url));
-    const b = await startProcess(processEnv(cisco, db.url));
+    const a = await startApiProcess(processEnv(cisco, db.url));
+    const b = await startApiProcess(processEnv(cisco, db.url));
     const { token, templateId } = await partnerWithTemplate(cisco, a.url, db.url);
     const hubs = [createClient({ url: a.url, token }), createClient({ url: b.url, token })];
     cisco.setDelay(5);

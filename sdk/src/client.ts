@@ -427,7 +427,7 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     },
 
     async retryWebexSync(customerId: string): Promise<WebexSync> {
-      return unwrap('retryWebexSync', await payloads.retryWebexSync({ customerId })).customer!.webex;
+      return unwrap('retryWebexSync', await payloads.retryWebexSync({ customerId })).webex!;
     },
 
     async updateCustomer(input: UpdateCustomerInput): Promise<Customer> {

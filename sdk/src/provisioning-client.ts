@@ -102,164 +102,113 @@ export type WebexUserConnection = NonNullable<CustomerWebexUsersQuery['customer'
  * The mutations as data: each resolves to the raw payload (the written object or null,
  * `userErrors`, `warnings` where the mutation has them) and never rejects with
  * `ProvisioningError`, for callers who show user errors next to form fields. Thrown GraphQL and
- * transport errors still reject (`GraphQLRequestError`, `NetworkError`).
+ * transport errors still reject (`GraphQLRequestError`, `NetworkError`). Each method is documented, with
+ * its rules and an example, on the {@link ProvisioningClient} method of the same name.
+ * @example
+ * ```ts
+ * const { customer: created, userErrors } = await hub.payloads.createCustomer({ provisioningId, companyName: 'Bakkerij de Vries',
+ *   adminEmail: 'it@devries.example', package: 'WEBEX_CALLING', supportedLocationConfirmed: true, headquarters });
+ * for (const e of userErrors) console.log(e.field.join('.'), e.code, e.message);
+ * ```
  */
 export interface ProvisioningPayloads {
   /**
    * `createTemplate` as data: `{ template, userErrors, warnings }`.
-   * @example
-   * ```ts
-   * const { template, userErrors, warnings } = await hub.payloads.createTemplate({ name: 'Benelux SMB',
-   *   countryCode: 'NL', brandName: 'Acme', serviceProviderAdminId: adminId, subscriptionId, dryRun: true });
-   * for (const e of userErrors) console.log(e.field.join('.'), e.code, e.message);
-   * ```
+   * @see {@link ProvisioningClient.createTemplate}: what it does, its rules and an example.
    */
   createTemplate(input: CreateTemplateInput): Promise<CreateTemplatePayload>;
 
   /**
    * `createCustomer` as data: `{ customer, userErrors }`.
-   * @example
-   * ```ts
-   * const { customer, userErrors } = await hub.payloads.createCustomer({ provisioningId, companyName: 'Bakkerij de Vries',
-   *   adminEmail: 'it@devries.example', package: 'WEBEX_CALLING', supportedLocationConfirmed: true, headquarters });
-   * if (!customer) console.log(userErrors.map((e) => `${e.field.join('.')}: ${e.code}`));
-   * ```
+   * @see {@link ProvisioningClient.createCustomer}: what it does, its rules and an example.
    */
   createCustomer(input: CreateCustomerInput): Promise<CreateCustomerPayload>;
 
   /**
    * `setupCustomer` as data: `{ customer, locations, users, userErrors }`.
-   * @example
-   * ```ts
-   * const { users, userErrors } = await hub.payloads.setupCustomer({ customerId: customer.id, dryRun: true, users: [
-   *   { firstName: 'Eva', lastName: 'de Vries', email: 'eva@devries.example', package: 'WEBEX_CALLING', extension: '2001' },
-   * ] });
-   * const badRows = new Set(userErrors.map((e) => e.field[2]));
-   * ```
+   * @see {@link ProvisioningClient.setupCustomer}: what it does, its rules and an example.
    */
   setupCustomer(input: SetupCustomerInput): Promise<SetupCustomerPayload>;
 
   /**
    * `updateTemplate` as data: `{ template, userErrors, warnings }`.
-   * @example
-   * ```ts
-   * const { template: preview, userErrors } = await hub.payloads.updateTemplate({ id: template.id, name: 'Benelux SMB 2025', dryRun: true });
-   * ```
+   * @see {@link ProvisioningClient.updateTemplate}: what it does, its rules and an example.
    */
   updateTemplate(input: UpdateTemplateInput): Promise<UpdateTemplatePayload>;
 
   /**
    * `deleteTemplate` as data: `{ deletedTemplateId, userErrors }` (`IN_USE` while customers use it).
-   * @example
-   * ```ts
-   * const { deletedTemplateId, userErrors } = await hub.payloads.deleteTemplate({ id: template.id });
-   * if (userErrors.some((e) => e.code === 'IN_USE')) console.log('Customers were created from this template.');
-   * ```
+   * @see {@link ProvisioningClient.deleteTemplate}: what it does, its rules and an example.
    */
   deleteTemplate(input: DeleteTemplateInput): Promise<DeleteTemplatePayload>;
 
   /**
    * `assignCustomerAdminRoles` as data: `{ users, userErrors }`.
-   * @example
-   * ```ts
-   * const { users, userErrors } = await hub.payloads.assignCustomerAdminRoles({ customerId: customer.id,
-   *   assignments: [{ userId, roles: ['USER_ADMIN'] }] });
-   * ```
+   * @see {@link ProvisioningClient.assignCustomerAdminRoles}: what it does, its rules and an example.
    */
   assignCustomerAdminRoles(input: AssignCustomerAdminRolesInput): Promise<AssignCustomerAdminRolesPayload>;
 
   /**
    * `requestSetupAssist` as data: `{ request, userErrors }`.
-   * @example
-   * ```ts
-   * const { request, userErrors } = await hub.payloads.requestSetupAssist({ customerId: customer.id,
-   *   locationId: customer.headquarters.id, contactName: 'Eva de Vries', contactEmail: 'eva@devries.example' });
-   * ```
+   * @see {@link ProvisioningClient.requestSetupAssist}: what it does, its rules and an example.
    */
   requestSetupAssist(input: RequestSetupAssistInput): Promise<RequestSetupAssistPayload>;
 
   /**
    * `connectWebex` as data: `{ connection, userErrors }` (`INVALID` on `accessToken` when Webex refuses it).
-   * @example
-   * ```ts
-   * const { connection, userErrors } = await hub.payloads.connectWebex({ accessToken, refreshToken });
-   * ```
+   * @see {@link ProvisioningClient.connectWebex}: what it does, its rules and an example.
    */
   connectWebex(input: ConnectWebexInput): Promise<ConnectWebexPayload>;
 
   /**
-   * `retryWebexSync` as data: `{ customer, userErrors }` (`NOT_ALLOWED` while the partner is not connected
-   * or the template has no `webexProvisioningId`).
-   * @example
-   * ```ts
-   * const { customer, userErrors } = await hub.payloads.retryWebexSync({ customerId });
-   * ```
+   * `retryWebexSync` as data: `{ customer, deletedCustomerId, webex, userErrors }` (`NOT_ALLOWED` while the partner
+   * is not connected or the template has no `webexProvisioningId`). For a deleted customer whose removal at Webex
+   * was refused, `customer` is null and `deletedCustomerId` names the removal that goes again.
+   * @see {@link ProvisioningClient.retryWebexSync}: what it does, its rules and an example.
    */
   retryWebexSync(input: RetryWebexSyncInput): Promise<RetryWebexSyncPayload>;
 
   /**
-   * `updateCustomer` as data: `{ customer, userErrors }` (a refused package change says how many users block it and who).
-   * @example
-   * ```ts
-   * const { customer: preview, userErrors } = await hub.payloads.updateCustomer({ id: customer.id, package: 'WEBEX_SUITE', dryRun: true });
-   * ```
+   * `updateCustomer` as data: `{ customer, userErrors }` (a refused package change says how many users block it and
+   * who).
+   * @see {@link ProvisioningClient.updateCustomer}: what it does, its rules and an example.
    */
   updateCustomer(input: UpdateCustomerInput): Promise<UpdateCustomerPayload>;
 
   /**
    * `deleteCustomer` as data: `{ deletedCustomerId, userErrors }`.
-   * @example
-   * ```ts
-   * const { deletedCustomerId, userErrors } = await hub.payloads.deleteCustomer({ id: customer.id, dryRun: true });
-   * ```
+   * @see {@link ProvisioningClient.deleteCustomer}: what it does, its rules and an example.
    */
   deleteCustomer(input: { id: string; dryRun?: boolean | null }): Promise<DeleteCustomerPayload>;
 
   /**
    * `updateLocation` as data: `{ location, userErrors }`.
-   * @example
-   * ```ts
-   * const { location, userErrors } = await hub.payloads.updateLocation({ id: locationId, name: 'Utrecht Centraal', dryRun: true });
-   * ```
+   * @see {@link ProvisioningClient.updateLocation}: what it does, its rules and an example.
    */
   updateLocation(input: UpdateLocationInput): Promise<UpdateLocationPayload>;
 
   /**
-   * `removeLocation` as data: `{ removedLocationId, userErrors }` (`IN_USE` while users are there, `NOT_ALLOWED` for the headquarters).
-   * @example
-   * ```ts
-   * const { removedLocationId, userErrors } = await hub.payloads.removeLocation({ id: locationId });
-   * ```
+   * `removeLocation` as data: `{ removedLocationId, userErrors }` (`IN_USE` while users are there, `NOT_ALLOWED` for
+   * the headquarters).
+   * @see {@link ProvisioningClient.removeLocation}: what it does, its rules and an example.
    */
   removeLocation(input: { id: string; dryRun?: boolean | null }): Promise<RemoveLocationPayload>;
 
   /**
    * `resendInvitation` as data: `{ message, userErrors }`.
-   * @example
-   * ```ts
-   * const { message, userErrors } = await hub.payloads.resendInvitation({ userId });
-   * ```
+   * @see {@link ProvisioningClient.resendInvitation}: what it does, its rules and an example.
    */
   resendInvitation(input: { userId: string }): Promise<ResendInvitationPayload>;
 
   /**
    * `updateUsers` as data: `{ customer, users, userErrors }` (errors on `["input", "users", "<row>", "<field>"]`).
-   * @example
-   * ```ts
-   * const { userErrors } = await hub.payloads.updateUsers({ customerId: customer.id, dryRun: true, users: [
-   *   { id: eva.id, phoneNumber: '+31 20 794 8001' },
-   * ] });
-   * const badRows = new Set(userErrors.map((e) => e.field[2]));
-   * ```
+   * @see {@link ProvisioningClient.updateUsers}: what it does, its rules and an example.
    */
   updateUsers(input: UpdateUsersInput): Promise<UpdateUsersPayload>;
 
   /**
    * `removeUsers` as data: `{ removedUserIds, userErrors }` (errors on `["input", "userIds", "<i>"]`).
-   * @example
-   * ```ts
-   * const { removedUserIds, userErrors } = await hub.payloads.removeUsers({ customerId: customer.id, userIds: [eva.id], dryRun: true });
-   * ```
+   * @see {@link ProvisioningClient.removeUsers}: what it does, its rules and an example.
    */
   removeUsers(input: RemoveUsersInput): Promise<RemoveUsersPayload>;
 }
@@ -421,7 +370,8 @@ export interface ProvisioningClient {
 
   /**
    * Re-drives a customer's FAILED objects in Webex (or queues a NOT_SYNCED customer once the partner is
-   * connected and its template has a `webexProvisioningId`); resolves to the customer's sync state.
+   * connected and its template has a `webexProvisioningId`); resolves to the customer's sync state. Given the id
+   * of a customer deleted here whose removal at Webex was refused, it sends that removal again and resolves to its state.
    * @example
    * ```ts
    * const webex = await hub.retryWebexSync(customer.id);

@@ -139,7 +139,8 @@ export interface InjectedFault {
   method?: string;
   /** Only paths (below `/v1`, e.g. `/wholesale/subscribers`) matching this. When left out, every path except `/access_token`. */
   path?: RegExp;
-  status: 429 | 423 | 500 | 502 | 503 | 504;
+  /** 409: Cisco refuses the request in the object's current state (a 4xx: the connector marks the object FAILED). */
+  status: 409 | 429 | 423 | 500 | 502 | 503 | 504;
   /** Sent as the `Retry-After` header (seconds; Cisco sends whole seconds); 429 gets 1 when left out. */
   retryAfterSeconds?: number;
   /** How many matching requests get the fault (default 1; `Infinity` for an outage, ended by `clearFaults`). */
@@ -1020,7 +1021,8 @@ export async function startWebexStandIn(options: WebexStandInOptions = {}): Prom
             }
             throw new HttpFailure(
               fault.status,
-              fault.status === 429 ? 'Too Many Requests' : fault.status === 423 ? 'Locked' : 'Try again later',
+              fault.status === 429 ? 'Too Many Requests' : fault.status === 423 ? 'Locked'
+                : fault.status === 409 ? 'The request cannot be carried out in the object’s current state' : 'Try again later',
               undefined,
               retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {},
             );

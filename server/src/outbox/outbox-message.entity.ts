@@ -8,7 +8,7 @@ export enum OutboxStatus {
   SENT = 'SENT',
   /** Rejected permanently (5xx) or out of attempts. */
   FAILED = 'FAILED',
-  /** Never to be sent: its customer was deleted before it went out (deleteCustomer). */
+  /** Never to be sent: its customer (deleteCustomer) or user (removeUsers) was deleted, or its user's address changed (updateUsers queues a new one), before it went out. */
   CANCELLED = 'CANCELLED',
 }
 
@@ -42,7 +42,7 @@ export class OutboxMessage {
   @TextColumn()
   body!: string;
 
-  @Field(() => String, { description: 'PENDING, SENT, FAILED or CANCELLED (its customer was deleted before it went out).' })
+  @Field(() => String, { description: 'PENDING, SENT, FAILED or CANCELLED (before it went out, its customer or user was deleted, or the user’s email changed and a new message to the new address replaced it).' })
   @TextColumn()
   status!: OutboxStatus;
 

@@ -51,3 +51,55 @@ export async function enqueueWelcomeEmails(tx: EntityManager, customer: Customer
   await bulkInsert(tx, OutboxMessage, rows);
   return rows;
 }
+
+const CANCEL_CHUNK = 900;
+
+/**
+ * The customer's unsent emails to these addresses become CANCELLED (removeUsers; updateUsers when
+ * an address changes): a few statements per 900 addresses, never one per user. A message a sender
+ * holds right now loses its claim, so its outcome is not recorded over CANCELLED (as in
+ * deleteCustomer). Returns the cancelled messages' kind and address, for those that are re-queued.
+ */
+export async function cancelUnsentTo(tx: EntityManager, customerId: string, emails: readonly string[]): Promise<{ kind: OutboxKind; to: string }[]> {
+  const cancelled: { kind: OutboxKind; to: string }[] = [];
+  const postgres = tx.connection.driver.options.type === 'postgres';
+  for (let i = 0; i < emails.length; i += CANCEL_CHUNK) {
+    const chunk = emails.slice(i, i + CANCEL_CHUNK);
+    const mark = (n: number) => (postgres ? `$${n}` : '?');
+    const marks = chunk.map((_, j) => mark(j + 4)).join(', ');
+    const sql = `UPDATE "outbox_message" SET "status" = ${mark(1)}, "claimToken" = NULL, "leaseUntil" = NULL `
+      + `WHERE "customerId" = ${mark(2)} AND "status" = ${mark(3)} AND "recipient" IN (${marks}) RETURNING "kind", "recipient"`;
+    const result: unknown = await tx.query(sql, [OutboxStatus.CANCELLED, customerId, OutboxStatus.PENDING, ...chunk]);
+    // PostgreSQL's driver answers an UPDATE … RETURNING as [rows, count]; SQLite's as the rows.
+    const rows = (postgres && Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as { kind: OutboxKind; recipient: string }[];
+    for (const r of rows) cancelled.push({ kind: r.kind, to: r.recipient });
+  }
+  return cancelled;
+}
+
+/**
+ * Users whose address changed (updateUsers): an unsent invitation or welcome to the old address is
+ * CANCELLED and the same kind is queued to the new one, written for the new address (the body
+ * names it). A fresh message rather than a readdressed one, so the outbox keeps the record of the
+ * address it was first meant for, and the new one starts with its own attempts. An email already
+ * sent is not repeated: resendInvitation sends it again, and then finds (and answers) the unsent
+ * one queued here instead of queueing a second.
+ */
+export async function readdressUnsent(
+  tx: EntityManager, customer: Customer, moves: readonly { before: CustomerUser; after: CustomerUser }[],
+): Promise<OutboxMessage[]> {
+  if (moves.length === 0) return [];
+  const byOldAddress = new Map(moves.map((m) => [m.before.email, m.after]));
+  const cancelled = await cancelUnsentTo(tx, customer.id, [...byOldAddress.keys()]);
+  const invited = new Map<string, CustomerUser>();
+  const welcomed = new Map<string, CustomerUser>();
+  for (const { kind, to } of cancelled) {
+    const user = byOldAddress.get(to);
+    if (!user) continue;
+    (kind === OutboxKind.ADMIN_INVITATION ? invited : welcomed).set(user.id, user);
+  }
+  const queued: OutboxMessage[] = [];
+  for (const admin of invited.values()) queued.push(await enqueueAdminInvitation(tx, customer, admin));
+  queued.push(...await enqueueWelcomeEmails(tx, customer, [...welcomed.values()]));
+  return queued;
+}

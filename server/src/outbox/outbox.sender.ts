@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter, type TransportOptions } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
+import { PollingLoop } from '../db/polling-loop';
 import { LeaseClaims } from '../db/lease-claims';
 import { OutboxMessage, OutboxStatus } from './outbox-message.entity';
 
@@ -39,9 +40,7 @@ const MAX_BACKOFF_MS = 60 * 60 * 1000;
  */
 export class OutboxSender {
   private readonly transport: Transporter;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollingLoop;
   private readonly batchSize: number;
   /** The longest one delivery may take (connection, handshake and the message): a third of the lease. */
   private readonly sendDeadlineMs: number;
@@ -51,6 +50,9 @@ export class OutboxSender {
     this.batchSize = options.batchSize ?? 50;
     this.sendDeadlineMs = Math.floor(options.leaseMs / 3);
     this.claims = new LeaseClaims(db, OutboxMessage, { pendingStatus: OutboxStatus.PENDING, leaseMs: options.leaseMs, batchSize: this.batchSize });
+    // A full batch suggests more are due: go on at once; otherwise wait for the next poll.
+    this.loop = new PollingLoop(async () => (await this.runOnce()) >= this.batchSize, options.pollIntervalMs,
+      (error) => this.log.error({ err: error }, 'outbox: delivery round failed'));
     const timeout = Math.min(30_000, this.sendDeadlineMs);
     // A pooled connection: one SMTP handshake for many messages, not one per message. The pool
     // would re-send a message on its own when a connection closes mid-send (maxRequeues, default 5),
@@ -62,29 +64,11 @@ export class OutboxSender {
   }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.tick().finally(() => {
-        this.running = null;
-      });
-    }, delayMs);
-    this.timer.unref?.();
-  }
-
-  private async tick(): Promise<void> {
-    let handled = 0;
-    try {
-      handled = await this.runOnce();
-    } catch (error) {
-      this.log.error({ err: error }, 'outbox: delivery round failed');
-    }
-    // A full batch suggests more are due: go on at once; otherwise wait for the next poll.
-    this.schedule(handled >= this.batchSize ? 0 : this.options.pollIntervalMs);
+  private get stopped(): boolean {
+    return this.loop.stopped;
   }
 
   /** Claims one batch of due messages and tries each once; returns how many were claimed. */
@@ -139,10 +123,7 @@ export class OutboxSender {
 
   /** Stops polling and waits for the round in flight (the database must still be open). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.loop.stop();
     this.transport.close();
   }
 }

@@ -22,6 +22,7 @@ import {
   MAX_USERS_PER_UPDATE, normalizeUpdateRow, planUserUpdate, resolveUpdateNumbers, type UserChange, type UserUpdateRow, type UserUpdateSnapshot,
 } from './user-update.plan';
 import { inRowOrder } from '../setup/setup.rules';
+import { cancelUnsentTo, readdressUnsent } from '../outbox/outbox.enqueue';
 
 /** Rows per UPDATE … FROM (VALUES …) statement: 8 parameters a row, well under both engines' limits. */
 export const UPDATE_CHUNK_SIZE = 500;
@@ -63,6 +64,9 @@ export class UserLifecycleService {
         customer.updatedAt = now;
         await tx.update(Customer, { id: customer.id }, { adminEmail, updatedAt: now });
       }
+      // An unsent invitation or welcome follows its user to the new address (outbox.enqueue.ts, readdressUnsent).
+      const readdressed = changes.filter((c) => c.before.email !== c.after.email);
+      if (readdressed.length > 0) await readdressUnsent(tx, customer, readdressed);
       // Cisco follows (domain.md §12): a package change is a PUT of the subscriber; a new number of a calling user gets a Control Hub note.
       await webexSync.usersChanged(tx, customer, changes);
       return { value: plan, changed: changes.length === 0 ? [] : [customer.id, ...changes.map((c) => c.after.id)] };
@@ -148,6 +152,8 @@ export class UserLifecycleService {
     },
     write: async (tx, { customer, removed }) => {
       await deleteWhereIdIn(tx, removed.map((u) => u.id));
+      // A removed user's unsent welcome would still go out (as deleteCustomer does for all of a customer's): never sent now.
+      await cancelUnsentTo(tx, customer.id, removed.map((u) => u.email));
       // Cisco follows (domain.md §12): DELETE of each removed user's subscriber, exactly once.
       await webexSync.usersRemoved(tx, customer, removed);
       return { value: removed.map((u) => u.id), changed: removed.length === 0 ? [] : [customer.id, ...removed.map((u) => u.id)] };

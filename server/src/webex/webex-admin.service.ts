@@ -16,9 +16,13 @@ import { encryptToken } from './webex-crypto';
 import { queuedRow, wakeJob } from './webex-sync';
 import type { WebexConfig } from './webex.config';
 import {
-  WebexConnection, WebexConnectionRow, WebexJob, WebexJobStatus, WebexObjectKind, WebexSyncRow, WebexSyncStatus,
+  syncOf, WebexChange, WebexConnection, WebexConnectionRow, WebexJob, WebexJobStatus, WebexObjectKind, WebexSyncRow, WebexSyncStatus,
 } from './webex.entities';
 import type { ConnectWebexInput, ConnectWebexPayload, RetryWebexSyncInput, RetryWebexSyncPayload } from './webex.inputs';
+
+/** What retryWebexSync re-drives: a customer of the caller's partner, or the pending removal of one deleted here. */
+type RetryTarget = { customer: Customer; synced: boolean } | { deleted: WebexSyncRow; partnerId: string };
+type Retried = Pick<RetryWebexSyncPayload, 'customer' | 'deletedCustomerId' | 'webex'>;
 
 /** The longest connectWebex waits for Cisco's answer: a mutation, so never long. */
 const CHECK_TIMEOUT_MS = 10_000;
@@ -122,9 +126,14 @@ export class WebexAdminService {
   private readonly retryMutation = defineMutation({
     name: 'retryWebexSync',
     normalise: (input: RetryWebexSyncInput) => input.customerId,
-    check: async (tx, customerId, errors, caller) => {
+    check: async (tx, customerId, errors, caller): Promise<RetryTarget | typeof STOP> => {
       const customer = isId(customerId) ? await tx.findOneBy(Customer, { id: customerId, partnerId: caller.partnerId }) : null;
       if (!customer) {
+        // A customer deleted here whose DELETE at Cisco was refused (or is still pending) keeps its sync row
+        // and its job, which names the partner: that removal is re-driven (another partner's stays NOT_FOUND).
+        const removal = isId(customerId) ? await tx.findOneBy(WebexSyncRow, { id: customerId, kind: WebexObjectKind.CUSTOMER, pendingChange: WebexChange.DELETE }) : null;
+        const job = removal ? await tx.findOneBy(WebexJob, { id: customerId, partnerId: caller.partnerId }) : null;
+        if (removal && job) return { deleted: removal, partnerId: job.partnerId };
         errors.add(UserErrorCode.NOT_FOUND, 'No customer of your partner has this id.', 'customerId');
         return STOP;
       }
@@ -140,8 +149,17 @@ export class WebexAdminService {
       }
       return { customer, synced };
     },
-    write: async (tx, { customer, synced }) => {
+    write: async (tx, target): Promise<{ value: Retried; changed: string[] }> => {
       const now = new Date();
+      if ('deleted' in target) {
+        // The worker sends the DELETE again (looked up by externalId first when its id is unknown; a 404 means done).
+        const { deleted } = target;
+        await tx.update(WebexSyncRow, { id: deleted.id }, { status: WebexSyncStatus.QUEUED, errors: [], nextAttemptAt: null, updatedAt: now });
+        await wakeJob(tx, deleted.id, target.partnerId, now);
+        const webex = syncOf(Object.assign(deleted, { status: WebexSyncStatus.QUEUED, errors: [], nextAttemptAt: null }));
+        return { value: { customer: null, deletedCustomerId: deleted.id, webex }, changed: [deleted.id] };
+      }
+      const { customer, synced } = target;
       if (!synced) {
         const locations = await tx.find(Location, { select: { id: true }, where: { customerId: customer.id } });
         const users = await tx.find(CustomerUser, { select: { id: true }, where: { customerId: customer.id } });
@@ -158,11 +176,12 @@ export class WebexAdminService {
           { nextAttemptAt: null, updatedAt: now });
       }
       await wakeJob(tx, customer.id, customer.partnerId, now);
-      return { value: customer, changed: [customer.id] };
+      const webex = syncOf(await tx.findOneBy(WebexSyncRow, { id: customer.id }));
+      return { value: { customer, deletedCustomerId: null, webex }, changed: [customer.id] };
     },
     payload: (outcome): RetryWebexSyncPayload => (outcome.ok
-      ? { customer: outcome.value, userErrors: [] }
-      : { customer: null, userErrors: outcome.userErrors }),
+      ? { ...outcome.value, userErrors: [] }
+      : { customer: null, deletedCustomerId: null, webex: null, userErrors: outcome.userErrors }),
   });
 
   retry(caller: Caller, input: RetryWebexSyncInput, loaders?: Loaders | null): Promise<RetryWebexSyncPayload> {

@@ -1,5 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import { packageRow } from '../catalog/packages';
+import { isBelow, packageRow } from '../catalog/packages';
 import type { CustomerUser } from '../customers/customer-user.entity';
 import type { Customer } from '../customers/customer.entity';
 import type { Location } from '../customers/location.entity';
@@ -20,7 +20,7 @@ export interface WebexSyncHook {
   customerCreated(tx: EntityManager, customer: Customer, template: OnboardingTemplate, headquarters: Location, admin: CustomerUser): Promise<void>;
   /** setupCustomer: new locations and users follow their customer (and the job wakes for changed ones). */
   setupApplied(tx: EntityManager, customer: Customer, locations: readonly Location[], users: readonly CustomerUser[]): Promise<void>;
-  /** updateCustomer: a new package or add-on list is PUT to Cisco (the complete package list). */
+  /** updateCustomer: a new package or add-on list is PUT to Cisco (the complete package list): before the moved administrators' subscribers on an upgrade, after them on a downgrade. */
   customerChanged(tx: EntityManager, before: Customer, after: Customer): Promise<void>;
   /** deleteCustomer (after its rows are deleted): DELETE /wholesale/customers/{id}; its locations and users go with it at Cisco. */
   customerDeleted(tx: EntityManager, customer: Customer): Promise<void>;
@@ -172,6 +172,32 @@ export async function wakeJob(tx: EntityManager, customerId: string, partnerId: 
   await bulkInsert(tx, WebexJob, [job]);
 }
 
+/**
+ * One object changed here (updateCustomer, updateLocation): once its create has gone to Cisco, `change` (given the
+ * row) is what Cisco must still get; before that the create carries the object as it is then. Its customer's job wakes.
+ */
+async function oneChanged(tx: EntityManager, id: string, customer: Pick<Customer, 'id' | 'partnerId'>, change: (row: WebexSyncRow) => WebexChange): Promise<void> {
+  const row = await tx.findOneBy(WebexSyncRow, { id });
+  if (!row) return;
+  const now = new Date();
+  await markChanged(tx, [row.id], reachedCisco(row) ? change(row) : null, now);
+  await wakeJob(tx, customer.id, customer.partnerId, now);
+}
+
+/**
+ * One object gone here (deleteCustomer, removeLocation): forgotten when Cisco never got it, else a DELETE is pending,
+ * with the key that finds it at Cisco when a lost answer hid its id. Its customer's job wakes.
+ */
+async function oneRemoved(tx: EntityManager, row: WebexSyncRow, lookupKey: string, customer: Pick<Customer, 'id' | 'partnerId'>): Promise<void> {
+  if (!reachedCisco(row)) {
+    await forget(tx, [row.id]);
+    return;
+  }
+  const now = new Date();
+  await markChanged(tx, [row.id], WebexChange.DELETE, now, { lookupKey });
+  await wakeJob(tx, customer.id, customer.partnerId, now);
+}
+
 export const webexSync: WebexSyncHook = {
   async customerCreated(tx, customer, template, headquarters, admin) {
     // The template is checked first: without a Provisioning ID no query is made at all.
@@ -203,11 +229,12 @@ export const webexSync: WebexSyncHook = {
   async customerChanged(tx, before, after) {
     const packages = (c: Customer) => JSON.stringify([c.package, ...[...c.addOns].sort()]);
     if (packages(before) === packages(after)) return;
-    const row = await tx.findOneBy(WebexSyncRow, { id: after.id });
-    if (!row) return;
-    const now = new Date();
-    await markChanged(tx, [row.id], reachedCisco(row) ? WebexChange.UPDATE : null, now);
-    await wakeJob(tx, after.id, after.partnerId, now);
+    // A downgrade (the new package is one the old includes) goes after the administrators' subscribers have moved
+    // down; an add-on change keeps a downgrade still unsent in that order.
+    await oneChanged(tx, after.id, after, (row) => {
+      const downgrade = after.package === before.package ? row.pendingChange === WebexChange.DOWNGRADE : isBelow(after.package, before.package);
+      return downgrade ? WebexChange.DOWNGRADE : WebexChange.UPDATE;
+    });
   },
 
   async customerDeleted(tx, customer) {
@@ -216,35 +243,18 @@ export const webexSync: WebexSyncHook = {
     // Cisco removes the customer's locations and subscribers with it: only the customer's row stays, until its DELETE is done.
     await tx.createQueryBuilder().delete().from(WebexSyncRow)
       .where('"customerId" = :customerId', { customerId: customer.id }).andWhere('id <> :id', { id: customer.id }).execute();
-    if (!reachedCisco(row)) {
-      await forget(tx, [row.id]);
-      return;
-    }
-    const now = new Date();
-    await markChanged(tx, [row.id], WebexChange.DELETE, now, { lookupKey: customer.id });
-    await wakeJob(tx, customer.id, customer.partnerId, now);
+    await oneRemoved(tx, row, customer.id, customer);
   },
 
   async locationChanged(tx, customer, before, after) {
     const carried = ['name', 'line1', 'line2', 'city', 'stateOrProvince', 'postalCode', 'countryCode', 'timeZone', 'language'] as const;
     if (!carried.some((f) => before[f] !== after[f])) return;
-    const row = await tx.findOneBy(WebexSyncRow, { id: after.id });
-    if (!row) return;
-    const now = new Date();
-    await markChanged(tx, [row.id], reachedCisco(row) ? WebexChange.UPDATE : null, now);
-    await wakeJob(tx, customer.id, customer.partnerId, now);
+    await oneChanged(tx, after.id, customer, () => WebexChange.UPDATE);
   },
 
   async locationRemoved(tx, customer, location) {
     const row = await tx.findOneBy(WebexSyncRow, { id: location.id });
-    if (!row) return;
-    if (!reachedCisco(row)) {
-      await forget(tx, [row.id]);
-      return;
-    }
-    const now = new Date();
-    await markChanged(tx, [row.id], WebexChange.DELETE, now, { lookupKey: location.name });
-    await wakeJob(tx, customer.id, customer.partnerId, now);
+    if (row) await oneRemoved(tx, row, location.name, customer);
   },
 
   async usersChanged(tx, customer, changes) {

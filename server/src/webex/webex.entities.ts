@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { IdColumn, InstantColumn, JsonColumn, RefColumn, TextColumn } from '../db/columns';
 
@@ -23,6 +23,12 @@ export enum WebexChange {
   UPDATE = 'UPDATE',
   /** A user moved from a package without calling to one with it: the PUT carries number, extension and location. */
   UPDATE_CALLING = 'UPDATE_CALLING',
+  /**
+   * A customer's package list loses its package for one it includes (a downgrade, e.g. Suite → Calling): PUT once the
+   * subscribers' pending package changes are carried. Cisco removes every package missing from the list, so no
+   * subscriber may still hold the old one; an upgrade (UPDATE) goes the other way round, customer first.
+   */
+  DOWNGRADE = 'DOWNGRADE',
   /** The object is gone here: DELETE it at Cisco, then forget the row. */
   DELETE = 'DELETE',
 }
@@ -138,6 +144,15 @@ export class WebexStatusCount {
 
   @Field(() => Int)
   count!: number;
+}
+
+@ObjectType('WebexRemoval', { description: 'A customer deleted here whose removal at Webex is not done yet.' })
+export class WebexRemoval {
+  @Field(() => ID, { description: 'The deleted customer’s id (what retryWebexSync takes to send the removal again).' })
+  customerId!: string;
+
+  @Field(() => WebexSync, { description: 'Where its removal stands: FAILED with Cisco’s words when Cisco refused it.' })
+  webex!: WebexSync;
 }
 
 export const NOT_SYNCED: WebexSync = {

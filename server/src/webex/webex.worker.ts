@@ -6,6 +6,7 @@ import { Customer } from '../customers/customer.entity';
 import { Location } from '../customers/location.entity';
 import type { Database } from '../db/database';
 import { Claim, LeaseClaims } from '../db/lease-claims';
+import { PollingLoop } from '../db/polling-loop';
 import { OnboardingTemplate } from '../templates/template.entity';
 import {
   WebexDeferredError, WebexRefusedError, WebexResponse, WebexStoppingError, WebexTokenRefusedError, WebexTransientError, webexErrorOf,
@@ -88,9 +89,7 @@ export class WebexWorker {
   /** Consecutive transient failures per object (backoff exponent); in memory, reset on success. */
   private readonly failures = new Map<string, number>();
   private readonly renewals = new Map<string, Promise<Set<string>>>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly db: Database,
@@ -98,39 +97,22 @@ export class WebexWorker {
     private readonly log: Logger,
   ) {
     this.claims = new LeaseClaims(db, WebexJob, { pendingStatus: WebexJobStatus.PENDING, leaseMs: config.leaseMs, batchSize: JOBS_PER_ROUND });
+    // A full round suggests more jobs are due: the next goes at once.
+    this.loop = new PollingLoop(async () => (await this.runOnce()) >= JOBS_PER_ROUND, config.workerIntervalMs,
+      (error) => this.log.error({ err: error }, 'webex: sync round failed'));
   }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops claiming; each job finishes its request in flight and hands its claim back. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.tick().finally(() => {
-        this.running = null;
-      });
-    }, delayMs);
-    this.timer.unref?.();
-  }
-
-  private async tick(): Promise<void> {
-    let claimed = 0;
-    try {
-      claimed = await this.runOnce();
-    } catch (error) {
-      this.log.error({ err: error }, 'webex: sync round failed');
-    }
-    this.schedule(claimed >= JOBS_PER_ROUND ? 0 : this.config.workerIntervalMs);
+  private get stopped(): boolean {
+    return this.loop.stopped;
   }
 
   /** Claims due jobs and drives each one round; returns how many were claimed. */
@@ -359,6 +341,14 @@ export class WebexWorker {
     }
     await this.driveUsers(round, customerRow.webexId!, users, byId);
     await this.driveChanges(round, orgId, customerRow.webexId!, locations, users, rows, byId);
+    if (customerRow.pendingChange === WebexChange.DOWNGRADE) {
+      // Cisco drops every package missing from the customer's list: the subscribers move down first (a refused one,
+      // FAILED, no longer holds it back: Cisco then says why the customer's PUT cannot go either).
+      const moving = rows.some((r) => r.kind === WebexObjectKind.USER && r.status !== WebexSyncStatus.FAILED
+        && (r.pendingChange === WebexChange.UPDATE || r.pendingChange === WebexChange.UPDATE_CALLING));
+      // A user change still waiting has its own next attempt (or waits for a change here), which wakes the job again.
+      if (!moving) await this.putCustomer(round, customer, headquarters, customerRow);
+    }
   }
 
   /** deleteCustomer: DELETE /wholesale/customers/{id} (looked up by externalId when a lost answer hid its id); then its rows go. */
@@ -496,23 +486,10 @@ export class WebexWorker {
   /** True once the customer is provisioned at Cisco and its orgId is known. */
   private async driveCustomer(round: Round, customer: Customer, headquarters: Location, provisioningId: string | null, row: WebexSyncRow): Promise<boolean> {
     if ((row.status === WebexSyncStatus.PROVISIONED || row.status === WebexSyncStatus.PROVISIONED_WITH_ERRORS) && row.orgId) {
+      // A downgrade waits for the subscribers (see drive); nothing else holds them back.
       if (row.pendingChange !== WebexChange.UPDATE) return true;
-      if (!this.due(round, row)) return false;
-      // updateCustomer's new package or add-ons: the complete list, then poll until Cisco has settled the update.
-      const seq = row.changeSeq;
-      await this.attempt(round, row, async () => {
-        const updated = await this.request(round, row, {
-          method: 'PUT', path: `/wholesale/customers/${encodeURIComponent(row.webexId!)}`, body: customerUpdateBody(customer, headquarters),
-        });
-        if (updated.status < 200 || updated.status > 299) throw this.refused(updated);
-        row.status = WebexSyncStatus.IN_PROGRESS;
-        row.webexStatus = 'updating';
-        row.errors = [];
-        row.nextAttemptAt = new Date(Date.now() + this.config.pollIntervalMs);
-        await this.save(row);
-        this.later(round, row.nextAttemptAt.getTime());
-        await this.changeCarried(round, row, seq);
-      });
+      // An upgrade: the customer gets the new package before any subscriber is moved to it.
+      await this.putCustomer(round, customer, headquarters, row);
       return false;
     }
     if (row.status === WebexSyncStatus.FAILED) return false;
@@ -556,6 +533,25 @@ export class WebexWorker {
       settled = await this.applyCustomer(round, row, polled.json ?? {});
     });
     return settled;
+  }
+
+  /** updateCustomer's new package or add-ons: the complete list, then poll until Cisco has settled the update. */
+  private async putCustomer(round: Round, customer: Customer, headquarters: Location, row: WebexSyncRow): Promise<void> {
+    if (!this.due(round, row)) return;
+    const seq = row.changeSeq;
+    await this.attempt(round, row, async () => {
+      const updated = await this.request(round, row, {
+        method: 'PUT', path: `/wholesale/customers/${encodeURIComponent(row.webexId!)}`, body: customerUpdateBody(customer, headquarters),
+      });
+      if (updated.status < 200 || updated.status > 299) throw this.refused(updated);
+      row.status = WebexSyncStatus.IN_PROGRESS;
+      row.webexStatus = 'updating';
+      row.errors = [];
+      row.nextAttemptAt = new Date(Date.now() + this.config.pollIntervalMs);
+      await this.save(row);
+      this.later(round, row.nextAttemptAt.getTime());
+      await this.changeCarried(round, row, seq);
+    });
   }
 
   private async applyCustomer(round: Round, row: WebexSyncRow, body: any): Promise<boolean> {
