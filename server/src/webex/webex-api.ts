@@ -65,6 +65,11 @@ export interface RawRequest {
   form?: Record<string, string>;
   token?: string;
   timeoutMs: number;
+  /**
+   * Called as soon as the status line and headers arrive, before the body is read: a Retry-After
+   * must hold back the token's other requests from that moment, not only once the body is in.
+   */
+  onHeaders?: (status: number, headers: Headers) => void;
 }
 
 export function urlOf(baseUrl: string, path: string, query?: RawRequest['query']): string {
@@ -96,6 +101,7 @@ export async function rawRequest(baseUrl: string, request: RawRequest): Promise<
     response = await fetch(urlOf(baseUrl, request.path, request.query), {
       method: request.method, headers, body, signal: AbortSignal.timeout(request.timeoutMs), redirect: 'manual',
     });
+    request.onHeaders?.(response.status, response.headers);
     text = await response.text();
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };

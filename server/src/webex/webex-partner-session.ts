@@ -64,13 +64,14 @@ export class PartnerSession {
         // another was answered 429 must not go out before that Retry-After.
         await this.waitForRetryAfter();
         token = this.accessToken;
-        const answer = await rawRequest(this.config.apiUrl, { ...request, token, timeoutMs: this.config.requestTimeoutMs });
-        if (answer.status === 429 || answer.status === 423) {
-          // Recorded before the slot is handed on (synchronously), so no queued request slips out first.
-          const wait = retryAfterMs(answer.headers) ?? this.config.retryBaseMs * 2 ** Math.min(throttled, 8);
+        // Recorded the moment the headers arrive (synchronously, before the body is read and the slot
+        // handed on), so no request of another slot slips out after Cisco said to wait.
+        const onHeaders = (status: number, headers: Headers) => {
+          if (status !== 429 && status !== 423) return;
+          const wait = retryAfterMs(headers) ?? this.config.retryBaseMs * 2 ** Math.min(throttled, 8);
           this.retryAfterUntil = Math.max(this.retryAfterUntil, Date.now() + wait);
-        }
-        return answer;
+        };
+        return rawRequest(this.config.apiUrl, { ...request, token, timeoutMs: this.config.requestTimeoutMs, onHeaders });
       });
       if (response.status === 401) {
         if (refreshed) throw new WebexTokenRefusedError('Webex refused the partner’s token (401) even after a refresh; connect again with connectWebex.');
