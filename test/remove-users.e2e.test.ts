@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLRequestError } from '../sdk/src/index';
 import { RemoveUsersDocument } from '../sdk/src/generated/graphql';
 import { OutboxMessage } from '../server/src/outbox/outbox-message.entity';
+import { cancelUnsentSql } from '../server/src/outbox/outbox.enqueue';
 import { PartnerAdminRole } from '../server/src/partners/partner-admin.entity';
 import { expectNoUserErrors, expectUserError, expectUserErrors } from './support/expect-user-error';
 import { aCustomerInput, aMeetingsUser, aTemplateInput, aUser, AN_UNKNOWN_ID, unique } from './support/factories';
@@ -134,5 +135,22 @@ describe('removeUsers', () => {
     // Lookups, deletes and the cancelling of unsent emails go 900 ids at a time: a few statements more, never one per user.
     expect(many).toBeLessThanOrEqual(one + 3 * Math.ceil(ROWS / 900));
     expect((await hub.customerUsers(customer.id))!.totalCount).toBe(1);
+  });
+
+  it('finds the unsent emails it cancels through the index of unsent emails, not by reading the customer’s outbox', async () => {
+    const db = fixture.server.app.db;
+    const postgres = db.kind === 'postgres';
+    const sql = cancelUnsentSql(postgres, 2);
+    const params = ['CANCELLED', AN_UNKNOWN_ID, 'a@example.com', 'b@example.com'];
+    const plan: Array<Record<string, string>> = await db.write(async (tx) => {
+      // EXPLAIN only plans; on PostgreSQL a generic plan would ignore the partial index, so plan with the values, as the driver does.
+      if (postgres) {
+        await tx.query('SET LOCAL plan_cache_mode = force_custom_plan');
+        await tx.query('SET LOCAL enable_seqscan = off');
+        return tx.query(`EXPLAIN ${sql}`, params);
+      }
+      return tx.query(`EXPLAIN QUERY PLAN ${sql}`, params);
+    });
+    expect(JSON.stringify(plan)).toContain('ix_outbox_unsent_recipient');
   });
 });

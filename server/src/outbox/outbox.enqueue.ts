@@ -55,6 +55,18 @@ export async function enqueueWelcomeEmails(tx: EntityManager, customer: Customer
 const CANCEL_CHUNK = 900;
 
 /**
+ * The UPDATE of cancelUnsentTo for `count` addresses (parameters: the new status, the customer,
+ * the addresses). 'PENDING' is a literal: only then may the planners use the partial index of
+ * unsent emails (ix_outbox_unsent_recipient), so the cost follows the addresses, not the outbox.
+ */
+export function cancelUnsentSql(postgres: boolean, count: number): string {
+  const mark = (n: number) => (postgres ? `$${n}` : '?');
+  const marks = Array.from({ length: count }, (_, j) => mark(j + 3)).join(', ');
+  return `UPDATE "outbox_message" SET "status" = ${mark(1)}, "claimToken" = NULL, "leaseUntil" = NULL `
+    + `WHERE "customerId" = ${mark(2)} AND "status" = '${OutboxStatus.PENDING}' AND "recipient" IN (${marks}) RETURNING "kind", "recipient"`;
+}
+
+/**
  * The customer's unsent emails to these addresses become CANCELLED (removeUsers; updateUsers when
  * an address changes): a few statements per 900 addresses, never one per user. A message a sender
  * holds right now loses its claim, so its outcome is not recorded over CANCELLED (as in
@@ -65,11 +77,7 @@ export async function cancelUnsentTo(tx: EntityManager, customerId: string, emai
   const postgres = tx.connection.driver.options.type === 'postgres';
   for (let i = 0; i < emails.length; i += CANCEL_CHUNK) {
     const chunk = emails.slice(i, i + CANCEL_CHUNK);
-    const mark = (n: number) => (postgres ? `$${n}` : '?');
-    const marks = chunk.map((_, j) => mark(j + 4)).join(', ');
-    const sql = `UPDATE "outbox_message" SET "status" = ${mark(1)}, "claimToken" = NULL, "leaseUntil" = NULL `
-      + `WHERE "customerId" = ${mark(2)} AND "status" = ${mark(3)} AND "recipient" IN (${marks}) RETURNING "kind", "recipient"`;
-    const result: unknown = await tx.query(sql, [OutboxStatus.CANCELLED, customerId, OutboxStatus.PENDING, ...chunk]);
+    const result: unknown = await tx.query(cancelUnsentSql(postgres, chunk.length), [OutboxStatus.CANCELLED, customerId, ...chunk]);
     // PostgreSQL's driver answers an UPDATE … RETURNING as [rows, count]; SQLite's as the rows.
     const rows = (postgres && Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as { kind: OutboxKind; recipient: string }[];
     for (const r of rows) cancelled.push({ kind: r.kind, to: r.recipient });
