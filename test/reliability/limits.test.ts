@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppSchema } from '../../server/src/schema';
-import { hashToken } from '../../server/src/auth/tokens';
+import { hashToken } from '../../server/src/partners/api-token.secret';
 import { MAX_PAGE_SIZE } from '../../server/src/graphql/connection';
 import { MAX_ALIASES, MAX_COST, MAX_DEPTH, measureOperation } from '../../server/src/http/complexity';
 import { BODY_LIMIT } from '../../server/src/http/app';

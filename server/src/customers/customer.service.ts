@@ -24,9 +24,8 @@ import { Customer } from './customer.entity';
 import { CustomerPlan, planCustomer, shapeCustomer } from './customer.plan';
 import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter } from './customer.inputs';
 import { Location } from './location.entity';
-import { enqueueAdminInvitation } from '../outbox/outbox.enqueue';
-import { webexSync } from '../webex/webex-sync';
-import { emailLanguageWarnings } from '../outbox/email-texts';
+import type { CustomerHooks } from './customer.hooks';
+import { emailLanguageWarnings } from '../catalog/email-texts';
 
 export const COMPANY_NAME_MAX = 256;
 
@@ -89,7 +88,7 @@ export function uniqueViolationAsUserErrors(violation: UniqueViolation): UserErr
 }
 
 export class CustomerService {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database, private readonly hooks: CustomerHooks) {}
 
   private readonly createMutation = defineMutation({
     name: 'createCustomer',
@@ -135,8 +134,8 @@ export class CustomerService {
       await bulkInsert(tx, Customer, [customer]);
       await bulkInsert(tx, Location, [headquarters]);
       await bulkInsert(tx, CustomerUser, [admin]);
-      await enqueueAdminInvitation(tx, customer, admin);
-      await webexSync.customerCreated(tx, customer, plan.template, headquarters, admin);
+      // The admin invitation (outbox) and the Webex job: the hooks of graphql/services.ts.
+      await this.hooks.customerCreated(tx, customer, plan.template, headquarters, admin);
       return { value: plan, changed: [customer.id, headquarters.id, admin.id] };
     },
     capture: (tx, plan, overlay) => captureCustomer(tx, overlay, plan.customer),
