@@ -3,10 +3,11 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CsvSyntaxError, importUsersFromCsv, parseCsvChunks, type CsvImportProgress, type CsvSource } from '../sdk/src/index';
 import { aCustomerInput, anAmsterdamNumber, aTemplateInput, unique } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..');
@@ -54,12 +55,12 @@ describe('CSV import', () => {
   let partner: TestPartner;
   let templateId: string;
 
+  const fixture = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+    server = fixture.server;
+    partner = fixture.partner;
     templateId = (await partner.client.createTemplate(aTemplateInput(partner))).id;
   });
-  afterAll(() => server.stop());
 
   async function aCustomer() {
     return partner.client.createCustomer(aCustomerInput(templateId, { package: 'WEBEX_SUITE' }));

@@ -6,7 +6,8 @@ import vm from 'node:vm';
 import { rolldown } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium } from './support/browser';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -78,9 +79,10 @@ describe('the SDK in a browser bundle', () => {
   let bundle: string;
   let externals: string[];
 
+  const fixture = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+    server = fixture.server;
+    partner = fixture.partner;
     dir = mkdtempSync(path.join(tmpdir(), 'sdk-browser-'));
     const sdk = path.join(dir, 'node_modules/@wholesale-provisioning/sdk');
     mkdirSync(sdk, { recursive: true });
@@ -98,7 +100,6 @@ describe('the SDK in a browser bundle', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

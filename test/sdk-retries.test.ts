@@ -7,6 +7,7 @@ import { createClient, GraphQLRequestError, NetworkError, type ClientOptions, ty
 import { isIdempotent, parseRetryAfter, retryDelayMs } from '../sdk/src/retry';
 import { aCustomerInput, aTemplateInput, unique } from './support/factories';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** What the proxy does with the next request: answer an error itself, or forward and then break the connection, or never answer. */
 type Behaviour =
@@ -85,14 +86,14 @@ describe('SDK retries (against the real server, through a misbehaving loopback p
   let partner: TestPartner;
   const proxies: Proxy[] = [];
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
   afterEach(async () => {
     for (const proxy of proxies.splice(0)) await proxy.close();
   });
-  afterAll(() => server.stop());
 
   async function proxy(): Promise<Proxy> {
     const p = await startProxy(server.url);
