@@ -5,7 +5,8 @@ import { createClient } from '../sdk/src/index';
 import { startApp, type RunningApp } from '../server/src/app';
 import { loadConfig } from '../server/src/config';
 import { aCustomerInput, aTemplateInput, unique } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** Issue 14: one access line per request, with what an operator needs and nothing a client sent. */
 describe('access log', () => {
@@ -21,9 +22,10 @@ describe('access log', () => {
   });
   const accessLines = () => lines.map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.msg === 'request');
 
+  const fixture = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+    server = fixture.server;
+    partner = fixture.partner;
     // A second process on the same database, logging at info into `lines` (synchronously: a stream, not a file).
     app = await startApp(loadConfig({ NODE_ENV: 'test', DATABASE_URL: server.databaseUrl }, {
       port: 0, host: '127.0.0.1', seedDemoPartner: false, rateLimitPerSecond: 0,
@@ -31,7 +33,6 @@ describe('access log', () => {
   });
   afterAll(async () => {
     await app?.stop();
-    await server?.stop();
   });
 
   it('writes one line per request: operation, admin id, status, duration, userError count; never the token or the body', async () => {

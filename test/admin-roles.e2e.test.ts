@@ -1,8 +1,9 @@
 import { parse } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
 import { expectUserError, expectUserErrors } from './support/expect-user-error';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 describe('assignCustomerAdminRoles', () => {
   let server: TestServer;
@@ -10,13 +11,12 @@ describe('assignCustomerAdminRoles', () => {
   let other: TestPartner;
   let templateId: string;
 
+  const fixture = useTestServer({ partners: 2 });
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
-    other = await server.newPartner();
+    server = fixture.server;
+    [partner, other] = fixture.partners;
     templateId = (await partner.client.createTemplate(aTemplateInput(partner))).id;
   });
-  afterAll(() => server.stop());
 
   /** A WEBEX_SUITE customer with a suite user, a calling user (below the suite) and a meetings user. */
   async function aCustomerWithUsers() {

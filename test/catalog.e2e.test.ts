@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PSTN_PROVIDER_SEED } from '../server/src/catalog/pstn-providers';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** domain.md §6, written out again here so the server's table is checked against the spec, not itself. */
 const PACKAGES_TABLE = [
@@ -35,11 +36,11 @@ describe('catalog queries', () => {
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner('Catalog Partner');
+  const fixture = useTestServer({ partners: ['Catalog Partner'] });
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server.stop());
 
   it('packages is exactly the table of §6', async () => {
     const packages = await partner.client.packages();

@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient, GraphQLRequestError } from '../sdk/src/index';
 import { ApiToken } from '../server/src/partners/api-token.entity';
 import { aCustomerInput, aTemplateInput, unique } from './support/factories';
 import { ROOT } from './support/server-process';
-import { startTestServer, type TestServer } from './support/test-server';
+import type { TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const CLI = path.join(ROOT, 'dist/server/src/cli/main.js');
 
@@ -14,11 +15,11 @@ const CLI = path.join(ROOT, 'dist/server/src/cli/main.js');
 describe('operators’ CLI: admins and tokens', () => {
   let server: TestServer;
 
-  beforeAll(async () => {
-    // lastUsedAt is flushed every 5 minutes by default; list-tokens is checked within the test.
-    server = await startTestServer({ tokenUsageFlushMs: 50 });
+  // lastUsedAt is flushed every 5 minutes by default; list-tokens is checked within the test.
+  const fixture = useTestServer({ partners: 0, overrides: { tokenUsageFlushMs: 50 } });
+  beforeAll(() => {
+    server = fixture.server;
   });
-  afterAll(() => server.stop());
 
   function cli(...args: string[]): Promise<{ code: number; json: any; stdout: string; stderr: string }> {
     return new Promise((resolve) => {

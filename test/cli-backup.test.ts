@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aTemplateInput } from './support/factories';
 import { ROOT } from './support/server-process';
 import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const CLI = path.join(ROOT, 'dist/server/src/cli/main.js');
 
@@ -28,13 +29,13 @@ describe.skipIf(onPostgres)('CLI backup (SQLite online backup API)', () => {
   let partner: TestPartner;
   let restored: TestServer | undefined;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
   afterAll(async () => {
     await restored?.stop();
-    await server?.stop();
   });
 
   it('copies the database while writes go on; the copy passes quick_check and a server starts on it', async () => {

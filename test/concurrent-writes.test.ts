@@ -1,8 +1,9 @@
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectUserError, expectUserErrors } from './support/expect-user-error';
 import { aCustomerInput, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
-import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { onPostgres, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const RACERS = 8;
 
@@ -25,12 +26,12 @@ describe(`concurrent writes (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let partner: TestPartner;
   let templateId: string;
 
+  const fixture = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+    server = fixture.server;
+    partner = fixture.partner;
     templateId = (await partner.client.createTemplate(aTemplateInput(partner))).id;
   });
-  afterAll(() => server.stop());
 
   it('two createTemplate with the same name (in any case): one template', async () => {
     const name = unique('Racing ');

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aMeetingsUser, aTemplateInput, unique } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** domain.md §14: a cursor is valid for the list that issued it only; `externalId` filters exactly. */
 describe('cursors and the customers filter', () => {
@@ -9,9 +10,10 @@ describe('cursors and the customers filter', () => {
   let customerIds: string[];
   const externalId = unique('CRM-Ab');
 
+  const fixture = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+    server = fixture.server;
+    partner = fixture.partner;
     const templateIds: string[] = [];
     for (let i = 0; i < 2; i += 1) templateIds.push((await partner.client.createTemplate(aTemplateInput(partner))).id);
     customerIds = [];
@@ -23,7 +25,6 @@ describe('cursors and the customers filter', () => {
       customerIds.push(customer.id);
     }
   });
-  afterAll(() => server.stop());
 
   const page = async (query: string, variables: Record<string, unknown>) =>
     server.post({ query, variables }, { token: partner.token });

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AddOn, CreateCustomerInput, Package } from '../sdk/src/index';
 import { expectNoUserErrors, expectUserError, expectUserErrors } from './support/expect-user-error';
 import {
   aCustomerInput, aLocationIn, anAmsterdamLocation, aNewYorkLocation, AN_UNKNOWN_ID, aString, aTemplateInput, aUser, unique,
 } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** The customer with its users and locations, as the wizard's review step shows it. */
 const CREATE_WITH_USERS = `mutation Create($input: CreateCustomerInput!) {
@@ -27,14 +28,13 @@ describe('createCustomer rules (domain.md §4)', () => {
   let provisioningId: string;
   let otherTemplate: { id: string; provisioningId: string };
 
+  const fixture = useTestServer({ partners: 2 });
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
-    other = await server.newPartner();
+    server = fixture.server;
+    [partner, other] = fixture.partners;
     ({ id: templateId, provisioningId } = await partner.client.createTemplate(aTemplateInput(partner)));
     otherTemplate = await other.client.createTemplate(aTemplateInput(other));
   });
-  afterAll(() => server.stop());
 
   const create = (overrides: Partial<CreateCustomerInput> = {}) =>
     partner.client.payloads.createCustomer(aCustomerInput(templateId, overrides));
@@ -516,9 +516,10 @@ describe('customers list', () => {
   let templateB: string;
   const ids: Record<string, string> = {};
 
+  const fixture = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+    server = fixture.server;
+    partner = fixture.partner;
     const other = await server.newPartner();
     templateA = (await partner.client.createTemplate(aTemplateInput(partner))).id;
     templateB = (await partner.client.createTemplate(aTemplateInput(partner))).id;
@@ -533,7 +534,6 @@ describe('customers list', () => {
     await partner.client.setupCustomer({ customerId: ids.garage, users: [aUser()] });
     await other.client.createCustomer(aCustomerInput(otherTemplate, { companyName: 'Bakkerij Other Partner', externalId: 'CRM-0001' }));
   });
-  afterAll(() => server.stop());
 
   const names = async (filter: Parameters<TestPartner['client']['customers']>[0]) =>
     (await partner.client.customers(filter)).edges.map((e) => e.node.companyName);

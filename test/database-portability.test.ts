@@ -1,9 +1,10 @@
 import { parse } from 'graphql';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectUserError } from './support/expect-user-error';
 import { aCustomerInput, aNewYorkLocation, aTemplateInput, aUser, unique } from './support/factories';
-import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { onPostgres, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /**
  * The SQL that differs between SQLite and PostgreSQL, driven through the API: run with `npm test`
@@ -13,11 +14,11 @@ describe(`database portability (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () =>
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server.stop());
 
   it('runs on the database the environment selects', () => {
     expect(server.databaseUrl.startsWith(onPostgres ? 'postgres://' : 'sqlite:')).toBe(true);

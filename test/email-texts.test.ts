@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailLanguageWarnings, emailTextsFor, hasEmailTexts } from '../server/src/outbox/email-texts';
+import { emailLanguageWarnings, emailTextsFor, hasEmailTexts } from '../server/src/catalog/email-texts';
 
 /** The whole texts, as a customer reads them: reviewed in full, formal address (Sie, vous). */
 describe('onboarding email texts (domain.md §14)', () => {

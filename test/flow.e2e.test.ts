@@ -1,16 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aNewYorkLocation, aTemplateInput, aUser } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 describe('the three-step flow through the SDK', () => {
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server.stop());
 
   it('runs createTemplate → createCustomer (by provisioning ID) → setupCustomer end to end', async () => {
     const hub = partner.client;

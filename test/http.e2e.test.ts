@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aTemplateInput } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** The HTTP surface around GraphQL: which paths answer, and what needs a token. */
 describe('HTTP surface', () => {
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server?.stop());
 
   const at = (path: string) => new URL(path, server.url).toString();
   const json = (response: Response): Promise<any> => response.json();

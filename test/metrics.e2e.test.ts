@@ -1,13 +1,14 @@
 import { statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FAILPOINTS } from '../server/src/db/failpoints';
 import { OutboxMessage, OutboxStatus } from '../server/src/outbox/outbox-message.entity';
 import { WebexJob, WebexJobStatus } from '../server/src/webex/webex.entities';
 import { MAX_OPERATION_NAMES } from '../server/src/metrics/operation-names';
 import { aCustomerInput, aTemplateInput, aUser, unique } from './support/factories';
 import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** One sample's value from Prometheus text: `name{labels} value`, labels matched exactly (undefined when absent). */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -43,9 +44,10 @@ describe('GET /metrics', () => {
   let company: string;
   const viewerStatements: number[] = [];
 
+  const fixture = useTestServer({ overrides: { failpoints: new Set([FAILPOINTS.beforeCommit]) } });
   beforeAll(async () => {
-    server = await startTestServer({ failpoints: new Set([FAILPOINTS.beforeCommit]) });
-    partner = await server.newPartner();
+    server = fixture.server;
+    partner = fixture.partner;
     const fresh = await scrape(server);
     expect(sample(fresh, 'provisioning_outbox_pending_messages')).toBe(0);
     expect(sample(fresh, 'provisioning_outbox_oldest_due_age_seconds')).toBe(0);
@@ -81,9 +83,6 @@ describe('GET /metrics', () => {
       await tx.update(OutboxMessage, { customerId: customer.id, kind: 'ADMIN_INVITATION' }, { nextAttemptAt: new Date(now - 3_600_000) });
     });
     text = await scrape(server);
-  });
-  afterAll(async () => {
-    await server?.stop();
   });
 
   it('times each GraphQL request by operation name and type', () => {
@@ -176,12 +175,10 @@ describe('GET /metrics', () => {
 describe('GET /metrics: bounded operation labels', () => {
   let server: TestServer;
   let partner: TestPartner;
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
-  });
-  afterAll(async () => {
-    await server?.stop();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
 
   it(`labels at most ${MAX_OPERATION_NAMES} names, and only of authenticated callers; the rest is "other"`, async () => {
@@ -204,12 +201,10 @@ describe('GET /metrics: bounded operation labels', () => {
 describe('GET /metrics in production mode', () => {
   let server: TestServer;
   let partner: TestPartner;
-  beforeAll(async () => {
-    server = await startTestServer({}, { NODE_ENV: 'production' });
-    partner = await server.newPartner();
-  });
-  afterAll(async () => {
-    await server?.stop();
+  const fixture = useTestServer({ env: { NODE_ENV: 'production' } });
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
 
   it('is served; statements are counted in total but not per request (no AsyncLocalStorage) unless asked', async () => {

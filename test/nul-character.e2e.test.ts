@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectUserError, expectUserErrors } from './support/expect-user-error';
 import { aCustomerInput, aNewYorkLocation, aTemplateInput, aUser, unique } from './support/factories';
-import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { onPostgres, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const NUL = '\u0000';
 
@@ -14,11 +15,11 @@ describe(`NUL characters in user text (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server.stop());
 
   it('createTemplate and updateTemplate: INVALID on the field, nothing written', async () => {
     const hub = partner.client;

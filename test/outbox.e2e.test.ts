@@ -7,6 +7,7 @@ import { loadConfig } from '../server/src/config';
 import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
 import { eventually, startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const fast = { outboxPollIntervalMs: 20, outboxRetryBaseMs: 20 };
 
@@ -18,11 +19,11 @@ describe('onboarding emails in the outbox (no SMTP_URL: they stay PENDING)', () 
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server.stop());
 
   it('writes the admin invitation with createCustomer, in the customer’s language, with the template’s brand', async () => {
     const hub = partner.client;

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveCaller, type Caller } from '../server/src/auth/caller';
 import { INSERT_CHUNK_SIZE } from '../server/src/db/bulk-insert';
 import { aCustomerInput, anAmsterdamLocation, aTemplateInput, aUser, unique } from './support/factories';
-import { startTestServer, type RawResponse, type TestPartner, type TestServer } from './support/test-server';
+import { type RawResponse, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /**
  * domain.md P3: a list costs the same number of SQL statements whatever its page size, and every
@@ -45,9 +46,10 @@ describe('constant query counts (P3)', () => {
   let caller: Caller;
   let templateId: string;
 
+  const fixture = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+    server = fixture.server;
+    partner = fixture.partner;
     caller = (await resolveCaller(server.app.db, partner.token))!;
     const { services } = server.app;
     const template = await services.templates.create(caller, aTemplateInput(partner) as never);
@@ -64,7 +66,6 @@ describe('constant query counts (P3)', () => {
       expect(setup.userErrors).toEqual([]);
     }
   }, 120_000);
-  afterAll(() => server.stop());
 
   it('answers customers(first: 1 | 10 | 100) with nested lists in the same number of statements', async () => {
     const counts: number[] = [];

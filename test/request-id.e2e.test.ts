@@ -5,7 +5,8 @@ import { loadConfig } from '../server/src/config';
 import { FAILPOINTS } from '../server/src/db/failpoints';
 import { aCustomerInput, aTemplateInput } from './support/factories';
 import { captureLogs } from './support/log-capture';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -18,9 +19,10 @@ describe('request ids', () => {
   const linesOf = (requestId: string) => logs.records().filter((l) => l.requestId === requestId);
   const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+  const fixture = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+    server = fixture.server;
+    partner = fixture.partner;
     // A second process on the same database whose logs the test reads; failpoints armed to cause an internal error.
     app = await startApp(loadConfig({ NODE_ENV: 'test', DATABASE_URL: server.databaseUrl }, {
       port: 0, host: '127.0.0.1', seedDemoPartner: false, rateLimitPerSecond: 0, failpoints: new Set([FAILPOINTS.beforeCommit]),
@@ -28,7 +30,6 @@ describe('request ids', () => {
   });
   afterAll(async () => {
     await app?.stop();
-    await server?.stop();
   });
 
   const post = (body: unknown, headers: Record<string, string> = {}) => fetch(app.url, {

@@ -1,19 +1,20 @@
 import { GraphQLError, parse } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ClientOptions } from '../sdk/src/index';
 import { aTemplateInput } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** Issue 14: the SDK's first-contact friction (createClient's options, request with text, template warnings). */
 describe('SDK client', () => {
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server.stop());
 
   it('createClient without a token (or a URL) refuses at once with a TypeError that says what is missing', () => {
     const missing = [

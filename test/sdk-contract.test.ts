@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ErrorCode } from '../server/src/errors/error-codes';
 import {
   API_ERROR_CODES, createClient, GraphQLRequestError,
@@ -8,7 +8,8 @@ import {
   type LocationConnection, type OutboxConnection, type PackageInfo, type AuditEventListArgs, type PageArgs, type ProvisioningClient,
   type PstnProvider, type TemplateConnection, type Viewer,
 } from '../sdk/src/index';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /**
  * Issue 11: the SDK's contract is declared (ProvisioningClient, named results, one PageArgs) and
@@ -18,11 +19,11 @@ describe('SDK contract', () => {
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server.stop());
 
   it('the SDK’s error codes are exactly the server’s, each with the same HTTP status', () => {
     // The SDK cannot import server code (it runs in browsers): its list is a copy, kept honest here.

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..');
@@ -74,9 +75,10 @@ describe('the SDK as a user installs it (npm pack → npm install → plain .mjs
   let partner: TestPartner;
   let dir: string;
 
+  const fixture = useTestServer();
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+    server = fixture.server;
+    partner = fixture.partner;
     // Outside the repository, so nothing resolves through the workspace's node_modules.
     dir = mkdtempSync(path.join(tmpdir(), 'sdk-consumer-'));
     // prepack builds the SDK (tsc) before packing.
@@ -89,7 +91,6 @@ describe('the SDK as a user installs it (npm pack → npm install → plain .mjs
   }, 240_000);
 
   afterAll(async () => {
-    await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   NotFoundError, TooManyItemsError,
   type AuditEvent, type Customer, type CustomerListArgs, type CustomerUser, type Location, type OutboxMessage,
   type PageIterator, type Template,
 } from '../sdk/src/index';
 import { aCustomerInput, aTemplateInput, aUser, AN_UNKNOWN_ID, anAmsterdamLocation, unique } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** Issue 11: every list of the SDK can be iterated (`hub.paginate`) and collected with a limit it never exceeds. */
 describe('SDK auto-pagination', () => {
@@ -16,10 +17,10 @@ describe('SDK auto-pagination', () => {
   let templates: Template[];
   const USERS = 230;
 
+  const fixture = useTestServer({ partners: 2 });
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
-    other = await server.newPartner();
+    server = fixture.server;
+    [partner, other] = fixture.partners;
     const hub = partner.client;
     templates = [];
     for (let i = 0; i < 5; i++) templates.push(await hub.createTemplate(aTemplateInput(partner, { name: unique('Paged template ') })));
@@ -32,7 +33,6 @@ describe('SDK auto-pagination', () => {
       users: Array.from({ length: USERS }, (_, i) => aUser({ firstName: i % 10 === 0 ? 'Jansen' : 'Eva', extension: String(3000 + i) })),
     });
   });
-  afterAll(() => server.stop());
 
   /** Every item of a list, read page by page by hand: what paginate must give. */
   async function byHand<N>(fetchPage: (after?: string) => Promise<{ edges: ReadonlyArray<{ node: N }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } | null>): Promise<N[]> {

@@ -2,11 +2,12 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'graphql';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, GraphQLRequestError, NetworkError, type ClientOptions, type RetryEvent } from '../sdk/src/index';
 import { isIdempotent, parseRetryAfter, retryDelayMs } from '../sdk/src/retry';
 import { aCustomerInput, aTemplateInput, unique } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** What the proxy does with the next request: answer an error itself, or forward and then break the connection, or never answer. */
 type Behaviour =
@@ -85,14 +86,14 @@ describe('SDK retries (against the real server, through a misbehaving loopback p
   let partner: TestPartner;
   const proxies: Proxy[] = [];
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
   afterEach(async () => {
     for (const proxy of proxies.splice(0)) await proxy.close();
   });
-  afterAll(() => server.stop());
 
   async function proxy(): Promise<Proxy> {
     const p = await startProxy(server.url);
@@ -261,12 +262,12 @@ describe('SDK retries against the real rate limit', () => {
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    // One request at once, one more per second: the second request in a row gets 429 Retry-After: 1.
-    server = await startTestServer({ rateLimitBurst: 1, rateLimitPerSecond: 1 });
-    partner = await server.newPartner();
+  // One request at once, one more per second: the second request in a row gets 429 Retry-After: 1.
+  const fixture = useTestServer({ overrides: { rateLimitBurst: 1, rateLimitPerSecond: 1 } });
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server.stop());
 
   it('waits the server’s Retry-After, then succeeds; a Retry-After beyond maxRetryDelayMs rejects at once', async () => {
     const retries: RetryEvent[] = [];

@@ -1,8 +1,9 @@
 import { parse } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aNewYorkLocation, aTemplateInput } from './support/factories';
 import { expectUserError, expectUserErrors } from './support/expect-user-error';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 describe('requestSetupAssist', () => {
   let server: TestServer;
@@ -10,13 +11,12 @@ describe('requestSetupAssist', () => {
   let other: TestPartner;
   let templateId: string;
 
+  const fixture = useTestServer({ partners: 2 });
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
-    other = await server.newPartner();
+    server = fixture.server;
+    [partner, other] = fixture.partners;
     templateId = (await partner.client.createTemplate(aTemplateInput(partner))).id;
   });
-  afterAll(() => server.stop());
 
   const valid = { contactName: 'Eva de Vries', contactEmail: ' Eva@DeVries.Example ' };
 

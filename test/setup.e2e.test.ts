@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerUserInput, LocationInput, Package, SetupCustomerInput } from '../sdk/src/index';
 import { expectNoUserErrors, expectUserError } from './support/expect-user-error';
 import {
   aCustomerInput, aLocationIn, aMeetingsUser, anAmsterdamLocation, anAmsterdamNumber, aNewYorkLocation, aNewYorkNumber,
   AN_UNKNOWN_ID, aString, aTemplateInput, aTorontoNumber, aUser, unique,
 } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 /** How many users the volume test sends: SETUP_VOLUME_USERS, default and at most 10,000 (the per-call limit). */
 const VOLUME_USERS = Math.min(10_000, Math.max(1, Number(process.env.SETUP_VOLUME_USERS) || 10_000));
@@ -17,14 +18,13 @@ describe('setupCustomer rules (domain.md §5)', () => {
   let templateId: string;
   let otherTemplateId: string;
 
+  const fixture = useTestServer({ partners: 2 });
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
-    other = await server.newPartner();
+    server = fixture.server;
+    [partner, other] = fixture.partners;
     templateId = (await partner.client.createTemplate(aTemplateInput(partner))).id;
     otherTemplateId = (await other.client.createTemplate(aTemplateInput(other))).id;
   });
-  afterAll(() => server.stop());
 
   /** A fresh customer (Amsterdam headquarters "Amsterdam HQ") of the test partner. */
   const aCustomer = async (pkg: Package = 'WEBEX_SUITE', adminEmail?: string) =>

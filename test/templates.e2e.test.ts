@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectNoUserErrors, expectUserError } from './support/expect-user-error';
 import { aString, aTemplateInput, AN_UNKNOWN_ID, unique } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const TEMPLATES_PAGE = `query Page($first: Int, $after: String) {
   templates(first: $first, after: $after) { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } totalCount }
@@ -12,12 +13,11 @@ describe('createTemplate rules (domain.md §3)', () => {
   let partner: TestPartner;
   let other: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
-    other = await server.newPartner();
+  const fixture = useTestServer({ partners: 2 });
+  beforeAll(() => {
+    server = fixture.server;
+    [partner, other] = fixture.partners;
   });
-  afterAll(() => server.stop());
 
   const create = (overrides: Parameters<typeof aTemplateInput>[1] = {}, who?: TestPartner) =>
     (who ?? partner).client.payloads.createTemplate(aTemplateInput(who ?? partner, overrides));
@@ -325,15 +325,14 @@ describe('templates queries', () => {
   let other: TestPartner;
   let created: string[];
 
+  const fixture = useTestServer({ partners: 2 });
   beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
-    other = await server.newPartner();
+    server = fixture.server;
+    [partner, other] = fixture.partners;
     created = [];
     for (let i = 0; i < 5; i += 1) created.push((await partner.client.createTemplate(aTemplateInput(partner, { name: `Page ${i}` }))).id);
     await other.client.createTemplate(aTemplateInput(other, { name: 'Page 0' }));
   });
-  afterAll(() => server.stop());
 
   it('pages newest first with first/after, totalCount and hasNextPage', async () => {
     const first = await partner.client.templates({ first: 2 });

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient, GraphQLRequestError } from '../sdk/src/index';
 import { PartnerAdminRole } from '../server/src/partners/partner-admin.entity';
 import { expectUserError, expectUserErrors } from './support/expect-user-error';
 import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
-import { startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 describe('tenancy: partner B sees and uses nothing of partner A', () => {
   let server: TestServer;
@@ -13,16 +14,15 @@ describe('tenancy: partner B sees and uses nothing of partner A', () => {
   let aCustomer: { id: string; adminEmail: string };
   let bTemplateId: string;
 
+  const fixture = useTestServer({ partners: ['Partner A', 'Partner B'] });
   beforeAll(async () => {
-    server = await startTestServer();
-    a = await server.newPartner('Partner A');
-    b = await server.newPartner('Partner B');
+    server = fixture.server;
+    [a, b] = fixture.partners;
     aTemplate = await a.client.createTemplate(aTemplateInput(a));
     aCustomer = await a.client.createCustomer(aCustomerInput(aTemplate.id, { externalId: 'shared-crm-id' }));
     await a.client.setupCustomer({ customerId: aCustomer.id, users: [aUser()] });
     bTemplateId = (await b.client.createTemplate(aTemplateInput(b))).id;
   });
-  afterAll(() => server.stop());
 
   it('templates: A’s are null by id and provisioning ID and absent from B’s list', async () => {
     expect(await b.client.template(aTemplate.id)).toBeNull();
@@ -74,11 +74,11 @@ describe('authentication', () => {
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server.stop());
 
   const query = { query: '{ viewer { id } }' };
 

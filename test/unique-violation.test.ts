@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { EntityManager } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { keyValuesOf, uniqueViolationOf, writeOrUserErrors, type UniqueViolation } from '../server/src/mutations/write';
 import { CustomerUser } from '../server/src/customers/customer-user.entity';
 import { takenEmails, uniqueViolationAsUserErrors as createCustomerMapping } from '../server/src/customers/customer.service';
@@ -12,7 +12,8 @@ import { uniqueFieldOf } from '../server/src/mutations/unique-indexes';
 import { normalizeUserRow } from '../server/src/setup/setup.rules';
 import { uniqueViolationAsUserErrors as setupCustomerMapping } from '../server/src/setup/setup.service';
 import { aCustomerInput, anAmsterdamLocation, anAmsterdamNumber, aTemplateInput, aUser, unique } from './support/factories';
-import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
+import { onPostgres, type TestPartner, type TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 const USER_INSERT = `INSERT INTO "customer_user" ("id", "customerId", "locationId", "firstName", "lastName", "email", "package",
     "phoneNumber", "extension", "roles", "createdAt", "updatedAt")
@@ -71,11 +72,11 @@ describe(`unique violations as the services see them (${onPostgres ? 'PostgreSQL
   let server: TestServer;
   let partner: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    partner = await server.newPartner();
+  const fixture = useTestServer();
+  beforeAll(() => {
+    server = fixture.server;
+    partner = fixture.partner;
   });
-  afterAll(() => server.stop());
 
   /** The error of raw SQL in a write transaction (the application's checks bypassed), or null. */
   function rawWrite(sql: string, params: unknown[]): Promise<unknown> {

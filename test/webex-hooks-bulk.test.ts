@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CustomerUser } from '../server/src/customers/customer-user.entity';
 import { Customer } from '../server/src/customers/customer.entity';
 import { bulkInsert } from '../server/src/db/bulk-insert';
 import { newId } from '../server/src/db/ids';
 import { queuedRow, webexSync } from '../server/src/webex/webex-sync';
 import { WebexChange, WebexObjectKind, WebexSyncRow, WebexSyncStatus } from '../server/src/webex/webex.entities';
-import { startTestServer, type TestServer } from './support/test-server';
+import type { TestServer } from './support/test-server';
+import { useTestServer } from './support/fixture';
 
 // updateUsers and removeUsers hand up to 10,000 users to the connector in one call: the two hooks
 // they call must be set-based (a few statements per chunk, never one per user), like the rest of the write.
@@ -13,11 +14,9 @@ import { startTestServer, type TestServer } from './support/test-server';
 const USERS = 1_200;
 let server: TestServer;
 
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
+const fixture = useTestServer({ partners: 0 });
+beforeAll(() => {
+  server = fixture.server;
 });
 
 /** Users already at Cisco (webexId known), with sync rows only: the hooks read nothing else. */

@@ -1,12 +1,26 @@
 import { Parser } from 'csv-parse/browser/esm';
-import type { ProvisioningClient } from './client.js';
-import type { CustomerUserInput, Package } from './generated/graphql.js';
 import {
-  readCsvRecords, runCsvImport, type CsvImportOptions, type CsvImportResult, type CsvParserFactory, type CsvRecord, type CsvSource,
-} from './csv-users.js';
+  readCsvRecords, runCsvImport as runCsvUsers, type CsvImportOptions, type CsvImportResult, type CsvParserFactory, type CsvRecord, type CsvSource,
+  type SetupBatch,
+} from '@wholesale-provisioning/csv-users';
+import type { ProvisioningClient } from './client.js';
+import { PackageValues } from './generated/enum-values.js';
+import type { CustomerUserInput, Package } from './generated/graphql.js';
 
-export { CSV_HEADERS, CsvSyntaxError, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, runCsvImport } from './csv-users.js';
-export type { CsvImportError, CsvImportOptions, CsvImportProgress, CsvImportResult, CsvRecord, CsvSource, CsvUserInput } from './csv-users.js';
+export { CSV_HEADERS, CsvSyntaxError, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE } from '@wholesale-provisioning/csv-users';
+export type {
+  CsvImportError, CsvImportOptions, CsvImportProgress, CsvImportResult, CsvRecord, CsvSource, CsvUserInput,
+} from '@wholesale-provisioning/csv-users';
+
+/**
+ * The CSV import's engine over records from any source (see {@link importUsersFromCsv}): the
+ * packages it accepts are the schema's, generated into the SDK (generated/enum-values.ts).
+ */
+export function runCsvImport(
+  records: AsyncIterable<CsvRecord> | Iterable<CsvRecord>, setup: SetupBatch, options: CsvImportOptions = {},
+): Promise<CsvImportResult> {
+  return runCsvUsers(records, setup, PackageValues, options);
+}
 
 /** csv-parse's browser build: no Node built-ins, so the SDK parses CSV alike in browsers and in Node. */
 const createParser: CsvParserFactory = (options) => new Parser(options);

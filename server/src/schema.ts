@@ -4,7 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { AuditResolver } from './audit/audit.resolver';
 import { AdminRolesResolver } from './customers/admin-roles.resolver';
 import { LifecycleResolver } from './customers/lifecycle.resolver';
-import { CustomerOutboxResolver, OutboxMessageResolver } from './outbox/outbox.resolver';
+import { CustomerOutboxResolver, OutboxMessageResolver, ResendInvitationResolver } from './outbox/outbox.resolver';
 import { CustomerSetupAssistResolver, SetupAssistResolver } from './assist/setup-assist.resolver';
 import { CatalogResolver } from './catalog/catalog.resolver';
 import { CustomerTemplateSettingsResolver } from './customers/customer-template-settings';
@@ -35,6 +35,7 @@ export const RESOLVERS = [
   CustomerSetupAssistResolver,
   CustomerOutboxResolver,
   OutboxMessageResolver,
+  ResendInvitationResolver,
   WebexResolver,
   PartnerWebexResolver,
   CustomerWebexResolver,

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../sdk/src/index';
 import { PartnerAdminRole } from '../../server/src/partners/partner-admin.entity';
 import { aCustomerInput, aTemplateInput, aUser } from '../support/factories';
-import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
+import { type TestPartner, type TestServer } from '../support/test-server';
+import { useTestServer } from '../support/fixture';
 import { ALL_FAILPOINTS, FAILPOINTS } from './support';
 
 /**
@@ -14,12 +15,11 @@ describe('audit trail', () => {
   let partner: TestPartner;
   let other: TestPartner;
 
-  beforeAll(async () => {
-    server = await startTestServer({ failpoints: ALL_FAILPOINTS });
-    partner = await server.newPartner();
-    other = await server.newPartner();
+  const fixture = useTestServer({ partners: 2, overrides: { failpoints: ALL_FAILPOINTS } });
+  beforeAll(() => {
+    server = fixture.server;
+    [partner, other] = fixture.partners;
   });
-  afterAll(() => server.stop());
 
   it('records each successful mutation with its admin, operation, target ids and time; nothing for failures, dry runs or faults', async () => {
     const hub = partner.client;

@@ -3,7 +3,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLRequestError } from '../../sdk/src/index';
 import { aCustomerInput, aUser } from '../support/factories';
-import { onPostgres, startTestServer, type TestPartner, type TestServer } from '../support/test-server';
+import { onPostgres, type TestPartner, type TestServer } from '../support/test-server';
+import { useTestServer } from '../support/fixture';
 import { partnerWithTemplate } from './support';
 
 const BUSY_TIMEOUT_MS = 1_000;
@@ -19,8 +20,9 @@ describe.skipIf(onPostgres)('busy database (R2)', () => {
   let templateId: string;
   let intruder: BetterSqlite3.Database;
 
+  const fixture = useTestServer({ partners: 0, overrides: { sqliteBusyTimeoutMs: BUSY_TIMEOUT_MS } });
   beforeAll(async () => {
-    server = await startTestServer({ sqliteBusyTimeoutMs: BUSY_TIMEOUT_MS });
+    server = fixture.server;
     ({ partner, templateId } = await partnerWithTemplate(server));
     // A second connection, as another process would hold it.
     intruder = new BetterSqlite3(path.join(server.dir, 'test.sqlite'));
@@ -28,7 +30,6 @@ describe.skipIf(onPostgres)('busy database (R2)', () => {
   afterAll(async () => {
     if (intruder?.inTransaction) intruder.exec('ROLLBACK');
     intruder?.close();
-    await server.stop();
   });
 
   const createCustomer = (input = aCustomerInput(templateId)) => server.post({

@@ -2,7 +2,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCustomerInput, aUser, unique } from '../support/factories';
-import { startTestServer, type RawResponse, type TestPartner, type TestServer } from '../support/test-server';
+import { type RawResponse, type TestPartner, type TestServer } from '../support/test-server';
+import { useTestServer } from '../support/fixture';
 import { ALL_FAILPOINTS, envInt, FAILPOINTS, partnerWithTemplate, seededRandom } from './support';
 
 const CREATE = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } userErrors { code field } } }`;
@@ -49,14 +50,14 @@ describe('concurrency (R1)', () => {
   let templateId: string;
   let reader: Reader;
 
+  const fixture = useTestServer({ partners: 0, overrides: { failpoints: ALL_FAILPOINTS } });
   beforeAll(async () => {
-    server = await startTestServer({ failpoints: ALL_FAILPOINTS });
+    server = fixture.server;
     ({ partner, templateId } = await partnerWithTemplate(server));
     reader = await openReader(server.databaseUrl);
   });
   afterAll(async () => {
     await reader?.close();
-    await server.stop();
   });
 
   const send = (op: Op) => server.post(op.body, {

@@ -1,13 +1,14 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAppSchema } from '../../server/src/schema';
-import { hashToken } from '../../server/src/auth/tokens';
+import { hashToken } from '../../server/src/partners/api-token.secret';
 import { MAX_PAGE_SIZE } from '../../server/src/graphql/connection';
 import { MAX_ALIASES, MAX_COST, MAX_DEPTH, measureOperation } from '../../server/src/http/complexity';
 import { BODY_LIMIT } from '../../server/src/http/app';
 import { MAX_LOCATIONS_PER_SETUP, MAX_USERS_PER_SETUP } from '../../server/src/setup/setup.rules';
 import { aNewYorkLocation, aUser } from '../support/factories';
-import { startTestServer, type RawResponse, type TestPartner, type TestServer } from '../support/test-server';
+import { type RawResponse, type TestPartner, type TestServer } from '../support/test-server';
+import { useTestServer } from '../support/fixture';
 import { aCustomer, partnerWithTemplate, rawPost, type SeenStatement, watchStatements } from './support';
 
 /**
@@ -42,8 +43,9 @@ describe('limits (R6)', () => {
   let tokenLookupSql: string;
   const figures: string[] = [];
 
+  const fixture = useTestServer({ partners: 0 });
   beforeAll(async () => {
-    server = await startTestServer();
+    server = fixture.server;
     ({ partner, templateId } = await partnerWithTemplate(server));
     watcher = watchStatements(server.app);
     const unknown = await sqlOf(() => server.post({ query: '{ viewer { id } }' }, { token: 'wpt_not-a-real-token' }));
@@ -55,7 +57,6 @@ describe('limits (R6)', () => {
   afterAll(async () => {
     console.log(`[limits] ${figures.join('; ')}`);
     watcher?.stop();
-    await server.stop();
   });
 
   /** Runs one request alone and returns it with the statements the server ran meanwhile. */

@@ -4,12 +4,13 @@ import path from 'node:path';
 import {
   getNamedType, GraphQLEnumType, GraphQLInputObjectType, GraphQLInputType, GraphQLList, GraphQLNonNull, parse,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient, GraphQLRequestError } from '../../sdk/src/index';
 import { loadConfig } from '../../server/src/config';
 import { addressKey } from '../../server/src/http/rate-limit';
 import { buildAppSchema } from '../../server/src/schema';
 import { startTestServer, type TestServer } from '../support/test-server';
+import { useTestServer } from '../support/fixture';
 import { watchStatements } from './support';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -52,12 +53,12 @@ describe('roles, tokens and the CLI (§8, §10)', () => {
   let server: TestServer;
   let databaseUrl: string;
 
-  beforeAll(async () => {
-    server = await startTestServer();
+  const fixture = useTestServer({ partners: 0 });
+  beforeAll(() => {
+    server = fixture.server;
     // The server's database, SQLite file or PostgreSQL, as DATABASE_URL for the CLI.
     databaseUrl = server.databaseUrl;
   });
-  afterAll(() => server.stop());
 
   it('create-partner, create-admin, create-token and revoke-token print one JSON line; a revoked token is refused at once', async () => {
     const partner = await cli(databaseUrl, 'create-partner', '--name', 'CLI Partner', '--admin-email', 'owner@cli.example', '--subscription', 'Sub1', '--subscription', 'Sub2');

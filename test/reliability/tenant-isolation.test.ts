@@ -2,10 +2,11 @@ import {
   getNamedType, GraphQLArgument, GraphQLEnumType, GraphQLField, GraphQLInputObjectType, GraphQLInputType, GraphQLList,
   GraphQLNonNull, GraphQLObjectType, GraphQLSchema, isLeafType, isObjectType, isInterfaceType, GraphQLOutputType,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAppSchema } from '../../server/src/schema';
 import { aCustomerInput, aNewYorkLocation, aTemplateInput, aUser, unique } from '../support/factories';
-import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
+import { type TestPartner, type TestServer } from '../support/test-server';
+import { useTestServer } from '../support/fixture';
 
 /** Partner A's identifiers, by kind; `matched` fills each field by its name instead. */
 type Kind = 'customer' | 'template' | 'location' | 'user' | 'admin' | 'subscription' | 'partner' | 'audit';
@@ -161,11 +162,11 @@ describe('tenant isolation (R7)', () => {
   let bCustomerId: string;
   let bTemplateId: string;
 
+  const fixture = useTestServer({ partners: ['Partner A', 'Partner B'] });
   beforeAll(async () => {
-    server = await startTestServer();
+    server = fixture.server;
+    [a, b] = fixture.partners;
     schema = await buildAppSchema();
-    a = await server.newPartner('Partner A');
-    b = await server.newPartner('Partner B');
     const template = await a.client.createTemplate(aTemplateInput(a));
     const externalId = unique('ext-A-');
     const customer = await a.client.createCustomer(aCustomerInput(template.id, { externalId, companyName: unique('Victim Corp ') }));
@@ -192,7 +193,6 @@ describe('tenant isolation (R7)', () => {
     bCustomerId = bCustomer.id;
     bTemplateId = bTemplate.id;
   });
-  afterAll(() => server.stop());
 
   const leaks = (text: string) => victim.all.filter((id) => text.includes(id));
 

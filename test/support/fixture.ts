@@ -12,15 +12,20 @@ export interface TestFixture {
 }
 
 /**
- * One server for the describe block it is called in, with `partners` fresh partners (default 1):
- * the `beforeAll`/`afterAll` every suite used to copy. Read the fields inside tests and hooks only.
+ * One server for the describe block it is called in, with `partners` fresh partners (a number,
+ * default 1, or their names): the `beforeAll`/`afterAll` every suite used to copy. Its `beforeAll`
+ * runs before the suite's own (register it first). Read the fields inside tests and hooks only.
  */
-export function useTestServer(options: { partners?: number; overrides?: Partial<AppConfig>; env?: NodeJS.ProcessEnv } = {}): TestFixture {
+export function useTestServer(
+  options: { partners?: number | readonly string[]; overrides?: Partial<AppConfig>; env?: NodeJS.ProcessEnv } = {},
+): TestFixture {
   let server: TestServer | undefined;
   const partners: TestPartner[] = [];
+  const names: readonly (string | undefined)[] = typeof options.partners === 'object'
+    ? options.partners : Array.from({ length: options.partners ?? 1 }, () => undefined);
   beforeAll(async () => {
     server = await startTestServer(options.overrides, options.env);
-    for (let i = 0; i < (options.partners ?? 1); i++) partners.push(await server.newPartner());
+    for (const name of names) partners.push(await server.newPartner(name));
   });
   afterAll(async () => {
     await server?.stop();

@@ -4,7 +4,7 @@ import { AddOn, addOnAllowed, isBelow, Package, userPackageAllowed } from '../..
 import type { LocationInput } from '../../server/src/customers/location.inputs';
 import { normalizeLocation } from '../../server/src/customers/location.rules';
 import { UserErrors } from '../../server/src/errors/user-error';
-import { parseInternationalNumber, phoneMatchesCountry } from '../../server/src/setup/phone-number';
+import { parseInternationalNumber, phoneMatchesCountry } from '../../server/src/rules/phone-number';
 import { checkUserPackage } from '../../server/src/catalog/package.rules';
 import { checkNumbersForPackage, normalizeUserRow } from '../../server/src/setup/setup.rules';
 

@@ -9,7 +9,7 @@ import { isId, newId } from '../db/ids';
 import { UserErrorCode } from '../errors/user-error';
 import { defineMutation, STOP } from '../mutations/define-mutation';
 import { deletedMeanwhile } from '../mutations/foreign-key';
-import { parseInternationalNumber } from '../setup/phone-number';
+import { parseInternationalNumber } from '../rules/phone-number';
 import { SETUP_ASSIST_REQUESTED, SetupAssistRequest } from './setup-assist.entity';
 import { RequestSetupAssistInput, RequestSetupAssistPayload } from './setup-assist.inputs';
 

@@ -2,7 +2,7 @@ import type { Database } from '../db/database';
 import { PartnerAdmin, PartnerAdminRole } from '../partners/partner-admin.entity';
 import { ApiToken } from '../partners/api-token.entity';
 import { Partner } from '../partners/partner.entity';
-import { hashToken } from './tokens';
+import { hashToken } from '../partners/api-token.secret';
 import { IsNull } from 'typeorm';
 
 /** The signed-in admin and their partner; every read and write is scoped to `partnerId`. */

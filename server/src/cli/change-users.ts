@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Parser } from 'csv-parse';
-import { CSV_HEADERS, CsvSyntaxError, readCsvRecords, type CsvImportError, type CsvParserFactory, type CsvRecord } from '../../../sdk/src/csv-users';
+import { CSV_HEADERS, CsvSyntaxError, readCsvRecords, type CsvImportError, type CsvParserFactory, type CsvRecord } from '@wholesale-provisioning/csv-users';
 import type { Caller } from '../auth/caller';
 import { Package } from '../catalog/packages';
 import { Customer } from '../customers/customer.entity';

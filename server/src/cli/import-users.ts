@@ -1,7 +1,7 @@
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Parser } from 'csv-parse';
-import { readCsvRecords, runCsvImport, type CsvImportResult, type CsvParserFactory } from '../../../sdk/src/csv-users';
+import { readCsvRecords, runCsvImport, type CsvImportResult, type CsvParserFactory } from '@wholesale-provisioning/csv-users';
 import type { Caller } from '../auth/caller';
 import type { Services } from '../graphql/services';
 import { Customer } from '../customers/customer.entity';
@@ -10,7 +10,7 @@ import { isId, newId } from '../db/ids';
 import { PartnerAdmin, PartnerAdminRole } from '../partners/partner-admin.entity';
 import { Partner } from '../partners/partner.entity';
 import { PartnerCommandError } from '../partners/partner.service';
-import type { Package } from '../catalog/packages';
+import { Package } from '../catalog/packages';
 
 /** The admin the CLI acts as: one per partner, created on first use, named in the audit trail. */
 export const CLI_ADMIN_EMAIL = 'cli-import@system.invalid';
@@ -102,7 +102,8 @@ export async function importUsersCommand(services: Services, db: Database, args:
   return runCsvImport(readCsvRecords(createReadStream(file), createParser), async (users, dryRun) => {
     const caller = dryRun ? validator : (writer ??= await cliWriteCaller(db, customer));
     return services.setup.setup(caller, { customerId, dryRun, users: users.map((u) => ({ ...u, package: u.package as Package })) });
-  }, {
+    // The schema's packages are the catalog's enum: the reader refuses any other cell on its line.
+  }, Object.values(Package), {
     batchSize,
     dryRun: values['dry-run'] ?? false,
     onProgress: (p) => process.stderr.write(`${p.phase} batch ${p.batch}/${p.batches}: ${p.rows} rows\n`),

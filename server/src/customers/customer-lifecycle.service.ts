@@ -1,5 +1,4 @@
 import { EntityManager, In } from 'typeorm';
-import { SetupAssistRequest } from '../assist/setup-assist.entity';
 import type { Caller } from '../auth/caller';
 import { addOnAllowed, AddOn, Package, packageRow, packagesCoveredBy } from '../catalog/packages';
 import type { Database } from '../db/database';
@@ -10,10 +9,9 @@ import { captureCustomer } from '../graphql/customer-capture';
 import type { Loaders } from '../graphql/loaders';
 import { defineMutation, STOP } from '../mutations/define-mutation';
 import { takenByIndex } from '../mutations/unique-indexes';
-import { OutboxMessage, OutboxStatus } from '../outbox/outbox-message.entity';
 import { requiredText } from '../rules/strings';
 import { normalizeLanguage } from '../templates/template.rules';
-import { webexSync } from '../webex/webex-sync';
+import type { CustomerHooks } from './customer.hooks';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
 import { COMPANY_NAME_MAX, normalizeExternalId } from './customer.service';
@@ -61,7 +59,7 @@ async function administrators(tx: EntityManager, customer: Customer): Promise<Cu
  * it and the first few of them (a downgrade must not silently strip anyone's service).
  */
 export class CustomerLifecycleService {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database, private readonly hooks: CustomerHooks) {}
 
   private readonly updateMutation = defineMutation({
     name: 'updateCustomer',
@@ -131,8 +129,8 @@ export class CustomerLifecycleService {
       }
       for (const m of moved) m.after.updatedAt = now;
       // Cisco gets the complete package list, then the moved administrators' new package.
-      await webexSync.customerChanged(tx, before, after);
-      await webexSync.usersChanged(tx, after, moved);
+      await this.hooks.customerChanged(tx, before, after);
+      await this.hooks.usersChanged(tx, after, moved);
       return { value: after, changed: [after.id, ...movedIds] };
     },
     capture: (tx, customer, overlay) => captureCustomer(tx, overlay, customer),
@@ -195,15 +193,12 @@ export class CustomerLifecycleService {
       const where = { customerId: customer.id };
       const locations = await tx.find(Location, { select: { id: true }, where });
       const users = await tx.find(CustomerUser, { select: { id: true }, where });
-      // Emails stay as the record of what was sent; those not sent yet never will be. A message a
-      // sender holds right now loses its claim, so its outcome is not recorded over CANCELLED.
-      await tx.update(OutboxMessage, { customerId: customer.id, status: OutboxStatus.PENDING },
-        { status: OutboxStatus.CANCELLED, claimToken: null, leaseUntil: null });
-      await tx.delete(SetupAssistRequest, where);
+      // Its unsent emails are cancelled and its Setup Assist requests go (the outbox's and assist's hooks).
+      await this.hooks.customerDeleting(tx, customer);
       await tx.delete(CustomerUser, where);
       await tx.delete(Location, where);
       await tx.delete(Customer, { id: customer.id });
-      await webexSync.customerDeleted(tx, customer);
+      await this.hooks.customerDeleted(tx, customer);
       return { value: customer.id, changed: [customer.id, ...locations.map((l) => l.id), ...users.map((u) => u.id)] };
     },
     payload: (outcome): DeleteCustomerPayload => (outcome.ok

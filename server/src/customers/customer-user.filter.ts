@@ -5,7 +5,7 @@ import { isId } from '../db/ids';
 import { trigramSearch } from '../db/text-search';
 import type { CustomerUser } from './customer-user.entity';
 import type { CustomerUserFilter } from './customer.inputs';
-import { WebexSyncStatus } from '../webex/webex.entities';
+import { WebexSyncStatus } from '../catalog/webex-sync-status';
 import { likePattern } from './customer.service';
 
 /**

@@ -2,7 +2,7 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { AddOn, Package } from '../catalog/packages';
 import { DataRegion } from '../catalog/regions';
 import { UserError } from '../errors/user-error';
-import { WebexSyncStatus } from '../webex/webex.entities';
+import { WebexSyncStatus } from '../catalog/webex-sync-status';
 import { CustomerStatus } from './customer.enums';
 import { Customer } from './customer.entity';
 import { LocationInput } from './location.inputs';

@@ -4,7 +4,7 @@ import { ConnectionType } from '../graphql/connection';
 import { callerOf, RequestContext } from '../graphql/context';
 import { PageArgsType } from '../graphql/page-args';
 import { OnboardingTemplate } from '../templates/template.entity';
-import { WebexSyncRow, WebexSyncStatus } from '../webex/webex.entities';
+import { WebexSyncStatus } from '../catalog/webex-sync-status';
 import { customerUsersQuery } from './customer-user.filter';
 import { CustomerTemplateSettings } from './customer-template-settings';
 import { CustomerUser } from './customer-user.entity';
@@ -74,7 +74,7 @@ export class CustomerResolver {
   @FieldResolver(() => CustomerUserConnection)
   users(@Root() customer: Customer, @Args(() => CustomerUsersArgs) args: CustomerUsersArgs, @Ctx() ctx: RequestContext) {
     // A dry run's users are matched in memory, against the Webex states it captured with them.
-    const webexStatusOf = (id: string) => ctx.loaders.held(WebexSyncRow, id)?.status ?? WebexSyncStatus.NOT_SYNCED;
+    const webexStatusOf = (id: string) => ctx.services.customers.heldWebexStatus(ctx.loaders, id) ?? WebexSyncStatus.NOT_SYNCED;
     return childConnection(ctx, CustomerUser, customer.id, 'users', args, customerUsersQuery(ctx.db, args.filter, webexStatusOf));
   }
 }

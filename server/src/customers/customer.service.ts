@@ -25,9 +25,8 @@ import { Customer } from './customer.entity';
 import { CustomerPlan, planCustomer, shapeCustomer } from './customer.plan';
 import { CreateCustomerInput, CreateCustomerPayload, CustomerFilter } from './customer.inputs';
 import { Location } from './location.entity';
-import { enqueueAdminInvitation } from '../outbox/outbox.enqueue';
-import { webexSync } from '../webex/webex-sync';
-import { emailLanguageWarnings } from '../outbox/email-texts';
+import type { CustomerHooks, HeldWebexStatus } from './customer.hooks';
+import { emailLanguageWarnings } from '../catalog/email-texts';
 
 export const COMPANY_NAME_MAX = 256;
 
@@ -90,7 +89,12 @@ export function uniqueViolationAsUserErrors(violation: UniqueViolation): UserErr
 }
 
 export class CustomerService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly hooks: CustomerHooks,
+    /** How a dry run's users are matched by `users(filter: { webexStatus })` in memory. */
+    readonly heldWebexStatus: HeldWebexStatus = () => undefined,
+  ) {}
 
   private readonly createMutation = defineMutation({
     name: 'createCustomer',
@@ -136,8 +140,8 @@ export class CustomerService {
       await bulkInsert(tx, Customer, [customer]);
       await bulkInsert(tx, Location, [headquarters]);
       await bulkInsert(tx, CustomerUser, [admin]);
-      await enqueueAdminInvitation(tx, customer, admin);
-      await webexSync.customerCreated(tx, customer, plan.template, headquarters, admin);
+      // The admin invitation (outbox) and the Webex job: the hooks of graphql/services.ts.
+      await this.hooks.customerCreated(tx, customer, plan.template, headquarters, admin);
       return { value: plan, changed: [customer.id, headquarters.id, admin.id] };
     },
     capture: (tx, plan, overlay) => captureCustomer(tx, overlay, plan.customer),

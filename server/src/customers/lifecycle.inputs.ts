@@ -1,7 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { AddOn, Package } from '../catalog/packages';
 import { UserError } from '../errors/user-error';
-import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Customer } from './customer.entity';
 import { Location } from './location.entity';
 import { AddressInput } from './location.inputs';
@@ -107,21 +106,6 @@ export class RemoveLocationInput {
 export class RemoveLocationPayload {
   @Field(() => ID, { nullable: true })
   removedLocationId!: string | null;
-
-  @Field(() => [UserError])
-  userErrors!: UserError[];
-}
-
-@InputType({ description: 'Queue a user’s onboarding email again: ADMIN_INVITATION for the full administrator, WELCOME for others.' })
-export class ResendInvitationInput {
-  @Field(() => ID)
-  userId!: string;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class ResendInvitationPayload {
-  @Field(() => OutboxMessage, { nullable: true, description: 'The queued email; while one is still unsent, that one (no second is queued).' })
-  message!: OutboxMessage | null;
 
   @Field(() => [UserError])
   userErrors!: UserError[];

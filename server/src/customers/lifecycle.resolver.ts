@@ -1,11 +1,11 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { callerOf, RequestContext } from '../graphql/context';
 import {
-  DeleteCustomerInput, DeleteCustomerPayload, RemoveLocationInput, RemoveLocationPayload, ResendInvitationInput, ResendInvitationPayload,
+  DeleteCustomerInput, DeleteCustomerPayload, RemoveLocationInput, RemoveLocationPayload,
   UpdateCustomerInput, UpdateCustomerPayload, UpdateLocationInput, UpdateLocationPayload,
 } from './lifecycle.inputs';
 
-/** After onboarding day (domain.md §12): change and retire customers and locations, resend invitations. */
+/** After onboarding day (domain.md §12): change and retire customers and locations (resendInvitation: outbox/outbox.resolver.ts). */
 @Resolver()
 export class LifecycleResolver {
   @Mutation(() => UpdateCustomerPayload, {
@@ -32,13 +32,5 @@ export class LifecycleResolver {
   @Mutation(() => RemoveLocationPayload, { description: 'Remove a location without users; never the headquarters.' })
   removeLocation(@Arg('input', () => RemoveLocationInput) input: RemoveLocationInput, @Ctx() ctx: RequestContext) {
     return ctx.services.locationEdits.remove(callerOf(ctx), input, ctx.loaders);
-  }
-
-  @Mutation(() => ResendInvitationPayload, {
-    description: 'Queue a user’s onboarding email again (ADMIN_INVITATION for the full administrator, WELCOME for others); '
-      + 'while one is still unsent, that one is returned instead of a second.',
-  })
-  resendInvitation(@Arg('input', () => ResendInvitationInput) input: ResendInvitationInput, @Ctx() ctx: RequestContext) {
-    return ctx.services.resendInvitation.resend(callerOf(ctx), input, ctx.loaders);
   }
 }

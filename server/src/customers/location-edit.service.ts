@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { SetupAssistRequest } from '../assist/setup-assist.entity';
 import type { Caller } from '../auth/caller';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
@@ -8,14 +7,14 @@ import { captureCustomer } from '../graphql/customer-capture';
 import type { Loaders } from '../graphql/loaders';
 import { defineMutation, STOP } from '../mutations/define-mutation';
 import { takenByIndex } from '../mutations/unique-indexes';
-import { parseInternationalNumber, phoneMatchesCountry } from '../setup/phone-number';
+import { parseInternationalNumber, phoneMatchesCountry } from '../rules/phone-number';
 import { CustomerUser } from './customer-user.entity';
 import { Customer } from './customer.entity';
 import { RemoveLocationInput, RemoveLocationPayload, UpdateLocationInput, UpdateLocationPayload } from './lifecycle.inputs';
 import { Location } from './location.entity';
 import type { LocationInput } from './location.inputs';
 import { normalizeLocation } from './location.rules';
-import { webexSync } from '../webex/webex-sync';
+import type { CustomerHooks } from './customer.hooks';
 
 /** How many users a refused change names (the count says how many there are). */
 const USERS_NAMED = 5;
@@ -38,7 +37,7 @@ const LOCATION_FIELDS = [
  * re-judged differently from one given.
  */
 export class LocationEditService {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database, private readonly hooks: CustomerHooks) {}
 
   private readonly updateMutation = defineMutation({
     name: 'updateLocation',
@@ -99,7 +98,7 @@ export class LocationEditService {
       if (!LOCATION_FIELDS.some((f) => after[f] !== before[f])) return { value: after, changed: [] };
       const changes = Object.fromEntries(LOCATION_FIELDS.map((f) => [f, after[f]]));
       await tx.update(Location, { id: after.id }, changes);
-      await webexSync.locationChanged(tx, customer, before, after);
+      await this.hooks.locationChanged(tx, customer, before, after);
       return { value: after, changed: [customer.id, after.id] };
     },
     capture: async (tx, location, overlay) => {
@@ -137,12 +136,11 @@ export class LocationEditService {
       return own;
     },
     write: async (tx, { location, customer }) => {
-      // Setup Assist requests for a closed branch go with it (they reference the location).
-      const requests = await tx.find(SetupAssistRequest, { select: { id: true }, where: { locationId: location.id } });
-      if (requests.length > 0) await tx.delete(SetupAssistRequest, { locationId: location.id });
+      // Setup Assist requests for a closed branch go with it (they reference the location): assist's hook.
+      const gone = await this.hooks.locationRemoving(tx, customer, location);
       await tx.delete(Location, { id: location.id });
-      await webexSync.locationRemoved(tx, customer, location);
-      return { value: location.id, changed: [customer.id, location.id, ...requests.map((r) => r.id)] };
+      await this.hooks.locationRemoved(tx, customer, location);
+      return { value: location.id, changed: [customer.id, location.id, ...gone] };
     },
     // PostgreSQL: a user moved here concurrently now references the location (foreign key).
     refused: (error) => ((error as { driverError?: { code?: string } }).driverError?.code === '23503'

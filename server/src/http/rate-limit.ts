@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import ipaddr from 'ipaddr.js';
-import { bearerToken, hashToken } from '../auth/tokens';
+import { bearerToken } from '../auth/tokens';
+import { hashToken } from '../partners/api-token.secret';
 import { errorBody } from '../errors/error-codes';
 
 /** Buckets kept per kind (tokens, addresses) unless configured: about 2 MB each when full. */

@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { CustomerUser } from '../customers/customer-user.entity';
+import type { CustomerHooks } from '../customers/customer.hooks';
 import type { Customer } from '../customers/customer.entity';
 import { bulkInsert } from '../db/bulk-insert';
 import { newId } from '../db/ids';
-import { emailTextsFor } from './email-texts';
+import { emailTextsFor } from '../catalog/email-texts';
 import { OutboxKind, OutboxMessage, OutboxStatus } from './outbox-message.entity';
 
 /**
@@ -111,3 +112,16 @@ export async function readdressUnsent(
   queued.push(...await enqueueWelcomeEmails(tx, customer, [...welcomed.values()]));
   return queued;
 }
+
+/** The outbox's side of the customer hooks (customers/customer.hooks.ts), composed in graphql/services.ts. */
+export const outboxCustomerHooks: Pick<CustomerHooks, 'customerCreated' | 'customerDeleting'> = {
+  async customerCreated(tx, customer, _template, _headquarters, admin) {
+    await enqueueAdminInvitation(tx, customer, admin);
+  },
+  async customerDeleting(tx, customer) {
+    // Emails stay as the record of what was sent; those not sent yet never will be. A message a
+    // sender holds right now loses its claim, so its outcome is not recorded over CANCELLED.
+    await tx.update(OutboxMessage, { customerId: customer.id, status: OutboxStatus.PENDING },
+      { status: OutboxStatus.CANCELLED, claimToken: null, leaseUntil: null });
+  },
+};

@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller';
 import { CustomerUser } from '../customers/customer-user.entity';
 import { Customer } from '../customers/customer.entity';
-import { ResendInvitationInput, ResendInvitationPayload } from '../customers/lifecycle.inputs';
+import { ResendInvitationInput, ResendInvitationPayload } from './resend-invitation.inputs';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { lockRow } from '../db/lock-row';

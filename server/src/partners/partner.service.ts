@@ -1,5 +1,5 @@
 import { EntityManager, IsNull } from 'typeorm';
-import { generateToken, hashToken } from '../auth/tokens';
+import { generateToken, hashToken } from './api-token.secret';
 import type { Database } from '../db/database';
 import { isId, newId } from '../db/ids';
 import { ApiToken } from './api-token.entity';

@@ -8,7 +8,7 @@ import { newId } from '../db/ids';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { STOP, type Stop } from '../mutations/define-mutation';
 import { DEFAULT_EMAIL_LANGUAGE } from '../templates/template.rules';
-import { phoneMatchesCountry } from './phone-number';
+import { phoneMatchesCountry } from '../rules/phone-number';
 import type { CustomerUserInput } from './setup-customer.inputs';
 import { checkUserPackage } from '../catalog/package.rules';
 import { checkNumbersForPackage, UserRowDraft } from './setup.rules';

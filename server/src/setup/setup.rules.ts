@@ -2,7 +2,7 @@ import { Package, packageRow } from '../catalog/packages';
 import { normalizeEmail } from '../rules/email';
 import { NAME_MAX, requiredText } from '../rules/strings';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
-import { parseNumberAt, parseUserNumber, ParsedPhone } from './phone-number';
+import { parseNumberAt, parseUserNumber, ParsedPhone } from '../rules/phone-number';
 import type { CustomerUserInput } from './setup-customer.inputs';
 
 export const MAX_USERS_PER_SETUP = 10_000;

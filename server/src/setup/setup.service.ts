@@ -19,7 +19,7 @@ import { defineMutation, STOP } from '../mutations/define-mutation';
 import { deletedMeanwhile } from '../mutations/foreign-key';
 import { captureCustomer } from '../graphql/customer-capture';
 import { enqueueWelcomeEmails } from '../outbox/outbox.enqueue';
-import { webexSync } from '../webex/webex-sync';
+import type { CustomerHooks } from '../customers/customer.hooks';
 import { planSetup, type SetupDraft, type SetupSnapshot } from './setup.plan';
 import { SetupCustomerInput, SetupCustomerPayload } from './setup-customer.inputs';
 import {
@@ -31,7 +31,7 @@ import {
  * then write all rows in one transaction (multi-row inserts in chunks), or nothing.
  */
 export class SetupService {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database, private readonly hooks: CustomerHooks) {}
 
   private readonly setupMutation = defineMutation({
     name: 'setupCustomer',
@@ -62,7 +62,7 @@ export class SetupService {
       customer.updatedAt = now;
       await tx.update(Customer, { id: customer.id }, { status: customer.status, updatedAt: now });
       await enqueueWelcomeEmails(tx, customer, created);
-      await webexSync.setupApplied(tx, customer, newLocations, users);
+      await this.hooks.setupApplied(tx, customer, newLocations, users);
       return { value: plan, changed: [customer.id, ...newLocations.map((l) => l.id), ...users.map((u) => u.id)] };
     },
     capture: (tx, plan, overlay) => captureCustomer(tx, overlay, plan.customer),

@@ -4,7 +4,6 @@ import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { defineMutation, STOP } from '../mutations/define-mutation';
-import { Customer } from '../customers/customer.entity';
 import { normalizeWebexProvisioningId } from './webex-provisioning-id.rules';
 import { OnboardingTemplate } from './template.entity';
 import { DeleteTemplateInput, DeleteTemplatePayload, UpdateTemplateInput, UpdateTemplatePayload } from './template.inputs';
@@ -13,6 +12,7 @@ import {
   pstnWarnings,
 } from './template.rules';
 import type { TemplateService } from './template.service';
+import type { TemplateUsage } from './template-usage';
 
 /** A field the caller sent (null included): omitted fields keep their value. */
 function given<K extends keyof UpdateTemplateInput>(input: UpdateTemplateInput, key: K): boolean {
@@ -26,7 +26,7 @@ function given<K extends keyof UpdateTemplateInput>(input: UpdateTemplateInput, 
  * edit changes nothing for customers created earlier.
  */
 export class TemplateEditService {
-  constructor(private readonly db: Database, private readonly templates: TemplateService) {}
+  constructor(private readonly db: Database, private readonly templates: TemplateService, private readonly usage: TemplateUsage) {}
 
   private readonly updateMutation = defineMutation({
     name: 'updateTemplate',
@@ -91,7 +91,7 @@ export class TemplateEditService {
         errors.add(UserErrorCode.NOT_FOUND, 'No template of your partner has this id.', 'id');
         return STOP;
       }
-      const users = await tx.countBy(Customer, { templateId: template.id });
+      const users = await this.usage.customersCreatedFrom(tx, template.id);
       if (users > 0) errors.add(UserErrorCode.IN_USE, `${users} customer(s) were created from this template; it cannot be deleted.`, 'id');
       return template;
     },

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { webexSync } from '../webex/webex-sync';
+import type { CustomerHooks } from '../customers/customer.hooks';
 import type { Caller } from '../auth/caller';
 import { CustomerUser, customerUserOf } from '../customers/customer-user.entity';
 import type { Package } from '../catalog/packages';
@@ -38,7 +38,7 @@ interface UpdateDraft {
  * never a query per row.
  */
 export class UserLifecycleService {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database, private readonly hooks: CustomerHooks) {}
 
   private readonly updateMutation = defineMutation({
     name: 'updateUsers',
@@ -68,7 +68,7 @@ export class UserLifecycleService {
       const readdressed = changes.filter((c) => c.before.email !== c.after.email);
       if (readdressed.length > 0) await readdressUnsent(tx, customer, readdressed);
       // Cisco follows (domain.md §12): a package change is a PUT of the subscriber; a new number of a calling user gets a Control Hub note.
-      await webexSync.usersChanged(tx, customer, changes);
+      await this.hooks.usersChanged(tx, customer, changes);
       return { value: plan, changed: changes.length === 0 ? [] : [customer.id, ...changes.map((c) => c.after.id)] };
     },
     capture: (tx, plan, overlay) => captureCustomer(tx, overlay, plan.customer),
@@ -155,7 +155,7 @@ export class UserLifecycleService {
       // A removed user's unsent welcome would still go out (as deleteCustomer does for all of a customer's): never sent now.
       await cancelUnsentTo(tx, customer.id, removed.map((u) => u.email));
       // Cisco follows (domain.md §12): DELETE of each removed user's subscriber, exactly once.
-      await webexSync.usersRemoved(tx, customer, removed);
+      await this.hooks.usersRemoved(tx, customer, removed);
       return { value: removed.map((u) => u.id), changed: removed.length === 0 ? [] : [customer.id, ...removed.map((u) => u.id)] };
     },
     payload: (outcome): RemoveUsersPayload => (outcome.ok

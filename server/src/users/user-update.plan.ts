@@ -8,7 +8,7 @@ import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { STOP, type Stop } from '../mutations/define-mutation';
 import { normalizeEmail } from '../rules/email';
 import { requiredText } from '../rules/strings';
-import { parseNumberAt, parseUserNumber, phoneMatchesCountry, type ParsedPhone } from '../setup/phone-number';
+import { parseNumberAt, parseUserNumber, phoneMatchesCountry, type ParsedPhone } from '../rules/phone-number';
 import { NAME_MAX } from '../setup/setup.rules';
 import type { CustomerUserUpdateInput } from './user-lifecycle.inputs';
 

@@ -1,5 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import { isBelow, packageRow } from '../catalog/packages';
+import type { CustomerHooks } from '../customers/customer.hooks';
 import type { CustomerUser } from '../customers/customer-user.entity';
 import type { Customer } from '../customers/customer.entity';
 import type { Location } from '../customers/location.entity';
@@ -9,36 +10,6 @@ import type { OnboardingTemplate } from '../templates/template.entity';
 import {
   CONTROL_HUB_CODE, WebexChange, WebexConnectionRow, WebexError, WebexJob, WebexJobStatus, WebexObjectKind, WebexSyncRow, WebexSyncStatus,
 } from './webex.entities';
-
-/**
- * The one interface the GraphQL services use to hand work to the Webex connector. Each call runs
- * in the mutation's own transaction, so the work exists exactly when the change commits (a dry
- * run's rollback takes it away: dry runs never reach Cisco). Nothing here talks to Cisco.
- */
-export interface WebexSyncHook {
-  /** createCustomer: QUEUED when the partner is connected and the template has a webexProvisioningId, else nothing (NOT_SYNCED). */
-  customerCreated(tx: EntityManager, customer: Customer, template: OnboardingTemplate, headquarters: Location, admin: CustomerUser): Promise<void>;
-  /** setupCustomer: new locations and users follow their customer (and the job wakes for changed ones). */
-  setupApplied(tx: EntityManager, customer: Customer, locations: readonly Location[], users: readonly CustomerUser[]): Promise<void>;
-  /** updateCustomer: a new package or add-on list is PUT to Cisco (the complete package list): before the moved administrators' subscribers on an upgrade, after them on a downgrade. */
-  customerChanged(tx: EntityManager, before: Customer, after: Customer): Promise<void>;
-  /** deleteCustomer (after its rows are deleted): DELETE /wholesale/customers/{id}; its locations and users go with it at Cisco. */
-  customerDeleted(tx: EntityManager, customer: Customer): Promise<void>;
-  /** updateLocation: PUT /locations/{id}. */
-  locationChanged(tx: EntityManager, customer: Customer, before: Location, after: Location): Promise<void>;
-  /** removeLocation (after the row is deleted): DELETE /locations/{id}. */
-  locationRemoved(tx: EntityManager, customer: Customer, location: Location): Promise<void>;
-  /**
-   * Users changed (updateUsers, updateCustomer's moved administrators), called inside the mutation's
-   * write after the rows are written: a new package is PUT to /wholesale/subscribers/{id} (with the
-   * number, extension and location when moving from meetings to calling). A new number, extension or
-   * location of a user who already has calling at Cisco stays here (Webex Calling's own APIs carry it):
-   * the user's webex.errors says it must also be made in Control Hub.
-   */
-  usersChanged(tx: EntityManager, customer: Customer, changes: readonly { before: CustomerUser; after: CustomerUser }[]): Promise<void>;
-  /** Users removed (removeUsers), called inside the mutation's write after the rows are deleted: DELETE /wholesale/subscribers/{id}. */
-  usersRemoved(tx: EntityManager, customer: Customer, users: readonly CustomerUser[]): Promise<void>;
-}
 
 const CHUNK = 900;
 
@@ -198,7 +169,12 @@ async function oneRemoved(tx: EntityManager, row: WebexSyncRow, lookupKey: strin
   await wakeJob(tx, customer.id, customer.partnerId, now);
 }
 
-export const webexSync: WebexSyncHook = {
+/**
+ * The Webex connector's side of the customer hooks (customers/customer.hooks.ts), composed in
+ * graphql/services.ts: the only way the GraphQL services hand work to the connector. Nothing here
+ * talks to Cisco; dry runs never reach it (their rollback takes the queued rows away).
+ */
+export const webexSync: Omit<CustomerHooks, 'customerDeleting' | 'locationRemoving'> = {
   async customerCreated(tx, customer, template, headquarters, admin) {
     // The template is checked first: without a Provisioning ID no query is made at all.
     if (!template.webexProvisioningId) return;

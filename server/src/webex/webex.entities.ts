@@ -1,21 +1,10 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { IdColumn, InstantColumn, JsonColumn, RefColumn, TextColumn } from '../db/columns';
+import { WebexSyncStatus } from '../catalog/webex-sync-status';
 
-export enum WebexSyncStatus {
-  NOT_SYNCED = 'NOT_SYNCED',
-  QUEUED = 'QUEUED',
-  IN_PROGRESS = 'IN_PROGRESS',
-  PROVISIONED = 'PROVISIONED',
-  PROVISIONED_WITH_ERRORS = 'PROVISIONED_WITH_ERRORS',
-  ON_HOLD = 'ON_HOLD',
-  FAILED = 'FAILED',
-}
-registerEnumType(WebexSyncStatus, {
-  name: 'WebexSyncStatus',
-  description: 'Where an object stands at Cisco (domain.md §11). NOT_SYNCED: not carried to Webex (no connection, or the '
-    + 'template has no webexProvisioningId). ON_HOLD: Cisco holds it (webexStatus says why).',
-});
+// Declared in catalog/ (the vocabulary customers/ filters users by) and re-exported as the connector's own.
+export { WebexSyncStatus } from '../catalog/webex-sync-status';
 
 /** What Cisco must still be told about an object changed or removed here. */
 export enum WebexChange {

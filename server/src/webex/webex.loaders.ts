@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import { findWhereIn } from '../db/find-one';
 import { readChildCounts } from '../db/child-counts';
 import { CustomerUser } from '../customers/customer-user.entity';
+import type { HeldWebexStatus } from '../customers/customer.hooks';
 import { WebexConnectionRow, WebexObjectKind, WebexStatusCount, WebexSyncRow, WebexSyncStatus } from './webex.entities';
 
 interface WebexLoaders {
@@ -78,3 +79,6 @@ export function webexLoaders(loaders: Loaders, db: Database): WebexLoaders {
     }, { maxBatchSize: 100 })),
   };
 }
+
+/** customers/' question (HeldWebexStatus): a user's status from the rows this request holds. */
+export const heldWebexStatus: HeldWebexStatus = (loaders, userId) => loaders.held(WebexSyncRow, userId)?.status;

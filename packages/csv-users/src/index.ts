@@ -2,7 +2,8 @@
  * CSV → setupCustomer users: reading records with csv-parse (streamed, exact line numbers), header
  * mapping, batching and error mapping. Shared by the SDK and the server's CLI, so both report the
  * same lines and columns. It imports nothing and uses no Node-only API: the caller hands it
- * csv-parse's `Parser` (the Node build in the CLI, the browser build in the SDK).
+ * csv-parse's `Parser` (the Node build in the CLI, the browser build in the SDK) and the schema's
+ * packages (the SDK's generated list, the server's catalog), so it holds no copy of either.
  */
 
 /** A parsed CSV record and the line of the file it starts on (1-based). */
@@ -63,8 +64,6 @@ export type SetupBatch = (users: CsvUserInput[], dryRun: boolean) => Promise<{ u
 
 export const DEFAULT_BATCH_SIZE = 1000;
 export const MAX_BATCH_SIZE = 10_000;
-
-const PACKAGES = ['WEBEX_SUITE', 'WEBEX_CALLING', 'WEBEX_CALLING_STANDARD', 'WEBEX_VOICE', 'WEBEX_MEETINGS', 'CX_ESSENTIALS', 'COMMON_AREA_CALLING'];
 
 type UserField = keyof CsvUserInput;
 
@@ -280,6 +279,7 @@ interface Row {
   packageStandIn: boolean;
 }
 
+// Stand-ins for a row whose package is unreadable (see runCsvImport); never written.
 const STAND_IN_CALLING = 'WEBEX_CALLING';
 const STAND_IN_NO_CALLING = 'WEBEX_MEETINGS';
 
@@ -293,8 +293,13 @@ const optional = (value: string | undefined) => (value === undefined || value.tr
  * Rows repeated across batches (email, phone number, extension) are caught here, since each
  * batch's dry run cannot see the others. If a write batch still fails (someone else took a value
  * meanwhile), the import stops there: earlier batches stay written and `imported` says how many.
+ * `packages` are the schema's `Package` values: a cell that is none of them is an INVALID error of
+ * its line (setupCustomer would refuse the whole request for an unknown enum value).
  */
-export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<CsvRecord>, setup: SetupBatch, options: CsvImportOptions = {}): Promise<CsvImportResult> {
+export async function runCsvImport(
+  records: AsyncIterable<CsvRecord> | Iterable<CsvRecord>, setup: SetupBatch, packages: readonly string[], options: CsvImportOptions = {},
+): Promise<CsvImportResult> {
+  if (packages.length === 0) throw new RangeError('packages must list the schema’s Package values, got none');
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const dryRun = options.dryRun ?? false;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
@@ -337,9 +342,9 @@ export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<
       const pkg = rawPackage.toUpperCase().replace(/[\s-]+/g, '_');
       if (!rawPackage) {
         errors.push({ line: record.line, column: headers[columns.get('package')!], code: 'REQUIRED', message: 'A package is required.' });
-      } else if (!PACKAGES.includes(pkg)) {
+      } else if (!packages.includes(pkg)) {
         errors.push({ line: record.line, column: headers[columns.get('package')!], code: 'INVALID',
-          message: `"${rawPackage}" is not a package (one of ${PACKAGES.join(', ')}).` });
+          message: `"${rawPackage}" is not a package (one of ${packages.join(', ')}).` });
       }
       const user: CsvUserInput = {
         firstName: value('firstName') ?? '', lastName: value('lastName') ?? '', email: value('email') ?? '', package: pkg,
@@ -348,7 +353,7 @@ export async function runCsvImport(records: AsyncIterable<CsvRecord> | Iterable<
       // A package that is no package would fail the whole request (an enum): the row is validated
       // with a stand-in so its other errors still show, and the stand-in's own package errors are
       // dropped. Calling when the row has numbers, none when it has not: no number rule trips on it.
-      const standIn = !rawPackage || !PACKAGES.includes(pkg)
+      const standIn = !rawPackage || !packages.includes(pkg)
         ? (user.phoneNumber || user.extension ? STAND_IN_CALLING : STAND_IN_NO_CALLING) : null;
       rows.push({ line: record.line, user: standIn ? { ...user, package: standIn } : user, packageStandIn: standIn !== null });
     }

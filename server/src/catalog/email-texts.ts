@@ -1,4 +1,4 @@
-import { languageName } from '../catalog/languages';
+import { languageName } from './languages';
 
 /**
  * The onboarding emails, per language: English, Dutch, German and French (the languages of the
