@@ -10,7 +10,7 @@ import { MIGRATIONS } from './migrations';
 import { Checkpointer, JOURNAL_SIZE_LIMIT_BYTES, startCheckpointer } from './checkpointer';
 import { CountingLogger, currentRequestStats } from './request-stats';
 import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommitLimits, GroupCommitWriter } from './group-commit';
-import { indexPendingSearchRows } from './search-indexer';
+import { indexPendingSearchRows, SEARCH_INDEX_BATCH } from './search-indexer';
 
 export interface WriteOptions {
   /** Run everything, then roll back: the answer of a real call, nothing kept. */
@@ -112,9 +112,9 @@ export class Database {
       inTransaction: () => kind === 'sqlite' && (writer.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction,
       translate: (error) => this.translate(error),
       waited: (ms) => this.onWriterWait?.(ms / 1000),
-      // The rows the group wrote go into the trigram search tables in one statement per table,
-      // not one FTS5 flush per written row (db/search-indexer.ts).
-      beforeCommit: kind === 'sqlite' ? async (runner) => { await indexPendingSearchRows(runner.manager); } : undefined,
+      // The rows written go into the trigram search tables in one statement per table once
+      // SEARCH_INDEX_BATCH of them have gathered, not one FTS5 flush per row or per group (db/search-indexer.ts).
+      beforeCommit: kind === 'sqlite' ? async (runner) => { await indexPendingSearchRows(runner.manager, SEARCH_INDEX_BATCH); } : undefined,
       afterCommit: kind === 'sqlite' ? () => this.boundWal() : undefined,
     }, { ...DEFAULT_GROUP_COMMIT_LIMITS, ...groupCommit });
   }
@@ -230,7 +230,7 @@ export class Database {
 
   /** Indexes any search rows still pending (tests; SQLite only, a no-op on PostgreSQL). */
   async flushSearchIndex(): Promise<void> {
-    if (this.kind === 'sqlite') await this.write(indexPendingSearchRows);
+    if (this.kind === 'sqlite') await this.write((tx) => indexPendingSearchRows(tx, 1));
   }
 
   private static async retryWhileBusy<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
