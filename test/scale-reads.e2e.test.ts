@@ -118,6 +118,8 @@ describe('customer lists at any size (issue 13)', () => {
       ['Ödön', 'Angström', 'odon'], ['Åsa', 'Öberg', 'asa'], ['José', 'Núñez', 'jose'], ['Jose', 'Nunez', 'jose.plain'],
       ['Eva', 'de Vries', 'eva'], ['Evert', 'Devries', 'evert'], ['Quote"d', 'Star*', 'weird'], ['AND', 'NEAR', 'ops'],
       ['Zoë', 'O\'Brien-Smith', 'zoe'], ['Eva', 'Smith', 'eva.smith'],
+      // The only two characters whose JavaScript lower case holds an ASCII letter: KELVIN SIGN → "k", İ → "i" + U+0307.
+      ['\u212Aarl', '\u0130pek', 'zzq'],
     ];
     let customerId: string;
     let otherId: string;
@@ -160,7 +162,11 @@ describe('customer lists at any size (issue 13)', () => {
       users = [...setup.users, ...admin];
       const terms = ['ö', 'Ö', 'de', 'DE', 'ÖDÖ', 'ödön', 'angström', 'ANGSTRÖM', 'asa', 'jos', 'josé', 'JOSÉ', 'nunez', 'núñez',
         'de vries', 'devries', 'vries', 'eva', 'EVA ', ' smith', 'quote"d', '"', 'star*', 'and', 'near', "o'brien", 'brien-sm',
-        'search.example', `${suffix}@search`, 'other.example', 'zoë', 'zoe', '%', '_', 'nothing at all'];
+        'search.example', `${suffix}@search`, 'other.example', 'zoë', 'zoe', '%', '_', 'nothing at all',
+        'k', 'ka', 'KAR', '\u212A', 'i', 'pe', 'zz',
+        // PostgreSQL's lower() folds İ to a plain "i" (C.UTF-8), JavaScript to "i" + U+0307: there
+        // the database's folding decides, as it always did (README, What differs).
+        ...(onPostgres ? [] : ['\u0130', 'ip'])];
       // On SQLite these few rows are still pending for the index (db/search-indexer.ts): the same
       // terms are checked again once they are indexed, so both ways of finding a row are held to the rule.
       for (const indexed of onPostgres ? [false] : [false, true]) {
@@ -207,6 +213,26 @@ describe('customer lists at any size (issue 13)', () => {
       expect(await pending('customer_user_search_pending')).toBe(0);
       expect(await indexedAs('pendingfirst')).toBe(1);
       expect(await pending('customer_search_pending')).toBe(1);
+    });
+
+    it.skipIf(onPostgres)('SQLite: an ASCII term is compared by SQLite itself, never through JavaScript per row (a short term scans every user for totalCount); others through casefold', async () => {
+      const connection = (fixture.server.app.db.reader.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+      let calls = 0;
+      const casefold = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
+      connection.function('casefold', { deterministic: true }, (value: unknown) => { calls += 1; return casefold(value); });
+      try {
+        for (const term of ['k', 'e', 'de', 'KA', 'smith', 'i']) {
+          calls = 0;
+          const { ids, total } = await search(term);
+          expect({ term, ids, total, calls }).toEqual({ term, ids: expected(term), total: expected(term).length, calls: 0 });
+        }
+        calls = 0;
+        const { ids } = await search('ö');
+        expect(ids).toEqual(expected('ö'));
+        expect(calls).toBeGreaterThan(0);
+      } finally {
+        connection.function('casefold', { deterministic: true }, casefold);
+      }
     });
 
     it.skipIf(onPostgres)('SQLite: terms of 3 characters or more go through the trigram index and the rows pending for it, shorter ones scan the customer’s users', async () => {
