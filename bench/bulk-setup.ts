@@ -100,46 +100,82 @@ export function diff(before: Map<string, TableSnapshot>, after: Map<string, Tabl
   return changes;
 }
 
+/** SQLite's limit on parameters per statement (better-sqlite3's build: MAX_VARIABLE_NUMBER=32766). */
+const MAX_PARAMETERS = 32_766;
+
 /**
  * The floor: exactly the rows the mutation wrote, written with raw better-sqlite3 prepared
- * statements (multi-row, as many rows per INSERT as the application's) in one transaction, into
- * the application's own schema, indexes and triggers. Updates that move a unique value (a swap of
- * two numbers) first clear the moved columns of every updated row, as any writer must: the unique
- * indexes check each row as it is written.
+ * statements in one transaction, into the application's own schema, indexes and triggers, with
+ * the fewest statements SQLite allows: inserts as many rows per INSERT as the application's,
+ * deletes `DELETE … WHERE key IN (…)`, and updates of one shape (the same columns changed)
+ * `UPDATE … FROM (VALUES …)` joined on the key, as many rows per statement as the parameter limit
+ * lets (a temporary table to join would cost its own inserts). Row by row, each statement fired
+ * the search index triggers on its own, and FTS5 flushes its index at every statement: the floor
+ * of a 10,000-user update took 555–1,400 ms, more than the service it is the floor of. Updates
+ * that move a unique value (a swap of two numbers) first clear the moved columns of every updated
+ * row, as any writer must: the unique indexes check each row as it is written.
  */
 export function writeFloor(db: BetterSqlite3.Database, changes: TableChange[], vacate: Record<string, Record<string, string>> = {}): void {
-  // One prepared statement per shape (10,000 updated rows share a handful of shapes).
+  // One prepared statement per shape and size: a 10,000-row change is a handful of statements.
   const statements = new Map<string, BetterSqlite3.Statement>();
   const prepared = (sql: string) => {
     let statement = statements.get(sql);
     if (!statement) statements.set(sql, (statement = db.prepare(sql)));
     return statement;
   };
+  const marks = (n: number) => Array(n).fill('?').join(', ');
+  const keyOf = (change: TableChange) => change.key.length === 1 ? `"${change.key[0]}"` : `(${change.key.map((c) => `"${c}"`).join(', ')})`;
+  /** `keys` rows of `change` matched by key, as many per statement as the parameter limit allows. */
+  const whereKeyIn = (change: TableChange, keys: Row[], statement: (where: string) => string, leading: unknown[] = []) => {
+    const perRow = change.key.length;
+    const rowsPer = Math.floor((MAX_PARAMETERS - leading.length) / perRow);
+    const tuple = perRow === 1 ? '?' : `(${marks(perRow)})`;
+    for (let start = 0; start < keys.length; start += rowsPer) {
+      const chunk = keys.slice(start, start + rowsPer);
+      prepared(statement(`${keyOf(change)} IN (${chunk.map(() => tuple).join(', ')})`)).run([...leading, ...chunk.flatMap((key) => change.key.map((c) => key[c]))]);
+    }
+  };
   db.transaction(() => {
     for (const change of changes) {
-      const where = change.key.map((c) => `"${c}" = ?`).join(' AND ');
       const moved = vacate[change.table] ?? {};
+      const clearing = new Map<string, Row[]>();
       for (const { key, set } of change.updated) {
         const columns = Object.keys(set).filter((c) => c in moved);
         if (columns.length === 0) continue;
-        prepared(`UPDATE "${change.table}" SET ${columns.map((c) => `"${c}" = ${moved[c]}`).join(', ')} WHERE ${where}`).run(change.key.map((c) => key[c]));
+        const shape = columns.join('\0');
+        (clearing.get(shape) ?? clearing.set(shape, []).get(shape)!).push(key);
       }
-      for (const key of change.deleted) prepared(`DELETE FROM "${change.table}" WHERE ${where}`).run(change.key.map((c) => key[c]));
+      for (const [shape, keys] of clearing) {
+        const set = shape.split('\0').map((c) => `"${c}" = ${moved[c]}`).join(', ');
+        whereKeyIn(change, keys, (where) => `UPDATE "${change.table}" SET ${set} WHERE ${where}`);
+      }
+      if (change.deleted.length) whereKeyIn(change, change.deleted, (where) => `DELETE FROM "${change.table}" WHERE ${where}`);
     }
     for (const change of changes) {
-      // INSERT_CHUNK_SIZE rows per statement, like the application's bulkInsert: row by row, the
-      // FTS5 search tables (written by triggers) flush their pending index at every statement,
-      // which made the floor several times slower than the service it is the floor of.
+      // INSERT_CHUNK_SIZE rows per statement, like the application's bulkInsert.
       const tuple = `(${change.columns.map(() => '?').join(', ')})`;
       for (let start = 0; start < change.inserted.length; start += INSERT_CHUNK_SIZE) {
         const chunk = change.inserted.slice(start, start + INSERT_CHUNK_SIZE);
         prepared(`INSERT INTO "${change.table}" (${change.columns.map((c) => `"${c}"`).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`)
           .run(chunk.flatMap((row) => change.columns.map((c) => row[c])));
       }
-      for (const { key, set } of change.updated) {
-        const columns = Object.keys(set);
-        prepared(`UPDATE "${change.table}" SET ${columns.map((c) => `"${c}" = ?`).join(', ')} WHERE ${change.key.map((c) => `"${c}" = ?`).join(' AND ')}`)
-          .run([...columns.map((c) => set[c]), ...change.key.map((c) => key[c])]);
+      // Updates grouped by the columns they change: one UPDATE … FROM (VALUES (key…, value…), …) per group and chunk.
+      const shapes = new Map<string, { key: Row; set: Row }[]>();
+      for (const update of change.updated) {
+        const shape = Object.keys(update.set).join('\0');
+        (shapes.get(shape) ?? shapes.set(shape, []).get(shape)!).push(update);
+      }
+      for (const [shape, updates] of shapes) {
+        const columns = shape.split('\0');
+        const width = change.key.length + columns.length;
+        const set = columns.map((c, i) => `"${c}" = v.column${change.key.length + i + 1}`).join(', ');
+        const join = change.key.map((c, i) => `"${change.table}"."${c}" = v.column${i + 1}`).join(' AND ');
+        const rowsPer = Math.floor(MAX_PARAMETERS / width);
+        for (let start = 0; start < updates.length; start += rowsPer) {
+          const chunk = updates.slice(start, start + rowsPer);
+          prepared(`UPDATE "${change.table}" SET ${set} FROM (VALUES ${chunk.map(() => `(${marks(width)})`).join(', ')}) AS v WHERE ${join}`)
+            .run(chunk.flatMap(({ key, set: values }) => [...change.key.map((c) => key[c]), ...columns.map((c) => values[c])]));
+        }
       }
     }
     // The search index rows the application writes before its COMMIT (db/search-indexer.ts), the same way.

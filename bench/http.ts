@@ -141,3 +141,32 @@ export async function benchStartup(base: BaseDatabase, dir: string, repetitions:
     ratio: median(serverMs) / median(bareNodeMs),
   };
 }
+
+/**
+ * P4 alone (`node dist/bench/http.js` after `npm run build:server`): the createCustomer and
+ * customers(first: 20) figures against `{ __typename }` without the rest of `npm run bench`.
+ * BENCH_HTTP_SECONDS, BENCH_HTTP_ROUNDS as in bench/run.ts.
+ */
+if (require.main === module) {
+  void (async () => {
+    require('reflect-metadata');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { prepareBase } = await import('./fixtures');
+    const { printTable, round } = await import('./support');
+    const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'provisioning-bench-http-'));
+    try {
+      const base = await prepareBase(path.join(dir, 'base.sqlite'), 12);
+      const p4 = await benchHttp(base, dir, { connections: 10, seconds: env('BENCH_HTTP_SECONDS', 5), rounds: env('BENCH_HTTP_ROUNDS', 3) });
+      printTable(`P4 HTTP (10 connections; medians of ${p4.rounds} rounds × ${p4.secondsPerRun} s)`, ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs typename', 'server CPU ms/req', 'CPU vs typename'],
+        Object.entries(p4.scenarios).map(([name, s]) => [name, Math.round(s.reqPerSec), s.p50Ms, s.p99Ms, round(s.throughputVsTypename).toFixed(2),
+          round(s.serverCpuMsPerRequest, 3).toFixed(3), round(s.cpuVsTypename).toFixed(2)]));
+    } catch (error) {
+      process.stderr.write(`${(error as Error).stack ?? error}\n`);
+      process.exitCode = 1;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+}

@@ -120,7 +120,7 @@ export type CustomerAdminRoleAssignmentInput = {
 export type CustomerFilter = {
   /** Exact, case-sensitive match of the external id (surrounding spaces ignored); for a substring, use `search`. */
   externalId?: string | null | undefined;
-  /** Substring of company name, admin email or external id. */
+  /** Substring of company name, admin email or external id; every length matches by the same rule. A term of 3 characters or more is looked up in a trigram index; a shorter one reads the partner's customers one by one for an exact `totalCount` (the page itself stops as soon as it is full). */
   search?: string | null | undefined;
   status?: CustomerStatus | null | undefined;
   templateId?: string | null | undefined;
@@ -134,7 +134,7 @@ export type CustomerStatus =
 /** Case-insensitive filters on a customer’s users. */
 export type CustomerUserFilter = {
   locationId?: string | null | undefined;
-  /** Substring of first name, last name or email. */
+  /** Substring of first name, last name or email, case-insensitive, surrounding spaces ignored; every length matches by the same rule. A term of 3 characters or more is looked up in a trigram index, so a page and its `totalCount` cost about the same for any size of customer. A term of 1 or 2 characters cannot use that index: the page still stops as soon as it is full, but an exact `totalCount` reads every user of the customer (tens of milliseconds at 100,000 users); leave `totalCount` out of such a query where the count is not needed. */
   search?: string | null | undefined;
   /** Only users that stand in this Webex status (NOT_SYNCED: never carried to Webex), e.g. FAILED to find every refused user however many users the customer has. */
   webexStatus?: WebexSyncStatus | null | undefined;

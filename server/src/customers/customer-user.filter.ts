@@ -35,7 +35,10 @@ export function customerUsersQuery(
       Object.assign(params, trigrams.params);
       selective = true;
     }
-    conditions.push(`(${db.caseFold('c."firstName"')} LIKE :search ESCAPE '\\' OR ${db.caseFold('c."lastName"')} LIKE :search ESCAPE '\\' OR c."email" LIKE :search ESCAPE '\\')`);
+    // The email first: it is stored lower-cased, so it needs no folding, and SQLite stops at the
+    // first condition that holds. The names fold without JavaScript for an ASCII term (caseFoldForLike).
+    const fold = (column: string) => db.caseFoldForLike(column, search);
+    conditions.push(`(c."email" LIKE :search ESCAPE '\\' OR ${fold('c."firstName"')} LIKE :search ESCAPE '\\' OR ${fold('c."lastName"')} LIKE :search ESCAPE '\\')`);
     params.search = likePattern(search);
   }
   if (locationId) {

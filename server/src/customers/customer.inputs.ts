@@ -75,7 +75,11 @@ export class CreateCustomerPayload {
 
 @InputType({ description: 'Filters; all given ones must match. `search` is case-insensitive, `externalId` exact.' })
 export class CustomerFilter {
-  @Field(() => String, { nullable: true, description: 'Substring of company name, admin email or external id.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Substring of company name, admin email or external id; every length matches by the same rule. A term of 3 characters or more is looked up in a trigram index; '
+      + 'a shorter one reads the partner\'s customers one by one for an exact `totalCount` (the page itself stops as soon as it is full).',
+  })
   search?: string | null;
 
   @Field(() => CustomerStatus, { nullable: true })
@@ -93,7 +97,13 @@ export class CustomerFilter {
 
 @InputType({ description: 'Case-insensitive filters on a customer’s users.' })
 export class CustomerUserFilter {
-  @Field(() => String, { nullable: true, description: 'Substring of first name, last name or email.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Substring of first name, last name or email, case-insensitive, surrounding spaces ignored; every length matches by the same rule. '
+      + 'A term of 3 characters or more is looked up in a trigram index, so a page and its `totalCount` cost about the same for any size of customer. '
+      + 'A term of 1 or 2 characters cannot use that index: the page still stops as soon as it is full, but an exact `totalCount` reads every user of the customer '
+      + '(tens of milliseconds at 100,000 users); leave `totalCount` out of such a query where the count is not needed.',
+  })
   search?: string | null;
 
   @Field(() => ID, { nullable: true })

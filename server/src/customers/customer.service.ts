@@ -184,8 +184,9 @@ export class CustomerService {
     if (nul) qb.andWhere('1 = 0');
     else if (filter?.search) {
       if (trigrams?.sql) qb.andWhere(trigrams.sql, trigrams.params);
-      const fold = (column: string) => this.db.caseFold(column);
-      qb.andWhere(`(${fold('c.companyName')} LIKE :q ESCAPE '\\' OR c.adminEmail LIKE :q ESCAPE '\\' OR ${fold('c.externalId')} LIKE :q ESCAPE '\\')`,
+      // The admin email (stored lower-cased) first; the rest folded without JavaScript for an ASCII term (Database.caseFoldForLike).
+      const fold = (column: string) => this.db.caseFoldForLike(column, filter.search!.toLowerCase());
+      qb.andWhere(`(c.adminEmail LIKE :q ESCAPE '\\' OR ${fold('c.companyName')} LIKE :q ESCAPE '\\' OR ${fold('c.externalId')} LIKE :q ESCAPE '\\')`,
         { q: likePattern(filter.search) });
     }
     if (filter?.status) qb.andWhere('c.status = :status', { status: filter.status });
