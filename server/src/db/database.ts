@@ -43,6 +43,8 @@ class DryRunRollback extends Error {
 }
 
 const RETRY_AFTER_SECONDS = 1;
+const WAL_TRUNCATE_ATTEMPTS = 20;
+const WAL_TRUNCATE_PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** Attempts of one PostgreSQL write transaction before its conflict is reported (see writePostgres). */
 const POSTGRES_WRITE_ATTEMPTS = 3;
@@ -236,11 +238,22 @@ export class Database {
       return;
     }
     if (size <= JOURNAL_SIZE_LIMIT_BYTES) return;
-    try {
-      (this.writer.driver as unknown as { databaseConnection: { pragma(s: string): unknown } }).databaseConnection.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // Busy (another process reads an old snapshot): the checkpointer thread or a later commit tries again.
+    const connection = (this.writer.driver as unknown as { databaseConnection: { pragma(s: string): unknown } }).databaseConnection;
+    // A checkpoint already running on the checkpointer thread makes this one answer busy at once
+    // (the WAL then stayed at 100 MB until the next commit): wait a few milliseconds and try again,
+    // a bounded number of times. Only a commit that crossed 64 MB pays for it.
+    for (let attempt = 0; attempt < WAL_TRUNCATE_ATTEMPTS; attempt++) {
+      let busy: boolean;
+      try {
+        const [result] = connection.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+        busy = result?.busy === 1;
+      } catch {
+        busy = true;
+      }
+      if (!busy) return;
+      Atomics.wait(WAL_TRUNCATE_PAUSE, 0, 0, 5);
     }
+    // Still busy (another process reads an old snapshot): the checkpointer thread or a later commit tries again.
   }
 
   /** Indexes any search rows still pending (tests; SQLite only, a no-op on PostgreSQL). */
