@@ -43,8 +43,7 @@ class DryRunRollback extends Error {
 }
 
 const RETRY_AFTER_SECONDS = 1;
-const WAL_TRUNCATE_ATTEMPTS = 20;
-const WAL_TRUNCATE_PAUSE = new Int32Array(new SharedArrayBuffer(4));
+const WAL_TRUNCATE_ATTEMPTS = 200;
 
 /** Attempts of one PostgreSQL write transaction before its conflict is reported (see writePostgres). */
 const POSTGRES_WRITE_ATTEMPTS = 3;
@@ -228,7 +227,7 @@ export class Database {
    * 136 MB while ten 10,000-user setups ran back to back). Rare (only past 64 MB), so the commit
    * that crosses it pays the copy once.
    */
-  private boundWal(): void {
+  private async boundWal(): Promise<void> {
     const file = (this.writer.options as { database?: string }).database;
     if (!file || file === ':memory:') return;
     let size = 0;
@@ -240,8 +239,9 @@ export class Database {
     if (size <= JOURNAL_SIZE_LIMIT_BYTES) return;
     const connection = (this.writer.driver as unknown as { databaseConnection: { pragma(s: string): unknown } }).databaseConnection;
     // A checkpoint already running on the checkpointer thread makes this one answer busy at once
-    // (the WAL then stayed at 100 MB until the next commit): wait a few milliseconds and try again,
-    // a bounded number of times. Only a commit that crossed 64 MB pays for it.
+    // (the WAL then stayed at 80-100 MB until a later commit): wait for it and try again, up to about
+    // a second, without blocking the event loop; the writer starts no other transaction meanwhile.
+    // Only a commit that crossed 64 MB (a big import) pays for it.
     for (let attempt = 0; attempt < WAL_TRUNCATE_ATTEMPTS; attempt++) {
       let busy: boolean;
       try {
@@ -251,7 +251,7 @@ export class Database {
         busy = true;
       }
       if (!busy) return;
-      Atomics.wait(WAL_TRUNCATE_PAUSE, 0, 0, 5);
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     // Still busy (another process reads an old snapshot): the checkpointer thread or a later commit tries again.
   }

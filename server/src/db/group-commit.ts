@@ -48,8 +48,11 @@ export interface GroupCommitDriver {
    * is rolled back alone and the group still commits.
    */
   beforeCommit?(runner: QueryRunner): Promise<void>;
-  /** Called after each COMMIT, outside any transaction (the WAL's bound: see Database). */
-  afterCommit?(): void;
+  /**
+   * Called after each COMMIT, outside any transaction, before the group's writes are answered and
+   * the next group begins (the WAL's bound: see Database).
+   */
+  afterCommit?(): void | Promise<void>;
 }
 
 /**
@@ -201,7 +204,7 @@ export class GroupCommitWriter {
       await runner.release();
     }
     if (toCommit.length === 0) return; // rolled back: only dry runs and failures in this group
-    this.driver.afterCommit?.();
+    await this.driver.afterCommit?.();
     this.counters.commits += 1;
     this.counters.committedWrites += toCommit.length;
     for (const { write, value } of toCommit) {
