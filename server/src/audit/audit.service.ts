@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
-import { readPartnerCount } from '../db/child-counts';
+import { partnerCount } from '../db/child-counts';
 import { Page, PageArgs, pageOf } from '../graphql/connection';
 import type { Database } from '../db/database';
 import { bulkInsert } from '../db/bulk-insert';
@@ -34,6 +34,6 @@ export class AuditService {
   /** The caller partner's events, newest first. */
   async list(caller: Caller, args: PageArgs): Promise<Page<AuditEvent>> {
     const qb = this.db.manager.createQueryBuilder(AuditEvent, 'e').where('e.partnerId = :partnerId', { partnerId: caller.partnerId });
-    return pageOf(qb, args, 'auditEvents', () => readPartnerCount(this.db.manager, 'audit_event', caller.partnerId));
+    return pageOf(qb, args, 'auditEvents', partnerCount(this.db, 'audit_event', caller.partnerId));
   }
 }

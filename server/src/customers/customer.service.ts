@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { addOnAllowed, AddOn, packageRow } from '../catalog/packages';
-import { readPartnerCount } from '../db/child-counts';
+import { partnerCount } from '../db/child-counts';
 import { Page, PageArgs, pageOf } from '../graphql/connection';
 import { normalizeEmail } from '../rules/email';
 import { givenText, hasNul, requiredText } from '../rules/strings';
@@ -193,7 +193,7 @@ export class CustomerService {
     if (filter?.templateId) qb.andWhere('c.templateId = :templateId', { templateId: isId(filter.templateId) ? filter.templateId : '' });
     if (filter?.externalId && !hasNul(filter.externalId)) qb.andWhere('c.externalId = :externalId', { externalId: filter.externalId.trim() });
     const unfiltered = !filter?.search && !filter?.status && !filter?.templateId && !filter?.externalId;
-    return pageOf(qb, args, 'customers', unfiltered ? () => readPartnerCount(this.db.manager, 'customer', caller.partnerId) : undefined);
+    return pageOf(qb, args, 'customers', unfiltered ? partnerCount(this.db, 'customer', caller.partnerId) : undefined);
   }
 
   async byId(caller: Caller, id: string): Promise<Customer | null> {

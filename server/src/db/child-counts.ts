@@ -16,12 +16,16 @@ export async function readChildCounts(manager: EntityManager, table: string, cus
 }
 
 /**
- * The stored count of a partner's rows in `table` (migration 1733250000000: its customers, templates
- * and audit events), kept by the same kind of triggers; 0 before the partner's first row.
+ * How a partner's unfiltered list of `table` (its customers, templates or audit events) is counted:
+ * on SQLite from the count migration 1733250000000 keeps (0 before the partner's first row); on
+ * PostgreSQL undefined, so the list counts over its index (the migration says why).
  */
-export async function readPartnerCount(manager: EntityManager, table: PartnerCountedTable, partnerId: string): Promise<number> {
-  const rows = await selectIn<{ n: string | number }>(manager, 'child_count', ['n'], 'parentId', [partnerId], { equal: { column: 'kind', value: table } });
-  return rows.length ? Number(rows[0]!.n) : 0;
+export function partnerCount(db: { kind: 'sqlite' | 'postgres'; manager: EntityManager }, table: PartnerCountedTable, partnerId: string): (() => Promise<number>) | undefined {
+  if (db.kind !== 'sqlite') return undefined;
+  return async () => {
+    const rows = await selectIn<{ n: string | number }>(db.manager, 'child_count', ['n'], 'parentId', [partnerId], { equal: { column: 'kind', value: table } });
+    return rows.length ? Number(rows[0]!.n) : 0;
+  };
 }
 
 export type PartnerCountedTable = 'customer' | 'onboarding_template' | 'audit_event';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EntityManager, IsNull } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { PstnProvider } from '../catalog/pstn-provider.entity';
-import { readPartnerCount } from '../db/child-counts';
+import { partnerCount } from '../db/child-counts';
 import { Page, PageArgs, pageOf } from '../graphql/connection';
 import type { Loaders } from '../graphql/loaders';
 import type { UniqueViolation } from '../mutations/write';
@@ -108,7 +108,7 @@ export class TemplateService {
 
   async list(caller: Caller, args: PageArgs): Promise<Page<OnboardingTemplate>> {
     const qb = this.db.manager.createQueryBuilder(OnboardingTemplate, 't').where('t.partnerId = :partnerId', { partnerId: caller.partnerId });
-    return pageOf(qb, args, 'templates', () => readPartnerCount(this.db.manager, 'onboarding_template', caller.partnerId));
+    return pageOf(qb, args, 'templates', partnerCount(this.db, 'onboarding_template', caller.partnerId));
   }
 
   async byId(caller: Caller, id: string): Promise<OnboardingTemplate | null> {
