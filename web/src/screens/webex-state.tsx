@@ -90,7 +90,10 @@ export function CustomerWebex({ customerId, template, connection, tick, onPoll }
     const queuedBeyond = queued > seen
       ? ((await session.client.customerWebexUsers(customerId, { first: 100, filter: { webexStatus: 'QUEUED' } }))?.edges.map((e) => e.node.webex) ?? [])
       : [];
-    return { ...sync, queuedBeyond };
+    // Counted but not read: moved on between the two reads (the counts are older than the list), or
+    // past the 100 read. Their state is not known here, so the page keeps looking.
+    const queuedUnread = Math.max(0, queued - seen - queuedBeyond.length);
+    return { ...sync, queuedBeyond, queuedUnread };
   }, [customerId, tick]);
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -98,8 +101,8 @@ export function CustomerWebex({ customerId, template, connection, tick, onPoll }
   const all = data ? [data.webex, ...data.locations.edges.map((e) => e.node.webex), ...data.users.edges.map((e) => e.node.webex), ...data.queuedBeyond] : [];
   const userCounts: StatusCount[] = data?.webexUserCounts ?? [];
   const usersIn = (status: WebexSyncStatus) => userCounts.find((c) => c.status === status)?.count ?? 0;
-  // A user in progress or held anywhere (the counts cover every user) keeps the page looking.
-  const unsettled = all.some(working) || usersIn('IN_PROGRESS') > 0;
+  // A user in progress or held anywhere (the counts cover every user), or a QUEUED one not read, keeps the page looking.
+  const unsettled = all.some(working) || usersIn('IN_PROGRESS') > 0 || (data?.queuedUnread ?? 0) > 0;
   const held = all.some((s) => s.status === 'ON_HOLD') || usersIn('ON_HOLD') > 0;
   useEffect(() => {
     if (!data || !(unsettled || held)) return;
