@@ -32,7 +32,8 @@ export function useCursorPages() {
   return {
     after: cursors[cursors.length - 1],
     page: cursors.length,
-    next: (endCursor: string) => setCursors((c) => [...c, endCursor]),
+    // A second click before the next page has loaded hands the same cursor again: it is not a further page.
+    next: (endCursor: string) => setCursors((c) => (c[c.length - 1] === endCursor ? c : [...c, endCursor])),
     previous: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
     reset: () => setCursors([undefined]),
   };

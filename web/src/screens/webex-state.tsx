@@ -178,9 +178,14 @@ function WebexUsers({ customerId, counts, tick }: { customerId: string; counts: 
   const { client } = useSession();
   const [status, setStatus] = useState<WebexSyncStatus | ''>(() => (counts.some((c) => c.status === 'FAILED') ? 'FAILED' : ''));
   const pages = useCursorPages();
-  const { data, error } = useLoad(async () => (status
-    ? client.customerWebexUsers(customerId, { first: WEBEX_USERS_PAGE, after: pages.after, filter: { webexStatus: status } })
-    : null), [customerId, status, pages.after, tick]);
+  // The page a list was loaded for travels with it: until the next page has loaded, the pager
+  // shows the rows' own range and does not move on from them.
+  const { page, after } = pages;
+  const { data: loaded, error } = useLoad(async () => (status
+    ? { page, after, users: await client.customerWebexUsers(customerId, { first: WEBEX_USERS_PAGE, after, filter: { webexStatus: status } }) }
+    : null), [customerId, status, after, tick]);
+  const data = loaded?.users ?? null;
+  const current = loaded?.after === after;
   // A status no user is in any more (e.g. FAILED after a retry) stays choosable while chosen, showing none.
   const options = [...counts, ...(status && !counts.some((c) => c.status === status) ? [{ status, count: 0 }] : [])];
   return (
@@ -200,8 +205,8 @@ function WebexUsers({ customerId, counts, tick }: { customerId: string; counts: 
                 <tr key={u.id}><td>{u.email}</td><td>{packageLabel(u.package)}</td><td><WebexCell sync={u.webex} /></td></tr>
               ))}</tbody>
             </table>
-            <Pager page={pages.page} total={data.totalCount} pageSize={WEBEX_USERS_PAGE} hasNext={data.pageInfo.hasNextPage}
-              onNext={() => pages.next(data.pageInfo.endCursor!)} onPrevious={pages.previous} noun={`${status} users`} />
+            <Pager page={loaded!.page} total={data.totalCount} pageSize={WEBEX_USERS_PAGE} hasNext={current && data.pageInfo.hasNextPage}
+              onNext={() => pages.next(data.pageInfo.endCursor!)} onPrevious={() => { if (current) pages.previous(); }} noun={`${status} users`} />
           </>
         ) : <p className="empty">No user is {status} now.</p>
       ) : null}
