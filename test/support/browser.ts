@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { CreateTemplateInput } from '../../sdk/src/index';
+import { aTemplateInput } from './factories';
+import { startTestServer, type TestPartner, type TestServer } from './test-server';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -172,3 +175,47 @@ export async function expectDescribedError(element: Locator, text: string | RegE
 export const next = (page: Page) => page.getByRole('button', { name: 'Next', exact: true }).click();
 /** Waits for a wizard's step heading ("Step 2 of 5: Packages"). */
 export const stepHeading = (page: Page, title: string) => page.getByRole('heading', { name: new RegExp(`Step \\d of \\d: ${title}$`) }).waitFor();
+
+/** What a browser suite of the portal works with: a server, a partner with one template, and a Portal in Chromium. */
+export interface PortalSuite {
+  readonly server: TestServer;
+  readonly partner: TestPartner;
+  readonly templateId: string;
+  readonly portal: Portal;
+  /** The portal's axe-core findings by step; each test asserts it is empty at its end. */
+  readonly violations: Portal['violations'];
+}
+
+/**
+ * Starts, for the enclosing describe, the built app's server, a partner ("Acme Telecom") with a
+ * template (`template` overrides its input) and Chromium, and stops them after it.
+ * @param options.shots a screenshot folder of the suite's own (suites run in parallel), or none.
+ */
+export function usePortalSuite(options: { shots?: string; template?: Partial<CreateTemplateInput> } = {}): PortalSuite {
+  let state: { server: TestServer; partner: TestPartner; templateId: string; portal: Portal; browser: Browser } | undefined;
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ensureWebAppBuilt();
+    server = await startTestServer();
+    const partner = await server.newPartner('Acme Telecom');
+    const templateId = (await partner.client.createTemplate(aTemplateInput(partner, options.template))).id;
+    browser = await launchChromium();
+    state = { server, partner, templateId, browser, portal: new Portal(browser, server.url.replace(/\/$/, ''), options.shots ?? null) };
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = () => {
+    if (!state) throw new Error('usePortalSuite: the suite starts in beforeAll; read it inside a test or a hook');
+    return state;
+  };
+  return {
+    get server() { return started().server; },
+    get partner() { return started().partner; },
+    get templateId() { return started().templateId; },
+    get portal() { return started().portal; },
+    get violations() { return started().portal.violations; },
+  };
+}

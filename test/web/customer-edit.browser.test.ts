@@ -1,11 +1,10 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Customer } from '../../sdk/src/index';
 import { PartnerAdminRole } from '../../server/src/partners/partner-admin.entity';
-import { aCustomerInput, aTemplateInput, aUser, unique } from '../support/factories';
-import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
-import { chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, expectDescribedError, launchChromium, Portal } from '../support/browser';
+import { aCustomerInput, aUser, unique } from '../support/factories';
+import { chromiumMissingMessage, chromiumPath, expectDescribedError, usePortalSuite } from '../support/browser';
 
 // Edit customer on the customer's page (domain.md §12 updateCustomer, §13) in a real headless
 // Chromium against the real server and the built app: Review changes is the dry run, each refusal
@@ -15,43 +14,20 @@ import { chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, expectDescribe
 if (!chromiumPath) console.warn(chromiumMissingMessage);
 
 describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
-  let server: TestServer;
-  let partner: TestPartner;
-  let origin: string;
-  let browser: Browser;
-  let templateId: string;
-  let portal: Portal;
-  let violations: Portal['violations'];
-
-  beforeAll(async () => {
-    ensureWebAppBuilt();
-    server = await startTestServer();
-    origin = server.url.replace(/\/$/, '');
-    partner = await server.newPartner('Acme Telecom');
-    templateId = (await partner.client.createTemplate(aTemplateInput(partner, { defaultEmailLanguage: 'en_GB' }))).id;
-    browser = await launchChromium();
-    // Its own folder: the suites run in parallel and each empties its own.
-    portal = new Portal(browser, origin, path.resolve(__dirname, 'screenshots-customer-edit'));
-    violations = portal.violations;
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = usePortalSuite({ shots: path.resolve(__dirname, 'screenshots-customer-edit'), template: { defaultEmailLanguage: 'en_GB' } });
 
   async function aCustomer(companyName: string, overrides: Parameters<typeof aCustomerInput>[1] = {}): Promise<Customer> {
-    return partner.client.createCustomer(aCustomerInput(templateId, { companyName, adminEmail: `${unique('admin')}@devries.example`, ...overrides }));
+    return suite.partner.client.createCustomer(aCustomerInput(suite.templateId, { companyName, adminEmail: `${unique('admin')}@devries.example`, ...overrides }));
   }
 
-  const open = (token: string, pathname: string) => portal.open(pathname, token);
+  const open = (token: string, pathname: string) => suite.portal.open(pathname, token);
   const editDialog = (page: Page, companyName: string) => page.getByRole('dialog', { name: `Edit ${companyName}` });
   /** The value of a row of the customer's summary (Package, Language, …). */
   const summary = (page: Page, term: string) => page.locator('dl.summary.columns > div').filter({ has: page.getByRole('term').getByText(term, { exact: true }) }).getByRole('definition');
 
   it('edits company name, language and external ID: Review changes lists them, Save changes writes them and the page shows them', async () => {
     const customer = await aCustomer('Edit Bakery', { externalId: unique('crm-') });
-    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    const { page, close } = await open(suite.partner.token, `/app/customers/${customer.id}`);
     await page.getByRole('heading', { name: 'Edit Bakery', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Edit customer' }).click();
     const dialog = editDialog(page, 'Edit Bakery');
@@ -62,7 +38,7 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
     expect(await dialog.getByLabel('External ID', { exact: true }).inputValue()).toBe(customer.externalId);
     // Nothing changed: nothing to review.
     expect(await dialog.getByRole('button', { name: 'Review changes' }).isDisabled()).toBe(true);
-    await portal.step(page, 'edit-customer-form');
+    await suite.portal.step(page, 'edit-customer-form');
 
     // A company name with % is refused on its field, by the dry run: nothing is written.
     const companyName = dialog.getByLabel('Company name', { exact: true });
@@ -70,7 +46,7 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
     await dialog.getByRole('button', { name: 'Review changes' }).click();
     await expectDescribedError(companyName, /must not contain %/);
     expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('field-companyName');
-    expect((await partner.client.customer(customer.id))!.companyName).toBe('Edit Bakery');
+    expect((await suite.partner.client.customer(customer.id))!.companyName).toBe('Edit Bakery');
 
     const externalId = unique('erp-');
     await companyName.fill('Bakkerij Edit');
@@ -84,8 +60,8 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
     expect(await review.textContent()).toContain('Edit Bakery → Bakkerij Edit');
     expect(await review.textContent()).toContain(externalId);
     // The review was a dry run: nothing changed yet.
-    expect((await partner.client.customer(customer.id))!.companyName).toBe('Edit Bakery');
-    await portal.step(page, 'edit-customer-review');
+    expect((await suite.partner.client.customer(customer.id))!.companyName).toBe('Edit Bakery');
+    await suite.portal.step(page, 'edit-customer-review');
 
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -93,7 +69,7 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
     await page.getByText('Changes saved.').waitFor();
     await expect.poll(() => summary(page, 'Language').textContent()).toBe('nl_NL');
     expect(await summary(page, 'External ID').textContent()).toBe(externalId);
-    const saved = (await partner.client.customer(customer.id))!;
+    const saved = (await suite.partner.client.customer(customer.id))!;
     expect(saved).toMatchObject({ companyName: 'Bakkerij Edit', language: 'nl_NL', externalId, package: 'WEBEX_CALLING' });
 
     // Emptied, the language goes back to the template's default and the external ID goes.
@@ -104,17 +80,17 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
     await again.getByRole('button', { name: 'Review changes' }).click();
     await again.getByRole('button', { name: 'Save changes' }).click();
     await again.waitFor({ state: 'hidden' });
-    await expect.poll(async () => (await partner.client.customer(customer.id))!).toMatchObject({ language: 'en_GB', externalId: null });
+    await expect.poll(async () => (await suite.partner.client.customer(customer.id))!).toMatchObject({ language: 'en_GB', externalId: null });
     await expect.poll(() => summary(page, 'External ID').textContent()).toBe('—');
     await close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 90_000);
 
   it('shows a downgrade that users block on Package, and an add-on the new package does not allow on Add-ons; a fixed change saves', async () => {
     const customer = await aCustomer('Suite Bakery', { package: 'WEBEX_SUITE', addOns: ['ATTENDANT_CONSOLE'] });
     const holders = [aUser({ package: 'WEBEX_SUITE' }), aUser({ package: 'WEBEX_SUITE' })];
-    await partner.client.setupCustomer({ customerId: customer.id, users: [...holders, aUser({ package: 'WEBEX_CALLING' })] });
-    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    await suite.partner.client.setupCustomer({ customerId: customer.id, users: [...holders, aUser({ package: 'WEBEX_CALLING' })] });
+    const { page, close } = await open(suite.partner.token, `/app/customers/${customer.id}`);
     await page.getByRole('heading', { name: 'Suite Bakery', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Edit customer' }).click();
     const dialog = editDialog(page, 'Suite Bakery');
@@ -130,7 +106,7 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
     for (const holder of holders) expect(message).toContain(holder.email.toLowerCase());
     expect(await dialog.getByRole('button', { name: 'Save changes' }).count()).toBe(0);
     await dialog.getByText('1 problem to fix').waitFor();
-    await portal.step(page, 'edit-customer-downgrade-refused', 'customer-edit-downgrade');
+    await suite.portal.step(page, 'edit-customer-downgrade-refused', 'customer-edit-downgrade');
 
     // Webex Meetings has no calling: the add-on the customer has stays checked and is refused on Add-ons.
     await pkg.selectOption('WEBEX_MEETINGS');
@@ -141,8 +117,8 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
     await dialog.getByRole('button', { name: 'Review changes' }).click();
     await expectDescribedError(console_, /ATTENDANT_CONSOLE needs a package with calling that WEBEX_MEETINGS does not include/);
     await expectDescribedError(dialog.getByRole('group', { name: 'Add-ons' }), /ATTENDANT_CONSOLE needs a package/, { invalid: false });
-    await portal.step(page, 'edit-customer-add-on-refused');
-    expect((await partner.client.customer(customer.id))!).toMatchObject({ package: 'WEBEX_SUITE', addOns: ['ATTENDANT_CONSOLE'] });
+    await suite.portal.step(page, 'edit-customer-add-on-refused');
+    expect((await suite.partner.client.customer(customer.id))!).toMatchObject({ package: 'WEBEX_SUITE', addOns: ['ATTENDANT_CONSOLE'] });
 
     // A change that passes: Webex Suite stays, Attendant Console goes and Cisco Calling Plan comes.
     await pkg.selectOption('WEBEX_SUITE');
@@ -153,15 +129,15 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => summary(page, 'Add-ons').textContent()).toBe('Cisco Calling Plan');
-    expect((await partner.client.customer(customer.id))!).toMatchObject({ package: 'WEBEX_SUITE', addOns: ['CISCO_CALLING_PLAN'] });
+    expect((await suite.partner.client.customer(customer.id))!).toMatchObject({ package: 'WEBEX_SUITE', addOns: ['CISCO_CALLING_PLAN'] });
     await close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 90_000);
 
   it('a downgrade no user blocks moves the full administrator with the organization', async () => {
     const customer = await aCustomer('Voice Bakery', { package: 'WEBEX_CALLING' });
-    await partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ package: 'WEBEX_VOICE' })] });
-    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    await suite.partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ package: 'WEBEX_VOICE' })] });
+    const { page, close } = await open(suite.partner.token, `/app/customers/${customer.id}`);
     await page.getByRole('button', { name: 'Edit customer' }).click();
     const dialog = editDialog(page, 'Voice Bakery');
     await dialog.getByLabel('Package', { exact: true }).selectOption('WEBEX_VOICE');
@@ -170,7 +146,7 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => summary(page, 'Package').textContent()).toBe('Webex Voice');
-    const users = (await partner.client.customerUsers(customer.id, { first: 10 }))!.edges.map((e) => e.node);
+    const users = (await suite.partner.client.customerUsers(customer.id, { first: 10 }))!.edges.map((e) => e.node);
     expect(users.find((u) => u.email === customer.adminEmail)!.package).toBe('WEBEX_VOICE');
     // The users table shows it too.
     await page.getByRole('region', { name: /^Users/ }).getByRole('row').filter({ hasText: customer.adminEmail }).getByText('Webex Voice').waitFor();
@@ -179,14 +155,14 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
 
   it('a read-only admin sees Edit customer disabled, with the reason', async () => {
     const customer = await aCustomer('Read-only Edit Bakery');
-    const readOnly = await server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: `${unique('viewer')}@acme.example`, role: PartnerAdminRole.READ_ONLY });
+    const readOnly = await suite.server.app.services.partners.createAdmin({ partnerId: suite.partner.partnerId, email: `${unique('viewer')}@acme.example`, role: PartnerAdminRole.READ_ONLY });
     const { page, close } = await open(readOnly.token, `/app/customers/${customer.id}`);
     const button = page.getByRole('button', { name: 'Edit customer' });
     await button.waitFor();
     expect(await button.isDisabled()).toBe(true);
     await expectDescribedError(button, /read-only/i, { invalid: false });
-    await portal.step(page, 'edit-customer-read-only');
+    await suite.portal.step(page, 'edit-customer-read-only');
     await close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 60_000);
 });

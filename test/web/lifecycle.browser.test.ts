@@ -1,10 +1,9 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Customer } from '../../sdk/src/index';
 import { PartnerAdminRole } from '../../server/src/partners/partner-admin.entity';
-import { aCustomerInput, anAmsterdamLocation, aTemplateInput, aUser, unique } from '../support/factories';
-import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
-import { chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, expectDescribedError, launchChromium, Portal } from '../support/browser';
+import { aCustomerInput, anAmsterdamLocation, aUser, unique } from '../support/factories';
+import { chromiumMissingMessage, chromiumPath, expectDescribedError, usePortalSuite } from '../support/browser';
 
 // The portal's lifecycle screens (domain.md §12, §13) in a real headless Chromium against the real
 // server and the built app: resend an invitation, delete a customer, edit and remove a location.
@@ -13,50 +12,28 @@ import { chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, expectDescribe
 if (!chromiumPath) console.warn(chromiumMissingMessage);
 
 describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarded', () => {
-  let server: TestServer;
-  let partner: TestPartner;
-  let origin: string;
-  let browser: Browser;
-  let templateId: string;
-  let portal: Portal;
-  let violations: Portal['violations'];
-
-  beforeAll(async () => {
-    ensureWebAppBuilt();
-    server = await startTestServer();
-    origin = server.url.replace(/\/$/, '');
-    partner = await server.newPartner('Acme Telecom');
-    templateId = (await partner.client.createTemplate(aTemplateInput(partner))).id;
-    browser = await launchChromium();
-    portal = new Portal(browser, origin);
-    violations = portal.violations;
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = usePortalSuite();
 
   async function aCustomer(companyName: string): Promise<Customer> {
-    return partner.client.createCustomer(aCustomerInput(templateId, { companyName, adminEmail: `${unique('admin')}@devries.example` }));
+    return suite.partner.client.createCustomer(aCustomerInput(suite.templateId, { companyName, adminEmail: `${unique('admin')}@devries.example` }));
   }
 
-  const open = (token: string, pathname: string) => portal.open(pathname, token);
+  const open = (token: string, pathname: string) => suite.portal.open(pathname, token);
   /** An axe-core scan of the page as it is now (an open dialog included); serious violations are asserted at the end of each test. */
-  const scan = (page: Page, name: string) => portal.step(page, name);
+  const scan = (page: Page, name: string) => suite.portal.step(page, name);
 
   it('resends an invitation from a user row, showing the queued email, and the error of a user that is gone next to its button', async () => {
     const customer = await aCustomer('Resend Bakery');
     const eva = aUser({ firstName: 'Eva' });
-    const { users: [user] } = await partner.client.setupCustomer({ customerId: customer.id, users: [eva] });
-    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    const { users: [user] } = await suite.partner.client.setupCustomer({ customerId: customer.id, users: [eva] });
+    const { page, close } = await open(suite.partner.token, `/app/customers/${customer.id}`);
     await page.getByRole('heading', { name: 'Resend Bakery' }).waitFor();
 
     // The full administrator's invitation is still unsent: resend answers with that one, not a second.
     const adminButton = page.getByRole('button', { name: `Resend invitation to ${customer.adminEmail}` });
     await adminButton.click();
     await expectDescribedError(adminButton, /Admin invitation email to .+: Pending|Admin invitation email to .+: Sent/i, { invalid: false });
-    const pendingBefore = (await partner.client.customerOutbox(customer.id, { first: 50 }))!.edges.filter((e) => e.node.to === customer.adminEmail);
+    const pendingBefore = (await suite.partner.client.customerOutbox(customer.id, { first: 50 }))!.edges.filter((e) => e.node.to === customer.adminEmail);
     expect(pendingBefore).toHaveLength(1);
 
     const userButton = page.getByRole('button', { name: `Resend invitation to ${user!.email}` });
@@ -67,14 +44,14 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     await scan(page, 'resend');
 
     // The customer deleted in another tab: the row's resend says so next to its button.
-    await partner.client.deleteCustomer(customer.id);
+    await suite.partner.client.deleteCustomer(customer.id);
     await userButton.click();
     await expectDescribedError(userButton, /No user of your partner/, { invalid: false });
     await close();
 
     // A read-only admin sees these buttons disabled, with the reason.
     const other = await aCustomer('Read-only Bakery');
-    const readOnly = await server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: `${unique('viewer')}@acme.example`, role: PartnerAdminRole.READ_ONLY });
+    const readOnly = await suite.server.app.services.partners.createAdmin({ partnerId: suite.partner.partnerId, email: `${unique('viewer')}@acme.example`, role: PartnerAdminRole.READ_ONLY });
     const viewer = await open(readOnly.token, `/app/customers/${other.id}`);
     for (const name of [`Resend invitation to ${other.adminEmail}`, 'Delete customer', 'Edit location Amsterdam HQ', 'Remove location Amsterdam HQ']) {
       const button = viewer.page.getByRole('button', { name });
@@ -83,13 +60,13 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
       await expectDescribedError(button, /read-only/i, { invalid: false });
     }
     await viewer.close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 90_000);
 
   it('deletes a customer after a dry run, back on the list with a message; a customer already gone is refused in the dialog', async () => {
     const customer = await aCustomer('Delete Bakery');
-    await partner.client.setupCustomer({ customerId: customer.id, users: [aUser()] });
-    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    await suite.partner.client.setupCustomer({ customerId: customer.id, users: [aUser()] });
+    const { page, close } = await open(suite.partner.token, `/app/customers/${customer.id}`);
     await page.getByRole('heading', { name: 'Delete Bakery' }).waitFor();
     await page.getByRole('button', { name: 'Delete customer' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete Delete Bakery?' });
@@ -98,7 +75,7 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     // Cancel leaves it as it was.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect((await partner.client.customer(customer.id))?.id).toBe(customer.id);
+    expect((await suite.partner.client.customer(customer.id))?.id).toBe(customer.id);
 
     await page.getByRole('button', { name: 'Delete customer' }).click();
     await dialog.getByText(/1 location\(s\)/).waitFor();
@@ -106,27 +83,27 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     await page.getByRole('heading', { name: 'Customers', exact: true }).waitFor();
     await page.getByText('Customer Delete Bakery deleted').waitFor();
     expect(page.url()).toContain('/app/customers?deleted=');
-    expect(await partner.client.customer(customer.id)).toBeNull();
+    expect(await suite.partner.client.customer(customer.id)).toBeNull();
     await close();
 
     // Gone between the dry run and the confirmation: the refusal is next to the button.
     const gone = await aCustomer('Gone Bakery');
-    const second = await open(partner.token, `/app/customers/${gone.id}`);
+    const second = await open(suite.partner.token, `/app/customers/${gone.id}`);
     await second.page.getByRole('button', { name: 'Delete customer' }).click();
     const goneDialog = second.page.getByRole('dialog', { name: 'Delete Gone Bakery?' });
     await goneDialog.getByText(/1 location\(s\)/).waitFor();
-    await partner.client.deleteCustomer(gone.id);
+    await suite.partner.client.deleteCustomer(gone.id);
     const confirm = goneDialog.getByRole('button', { name: 'Delete customer' });
     await confirm.click();
     await expectDescribedError(confirm, /No customer of your partner has this id/, { invalid: false });
     await scan(second.page, 'delete-customer-refused');
     await second.close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 90_000);
 
   it('edits a location (errors on their fields) and removes one, refusing a location with users next to its button', async () => {
     const customer = await aCustomer('Location Bakery');
-    await partner.client.setupCustomer({
+    await suite.partner.client.setupCustomer({
       customerId: customer.id,
       locations: [
         anAmsterdamLocation({ name: 'Utrecht', address: { line1: 'Stationsplein 1', city: 'Utrecht', postalCode: '3511 ED', countryCode: 'NL' } }),
@@ -134,7 +111,7 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
       ],
       users: [aUser({ locationName: 'Utrecht' })],
     });
-    const { page, close } = await open(partner.token, `/app/customers/${customer.id}`);
+    const { page, close } = await open(suite.partner.token, `/app/customers/${customer.id}`);
     const locations = page.getByRole('region', { name: /^Locations/ });
     await locations.getByRole('cell', { name: 'Rotterdam', exact: true }).waitFor();
 
@@ -158,7 +135,7 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('Location Rotterdam Centraal saved.').waitFor();
     await locations.getByRole('cell', { name: 'ELIN-ROT-1' }).waitFor();
-    const saved = (await partner.client.customerLocations(customer.id, { first: 10 }))!.edges.map((e) => e.node).find((l) => l.name === 'Rotterdam Centraal')!;
+    const saved = (await suite.partner.client.customerLocations(customer.id, { first: 10 }))!.edges.map((e) => e.node).find((l) => l.name === 'Rotterdam Centraal')!;
     expect(saved).toMatchObject({ emergencyLocationIdentifier: 'ELIN-ROT-1', address: { line1: 'Stationsplein 1', postalCode: '3013 AJ', city: 'Rotterdam' }, timeZone: 'Europe/Amsterdam' });
 
     // Remove: a location with a user is refused (IN_USE) next to its button, before any confirmation.
@@ -184,12 +161,12 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     await confirm.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Remove location Rotterdam Centraal' }).click();
     await confirm.waitFor();
-    expect((await partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(3);
+    expect((await suite.partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(3);
     await confirm.getByRole('button', { name: 'Remove location' }).click();
     await page.getByText('Location Rotterdam Centraal removed.').waitFor();
     await locations.getByRole('cell', { name: 'Rotterdam Centraal', exact: true }).waitFor({ state: 'detached' });
-    expect((await partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(2);
+    expect((await suite.partner.client.customerLocations(customer.id, { first: 10 }))!.totalCount).toBe(2);
     await close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 90_000);
 });

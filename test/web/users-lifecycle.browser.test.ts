@@ -1,11 +1,10 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Customer } from '../../sdk/src/index';
 import { PartnerAdminRole } from '../../server/src/partners/partner-admin.entity';
-import { aCustomerInput, anAmsterdamLocation, anAmsterdamNumber, aTemplateInput, aUser, unique } from '../support/factories';
-import { startTestServer, type TestPartner, type TestServer } from '../support/test-server';
-import { chromiumMissingMessage, chromiumPath, ensureWebAppBuilt, expectDescribedError, launchChromium, Portal } from '../support/browser';
+import { aCustomerInput, anAmsterdamLocation, anAmsterdamNumber, aUser, unique } from '../support/factories';
+import { chromiumMissingMessage, chromiumPath, expectDescribedError, usePortalSuite } from '../support/browser';
 
 // Editing and removing a customer's users from its page (domain.md §12 updateUsers / removeUsers,
 // §13) in a real headless Chromium against the real server and the built app: the review is the dry
@@ -18,36 +17,14 @@ if (!chromiumPath) console.warn(chromiumMissingMessage);
 const e164 = (n: string) => n.replace(/[^+\d]/g, '');
 
 describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users', () => {
-  let server: TestServer;
-  let partner: TestPartner;
-  let origin: string;
-  let browser: Browser;
-  let templateId: string;
-  let portal: Portal;
-  let violations: Portal['violations'];
-
-  beforeAll(async () => {
-    ensureWebAppBuilt();
-    server = await startTestServer();
-    origin = server.url.replace(/\/$/, '');
-    partner = await server.newPartner('Acme Telecom');
-    templateId = (await partner.client.createTemplate(aTemplateInput(partner))).id;
-    browser = await launchChromium();
-    portal = new Portal(browser, origin, path.join(__dirname, 'screenshots-users'));
-    violations = portal.violations;
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = usePortalSuite({ shots: path.join(__dirname, 'screenshots-users') });
 
   async function aCustomer(companyName: string): Promise<Customer> {
-    return partner.client.createCustomer(aCustomerInput(templateId, { companyName, adminEmail: `${unique('admin')}@devries.example` }));
+    return suite.partner.client.createCustomer(aCustomerInput(suite.templateId, { companyName, adminEmail: `${unique('admin')}@devries.example` }));
   }
 
   async function usersOf(customerId: string) {
-    return (await partner.client.customerUsers(customerId, { first: 100 }))!.edges.map((e) => e.node);
+    return (await suite.partner.client.customerUsers(customerId, { first: 100 }))!.edges.map((e) => e.node);
   }
 
   /** Checks a row's checkbox from the keyboard (focus, Space), as a keyboard user would. */
@@ -60,15 +37,15 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
 
   it('edits two users: the review shows one error per kind in its row and cell, then the fixed changes save (an extension cleared)', async () => {
     const customer = await aCustomer('Edit Users Bakery');
-    const { users: [eva, piet] } = await partner.client.setupCustomer({
+    const { users: [eva, piet] } = await suite.partner.client.setupCustomer({
       customerId: customer.id,
       locations: [anAmsterdamLocation({ name: 'Utrecht', address: { line1: 'Stationsplein 1', city: 'Utrecht', postalCode: '3511 ED', countryCode: 'NL' } })],
       users: [aUser({ firstName: 'Eva', extension: '201' }), aUser({ firstName: 'Piet', extension: '202' })],
     });
-    const { page, close } = await portal.open(`/app/customers/${customer.id}`, partner.token);
+    const { page, close } = await suite.portal.open(`/app/customers/${customer.id}`, suite.partner.token);
     const users = page.getByRole('region', { name: /^Users/ });
     await users.getByRole('cell', { name: eva!.email, exact: true }).waitFor();
-    await portal.step(page, 'users-with-selection');
+    await suite.portal.step(page, 'users-with-selection');
 
     await select(page, eva!.email);
     await select(page, piet!.email);
@@ -84,7 +61,7 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     expect(await cell('Location', 2).locator('option').allTextContents()).toEqual(expect.arrayContaining(['Amsterdam HQ (headquarters)', 'Utrecht']));
     expect(await cell('Location', 2).locator('option').count()).toBe(2);
     // The Package dropdown is the catalog's packages a user of this customer may hold.
-    const catalog = await partner.client.packages();
+    const catalog = await suite.partner.client.packages();
     const org = catalog.find((p) => p.package === customer.package)!;
     const allowed = catalog.filter((p) => p.userAssignable && (p.package === customer.package || org.includes.includes(p.package))).map((p) => p.package);
     expect(await cell('Package', 1).locator('option').evaluateAll((os) => os.map((o) => (o as { value: string }).value))).toEqual(allowed);
@@ -102,7 +79,7 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     // Only those two cells are marked.
     expect(await dialog.locator('[aria-invalid="true"]').count()).toBe(2);
     expect(await save.isDisabled()).toBe(true);
-    await portal.step(page, 'users-edit-review-errors', 'users-edit-review');
+    await suite.portal.step(page, 'users-edit-review-errors', 'users-edit-review');
     // The dry run wrote nothing.
     expect((await usersOf(customer.id)).find((u) => u.id === eva!.id)).toMatchObject({ extension: '201', phoneNumber: eva!.phoneNumber });
 
@@ -126,7 +103,7 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     await dialog.getByRole('button', { name: 'Review' }).click();
     await dialog.getByText('Review passed: no problems.').waitFor();
     expect(await dialog.locator('[aria-invalid="true"]').count()).toBe(0);
-    await portal.step(page, 'users-edit-review-clean');
+    await suite.portal.step(page, 'users-edit-review-clean');
     await save.click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('2 users saved.').waitFor();
@@ -138,12 +115,12 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     expect(after.find((u) => u.id === eva!.id)).toMatchObject({ phoneNumber: e164(number), extension: null, email: eva!.email, firstName: 'Eva' });
     expect(after.find((u) => u.id === piet!.id)).toMatchObject({ email, extension: '202', phoneNumber: piet!.phoneNumber, location: { name: 'Utrecht' } });
     await close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 120_000);
 
   it('edits the page\'s users when none is selected; the full administrator\'s new email becomes the customer\'s Admin email', async () => {
     const customer = await aCustomer('Admin Email Bakery');
-    const { page, close } = await portal.open(`/app/customers/${customer.id}`, partner.token);
+    const { page, close } = await suite.portal.open(`/app/customers/${customer.id}`, suite.partner.token);
     const users = page.getByRole('region', { name: /^Users/ });
     await users.getByRole('cell', { name: customer.adminEmail, exact: true }).waitFor();
     await page.getByRole('button', { name: 'Edit users', exact: true }).click();
@@ -157,20 +134,20 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     await users.getByRole('cell', { name: email, exact: true }).waitFor();
     // The summary above follows (the customer is read again).
     await page.locator('.summary').getByText(email, { exact: true }).waitFor();
-    expect((await partner.client.customer(customer.id))!.adminEmail).toBe(email);
+    expect((await suite.partner.client.customer(customer.id))!.adminEmail).toBe(email);
     await close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 90_000);
 
   it('shows a user removed since the editor opened as an error of its row, linked from its first cell', async () => {
     const customer = await aCustomer('Gone User Bakery');
-    const { users: [eva] } = await partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ firstName: 'Eva' })] });
-    const { page, close } = await portal.open(`/app/customers/${customer.id}`, partner.token);
+    const { users: [eva] } = await suite.partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ firstName: 'Eva' })] });
+    const { page, close } = await suite.portal.open(`/app/customers/${customer.id}`, suite.partner.token);
     await select(page, eva!.email);
     await page.getByRole('button', { name: 'Edit 1 selected user' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit 1 user' });
     await dialog.getByRole('textbox', { name: 'Last name 1', exact: true }).fill('Jansen');
-    await partner.client.removeUsers({ customerId: customer.id, userIds: [eva!.id] });
+    await suite.partner.client.removeUsers({ customerId: customer.id, userIds: [eva!.id] });
     await dialog.getByRole('button', { name: 'Review' }).click();
     await dialog.getByText('1 problem in 1 row').waitFor();
     await dialog.getByRole('rowheader', { name: /No user of this customer has this id/ }).waitFor();
@@ -179,17 +156,17 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     expect(await dialog.getByRole('button', { name: 'Save changes' }).isDisabled()).toBe(true);
     await dialog.getByRole('button', { name: 'Go to the first problem' }).click();
     await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('field-users-0-firstName');
-    await portal.step(page, 'users-edit-gone');
+    await suite.portal.step(page, 'users-edit-gone');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 90_000);
 
   it('removes users after a dry run in the dialog, which refuses the full administrator on its checkbox', async () => {
     const customer = await aCustomer('Remove Users Bakery');
-    const { users: [eva, piet] } = await partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ firstName: 'Eva' }), aUser({ firstName: 'Piet' })] });
-    const { page, close } = await portal.open(`/app/customers/${customer.id}`, partner.token);
+    const { users: [eva, piet] } = await suite.partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ firstName: 'Eva' }), aUser({ firstName: 'Piet' })] });
+    const { page, close } = await suite.portal.open(`/app/customers/${customer.id}`, suite.partner.token);
     const users = page.getByRole('region', { name: /^Users/ });
     await users.getByRole('cell', { name: eva!.email, exact: true }).waitFor();
     const remove = page.getByRole('button', { name: 'Remove selected users' });
@@ -204,14 +181,14 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     const confirm = dialog.getByRole('button', { name: 'Remove 3 users' });
     expect(await confirm.isDisabled()).toBe(true);
     await expectDescribedError(confirm, /Uncheck the users that cannot be removed/, { invalid: false });
-    await portal.step(page, 'remove-users-refused');
+    await suite.portal.step(page, 'remove-users-refused');
 
     // Cancel (Escape): nothing removed, and the refusal stays on that user's checkbox in the table.
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(await usersOf(customer.id)).toHaveLength(3);
     await expectDescribedError(page.getByRole('checkbox', { name: `Select ${customer.adminEmail}`, exact: true }), /cannot be removed/);
-    await portal.step(page, 'remove-users-refusal-in-table');
+    await suite.portal.step(page, 'remove-users-refusal-in-table');
 
     // Again, the administrator unchecked in the dialog: a new dry run passes, and Remove removes the two.
     await page.getByRole('button', { name: 'Remove 3 selected users' }).click();
@@ -220,7 +197,7 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     const confirmTwo = dialog.getByRole('button', { name: 'Remove 2 users' });
     await expect.poll(() => confirmTwo.isEnabled()).toBe(true);
     expect(await adminBox.getAttribute('aria-invalid')).toBeNull();
-    await portal.step(page, 'remove-users-confirm');
+    await suite.portal.step(page, 'remove-users-confirm');
     await confirmTwo.click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('2 users removed.').waitFor();
@@ -229,14 +206,14 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
 
     expect((await usersOf(customer.id)).map((u) => u.email)).toEqual([customer.adminEmail]);
     await close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 120_000);
 
   it('shows a read-only admin both actions disabled, with the reason', async () => {
     const customer = await aCustomer('Read-only Users Bakery');
-    await partner.client.setupCustomer({ customerId: customer.id, users: [aUser()] });
-    const readOnly = await server.app.services.partners.createAdmin({ partnerId: partner.partnerId, email: `${unique('viewer')}@acme.example`, role: PartnerAdminRole.READ_ONLY });
-    const { page, close } = await portal.open(`/app/customers/${customer.id}`, readOnly.token);
+    await suite.partner.client.setupCustomer({ customerId: customer.id, users: [aUser()] });
+    const readOnly = await suite.server.app.services.partners.createAdmin({ partnerId: suite.partner.partnerId, email: `${unique('viewer')}@acme.example`, role: PartnerAdminRole.READ_ONLY });
+    const { page, close } = await suite.portal.open(`/app/customers/${customer.id}`, readOnly.token);
     for (const name of ['Edit users', 'Remove selected users']) {
       const button = page.getByRole('button', { name, exact: true });
       await button.waitFor();
@@ -248,8 +225,8 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     const removeOne = page.getByRole('button', { name: 'Remove 1 selected user' });
     expect(await removeOne.isDisabled()).toBe(true);
     await expectDescribedError(removeOne, /read-only/i, { invalid: false });
-    await portal.step(page, 'users-read-only');
+    await suite.portal.step(page, 'users-read-only');
     await close();
-    expect(violations).toEqual({});
+    expect(suite.violations).toEqual({});
   }, 90_000);
 });
