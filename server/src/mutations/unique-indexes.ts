@@ -45,3 +45,32 @@ export function takenByIndex(
   const { path, message } = typeof where === 'function' ? where(violation.values?.at(-1) ?? null) : where;
   return UserErrors.root('input').add(UserErrorCode.TAKEN, message, ...path).list;
 }
+
+/** The message of a lost race: the clashing value when PostgreSQL names it. */
+export function concurrentlyTakenMessage(value: string | null, field: string): string {
+  return `A concurrent request took ${value ?? `a value of this request (${field})`}; retry to see the current state.`;
+}
+
+/** A row of users as the user-row mutations (setupCustomer, updateUsers) plan it: what a lost race is matched against. */
+interface UserRowValues {
+  index: number;
+  email?: string | null;
+  phone?: { ok: true; e164: string } | { ok: false } | null;
+  extension?: string | null;
+}
+
+/**
+ * For takenByIndex: a lost race on a user's email, number or extension is TAKEN on the row that
+ * holds the clashing value (`users.<row>.<field>`), or on `users` when PostgreSQL did not name it.
+ */
+export function takenOnUserRows(rows: readonly UserRowValues[]): Record<'email' | 'phoneNumber' | 'extension', (value: string | null) => TakenAt> {
+  const onRow = (field: 'email' | 'phoneNumber' | 'extension', holds: (row: UserRowValues, value: string) => boolean) => (value: string | null): TakenAt => {
+    const row = value === null ? undefined : rows.find((r) => holds(r, value));
+    return { path: row ? ['users', row.index, field] : ['users'], message: concurrentlyTakenMessage(value, field) };
+  };
+  return {
+    email: onRow('email', (r, value) => r.email === value),
+    phoneNumber: onRow('phoneNumber', (r, value) => r.phone?.ok === true && r.phone.e164 === value),
+    extension: onRow('extension', (r, value) => r.extension === value),
+  };
+}

@@ -14,7 +14,7 @@ import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { selectIn } from '../db/select-in';
 import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
-import { takenByIndex, type TakenAt } from '../mutations/unique-indexes';
+import { concurrentlyTakenMessage, takenByIndex, takenOnUserRows, type TakenAt } from '../mutations/unique-indexes';
 import { defineMutation, STOP } from '../mutations/define-mutation';
 import { deletedMeanwhile } from '../mutations/foreign-key';
 import { captureCustomer } from '../graphql/customer-capture';
@@ -131,18 +131,11 @@ export class SetupService {
 export function uniqueViolationAsUserErrors(
   violation: UniqueViolation, rows: UserRowDraft[], locationInputs: readonly LocationInput[],
 ): UserError[] | null {
-  const message = (value: string | null, field: string) => `A concurrent request took ${value ?? `a value of this request (${field})`}; retry to see the current state.`;
-  const onRow = (field: 'email' | 'phoneNumber' | 'extension', holds: (row: UserRowDraft, value: string) => boolean) => (value: string | null): TakenAt => {
-    const row = value === null ? undefined : rows.find((r) => holds(r, value));
-    return { path: row ? ['users', row.index, field] : ['users'], message: message(value, field) };
-  };
   return takenByIndex(violation, {
-    email: onRow('email', (r, value) => r.email === value),
-    phoneNumber: onRow('phoneNumber', (r, value) => r.phone?.ok === true && r.phone.e164 === value),
-    extension: onRow('extension', (r, value) => r.extension === value),
-    locationName: (value) => {
+    ...takenOnUserRows(rows),
+    locationName: (value): TakenAt => {
       const i = value === null ? -1 : locationInputs.findIndex((l) => l.name?.trim().toLowerCase() === value);
-      return { path: i >= 0 ? ['locations', i, 'name'] : ['locations'], message: message(value, 'name') };
+      return { path: i >= 0 ? ['locations', i, 'name'] : ['locations'], message: concurrentlyTakenMessage(value, 'name') };
     },
   });
 }

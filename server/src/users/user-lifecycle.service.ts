@@ -13,7 +13,7 @@ import { UserError, UserErrorCode, UserErrors } from '../errors/user-error';
 import { captureCustomer } from '../graphql/customer-capture';
 import type { Loaders } from '../graphql/loaders';
 import { defineMutation, STOP } from '../mutations/define-mutation';
-import { takenByIndex, type TakenAt } from '../mutations/unique-indexes';
+import { takenByIndex, takenOnUserRows } from '../mutations/unique-indexes';
 import type { UniqueViolation } from '../mutations/write';
 import {
   CustomerUserUpdateInput, RemoveUsersInput, RemoveUsersPayload, UpdateUsersInput, UpdateUsersPayload,
@@ -245,14 +245,5 @@ async function writeUserRows(tx: EntityManager, changes: readonly UserChange[], 
  * on every retry: TAKEN on the row whose value clashed when PostgreSQL names it.
  */
 export function updateRaceAsUserErrors(violation: UniqueViolation, rows: UserUpdateRow[]): UserError[] | null {
-  const message = (value: string | null, field: string) => `A concurrent request took ${value ?? `a value of this request (${field})`}; retry to see the current state.`;
-  const onRow = (field: 'email' | 'phoneNumber' | 'extension', holds: (row: UserUpdateRow, value: string) => boolean) => (value: string | null): TakenAt => {
-    const row = value === null ? undefined : rows.find((r) => holds(r, value));
-    return { path: row ? ['users', row.index, field] : ['users'], message: message(value, field) };
-  };
-  return takenByIndex(violation, {
-    email: onRow('email', (r, value) => r.email === value),
-    phoneNumber: onRow('phoneNumber', (r, value) => r.phone?.ok === true && r.phone.e164 === value),
-    extension: onRow('extension', (r, value) => r.extension === value),
-  });
+  return takenByIndex(violation, takenOnUserRows(rows));
 }
