@@ -60,7 +60,7 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
     }
   });
 
-  it('counts and indexes the rows stored before the counters and the search indexes existed', async () => {
+  it('counts and indexes the rows stored before the counters, the search indexes and the short-search grams existed', async () => {
     const file = path.join(dir, 'before-counts.sqlite');
     const env = { DATABASE_URL: `sqlite:${file}` };
     let server = await startTestServer({}, env);
@@ -83,12 +83,12 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
     try {
       const { body } = await server.post({
         query: `query ($id: ID!) { customer(id: $id) { users(first: 1) { totalCount } outbox { totalCount } locations { totalCount }
-          found: users(filter: { search: "backfill" }) { totalCount } } customers(filter: { search: "vóórdat" }) { totalCount }
+          found: users(filter: { search: "backfill" }) { totalCount } short: users(filter: { search: "CK" }) { totalCount } } customers(filter: { search: "vóórdat" }) { totalCount }
           all: customers { totalCount } templates { totalCount } auditEvents { totalCount } }`,
         variables: { id: customer.id },
       }, { token: partner.token });
       expect(body.data).toEqual({
-        customer: { users: { totalCount: 4 }, outbox: { totalCount: 4 }, locations: { totalCount: 1 }, found: { totalCount: 1 } },
+        customer: { users: { totalCount: 4 }, outbox: { totalCount: 4 }, locations: { totalCount: 1 }, found: { totalCount: 1 }, short: { totalCount: 1 } },
         customers: { totalCount: 1 }, all: { totalCount: 1 }, templates: { totalCount: 1 }, auditEvents: { totalCount: 3 },
       });
       const partnerCounts = await server.app.db.manager.query(`SELECT "kind", "n" FROM "child_count" WHERE "parentId" = ? ORDER BY "kind"`, [partner.partnerId]);
@@ -97,6 +97,9 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
       // The stored figure is what answers (see test/scale-reads.e2e.test.ts), and it was backfilled.
       const [row] = await server.app.db.manager.query(`SELECT "n" FROM "child_count" WHERE "kind" = 'customer_user' AND "parentId" = ?`, [customer.id]);
       expect(Number(row.n)).toBe(4);
+      // The short search's count is a stored gram (see test/scale-reads.e2e.test.ts), backfilled, with nothing left pending.
+      expect(await server.app.db.manager.query(`SELECT "n" FROM "customer_user_gram" WHERE "customerId" = ? AND "gram" = 'ck'`, [customer.id])).toEqual([{ n: 1 }]);
+      expect(await server.app.db.manager.query(`SELECT COUNT(*) AS n FROM "customer_user_gram_pending"`)).toEqual([{ n: 0 }]);
     } finally {
       await server.stop();
     }

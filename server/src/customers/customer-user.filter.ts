@@ -3,6 +3,8 @@ import { hasNul } from '../rules/strings';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { trigramSearch } from '../db/text-search';
+import { isGramTerm } from '../db/search-grams';
+import { selectIn } from '../db/select-in';
 import type { CustomerUser } from './customer-user.entity';
 import type { CustomerUserFilter } from './customer.inputs';
 import { WebexSyncStatus } from '../catalog/webex-sync-status';
@@ -12,13 +14,14 @@ import { likePattern } from './customer.service';
  * `Customer.users(filter)` as a child-list query: the SQL for stored users and the same rule for
  * rows in memory (a dry run's overlay). Search is a case-insensitive substring of first name, last
  * name or email (domain.md §8). On SQLite a term of 3 characters or more is looked up in the
- * trigram index first; a shorter one scans the customer's users as before (README, Performance).
+ * trigram index first; a shorter one scans the customer's users for its page, and its count is
+ * read from the stored grams (db/search-grams.ts).
  * `webexStatus` keeps the users whose Webex state (their webex_sync row, found by primary key; no row
  * is NOT_SYNCED) has that status; `webexStatusOf` answers the same for a dry run's rows in memory.
  */
 export function customerUsersQuery(
   db: Database, filter: CustomerUserFilter | null | undefined, webexStatusOf: (userId: string) => WebexSyncStatus = () => WebexSyncStatus.NOT_SYNCED,
-): Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective'> {
+): Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective' | 'count'> {
   const search = filter?.search?.trim().toLowerCase() || null;
   const locationId = filter?.locationId ?? null;
   const webexStatus = filter?.webexStatus ?? null;
@@ -35,10 +38,7 @@ export function customerUsersQuery(
       Object.assign(params, trigrams.params);
       selective = true;
     }
-    // The email first: it is stored lower-cased, so it needs no folding, and SQLite stops at the
-    // first condition that holds. The names fold without JavaScript for an ASCII term (caseFoldForLike).
-    const fold = (column: string) => db.caseFoldForLike(column, search);
-    conditions.push(`(c."email" LIKE :search ESCAPE '\\' OR ${fold('c."firstName"')} LIKE :search ESCAPE '\\' OR ${fold('c."lastName"')} LIKE :search ESCAPE '\\')`);
+    conditions.push(searchCondition(db, 'c', search));
     params.search = likePattern(search);
   }
   if (locationId) {
@@ -58,7 +58,43 @@ export function customerUsersQuery(
       && (!locationId || u.locationId === locationId)
       && (!webexStatus || webexStatusOf(u.id) === webexStatus)
     : null;
+  // A term too short for trigrams, alone: counted from the stored grams, whatever the customer's size.
+  const count = search && !hasNul(search) && isGramTerm(search) && !locationId && !webexStatus
+    ? (customerIds: readonly string[]) => countShortSearch(db, customerIds, search)
+    : undefined;
   return {
-    where: conditions.length ? { sql: conditions.join(' AND '), params } : null, key: JSON.stringify([search, locationId, webexStatus]), matches, selective,
+    where: conditions.length ? { sql: conditions.join(' AND '), params } : null, key: JSON.stringify([search, locationId, webexStatus]), matches, selective, count,
   };
+}
+
+/**
+ * The search's LIKE on `alias` (its :search parameter is likePattern(term)). The email first: it is
+ * stored lower-cased, so it needs no folding, and SQLite stops at the first condition that holds.
+ * The names fold without JavaScript for an ASCII term (caseFoldForLike).
+ */
+function searchCondition(db: Database, alias: string, term: string): string {
+  const fold = (column: string) => db.caseFoldForLike(column, term);
+  return `(${alias}."email" LIKE :search ESCAPE '\\' OR ${fold(`${alias}."firstName"`)} LIKE :search ESCAPE '\\' OR ${fold(`${alias}."lastName"`)} LIKE :search ESCAPE '\\')`;
+}
+
+/**
+ * How many users of each customer a one- or two-character term matches: the stored count of that
+ * gram (db/search-grams.ts), plus on SQLite the matching users still waiting to be folded into it
+ * (+1 each, −1 for a deleted or renamed user's old texts), checked with the search's own LIKE.
+ */
+async function countShortSearch(db: Database, customerIds: readonly string[], term: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const add = (customerId: string, n: number | string) => counts.set(customerId, (counts.get(customerId) ?? 0) + Number(n));
+  const stored = await selectIn<{ customerId: string; n: number | string }>(db.manager, 'customer_user_gram', ['customerId', 'n'], 'customerId', customerIds,
+    { equal: { column: 'gram', value: term } });
+  for (const row of stored) add(row.customerId, row.n);
+  if (db.kind === 'sqlite') {
+    const [sql, params] = db.manager.createQueryBuilder().select('p."customerId"', 'customerId').addSelect('SUM(p."sign")', 'n')
+      .from('customer_user_gram_pending', 'p')
+      .where('p."customerId" IN (:...customerIds)', { customerIds: [...customerIds] })
+      .andWhere(searchCondition(db, 'p', term), { search: likePattern(term) })
+      .groupBy('p."customerId"').getQueryAndParameters();
+    for (const row of await db.manager.query(sql, params) as Array<{ customerId: string; n: number }>) add(row.customerId, row.n);
+  }
+  return counts;
 }

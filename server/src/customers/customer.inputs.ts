@@ -101,8 +101,9 @@ export class CustomerUserFilter {
     nullable: true,
     description: 'Substring of first name, last name or email, case-insensitive, surrounding spaces ignored; every length matches by the same rule. '
       + 'A term of 3 characters or more is looked up in a trigram index, so a page and its `totalCount` cost about the same for any size of customer. '
-      + 'A term of 1 or 2 characters cannot use that index: the page still stops as soon as it is full, but an exact `totalCount` reads every user of the customer '
-      + '(tens of milliseconds at 100,000 users); leave `totalCount` out of such a query where the count is not needed.',
+      + 'A term of 1 or 2 characters cannot use that index: its `totalCount` is read from counts kept per character and pair of characters '
+      + '(when it is the only filter), and its page walks the customer\'s users newest first until it is full: quick for a term many users contain, '
+      + 'a read of every user for one that few or none contain.',
   })
   search?: string | null;
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { applyPendingUserGrams } from './search-grams';
 
 /**
  * SQLite's trigram search tables (migration 1733200000001) are filled per transaction: triggers
@@ -27,13 +28,18 @@ export const SEARCH_INDEX_BATCH = 256;
 
 /**
  * Runs inside a write transaction: indexes the pending rows of every table holding at least
- * `minimum` of them (the writer passes SEARCH_INDEX_BATCH; 1 indexes whatever is pending).
+ * `minimum` of them (the writer passes SEARCH_INDEX_BATCH; 1 indexes whatever is pending), and
+ * likewise folds the pending users into the short-term counts (db/search-grams.ts).
  * Returns how many rows it indexed.
  */
 export async function indexPendingSearchRows(tx: EntityManager, minimum = 1): Promise<number> {
-  // One cheap read first (a count of a small table per search table): most commits index nothing.
-  const [counts] = await tx.query(`SELECT ${SEARCH_TABLES.map(({ fts }, i) => `(SELECT COUNT(*) FROM "${fts}_pending") AS n${i}`).join(', ')}`) as Record<string, number | string>[];
+  // One cheap read first (a count of a small table per search table, and of the users whose grams
+  // wait: db/search-grams.ts): most commits index nothing.
+  const [counts] = await tx.query(`SELECT ${SEARCH_TABLES.map(({ fts }, i) => `(SELECT COUNT(*) FROM "${fts}_pending") AS n${i}`).join(', ')},
+    (SELECT COUNT(*) FROM "customer_user_gram_pending") AS grams`) as Record<string, number | string>[];
   let indexed = 0;
+  const grams = Number(counts.grams);
+  if (grams > 0 && grams >= minimum) indexed += await applyPendingUserGrams(tx);
   for (const [i, { table, fts, columns }] of SEARCH_TABLES.entries()) {
     const pending = Number(counts[`n${i}`]);
     if (pending === 0 || pending < minimum) continue;

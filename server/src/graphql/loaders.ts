@@ -30,6 +30,11 @@ export interface ChildListQuery {
    * search of a 100,000-user customer read every user (db/text-search.ts: notThroughIndex).
    */
   selective?: boolean;
+  /**
+   * Counts the filtered children of these parents from something the database keeps (a short
+   * search's stored grams: db/search-grams.ts) instead of counting the rows; undefined: counted.
+   */
+  count?: (parentIds: readonly string[]) => Promise<Map<string, number>>;
 }
 
 /**
@@ -209,9 +214,10 @@ export class Loaders {
   /**
    * Counts of children per parent (the connection's totalCount), one query per batch. Without a
    * filter, a customer's users, locations and emails are read from the counts the database keeps
-   * (db/child-counts.ts): one row per customer, whatever its size. A filtered list is counted.
+   * (db/child-counts.ts): one row per customer, whatever its size. A filtered list is counted,
+   * unless its filter knows a stored count (ChildListQuery.count).
    */
-  childCount(target: EntityTarget<ObjectLiteral>, parentColumn: string, query: Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective'>): DataLoader<string, number> {
+  childCount(target: EntityTarget<ObjectLiteral>, parentColumn: string, query: Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective' | 'count'>): DataLoader<string, number> {
     const table = this.db.manager.connection.getMetadata(target).tableName;
     const name = `childCount:${table}:${query.key}`;
     return this.memo(name, () => new DataLoader<string, number>(async (parentIds) => {
@@ -220,6 +226,10 @@ export class Loaders {
       if (rest.length === 0) return parentIds.map((id) => known.get(id) ?? 0);
       if (query.where === null && parentColumn === 'customerId' && COUNTED_CHILD_TABLES.has(table)) {
         const counts = await readChildCounts(this.db.manager, table, rest);
+        return parentIds.map((id) => known.get(id) ?? counts.get(id) ?? 0);
+      }
+      if (query.count) {
+        const counts = await query.count(rest);
         return parentIds.map((id) => known.get(id) ?? counts.get(id) ?? 0);
       }
       const qb = this.db.manager.createQueryBuilder(target, 'c')

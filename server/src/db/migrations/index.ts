@@ -13,6 +13,7 @@ import { SearchIndexes1733200000001 } from './1733200000001-search-indexes';
 import { AuditTargets1733200000002 } from './1733200000002-audit-targets';
 import { PartnerCounts1733250000000 } from './1733250000000-partner-counts';
 import { OutboxUnsentRecipient1733250000001 } from './1733250000001-outbox-unsent-recipient';
+import { UserSearchGrams1733300000000 } from './1733300000000-user-search-grams';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same ones. */
 export const MIGRATIONS = [
@@ -22,5 +23,5 @@ export const MIGRATIONS = [
   // Before the child counts: SQLite's rebuild of outbox_message would drop the triggers they add to it.
   CustomerDeletion1733150000000, WebexChanges1733150000001,
   ChildCounts1733200000000, SearchIndexes1733200000001, AuditTargets1733200000002,
-  PartnerCounts1733250000000, OutboxUnsentRecipient1733250000001,
+  PartnerCounts1733250000000, OutboxUnsentRecipient1733250000001, UserSearchGrams1733300000000,
 ];
