@@ -309,6 +309,21 @@ describe.skipIf(!onPostgres)('two API processes on one PostgreSQL database', () 
       END AS "n") x
       WHERE c."n" <> x."n"`);
     expect(drift.rows).toEqual([]);
+    // And so do the partners' count rows (their sum per partner and table; migration 1733300000001), and the users' stored grams.
+    const partnerDrift = await sql.query(`SELECT d."kind", d."parentId", d."n"::int AS stored, x."n" AS counted
+      FROM (SELECT "kind", "parentId", SUM("n") AS "n" FROM "partner_count_delta" GROUP BY "kind", "parentId") d
+      CROSS JOIN LATERAL (SELECT CASE d."kind"
+        WHEN 'customer' THEN (SELECT COUNT(*)::int FROM "customer" WHERE "partnerId" = d."parentId")
+        WHEN 'onboarding_template' THEN (SELECT COUNT(*)::int FROM "onboarding_template" WHERE "partnerId" = d."parentId")
+        WHEN 'audit_event' THEN (SELECT COUNT(*)::int FROM "audit_event" WHERE "partnerId" = d."parentId")
+      END AS "n") x
+      WHERE d."n" <> x."n"`);
+    expect(partnerDrift.rows).toEqual([]);
+    const gramDrift = await sql.query(`SELECT g."customerId", g."gram", g."n"::int AS stored, x."n" AS counted FROM "customer_user_gram" g
+      CROSS JOIN LATERAL (SELECT COUNT(*)::int AS "n" FROM "customer_user" u WHERE u."customerId" = g."customerId"
+        AND (strpos(lower(u."firstName"), g."gram") > 0 OR strpos(lower(u."lastName"), g."gram") > 0 OR strpos(u."email", g."gram") > 0)) x
+      WHERE g."n" <> x."n"`);
+    expect(gramDrift.rows).toEqual([]);
 
     const all = [...phase1, ...phase2, ...cross, ...faultyPhase2];
     const figures = {

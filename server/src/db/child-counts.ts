@@ -16,12 +16,19 @@ export async function readChildCounts(manager: EntityManager, table: string, cus
 }
 
 /**
- * How a partner's unfiltered list of `table` (its customers, templates or audit events) is counted:
- * on SQLite from the count migration 1733250000000 keeps (0 before the partner's first row); on
- * PostgreSQL undefined, so the list counts over its index (the migration says why).
+ * How a partner's unfiltered list of `table` (its customers, templates or audit events) is counted,
+ * without reading the list: on SQLite the count migration 1733250000000 keeps (0 before the
+ * partner's first row); on PostgreSQL the sum of the partner's rows in "partner_count_delta"
+ * (migration 1733300000001), which the compactor keeps to a few (db/count-compactor.ts).
  */
-export function partnerCount(db: { kind: 'sqlite' | 'postgres'; manager: EntityManager }, table: PartnerCountedTable, partnerId: string): (() => Promise<number>) | undefined {
-  if (db.kind !== 'sqlite') return undefined;
+export function partnerCount(db: { kind: 'sqlite' | 'postgres'; manager: EntityManager }, table: PartnerCountedTable, partnerId: string): () => Promise<number> {
+  if (db.kind === 'postgres') {
+    return async () => {
+      const [row] = await db.manager.query(`SELECT COALESCE(SUM("n"), 0) AS "n" FROM "partner_count_delta" WHERE "kind" = $1 AND "parentId" = $2`,
+        [table, partnerId]) as Array<{ n: string | number }>;
+      return Number(row?.n ?? 0);
+    };
+  }
   return async () => {
     const rows = await selectIn<{ n: string | number }>(db.manager, 'child_count', ['n'], 'parentId', [partnerId], { equal: { column: 'kind', value: table } });
     return rows.length ? Number(rows[0]!.n) : 0;

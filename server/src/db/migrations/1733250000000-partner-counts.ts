@@ -10,8 +10,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * Not on PostgreSQL: every createCustomer of a partner would update the partner's counter rows, and
  * createCustomer runs in REPEATABLE READ, so concurrent ones failed to serialize on them, were
- * retried and answered 503 (test/reliability/concurrency.test.ts). There a partner's lists are
- * counted over their ("partnerId", "id") index (db/child-counts.ts, readPartnerCount).
+ * retried and answered 503 (test/reliability/concurrency.test.ts). PostgreSQL sums rows added per
+ * statement instead (migration 1733300000001).
  */
 export const PARTNER_COUNTED_TABLES = ['customer', 'onboarding_template', 'audit_event'] as const;
 
