@@ -236,7 +236,9 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     await page.getByRole('checkbox', { name: 'Select all users on this page' }).check();
     await page.getByRole('button', { name: 'Remove 3 selected users' }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove 3 users?' });
-    const adminBox = dialog.getByRole('checkbox', { name: new RegExp(customer.adminEmail.replace(/\./g, '\\.')) });
+    // Whatever its title counts: the tests below check that it follows the checks.
+    const removal = page.getByRole('dialog', { name: /^Remove \d+ users?\?$/ });
+    const adminBox = removal.getByRole('checkbox', { name: new RegExp(customer.adminEmail.replace(/\./g, '\\.')) });
     await expectDescribedError(adminBox, /full administrator, who cannot be removed/);
     const confirm = dialog.getByRole('button', { name: 'Remove 3 users' });
     expect(await confirm.isDisabled()).toBe(true);
@@ -254,12 +256,27 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     await page.getByRole('button', { name: 'Remove 3 selected users' }).click();
     await adminBox.waitFor();
     await adminBox.uncheck();
-    const confirmTwo = dialog.getByRole('button', { name: 'Remove 2 users' });
+    // The title counts the users still checked, as the button does (it kept the table's 3 before).
+    const dialogTwo = page.getByRole('dialog', { name: 'Remove 2 users?' });
+    await dialogTwo.getByRole('heading', { name: 'Remove 2 users?', exact: true }).waitFor();
+    expect(await dialog.count()).toBe(0);
+    const confirmTwo = dialogTwo.getByRole('button', { name: 'Remove 2 users' });
     await expect.poll(() => confirmTwo.isEnabled()).toBe(true);
     expect(await adminBox.getAttribute('aria-invalid')).toBeNull();
+    // Unchecking everyone: the title and the (disabled) button both say 0; checking one back, both say 1.
+    const pietBox = removal.getByRole('checkbox', { name: new RegExp(piet!.email.replace(/\./g, '\\.')) });
+    const evaBox = removal.getByRole('checkbox', { name: new RegExp(eva!.email.replace(/\./g, '\\.')) });
+    await pietBox.uncheck();
+    await evaBox.uncheck();
+    const none = page.getByRole('dialog', { name: 'Remove 0 users?' });
+    expect(await none.getByRole('button', { name: 'Remove 0 users' }).isDisabled()).toBe(true);
+    await pietBox.check();
+    await page.getByRole('dialog', { name: 'Remove 1 user?' }).getByRole('button', { name: 'Remove 1 user', exact: true }).waitFor();
+    await evaBox.check();
+    await expect.poll(() => confirmTwo.isEnabled()).toBe(true);
     await suite.portal.step(page, 'remove-users-confirm');
     await confirmTwo.click();
-    await dialog.waitFor({ state: 'hidden' });
+    await dialogTwo.waitFor({ state: 'hidden' });
     await page.getByText('2 users removed.').waitFor();
     await users.getByRole('cell', { name: piet!.email, exact: true }).waitFor({ state: 'detached' });
     expect(await page.getByRole('checkbox', { name: `Select ${customer.adminEmail}`, exact: true }).getAttribute('aria-invalid')).toBeNull();
