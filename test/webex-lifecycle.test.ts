@@ -223,6 +223,9 @@ describe('changes after onboarding reach Webex', () => {
     const REMOVALS = '{ viewer { partner { webexRemovals { customerId webex { status errors { description } } } } } }';
     const removals = async (token: string) => (await gql(h.server, token, REMOVALS)).viewer.partner.webexRemovals;
     expect(await removals(partner.token)).toEqual([{ customerId: customer.id, webex: { status: 'FAILED', errors: [{ description: expect.stringMatching(/current state/) }] } }]);
+    // The SDK lists them as well (hub.webexRemovals()).
+    expect(await h.server.client(partner.token).webexRemovals()).toEqual([{ customerId: customer.id,
+      webex: expect.objectContaining({ status: 'FAILED', errors: [expect.objectContaining({ description: expect.stringMatching(/current state/) })] }) }]);
     const stranger = await h.server.newPartner();
     expect(await removals(stranger.token)).toEqual([]);
     const foreign = (await gql(h.server, stranger.token, RETRY, { input: { customerId: customer.id } })).retryWebexSync;

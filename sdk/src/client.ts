@@ -418,6 +418,10 @@ export function createClient(options: ClientOptions): ProvisioningClient {
       return (await sdk.WebexConnection()).viewer.partner.webexConnection;
     },
 
+    async webexRemovals() {
+      return (await sdk.WebexRemovals()).viewer.partner.webexRemovals;
+    },
+
     async customerWebexSync(customerId: string, args: PageArgs = {}) {
       return (await sdk.CustomerWebexSync({ customerId, ...args })).customer ?? null;
     },

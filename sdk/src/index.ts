@@ -15,7 +15,7 @@ export type {
 export type {
   ProvisioningClient, ProvisioningPayloads, PageArgs, AuditEventListArgs, CustomerListArgs, CustomerUserListArgs, PageInfo, Connection,
   Viewer, PackageInfo, PstnProvider, Country, Language, Location, TemplateConnection, CustomerConnection, CustomerUserConnection,
-  LocationConnection, OutboxConnection, AuditEventConnection, AuditEvent, CustomerWebexState, WebexUserConnection,
+  LocationConnection, OutboxConnection, AuditEventConnection, AuditEvent, CustomerWebexState, WebexUserConnection, WebexRemoval,
 } from './provisioning-client.js';
 export { paginate, TooManyItemsError, NotFoundError, DEFAULT_PAGE_SIZE } from './paginate.js';
 export type { PageIterator, ListMethod } from './paginate.js';

@@ -9,7 +9,7 @@ import type {
 import type {
   AssignCustomerAdminRolesInput, AuditEventsQuery, ConnectWebexInput, CountriesQuery, CreateCustomerInput, CreateTemplateInput,
   CustomerFilter, CustomerLocationsQuery, CustomerOutboxQuery, CustomerUserFilter, CustomerUsersQuery, CustomersQuery,
-  CustomerWebexSyncQuery, CustomerWebexUsersQuery, DeleteTemplateInput, LanguagesQuery, LocationFieldsFragment, PackagesQuery, PageInfoFieldsFragment, PstnProvidersQuery,
+  CustomerWebexSyncQuery, CustomerWebexUsersQuery, WebexRemovalsQuery, DeleteTemplateInput, LanguagesQuery, LocationFieldsFragment, PackagesQuery, PageInfoFieldsFragment, PstnProvidersQuery,
   RequestSetupAssistInput, RetryWebexSyncInput, SetupCustomerInput, TemplatesQuery, UpdateTemplateInput, ViewerQuery,
   UpdateCustomerInput, UpdateLocationInput, UpdateUsersInput, RemoveUsersInput,
 } from './generated/graphql.js';
@@ -99,6 +99,8 @@ export type AuditEvent = AuditEventConnection['edges'][number]['node'];
 export type CustomerWebexState = NonNullable<CustomerWebexSyncQuery['customer']>;
 /** A page of a customer's users with where each stands in Webex (`id`, `email`, `package`, `webex`). */
 export type WebexUserConnection = NonNullable<CustomerWebexUsersQuery['customer']>['users'];
+/** A deleted customer whose removal at Webex is not done yet (`customerId`, and `webex` with Cisco's words when it failed). */
+export type WebexRemoval = WebexRemovalsQuery['viewer']['partner']['webexRemovals'][number];
 
 /**
  * The mutations as data: each resolves to the raw payload (the written object or null,
@@ -343,6 +345,19 @@ export interface ProvisioningClient {
 
   /** Your partner's Webex connection (`connected`, `connectedAt`, `lastError`). @example `const { connected, lastError } = await hub.webexConnection();` */
   webexConnection(): Promise<WebexConnection>;
+
+  /**
+   * Customers deleted here whose removal at Webex is not done yet: pending, being retried, or
+   * `FAILED` because Cisco refused it (`webex.errors` says why). Newest first, at most 100. Send a
+   * refused one again with `retryWebexSync(customerId)`.
+   * @example
+   * ```ts
+   * for (const removal of await hub.webexRemovals()) {
+   *   if (removal.webex.status === 'FAILED') await hub.retryWebexSync(removal.customerId);
+   * }
+   * ```
+   */
+  webexRemovals(): Promise<WebexRemoval[]>;
 
   /**
    * Where a customer, its locations and a page of its users stand in Webex (null when the customer is
