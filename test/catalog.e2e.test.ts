@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PSTN_PROVIDER_SEED } from '../server/src/catalog/pstn-providers';
 import { type TestPartner, type TestServer } from './support/test-server';
 import { useTestServer } from './support/fixture';
+import { aCustomerInput, aTemplateInput } from './support/factories';
 
 /** domain.md §6, written out again here so the server's table is checked against the spec, not itself. */
 const PACKAGES_TABLE = [
@@ -81,6 +82,40 @@ describe('catalog queries', () => {
     // XK (Kosovo) is a user-assigned code, not an ISO 3166-1 assignment, though libraries list it
     expect(countries.some((c) => c.code === 'XK')).toBe(false);
   });
+
+  it('languages lists exactly the languages a `language` field accepts, alone and with every country of `countries`', async () => {
+    const [languages, countries] = await Promise.all([partner.client.languages(), partner.client.countries()]);
+    const codes = new Set(languages.map((l) => l.code));
+    expect(codes.size).toBe(languages.length);
+    expect(languages.length).toBeGreaterThan(150);
+    expect(languages.find((l) => l.code === 'nl')).toEqual({ code: 'nl', name: 'Dutch', replacedBy: null });
+    // A former code the rule still accepts is listed, with its successor (itself listed and current).
+    expect(languages.find((l) => l.code === 'iw')).toEqual({ code: 'iw', name: 'Hebrew', replacedBy: 'he' });
+    for (const l of languages.filter((x) => x.replacedBy)) expect(languages.find((x) => x.code === l.replacedBy), l.code).toMatchObject({ replacedBy: null });
+
+    // The server's own rule decides, over HTTP: every two-letter code is accepted by updateCustomer
+    // (a dry run) exactly when the catalog lists it; the country part exactly when `countries` does.
+    const template = await partner.client.createTemplate(aTemplateInput(partner));
+    const customer = await partner.client.createCustomer(aCustomerInput(template.id));
+    const accepts = async (language: string) => {
+      const payload = await partner.client.payloads.updateCustomer({ id: customer.id, language, dryRun: true });
+      const onLanguage = payload.userErrors.filter((e) => e.field.join('.') === 'input.language');
+      expect(payload.userErrors.length, language).toBe(onLanguage.length);
+      return onLanguage.length === 0;
+    };
+    const letters = [...'abcdefghijklmnopqrstuvwxyz'];
+    const pairs = letters.flatMap((a) => letters.map((b) => a + b));
+    const inBatches = async (values: string[], check: (value: string) => Promise<void>) => {
+      for (let i = 0; i < values.length; i += 16) await Promise.all(values.slice(i, i + 16).map(check));
+    };
+    await inBatches(pairs, async (code) => { expect(await accepts(code), code).toBe(codes.has(code)); });
+    const countryCodes = new Set(countries.map((c) => c.code));
+    await inBatches(pairs.map((p) => p.toUpperCase()), async (cc) => { expect(await accepts(`nl_${cc}`), `nl_${cc}`).toBe(countryCodes.has(cc)); });
+    // Every listed language with a country, too (a former code included).
+    await inBatches(languages.map((l) => l.code), async (code) => { expect(await accepts(`${code}_NL`), `${code}_NL`).toBe(true); });
+    // The dry runs wrote nothing.
+    expect((await partner.client.customer(customer.id))!.language).toBe(customer.language);
+  }, 120_000);
 
   it('pstnProviders is a non-empty catalog with names and valid country codes', async () => {
     const [providers, countries] = await Promise.all([partner.client.pstnProviders(), partner.client.countries()]);

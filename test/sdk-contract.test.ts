@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { ErrorCode } from '../server/src/errors/error-codes';
 import {
   API_ERROR_CODES, createClient, GraphQLRequestError,
-  type ApiErrorCode, type AuditEventConnection, type Country, type CustomerConnection, type CustomerUserConnection,
+  type ApiErrorCode, type AuditEventConnection, type Country, type CustomerConnection, type CustomerUserConnection, type Language,
   type LocationConnection, type OutboxConnection, type PackageInfo, type AuditEventListArgs, type PageArgs, type ProvisioningClient,
   type PstnProvider, type TemplateConnection, type Viewer,
 } from '../sdk/src/index';
@@ -67,6 +67,7 @@ describe('SDK contract', () => {
     expectTypeOf(hub.packages).returns.resolves.toEqualTypeOf<PackageInfo[]>();
     expectTypeOf(hub.pstnProviders).returns.resolves.toEqualTypeOf<PstnProvider[]>();
     expectTypeOf(hub.countries).returns.resolves.toEqualTypeOf<Country[]>();
+    expectTypeOf(hub.languages).returns.resolves.toEqualTypeOf<Language[]>();
     expectTypeOf(hub.templates).returns.resolves.toEqualTypeOf<TemplateConnection>();
     expectTypeOf(hub.customers).returns.resolves.toEqualTypeOf<CustomerConnection>();
     expectTypeOf(hub.customerUsers).returns.resolves.toEqualTypeOf<CustomerUserConnection | null>();

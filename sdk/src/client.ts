@@ -469,6 +469,9 @@ export function createClient(options: ClientOptions): ProvisioningClient {
     async countries() {
       return (await sdk.Countries()).countries;
     },
+    async languages() {
+      return (await sdk.Languages()).languages;
+    },
 
     async templates(args: PageArgs = {}) {
       return (await sdk.Templates(args)).templates;

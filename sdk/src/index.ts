@@ -14,7 +14,7 @@ export type {
 } from './client.js';
 export type {
   ProvisioningClient, ProvisioningPayloads, PageArgs, AuditEventListArgs, CustomerListArgs, CustomerUserListArgs, PageInfo, Connection,
-  Viewer, PackageInfo, PstnProvider, Country, Location, TemplateConnection, CustomerConnection, CustomerUserConnection,
+  Viewer, PackageInfo, PstnProvider, Country, Language, Location, TemplateConnection, CustomerConnection, CustomerUserConnection,
   LocationConnection, OutboxConnection, AuditEventConnection, AuditEvent, CustomerWebexState, WebexUserConnection, WebexRemoval,
 } from './provisioning-client.js';
 export { paginate, TooManyItemsError, NotFoundError, DEFAULT_PAGE_SIZE } from './paginate.js';

@@ -9,7 +9,7 @@ import type {
 import type {
   AssignCustomerAdminRolesInput, AuditEventsQuery, ConnectWebexInput, CountriesQuery, CreateCustomerInput, CreateTemplateInput,
   CustomerFilter, CustomerLocationsQuery, CustomerOutboxQuery, CustomerUserFilter, CustomerUsersQuery, CustomersQuery,
-  CustomerWebexSyncQuery, CustomerWebexUsersQuery, WebexRemovalsQuery, DeleteTemplateInput, LocationFieldsFragment, PackagesQuery, PageInfoFieldsFragment, PstnProvidersQuery,
+  CustomerWebexSyncQuery, CustomerWebexUsersQuery, WebexRemovalsQuery, DeleteTemplateInput, LanguagesQuery, LocationFieldsFragment, PackagesQuery, PageInfoFieldsFragment, PstnProvidersQuery,
   RequestSetupAssistInput, RetryWebexSyncInput, SetupCustomerInput, TemplatesQuery, UpdateTemplateInput, ViewerQuery,
   UpdateCustomerInput, UpdateLocationInput, UpdateUsersInput, RemoveUsersInput,
 } from './generated/graphql.js';
@@ -73,6 +73,8 @@ export interface Connection<N> {
 export type Viewer = ViewerQuery['viewer'];
 /** One row of the packages table (`package`, `customerLevel`, `userAssignable`, `calling`, `meetings`, `includes`). */
 export type PackageInfo = PackagesQuery['packages'][number];
+/** A language the API accepts (`code`, English `name`, `replacedBy` for a former code): `code` or `code_CC` with CC a country's code. */
+export type Language = LanguagesQuery['languages'][number];
 /** A Cloud Connected PSTN provider of the catalog, with the countries it serves. */
 export type PstnProvider = PstnProvidersQuery['pstnProviders'][number];
 /** A country the API accepts, with its default data region. */
@@ -405,6 +407,19 @@ export interface ProvisioningClient {
 
   /** Every country the API accepts, with its default data region. @example `const countries = await hub.countries();` */
   countries(): Promise<Country[]>;
+
+  /**
+   * Every language a `language` field accepts (a customer's, a location's, a template's
+   * `defaultEmailLanguage`): each `code` is accepted alone or with a country of {@link countries},
+   * `nl` or `nl_NL`. A former code (`iw`) is still accepted and names its successor in `replacedBy`.
+   * @example
+   * ```ts
+   * const languages = await hub.languages();
+   * const dutch = languages.find((l) => l.name === 'Dutch')!;
+   * await hub.updateCustomer({ id: customerId, language: `${dutch.code}_NL` });
+   * ```
+   */
+  languages(): Promise<Language[]>;
 
   /** A page of templates, newest first. @example `const { edges, pageInfo } = await hub.templates({ first: 50 });` */
   templates(args?: PageArgs): Promise<TemplateConnection>;

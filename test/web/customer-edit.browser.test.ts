@@ -50,7 +50,20 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
 
     const externalId = unique('erp-');
     await companyName.fill('Bakkerij Edit');
-    await dialog.getByLabel('Language', { exact: true }).fill('nl-NL');
+    // Language is chosen, not typed: its dropdowns are the languages and countries catalogs, so they
+    // offer exactly what the server accepts (a former code such as iw is not offered anew).
+    const language = dialog.getByRole('combobox', { name: 'Language', exact: true });
+    const variant = dialog.getByRole('combobox', { name: 'Language variant', exact: true });
+    expect(await language.inputValue()).toBe('en');
+    expect(await variant.inputValue()).toBe('GB');
+    const values = (select: typeof language) => select.locator('option').evaluateAll((os) => os.map((o) => (o as { value: string }).value));
+    const [languages, countries] = await Promise.all([suite.partner.client.languages(), suite.partner.client.countries()]);
+    expect([...await values(language)].sort()).toEqual(['', ...languages.filter((l) => l.replacedBy === null).map((l) => l.code)].sort());
+    expect([...await values(variant)].sort()).toEqual(['', ...countries.map((c) => c.code)].sort());
+    expect(await language.locator('option[value="nl"]').textContent()).toBe('Dutch (nl)');
+    await language.selectOption('nl');
+    await variant.selectOption('NL');
+    expect(await variant.locator('option:checked').textContent()).toBe('Netherlands (nl_NL)');
     await dialog.getByLabel('External ID', { exact: true }).fill(externalId);
     // Its old error goes as soon as the field changes.
     expect(await companyName.getAttribute('aria-invalid')).toBeNull();
@@ -75,7 +88,11 @@ describe.skipIf(!chromiumPath)('the portal edits a customer', () => {
     // Emptied, the language goes back to the template's default and the external ID goes.
     await page.getByRole('button', { name: 'Edit customer' }).click();
     const again = editDialog(page, 'Bakkerij Edit');
-    await again.getByLabel('Language', { exact: true }).fill('');
+    const againLanguage = again.getByRole('combobox', { name: 'Language', exact: true });
+    expect(await againLanguage.inputValue()).toBe('nl');
+    expect(await again.getByRole('combobox', { name: 'Language variant', exact: true }).inputValue()).toBe('NL');
+    await againLanguage.selectOption({ label: "The template's default (en_GB)" });
+    expect(await again.getByRole('combobox', { name: 'Language variant', exact: true }).isDisabled()).toBe(true);
     await again.getByLabel('External ID', { exact: true }).fill('');
     await again.getByRole('button', { name: 'Review changes' }).click();
     await again.getByRole('button', { name: 'Save changes' }).click();

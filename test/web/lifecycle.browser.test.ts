@@ -127,6 +127,9 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     // Fixed, with the optional address changed too: saved, the dialog closes and the table shows it.
     await name.fill('Rotterdam Centraal');
     await dialog.getByLabel('Emergency location identifier', { exact: true }).fill('ELIN-ROT-1');
+    // Its language is chosen from the languages and countries catalogs, not typed.
+    await dialog.getByRole('combobox', { name: 'Language', exact: true }).selectOption('fr');
+    await dialog.getByRole('combobox', { name: 'Language variant', exact: true }).selectOption('BE');
     await dialog.getByLabel('Change the address').check();
     await dialog.getByLabel('Address line 1', { exact: true }).fill('Stationsplein 1');
     await dialog.getByLabel('Postal code', { exact: true }).fill('3013 AJ');
@@ -136,7 +139,7 @@ describe.skipIf(!chromiumPath)('the portal changes and retires what was onboarde
     await page.getByText('Location Rotterdam Centraal saved.').waitFor();
     await locations.getByRole('cell', { name: 'ELIN-ROT-1' }).waitFor();
     const saved = (await suite.partner.client.customerLocations(customer.id, { first: 10 }))!.edges.map((e) => e.node).find((l) => l.name === 'Rotterdam Centraal')!;
-    expect(saved).toMatchObject({ emergencyLocationIdentifier: 'ELIN-ROT-1', address: { line1: 'Stationsplein 1', postalCode: '3013 AJ', city: 'Rotterdam' }, timeZone: 'Europe/Amsterdam' });
+    expect(saved).toMatchObject({ emergencyLocationIdentifier: 'ELIN-ROT-1', language: 'fr_BE', address: { line1: 'Stationsplein 1', postalCode: '3013 AJ', city: 'Rotterdam' }, timeZone: 'Europe/Amsterdam' });
 
     // Remove: a location with a user is refused (IN_USE) next to its button, before any confirmation.
     const removeUtrecht = page.getByRole('button', { name: 'Remove location Utrecht' });

@@ -139,6 +139,66 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     expect(suite.violations).toEqual({});
   }, 90_000);
 
+  it('fits the users editor, review errors included, in a 1200×800 window: every column, Extension included, lies inside the dialog and can be edited', async () => {
+    const customer = await aCustomer('Narrow Window Bakery');
+    const { users: [eva, piet] } = await suite.partner.client.setupCustomer({
+      customerId: customer.id,
+      users: [aUser({ firstName: 'Evangelina-Maria', lastName: 'Van den Heuvel-Oosterhout', extension: '301' }), aUser({ firstName: 'Piet', extension: '302' })],
+    });
+    const { page, close } = await suite.portal.open(`/app/customers/${customer.id}`, suite.partner.token);
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await select(page, eva!.email);
+    await select(page, piet!.email);
+    await page.getByRole('button', { name: 'Edit 2 selected users' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit 2 users' });
+    await dialog.waitFor();
+    const field = (label: string, row: number) => dialog.getByRole(label === 'Package' || label === 'Location' ? 'combobox' : 'textbox', { name: `${label} ${row}`, exact: true });
+    // The widest the table gets: a long error in a cell (with an unbroken email in it) and one about a whole row.
+    await field('Phone number', 1).fill('+1 650 253 0000');
+    await field('Email', 1).fill(customer.adminEmail.toUpperCase());
+    await suite.partner.client.removeUsers({ customerId: customer.id, userIds: [piet!.id] });
+    await dialog.getByRole('button', { name: 'Review' }).click();
+    await dialog.getByText('3 problems in 2 rows').waitFor();
+
+    const box = (await dialog.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(1200);
+    // The table fits: nothing hides to the right of the dialog's table.
+    expect(await page.evaluate<number>(`(() => { const s = document.querySelector('dialog[open] .table-scroll'); return s.scrollWidth - s.clientWidth; })()`)).toBe(0);
+    for (const row of [1, 2]) {
+      for (const label of ['First name', 'Last name', 'Email', 'Package', 'Location', 'Phone number', 'Extension']) {
+        const input = field(label, row);
+        await input.scrollIntoViewIfNeeded();
+        const cell = (await input.boundingBox())!;
+        // Wholly inside the dialog's box, not cut off at its right edge ...
+        expect(cell.x, `${label} ${row}`).toBeGreaterThanOrEqual(box.x);
+        expect(cell.x + cell.width, `${label} ${row}`).toBeLessThanOrEqual(box.x + box.width);
+        // ... and not clipped by an ancestor: the point near its right edge hits the field itself.
+        const id = await input.getAttribute('id');
+        expect(await page.evaluate<boolean>(`(() => { const el = document.getElementById('${id}'); const r = el.getBoundingClientRect();
+          return document.elementFromPoint(r.right - 3, r.y + r.height / 2) === el; })()`), `${label} ${row}`).toBe(true);
+      }
+    }
+    await suite.portal.step(page, 'users-edit-1200px');
+
+    // The Extension is editable at that size: the remaining user's, reviewed and saved.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.reload();
+    await select(page, eva!.email);
+    await page.getByRole('button', { name: 'Edit 1 selected user' }).click();
+    const one = page.getByRole('dialog', { name: 'Edit 1 user' });
+    const extension = one.getByRole('textbox', { name: 'Extension 1', exact: true });
+    expect(await extension.inputValue()).toBe('301');
+    await extension.fill('303');
+    await one.getByRole('button', { name: 'Review' }).click();
+    await one.getByText('Review passed: no problems.').waitFor();
+    await one.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('1 user saved.').waitFor();
+    expect((await usersOf(customer.id)).find((u) => u.id === eva!.id)).toMatchObject({ extension: '303' });
+    await close();
+    expect(suite.violations).toEqual({});
+  }, 90_000);
+
   it('shows a user removed since the editor opened as an error of its row, linked from its first cell', async () => {
     const customer = await aCustomer('Gone User Bakery');
     const { users: [eva] } = await suite.partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ firstName: 'Eva' })] });
@@ -176,7 +236,9 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     await page.getByRole('checkbox', { name: 'Select all users on this page' }).check();
     await page.getByRole('button', { name: 'Remove 3 selected users' }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove 3 users?' });
-    const adminBox = dialog.getByRole('checkbox', { name: new RegExp(customer.adminEmail.replace(/\./g, '\\.')) });
+    // Whatever its title counts: the tests below check that it follows the checks.
+    const removal = page.getByRole('dialog', { name: /^Remove \d+ users?\?$/ });
+    const adminBox = removal.getByRole('checkbox', { name: new RegExp(customer.adminEmail.replace(/\./g, '\\.')) });
     await expectDescribedError(adminBox, /full administrator, who cannot be removed/);
     const confirm = dialog.getByRole('button', { name: 'Remove 3 users' });
     expect(await confirm.isDisabled()).toBe(true);
@@ -194,12 +256,27 @@ describe.skipIf(!chromiumPath)('the portal edits and removes a customer\'s users
     await page.getByRole('button', { name: 'Remove 3 selected users' }).click();
     await adminBox.waitFor();
     await adminBox.uncheck();
-    const confirmTwo = dialog.getByRole('button', { name: 'Remove 2 users' });
+    // The title counts the users still checked, as the button does (it kept the table's 3 before).
+    const dialogTwo = page.getByRole('dialog', { name: 'Remove 2 users?' });
+    await dialogTwo.getByRole('heading', { name: 'Remove 2 users?', exact: true }).waitFor();
+    expect(await dialog.count()).toBe(0);
+    const confirmTwo = dialogTwo.getByRole('button', { name: 'Remove 2 users' });
     await expect.poll(() => confirmTwo.isEnabled()).toBe(true);
     expect(await adminBox.getAttribute('aria-invalid')).toBeNull();
+    // Unchecking everyone: the title and the (disabled) button both say 0; checking one back, both say 1.
+    const pietBox = removal.getByRole('checkbox', { name: new RegExp(piet!.email.replace(/\./g, '\\.')) });
+    const evaBox = removal.getByRole('checkbox', { name: new RegExp(eva!.email.replace(/\./g, '\\.')) });
+    await pietBox.uncheck();
+    await evaBox.uncheck();
+    const none = page.getByRole('dialog', { name: 'Remove 0 users?' });
+    expect(await none.getByRole('button', { name: 'Remove 0 users' }).isDisabled()).toBe(true);
+    await pietBox.check();
+    await page.getByRole('dialog', { name: 'Remove 1 user?' }).getByRole('button', { name: 'Remove 1 user', exact: true }).waitFor();
+    await evaBox.check();
+    await expect.poll(() => confirmTwo.isEnabled()).toBe(true);
     await suite.portal.step(page, 'remove-users-confirm');
     await confirmTwo.click();
-    await dialog.waitFor({ state: 'hidden' });
+    await dialogTwo.waitFor({ state: 'hidden' });
     await page.getByText('2 users removed.').waitFor();
     await users.getByRole('cell', { name: piet!.email, exact: true }).waitFor({ state: 'detached' });
     expect(await page.getByRole('checkbox', { name: `Select ${customer.adminEmail}`, exact: true }).getAttribute('aria-invalid')).toBeNull();

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import {
-  createClient, GraphQLRequestError, NetworkError, type PackagesQuery, type CountriesQuery, type PstnProvidersQuery,
+  createClient, GraphQLRequestError, NetworkError, type PackagesQuery, type CountriesQuery, type LanguagesQuery, type PstnProvidersQuery,
   type ProvisioningClient, type ViewerQuery,
 } from '@wholesale-provisioning/sdk';
 
@@ -10,6 +10,7 @@ const TOKEN_KEY = 'wholesale-provisioning.token';
 export type Viewer = ViewerQuery['viewer'];
 export type PackageInfo = PackagesQuery['packages'][number];
 export type Country = CountriesQuery['countries'][number];
+export type Language = LanguagesQuery['languages'][number];
 export type PstnProvider = PstnProvidersQuery['pstnProviders'][number];
 
 export interface Session {
@@ -17,6 +18,8 @@ export interface Session {
   viewer: Viewer;
   packages: PackageInfo[];
   countries: Country[];
+  /** Sorted by name, for the Language dropdowns. */
+  languages: Language[];
   pstnProviders: PstnProvider[];
   /** Why mutations are off for this admin, or null when they may write. */
   readOnlyReason: string | null;
@@ -47,11 +50,12 @@ export function clientFor(token: string): ProvisioningClient {
 
 /** Loads who signed in and the catalogs every dropdown is built from. */
 export async function loadSession(client: ProvisioningClient): Promise<Omit<Session, 'signOut'>> {
-  const [viewer, packages, countries, pstnProviders] = await Promise.all([
-    client.viewer(), client.packages(), client.countries(), client.pstnProviders(),
+  const [viewer, packages, countries, languages, pstnProviders] = await Promise.all([
+    client.viewer(), client.packages(), client.countries(), client.languages(), client.pstnProviders(),
   ]);
   return {
-    client, viewer, packages, countries: [...countries].sort((a, b) => a.name.localeCompare(b.name)), pstnProviders,
+    client, viewer, packages, countries: [...countries].sort((a, b) => a.name.localeCompare(b.name)),
+    languages: [...languages].sort((a, b) => a.name.localeCompare(b.name) || a.code.localeCompare(b.code)), pstnProviders,
     readOnlyReason: viewer.role === 'READ_ONLY'
       ? 'Your admin role is read-only: you can look at everything, but creating or changing anything needs a full admin of your partner.'
       : null,

@@ -1,6 +1,7 @@
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../graphql/context';
 import { COUNTRIES } from './countries';
+import { LANGUAGES } from './languages';
 import { Package, PACKAGES } from './packages';
 import { PstnProvider } from './pstn-provider.entity';
 import { listPstnProviders } from './pstn-provider.queries';
@@ -39,6 +40,18 @@ export class Country {
   dataRegion!: DataRegion;
 }
 
+@ObjectType({ description: 'An ISO 639-1 language a `language` field accepts: `code` alone, or `code_CC` with CC a code of `countries`.' })
+export class Language {
+  @Field(() => String, { description: 'Two lower-case letters (`nl`).' })
+  code!: string;
+
+  @Field(() => String, { description: 'Its English name (`Dutch`).' })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'The current code when this is a former one that is still accepted (`iw` → `he`); null otherwise.' })
+  replacedBy!: string | null;
+}
+
 @Resolver()
 export class CatalogResolver {
   @Query(() => [PackageInfo])
@@ -49,6 +62,14 @@ export class CatalogResolver {
   @Query(() => [Country], { description: 'Every ISO 3166-1 country, with the data region it defaults to.' })
   countries(): Country[] {
     return [...COUNTRIES];
+  }
+
+  @Query(() => [Language], {
+    description: 'Every language the `language` fields accept (customers, locations, a template’s defaultEmailLanguage), by code: '
+      + 'each is accepted as `ll` or as `ll_CC` (also written `ll-CC`) with CC a code of `countries`.',
+  })
+  languages(): Language[] {
+    return LANGUAGES.map((row) => ({ ...row }));
   }
 
   @Query(() => [PstnProvider], { description: 'The Cloud Connected PSTN provider catalog.' })

@@ -15,6 +15,29 @@ export function languageName(code: string): string | null {
   }
 }
 
+export interface LanguageRow {
+  /** ISO 639-1 code: a `language` field takes it alone (`nl`) or with a country of the catalog (`nl_NL`). */
+  code: string;
+  name: string;
+  /** The two-letter code that replaced this former one (`iw` → `he`), which the API still accepts; otherwise null. */
+  replacedBy: string | null;
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Every language part parseLanguage accepts, sorted by code: derived from the same `languageName`
+ * over every two-letter code rather than kept as a list, so the catalog cannot drift from the rule.
+ */
+export const LANGUAGES: readonly LanguageRow[] = [...LETTERS].flatMap((first) => [...LETTERS].map((second) => first + second))
+  .flatMap((code) => {
+    const name = languageName(code);
+    if (name === null) return [];
+    // `iw` → `he`; `sh` (Serbo-Croatian) canonicalizes to `sr-Latn`, a script and no code of this list.
+    const canonical = Intl.getCanonicalLocales(code)[0]!;
+    return [{ code, name, replacedBy: canonical !== code && /^[a-z]{2}$/.test(canonical) ? canonical : null }];
+  });
+
 /** Language tag after the friendly spellings are read: `nl-NL` and `nl-nl` → `nl_NL`. */
 export type ParsedLanguage =
   | { ok: true; tag: string }

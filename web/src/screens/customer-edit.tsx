@@ -4,6 +4,7 @@ import { describeError, useSession } from '../session';
 import { Alert, errorKey, errorMap, fieldId, FormErrors, TextField, withoutKeys, writeGuard } from '../forms';
 import { Dialog } from '../dialog';
 import { ADD_ON_LABELS, packageLabel } from '../labels';
+import { LanguageFields } from './language-fields';
 import { PackageFields } from './package-fields';
 
 /** The fields Edit customer shows: every userError on one of these appears next to it. */
@@ -102,9 +103,9 @@ function EditCustomerForm({ customer, onCancel, onSaved }: { customer: Customer;
         onPackage={(pkg) => set({ package: pkg })} onAddOns={(addOns) => set({ addOns })} />
       <p className="hint">A new package moves the full administrator and the admin-role holders to it; every other user must already hold it or a package it includes.</p>
       <div className="grid two">
-        <TextField label="Language" name="language" errors={map} value={draft.language} onChange={(language) => set({ language })}
-          hint={`Of the onboarding emails: ll or ll_CC, e.g. nl_NL. Empty: the template's default (${customer.templateSettings.defaultEmailLanguage}).`}
-          inputProps={{ autoComplete: 'off', spellCheck: false }} />
+        <LanguageFields name="language" errors={map} value={draft.language} onChange={(language) => set({ language })}
+          languages={session.languages} countries={session.countries} hint="Of the onboarding emails."
+          empty={`The template's default (${customer.templateSettings.defaultEmailLanguage})`} />
         <TextField label="External ID" name="externalId" errors={map} value={draft.externalId} onChange={(externalId) => set({ externalId })}
           hint="Your own id for this customer, unique among your customers. Empty removes it." inputProps={{ autoComplete: 'off', spellCheck: false }} />
       </div>

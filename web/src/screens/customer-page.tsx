@@ -6,6 +6,7 @@ import { Alert, CheckboxField, errorKey, errorMap, fieldId, FormErrors, ReadOnly
 import { formatDate, useCursorPages, useLoad } from '../use-load';
 import { ADD_ON_LABELS, humanize, packageLabel, ROLE_LABELS, STATUS_LABELS } from '../labels';
 import { formatAddress, TIME_ZONES } from './location-fields';
+import { LanguageFields } from './language-fields';
 import { Dialog } from '../dialog';
 import { Pager } from './templates';
 import { CustomerWebex, NotConnected, syncMap, WebexCell } from './webex-state';
@@ -264,8 +265,8 @@ function EditLocationForm({ location, customer, onCancel, onSaved }: {
         <TextField label="Location name" name="name" required errors={map} value={draft.name} onChange={(name) => set({ name })} />
         <SelectField label="Time zone" name="timeZone" required errors={map} value={draft.timeZone} onChange={(timeZone) => set({ timeZone })}
           options={(TIME_ZONES.includes(location.timeZone) ? TIME_ZONES : [location.timeZone, ...TIME_ZONES]).map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))} />
-        <TextField label="Language" name="language" errors={map} value={draft.language} onChange={(language) => set({ language })}
-          hint={`ll or ll_CC, e.g. nl_NL. Empty: the customer's language (${customer.language}).`} />
+        <LanguageFields name="language" errors={map} value={draft.language} onChange={(language) => set({ language })}
+          languages={session.languages} countries={session.countries} empty={`The customer's language (${customer.language})`} />
         <TextField label="Emergency location identifier" name="emergencyLocationIdentifier" errors={map} value={draft.emergencyLocationIdentifier}
           onChange={(emergencyLocationIdentifier) => set({ emergencyLocationIdentifier })} hint="Empty removes it." />
       </div>

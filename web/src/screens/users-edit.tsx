@@ -73,7 +73,9 @@ export function UsersActions({ customer, pageUsers, selection, onChange }: {
 }) {
   const session = useSession();
   const [editing, setEditing] = useState<CustomerUser[] | null>(null);
-  const [removing, setRemoving] = useState(false);
+  // The users still checked in the removal dialog (null: closed). Kept here, not in the dialog's
+  // content, so its title counts the same users as its Remove button.
+  const [removing, setRemoving] = useState<string[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const guard = writeGuard(session.readOnlyReason);
   const count = selection.selected.size;
@@ -86,7 +88,7 @@ export function UsersActions({ customer, pageUsers, selection, onChange }: {
           {count ? `Edit ${count} selected user${count === 1 ? '' : 's'}` : 'Edit users'}
         </button>
         <button type="button" className="danger" aria-describedby={guard['aria-describedby'] ?? 'users-selection-hint'} disabled={guard.disabled || count === 0} title={guard.title}
-          onClick={() => { setMessage(null); setRemoving(true); }}>
+          onClick={() => { setMessage(null); setRemoving([...selection.selected.keys()]); }}>
           {count ? `Remove ${count} selected user${count === 1 ? '' : 's'}` : 'Remove selected users'}
         </button>
         <p className="hint" id="users-selection-hint">
@@ -101,10 +103,12 @@ export function UsersActions({ customer, pageUsers, selection, onChange }: {
             onSaved={(n) => { setEditing(null); done(`${n} user${n === 1 ? '' : 's'} saved.`); }} />
         ) : null}
       </Dialog>
-      <Dialog open={removing} title={`Remove ${count} user${count === 1 ? '' : 's'}?`} onClose={() => setRemoving(false)}>
-        <RemoveUsersConfirm customer={customer} users={[...selection.selected.values()]} onCancel={() => setRemoving(false)}
-          onRefused={selection.setRefusals}
-          onRemoved={(n) => { setRemoving(false); done(`${n} user${n === 1 ? '' : 's'} removed.`); }} />
+      <Dialog open={removing !== null} title={`Remove ${removing?.length ?? 0} user${removing?.length === 1 ? '' : 's'}?`} onClose={() => setRemoving(null)}>
+        {removing ? (
+          <RemoveUsersConfirm customer={customer} users={[...selection.selected.values()]} checked={removing} onCheck={setRemoving}
+            onCancel={() => setRemoving(null)} onRefused={selection.setRefusals}
+            onRemoved={(n) => { setRemoving(null); done(`${n} user${n === 1 ? '' : 's'} removed.`); }} />
+        ) : null}
       </Dialog>
     </>
   );
@@ -188,11 +192,13 @@ function EditUsers({ customer, users, onCancel, onSaved }: {
  * of the checks, so a refusal (the full administrator: NOT_ALLOWED) shows on that user's checkbox
  * before anything is removed; Remove then removes the checked users for real.
  */
-function RemoveUsersConfirm({ customer, users, onCancel, onRefused, onRemoved }: {
-  customer: Customer; users: CustomerUser[]; onCancel(): void; onRefused(refusals: Map<string, string>): void; onRemoved(count: number): void;
+function RemoveUsersConfirm({ customer, users, checked, onCheck, onCancel, onRefused, onRemoved }: {
+  customer: Customer; users: CustomerUser[];
+  /** The ids of the checked users, in the order of `users`. */
+  checked: string[]; onCheck(checked: string[]): void;
+  onCancel(): void; onRefused(refusals: Map<string, string>): void; onRemoved(count: number): void;
 }) {
   const session = useSession();
-  const [checked, setChecked] = useState<string[]>(() => users.map((u) => u.id));
   const [errors, setErrors] = useState<UserError[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -227,7 +233,7 @@ function RemoveUsersConfirm({ customer, users, onCancel, onRefused, onRemoved }:
         <legend>Users to remove</legend>
         {users.map((u) => (
           <CheckboxField key={u.id} label={`${u.firstName} ${u.lastName} (${u.email})`} name={`remove.${u.id}`} errors={byUser}
-            checked={checked.includes(u.id)} onChange={(on) => setChecked((c) => (on ? users.map((x) => x.id).filter((id) => id === u.id || c.includes(id)) : c.filter((id) => id !== u.id)))} />
+            checked={checked.includes(u.id)} onChange={(on) => onCheck(on ? users.map((x) => x.id).filter((id) => id === u.id || checked.includes(id)) : checked.filter((id) => id !== u.id))} />
         ))}
       </fieldset>
       <FormErrors errors={errors} shown={(k) => /^userIds\.\d+$/.test(k)} />
