@@ -102,6 +102,46 @@ describe.skipIf(onPostgres)('group commit on SQLite', () => {
     expect([after.commits - before.commits, after.committedWrites - before.committedWrites]).toEqual([1, 1]);
   });
 
+  const tempStore = async (tx: Parameters<Parameters<Database['write']>[0]>[0]) =>
+    Number((await tx.query('PRAGMA temp_store') as { temp_store: number }[])[0].temp_store);
+
+  it('keeps the savepoints of a group of small writes in memory; any other write starts a group with SQLite\'s default', async () => {
+    // temp_store 2 (MEMORY): savepoint journals in memory; 0 (DEFAULT): spilled to a temporary file
+    // past 64 KiB, so a write that changes megabytes of pages never holds them all in memory.
+    const before = db.groupCommitCounters!;
+    const written = (id: string) => async (tx: Parameters<Parameters<Database['write']>[0]>[0]) => {
+      await insert('g', id)(tx);
+      return tempStore(tx);
+    };
+    const seen = await Promise.all([
+      db.write(written('g1'), { small: true }),
+      db.write(written('g2'), { small: true }),
+      // Not small: waits for the next group, which it leads (the small write after it may join that one).
+      db.write(written('g3')),
+      db.write(written('g4'), { small: true }),
+    ]);
+    expect(seen).toEqual([2, 2, 0, 0]);
+    expect(await ids('g')).toEqual(['g1', 'g2', 'g3', 'g4']);
+    const after = db.groupCommitCounters!;
+    expect([after.commits - before.commits, after.committedWrites - before.committedWrites]).toEqual([2, 4]);
+    // A later write that is not small finds SQLite's default again, also when it is alone.
+    expect(await db.write(tempStore)).toBe(0);
+  });
+
+  it('rolls back a failed, dry-run or constraint-breaking write alone in a group of small writes too', async () => {
+    const small = { small: true };
+    const outcomes = await Promise.allSettled([
+      db.write(insert('h', 'h1'), small),
+      db.write(async (tx) => { await insert('h', 'h2-user-error')(tx); throw new UserErrorsAbort([]); }, small),
+      db.write(insert('h', 'h3-dry'), { ...small, dryRun: true }),
+      db.write(async (tx) => { await insert('h', 'h4')(tx); await insert('h', 'h1')(tx); }, small),
+      db.write(async (tx) => { await insert('h', 'h5')(tx); return tempStore(tx); }, small),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[4] as PromiseFulfilledResult<number>).value).toBe(2);
+    expect(await ids('h')).toEqual(['h1', 'h5']);
+  });
+
   it('runs the group work (search indexing) before COMMIT; when it fails it is rolled back alone and the writes still commit', async () => {
     // Take a table the indexing reads away, so it fails in every group until it is back.
     await db.write((tx) => tx.query('ALTER TABLE "customer_search_pending" RENAME TO "customer_search_pending_away"'));

@@ -16,6 +16,13 @@ export interface WriteOptions {
   /** Run everything, then roll back: the answer of a real call, nothing kept. */
   dryRun?: boolean;
   /**
+   * SQLite: the write changes a few rows whatever its input and the database's size (createCustomer:
+   * three rows, its email, its Webex job, its audit event). Such writes share groups whose
+   * savepoints keep their page copies in memory instead of a temporary file (see GroupCommitWriter).
+   * Leave it out for any write whose size follows its input or a customer's size.
+   */
+  small?: boolean;
+  /**
    * PostgreSQL only (SQLite writers are serial): REPEATABLE READ gives every statement of an
    * attempt one snapshot, for writes whose checks must agree with each other (a replay lookup and
    * a uniqueness check seeing different commits would contradict). Only for insert-only writes: a
@@ -110,6 +117,12 @@ export class Database {
     this.grouped = new GroupCommitWriter({
       createRunner: () => writer.createQueryRunner(),
       begin: (runner) => this.beginImmediate(runner),
+      // temp_store decides where a transaction's savepoint journal lives (SQLite reads it when the
+      // transaction begins); DEFAULT is the build's default, a file once past 64 KiB. The writer
+      // connection has no temporary tables for the switch to drop.
+      savepointsInMemory: kind === 'sqlite'
+        ? (inMemory) => { (writer.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection.pragma(`temp_store = ${inMemory ? 'MEMORY' : 'DEFAULT'}`); }
+        : undefined,
       inTransaction: () => kind === 'sqlite' && (writer.driver as unknown as { databaseConnection: { inTransaction: boolean } }).databaseConnection.inTransaction,
       translate: (error) => this.translate(error),
       waited: (ms) => this.onWriterWait?.(ms / 1000),
@@ -330,7 +343,7 @@ export class Database {
    */
   async write<T>(work: (tx: EntityManager) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     if (this.kind === 'postgres') return this.writePostgres(work, options);
-    return this.grouped.run({ work, dryRun: options.dryRun ?? false });
+    return this.grouped.run({ work, dryRun: options.dryRun ?? false, small: options.small });
   }
 
   /**

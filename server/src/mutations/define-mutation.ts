@@ -34,6 +34,8 @@ export interface MutationDefinition<Input, Draft, Plan, Value, Payload> {
   name: string;
   /** PostgreSQL isolation of the write (see WriteOptions.isolation). */
   isolation?: WriteOptions['isolation'];
+  /** SQLite: the write changes a few rows whatever its input and the database's size (see WriteOptions.small). */
+  small?: boolean;
   /** Whether this call is a dry run (default: `input.dryRun`). */
   dryRun?: (input: Input) => boolean;
   /**
@@ -105,7 +107,7 @@ export function defineMutation<Input extends object, Draft, Plan, Value, Payload
           if (!dryRun && written.changed.length > 0) await recordAudit(tx, caller, definition.name, written.changed);
           if (capturing) await definition.capture!(tx, written.value, (overlay = new Overlay()));
           return written.value;
-        }, { dryRun, isolation: definition.isolation });
+        }, { dryRun, isolation: definition.isolation, small: definition.small });
         if (overlay) loaders!.useOverlay(overlay);
         else if (loaders && definition.prime) definition.prime(loaders, value);
         return definition.payload({ ok: true, value, draft, dryRun });

@@ -3,7 +3,7 @@ import { CustomerAdminRole } from '../customers/customer.enums';
 import { CustomerUser, customerUserOf } from '../customers/customer-user.entity';
 import { Location } from '../customers/location.entity';
 import type { LocationInput } from '../customers/location.inputs';
-import { normalizeLocation } from '../customers/location.rules';
+import { LocationDraft, normalizeLocation } from '../customers/location.rules';
 import { newId } from '../db/ids';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { STOP, type Stop } from '../mutations/define-mutation';
@@ -74,10 +74,11 @@ export function planSetup(draft: SetupDraft, snapshot: SetupSnapshot, errors: Us
         ? `A location named "${draft.name}" appears in an earlier row of this request.`
         : `The customer already has a location named "${draft.name}".`, 'name');
     }
-    const location = Object.assign(new Location(), {
+    // Two sources, not a literal spreading the draft (slow in V8: see planCustomer).
+    const location = Object.assign(new Location(), draft satisfies LocationDraft, {
       // without a customer the row is only looked at (errors are certain), never written
-      ...draft, id: newId(), customerId: customer?.id ?? '', isHeadquarters: false, createdAt: now,
-    } satisfies Location);
+      id: newId(), customerId: customer?.id ?? '', isHeadquarters: false, createdAt: now,
+    } satisfies Omit<Location, keyof LocationDraft>);
     if (!locationsByKey.has(key)) locationsByKey.set(key, location);
     newLocations.push(location);
   });
