@@ -37,3 +37,15 @@ export async function readWebexStatusCount(manager: EntityManager, customerIds: 
   const counts = await readWebexUserCounts(manager, customerIds);
   return new Map([...counts].map(([id, byStatus]) => [id, byStatus.get(status) ?? 0]));
 }
+
+/**
+ * PostgreSQL: locks the customer's "child_count" row of users, which the triggers of
+ * "webex_user_count" take before changing a count, and which a mutation's writes of users take
+ * before it changes their sync rows. A writer that changes a user's sync status by itself (the
+ * connector's worker) takes it first too, so it never holds the sync row while waiting for the
+ * counts that a mutation holds while waiting for that sync row. SQLite needs nothing (one writer).
+ */
+export async function lockWebexUserCounts(tx: EntityManager, customerId: string): Promise<void> {
+  if (tx.connection.driver.options.type !== 'postgres') return;
+  await tx.query(`SELECT 1 FROM "child_count" WHERE "kind" = 'customer_user' AND "parentId" = $1 FOR UPDATE`, [customerId]);
+}
