@@ -19,6 +19,8 @@ import { likePattern } from './customer.service';
  * read from the stored grams (db/search-grams.ts).
  * `webexStatus` keeps the users whose Webex state (their webex_sync row, found by primary key; no row
  * is NOT_SYNCED) has that status; `webexStatusOf` answers the same for a dry run's rows in memory.
+ * Alone, its page walks the sync rows in that status (`through`) and its count is stored
+ * (db/webex-user-counts.ts), so neither grows with the customer.
  */
 export function customerUsersQuery(
   db: Database, filter: CustomerUserFilter | null | undefined, webexStatusOf: (userId: string) => WebexSyncStatus = () => WebexSyncStatus.NOT_SYNCED,

@@ -16,12 +16,12 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Rows go with their customer (foreign key, ON DELETE CASCADE); a decrement is an UPDATE only, so
  * one firing after the cascade creates nothing.
  * - SQLite: row triggers (writers run one at a time).
- * - PostgreSQL: statement-level triggers over the transition tables. They lock the customer's
- *   "child_count" row first (users' inserts and deletes lock it too, their trigger firing first by
- *   name) and only then read whether the user exists, in a statement of its own: a concurrent
- *   removal of the user has then committed or waits, so the write is counted by exactly one side.
- *   An UPDATE that changes no status (most of the connector's: attempts, errors, pending changes)
- *   takes no lock.
+ * - PostgreSQL: statement-level triggers over the transition tables for INSERT and DELETE, a row
+ *   trigger for a status change (its WHEN skips every other UPDATE: attempts, errors, pending
+ *   changes). They lock the customer's "child_count" row first (users' inserts and deletes lock it
+ *   too, their trigger firing first by name) and only then read whether the user exists, in a
+ *   statement of its own: a concurrent removal of the user has then committed or waits, so the
+ *   write is counted by exactly one side.
  * Also an index on webex_sync ("customerId", "kind", "status", "id"): a page of the users in one
  * status walks it newest first (customers/customer-user.filter.ts). It replaces ("customerId",
  * "kind"), its prefix. Backfilled from the rows already stored.
@@ -76,8 +76,10 @@ export class WebexUserCounts1733400000000 implements MigrationInterface {
       UPDATE "webex_user_count" SET "n" = "webex_user_count"."n" + d."n"
         FROM (SELECT "customerId", "status", SUM("sign") AS "n" FROM (${changes}) c GROUP BY "customerId", "status" HAVING SUM("sign") < 0) d
         WHERE "webex_user_count"."customerId" = d."customerId" AND "webex_user_count"."status" = d."status";`;
+    // Scalar subqueries, looked up by primary key row by row: the planner would turn an EXISTS or a
+    // join into a hash join over the whole other table, whose cost grows with every customer's users.
     const syncRows = (rows: string, sign: number) => `SELECT w."customerId", w."status", ${sign} AS "sign" FROM ${rows} w
-      WHERE w."kind" = 'USER' AND EXISTS (SELECT 1 FROM "customer_user" u WHERE u."id" = w."id")`;
+      WHERE w."kind" = 'USER' AND (SELECT u."id" FROM "customer_user" u WHERE u."id" = w."id") IS NOT NULL`;
     await q.query(`CREATE FUNCTION "webex_user_count_sync_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NOT EXISTS (SELECT 1 FROM "inserted_rows" WHERE "kind" = 'USER') THEN RETURN NULL; END IF;
@@ -92,19 +94,23 @@ export class WebexUserCounts1733400000000 implements MigrationInterface {
         ${apply(syncRows('"deleted_rows"', -1))}
         RETURN NULL;
       END $$`);
-    // Column lists are not allowed with transition tables: every UPDATE fires it; only status changes count.
-    const changed = (side: 'n' | 'o') => `(SELECT ${side}.* FROM "new_rows" n JOIN "old_rows" o ON o."id" = n."id"
-      WHERE n."kind" = 'USER' AND o."status" IS DISTINCT FROM n."status")`;
+    // A status change: a row trigger, fired only for the rows whose status changes (a WHEN, which a
+    // trigger over transition tables cannot have; joining its old and new rows to find them was a
+    // nested loop, quadratic in the rows of the statement). Most of the connector's updates change no
+    // status and cost nothing here.
     await q.query(`CREATE FUNCTION "webex_user_count_sync_updated"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF NOT EXISTS ${changed('n')} THEN RETURN NULL; END IF;
-        ${lockCustomers(`${changed('n')} r`)}
-        ${apply(`${syncRows(`${changed('n')}`, 1)} UNION ALL ${syncRows(`${changed('o')}`, -1)}`)}
+        PERFORM 1 FROM "child_count" WHERE "kind" = 'customer_user' AND "parentId" = NEW."customerId" FOR UPDATE;
+        IF NOT EXISTS (SELECT 1 FROM "customer_user" WHERE "id" = NEW."id") THEN RETURN NULL; END IF;
+        UPDATE "webex_user_count" SET "n" = "n" - 1 WHERE "customerId" = OLD."customerId" AND "status" = OLD."status";
+        INSERT INTO "webex_user_count" ("customerId", "status", "n") VALUES (NEW."customerId", NEW."status", 1)
+          ON CONFLICT ("customerId", "status") DO UPDATE SET "n" = "webex_user_count"."n" + 1;
         RETURN NULL;
       END $$`);
     // A user's insert or delete already locked its customer's row (tr_customer_user_count_* fire first, by name).
-    const userRows = (rows: string, sign: number) => `SELECT u."customerId", w."status", ${sign} AS "sign" FROM ${rows} u
-      JOIN "webex_sync" w ON w."id" = u."id" AND w."kind" = 'USER'`;
+    const userRows = (rows: string, sign: number) => `SELECT "customerId", "status", ${sign} AS "sign" FROM (
+      SELECT u."customerId", (SELECT w."status" FROM "webex_sync" w WHERE w."id" = u."id" AND w."kind" = 'USER') AS "status" FROM ${rows} u) s
+      WHERE "status" IS NOT NULL`;
     await q.query(`CREATE FUNCTION "webex_user_count_user_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         ${lockCustomers('"inserted_rows"')}
@@ -121,8 +127,8 @@ export class WebexUserCounts1733400000000 implements MigrationInterface {
       REFERENCING NEW TABLE AS "inserted_rows" FOR EACH STATEMENT EXECUTE FUNCTION "webex_user_count_sync_inserted"()`);
     await q.query(`CREATE TRIGGER "tr_webex_sync_count_delete" AFTER DELETE ON "webex_sync"
       REFERENCING OLD TABLE AS "deleted_rows" FOR EACH STATEMENT EXECUTE FUNCTION "webex_user_count_sync_deleted"()`);
-    await q.query(`CREATE TRIGGER "tr_webex_sync_count_update" AFTER UPDATE ON "webex_sync"
-      REFERENCING OLD TABLE AS "old_rows" NEW TABLE AS "new_rows" FOR EACH STATEMENT EXECUTE FUNCTION "webex_user_count_sync_updated"()`);
+    await q.query(`CREATE TRIGGER "tr_webex_sync_count_update" AFTER UPDATE OF "status" ON "webex_sync"
+      FOR EACH ROW WHEN (OLD."status" IS DISTINCT FROM NEW."status" AND NEW."kind" = 'USER') EXECUTE FUNCTION "webex_user_count_sync_updated"()`);
     await q.query(`CREATE TRIGGER "tr_customer_user_webex_count_insert" AFTER INSERT ON "customer_user"
       REFERENCING NEW TABLE AS "inserted_rows" FOR EACH STATEMENT EXECUTE FUNCTION "webex_user_count_user_inserted"()`);
     await q.query(`CREATE TRIGGER "tr_customer_user_webex_count_delete" AFTER DELETE ON "customer_user"
