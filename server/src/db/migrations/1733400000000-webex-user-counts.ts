@@ -16,9 +16,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Rows go with their customer (foreign key, ON DELETE CASCADE); a decrement is an UPDATE only, so
  * one firing after the cascade creates nothing.
  * - SQLite: row triggers (writers run one at a time).
- * - PostgreSQL: statement-level triggers over the transition tables for INSERT and DELETE, a row
- *   trigger for a status change (its WHEN skips every other UPDATE: attempts, errors, pending
- *   changes). They lock the customer's "child_count" row first (users' inserts and deletes lock it
+ * - PostgreSQL: statement-level triggers over the transition tables, one grouped change per
+ *   statement (an UPDATE that changes no status takes no lock). They lock the customer's "child_count" row first (users' inserts and deletes lock it
  *   too, their trigger firing first by name) and only then read whether the user exists, in a
  *   statement of its own: a concurrent removal of the user has then committed or waits, so the
  *   write is counted by exactly one side.
@@ -94,17 +93,19 @@ export class WebexUserCounts1733400000000 implements MigrationInterface {
         ${apply(syncRows('"deleted_rows"', -1))}
         RETURN NULL;
       END $$`);
-    // A status change: a row trigger, fired only for the rows whose status changes (a WHEN, which a
-    // trigger over transition tables cannot have; joining its old and new rows to find them was a
-    // nested loop, quadratic in the rows of the statement). Most of the connector's updates change no
-    // status and cost nothing here.
+    // Only the rows whose status changed count: the statement's new (id, status) pairs less its old
+    // ones, and the other way round. EXCEPT hashes or sorts both sides once; joining old and new rows
+    // on id was planned as a nested loop over the transition tables (a 100,000-row update ran for
+    // minutes), and a row trigger updated the same counter row once per row (a version each).
+    // Column lists are not allowed with transition tables: every UPDATE fires it, and most of the
+    // connector's (attempts, errors, pending changes) find nothing changed and take no lock.
+    const changed = (from: string, less: string) => `(SELECT "id", "customerId", "status", "kind" FROM ${from} WHERE "kind" = 'USER'
+      EXCEPT ALL SELECT "id", "customerId", "status", "kind" FROM ${less} WHERE "kind" = 'USER')`;
     await q.query(`CREATE FUNCTION "webex_user_count_sync_updated"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM 1 FROM "child_count" WHERE "kind" = 'customer_user' AND "parentId" = NEW."customerId" FOR UPDATE;
-        IF NOT EXISTS (SELECT 1 FROM "customer_user" WHERE "id" = NEW."id") THEN RETURN NULL; END IF;
-        UPDATE "webex_user_count" SET "n" = "n" - 1 WHERE "customerId" = OLD."customerId" AND "status" = OLD."status";
-        INSERT INTO "webex_user_count" ("customerId", "status", "n") VALUES (NEW."customerId", NEW."status", 1)
-          ON CONFLICT ("customerId", "status") DO UPDATE SET "n" = "webex_user_count"."n" + 1;
+        IF NOT EXISTS ${changed('"new_rows"', '"old_rows"')} THEN RETURN NULL; END IF;
+        ${lockCustomers(`${changed('"new_rows"', '"old_rows"')} r`)}
+        ${apply(`${syncRows(`${changed('"new_rows"', '"old_rows"')}`, 1)} UNION ALL ${syncRows(`${changed('"old_rows"', '"new_rows"')}`, -1)}`)}
         RETURN NULL;
       END $$`);
     // A user's insert or delete already locked its customer's row (tr_customer_user_count_* fire first, by name).
@@ -127,8 +128,8 @@ export class WebexUserCounts1733400000000 implements MigrationInterface {
       REFERENCING NEW TABLE AS "inserted_rows" FOR EACH STATEMENT EXECUTE FUNCTION "webex_user_count_sync_inserted"()`);
     await q.query(`CREATE TRIGGER "tr_webex_sync_count_delete" AFTER DELETE ON "webex_sync"
       REFERENCING OLD TABLE AS "deleted_rows" FOR EACH STATEMENT EXECUTE FUNCTION "webex_user_count_sync_deleted"()`);
-    await q.query(`CREATE TRIGGER "tr_webex_sync_count_update" AFTER UPDATE OF "status" ON "webex_sync"
-      FOR EACH ROW WHEN (OLD."status" IS DISTINCT FROM NEW."status" AND NEW."kind" = 'USER') EXECUTE FUNCTION "webex_user_count_sync_updated"()`);
+    await q.query(`CREATE TRIGGER "tr_webex_sync_count_update" AFTER UPDATE ON "webex_sync"
+      REFERENCING OLD TABLE AS "old_rows" NEW TABLE AS "new_rows" FOR EACH STATEMENT EXECUTE FUNCTION "webex_user_count_sync_updated"()`);
     await q.query(`CREATE TRIGGER "tr_customer_user_webex_count_insert" AFTER INSERT ON "customer_user"
       REFERENCING NEW TABLE AS "inserted_rows" FOR EACH STATEMENT EXECUTE FUNCTION "webex_user_count_user_inserted"()`);
     await q.query(`CREATE TRIGGER "tr_customer_user_webex_count_delete" AFTER DELETE ON "customer_user"
