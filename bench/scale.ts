@@ -61,7 +61,38 @@ const READS: Record<string, (tag: string) => { query: string; variables?: Record
   'search, one hit + count': (tag) => ({ query: searchQuery, variables: { search: `u42.${tag}@` } }),
   'outbox(first: 20) + totalCount': () => ({ query: `query ($id: ID!) { customer(id: $id) { outbox(first: 20) { totalCount edges { node { id to subject status } } } } }` }),
   'locations(first: 20) + totalCount': () => ({ query: `query ($id: ID!) { customer(id: $id) { locations(first: 20) { totalCount edges { node { id name } } } } }` }),
+  webexUserCounts: () => ({ query: `query ($id: ID!) { customer(id: $id) { webexUserCounts { status count } } }` }),
+  'users(first: 20, webexStatus: FAILED) + totalCount': () => ({
+    query: `query ($id: ID!) { customer(id: $id) { users(first: 20, filter: { webexStatus: FAILED }) { totalCount edges { node { ${USER_FIELDS} webex { status } } } } } }`,
+  }),
 };
+
+/** Users of each customer left FAILED by markWebexStates (spread over the list: old, middle, new). */
+const FAILED_USERS = 3;
+
+/**
+ * Both customers' users as the Webex connector leaves them after a sync in which Cisco refused a
+ * few: every user PROVISIONED but FAILED_USERS of them FAILED. Driving 100,000 users through the
+ * worker and a stand-in of Cisco would take longer than the rest of the bench, so the rows are
+ * written the way the connector writes them: a QUEUED row per user (what setupCustomer's hook
+ * inserts for a connected customer), then its status changed (what the worker's save does), each
+ * an ordinary statement, so the database's triggers keep the stored counts as they do in service.
+ * No job is created and the partner is not connected: the server never calls out.
+ */
+async function markWebexStates(db: Database, customers: Record<'small' | 'large', { id: string; users: number }>, postgres: boolean): Promise<void> {
+  const mark = (i: number) => (postgres ? `$${i}` : '?');
+  for (const [tag, customer] of Object.entries(customers)) {
+    const failed = [0, Math.floor(customer.users / 2), customer.users - 1].map((i) => `u${i}.${tag}@scale.example`);
+    await db.write(async (tx) => {
+      await tx.query(`INSERT INTO "webex_sync" ("id", "kind", "customerId", "status", "errors", "attempts", "updatedAt", "changeSeq")
+        SELECT "id", 'USER', "customerId", 'QUEUED', '[]', 0, ${mark(1)}, 0 FROM "customer_user" WHERE "customerId" = ${mark(2)}`, [Date.now(), customer.id]);
+      await tx.query(`UPDATE "webex_sync" SET "status" = 'PROVISIONED', "attempts" = 1 WHERE "customerId" = ${mark(1)} AND "kind" = 'USER'`, [customer.id]);
+      await tx.query(`UPDATE "webex_sync" SET "status" = 'FAILED', "errors" = ${mark(1)}
+        WHERE "id" IN (SELECT "id" FROM "customer_user" WHERE "customerId" = ${mark(2)} AND "email" IN (${mark(3)}, ${mark(4)}, ${mark(5)}))`,
+      [JSON.stringify([{ code: '400', description: 'Number not in inventory', trackingId: 'bench' }]), customer.id, ...failed]);
+    });
+  }
+}
 const searchQuery = `query ($id: ID!, $search: String!) { customer(id: $id) { users(first: 20, filter: { search: $search }) { totalCount edges { node { ${USER_FIELDS} } } } } }`;
 
 /** One customer's users n … n + count − 1: extension-only calling users; every 2,000th is a Zwanenburg. */
@@ -138,6 +169,7 @@ export async function benchScale(dir: string, options: ScaleOptions): Promise<Sc
         }
       }
       process.stdout.write('\n');
+      await markWebexStates(db, customers, scratch !== null);
     } finally {
       await db.close();
     }
@@ -171,6 +203,11 @@ export async function benchScale(dir: string, options: ScaleOptions): Promise<Sc
         for (const tag of ['small', 'large'] as const) {
           const page = await post(server.url, READS['users(first: 100) + totalCount'](tag).query, { id: customers[tag].id });
           after[tag] = page.json.data.customer.users.pageInfo.endCursor;
+        }
+        for (const tag of ['small', 'large'] as const) {
+          const { json } = await post(server.url, READS['users(first: 20, webexStatus: FAILED) + totalCount'](tag).query, { id: customers[tag].id });
+          const failed = json.data.customer.users;
+          if (failed.totalCount !== FAILED_USERS || failed.edges.length !== FAILED_USERS) throw new Error(`expected ${FAILED_USERS} FAILED users: ${JSON.stringify(failed).slice(0, 300)}`);
         }
         for (const [name, read] of Object.entries(READS)) {
           const ms = { small: [] as number[], large: [] as number[] };

@@ -104,4 +104,97 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
       await server.stop();
     }
   });
+
+  it('counts the Webex states of users stored before the per-status counts existed, and down() takes them away', async () => {
+    const file = path.join(dir, 'before-webex-counts.sqlite');
+    const env = { DATABASE_URL: `sqlite:${file}` };
+    let server = await startTestServer({}, env);
+    const partner = await server.newPartner();
+    const template = await partner.client.createTemplate(aTemplateInput(partner));
+    const customer = await partner.client.createCustomer(aCustomerInput(template.id));
+    const { users } = await partner.client.setupCustomer({ customerId: customer.id, users: [aUser(), aUser(), aUser()] });
+    await server.stop();
+
+    // Back to the schema before the counts, then sync rows as the connector writes them: two users
+    // PROVISIONED, one FAILED, and the row of a user removed here whose DELETE Cisco has yet to get.
+    const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
+    await ds.initialize();
+    await undoThrough(ds, 'WebexUserCounts1733400000000');
+    const tables = (await ds.query(`SELECT name FROM sqlite_master WHERE type IN ('table', 'index')`)).map((r: { name: string }) => r.name);
+    expect(tables).not.toContain('webex_user_count');
+    expect(tables).toContain('ix_webex_sync_customer');
+    const sync = (id: string, status: string, pendingChange: string | null = null) => ds.query(
+      `INSERT INTO "webex_sync" ("id", "kind", "customerId", "status", "errors", "attempts", "updatedAt", "pendingChange", "changeSeq")
+       VALUES (?, 'USER', ?, ?, '[]', 1, ?, ?, 0)`, [id, customer.id, status, Date.now(), pendingChange]);
+    await sync(users[0]!.id, 'PROVISIONED');
+    await sync(users[1]!.id, 'PROVISIONED');
+    await sync(users[2]!.id, 'FAILED');
+    await sync(newId(), 'FAILED', 'DELETE');
+    await ds.destroy();
+
+    server = await startTestServer({}, env);
+    try {
+      const { body } = await server.post({
+        query: `query ($id: ID!) { customer(id: $id) { webexUserCounts { status count } failed: users(filter: { webexStatus: FAILED }) { totalCount edges { node { id } } } } }`,
+        variables: { id: customer.id },
+      }, { token: partner.token });
+      expect(body.data.customer).toEqual({
+        webexUserCounts: [{ status: 'NOT_SYNCED', count: 1 }, { status: 'PROVISIONED', count: 2 }, { status: 'FAILED', count: 1 }],
+        failed: { totalCount: 1, edges: [{ node: { id: users[2]!.id } }] },
+      });
+      // The figures are the stored ones (test/webex-user-counts.test.ts shows they are what answers), backfilled.
+      expect(await server.app.db.manager.query(`SELECT "status", "n" FROM "webex_user_count" WHERE "customerId" = ? ORDER BY "status"`, [customer.id]))
+        .toEqual([{ status: 'FAILED', n: 1 }, { status: 'PROVISIONED', n: 2 }]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+/** Migration 1733400000000 on PostgreSQL: its down() (triggers, functions, table) and its backfill, beside a running server. */
+describe.runIf(onPostgres)('Webex user counts before and after their migration (PostgreSQL)', () => {
+  it('backfills the counts of sync rows stored before it, and down() takes them away', async () => {
+    const server = await startTestServer();
+    try {
+      const partner = await server.newPartner();
+      const template = await partner.client.createTemplate(aTemplateInput(partner));
+      const customer = await partner.client.createCustomer(aCustomerInput(template.id));
+      const { users } = await partner.client.setupCustomer({ customerId: customer.id, users: [aUser(), aUser(), aUser()] });
+      const ds = new DataSource({ type: 'postgres', url: server.databaseUrl, entities: ENTITIES, migrations: MIGRATIONS });
+      await ds.initialize();
+      try {
+        await undoThrough(ds, 'WebexUserCounts1733400000000');
+        const left = await ds.query(`SELECT to_regclass('webex_user_count') AS "t", to_regclass('ix_webex_sync_customer') AS "i",
+          (SELECT COUNT(*) FROM pg_proc WHERE proname LIKE 'webex_user_count%') AS "functions"`);
+        expect(left).toEqual([{ t: null, i: 'ix_webex_sync_customer', functions: '0' }]);
+        // Rows as the connector writes them, before the counts existed; the last one's user was removed here.
+        const sync = (id: string, status: string, pendingChange: string | null = null) => ds.query(
+          `INSERT INTO "webex_sync" ("id", "kind", "customerId", "status", "errors", "attempts", "updatedAt", "pendingChange", "changeSeq")
+           VALUES ($1, 'USER', $2, $3, '[]', 1, $4, $5, 0)`, [id, customer.id, status, Date.now(), pendingChange]);
+        await sync(users[0]!.id, 'PROVISIONED');
+        await sync(users[1]!.id, 'PROVISIONED');
+        await sync(users[2]!.id, 'FAILED');
+        await sync(newId(), 'FAILED', 'DELETE');
+        await ds.runMigrations();
+      } finally {
+        await ds.destroy();
+      }
+      const { body } = await server.post({
+        query: `query ($id: ID!) { customer(id: $id) { webexUserCounts { status count } failed: users(filter: { webexStatus: FAILED }) { totalCount edges { node { id } } } } }`,
+        variables: { id: customer.id },
+      }, { token: partner.token });
+      expect(body.data.customer).toEqual({
+        webexUserCounts: [{ status: 'NOT_SYNCED', count: 1 }, { status: 'PROVISIONED', count: 2 }, { status: 'FAILED', count: 1 }],
+        failed: { totalCount: 1, edges: [{ node: { id: users[2]!.id } }] },
+      });
+      expect(await server.app.db.manager.query(`SELECT "status", "n" FROM "webex_user_count" WHERE "customerId" = $1 ORDER BY "status"`, [customer.id]))
+        .toEqual([{ status: 'FAILED', n: '1' }, { status: 'PROVISIONED', n: '2' }]);
+      // The triggers are back: removing the FAILED user counts.
+      await partner.client.removeUsers({ customerId: customer.id, userIds: [users[2]!.id] });
+      expect(await server.app.db.manager.query(`SELECT "status", "n" FROM "webex_user_count" WHERE "customerId" = $1 ORDER BY "status"`, [customer.id]))
+        .toEqual([{ status: 'FAILED', n: '0' }, { status: 'PROVISIONED', n: '2' }]);
+    } finally {
+      await server.stop();
+    }
+  });
 });

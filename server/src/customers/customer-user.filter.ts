@@ -5,6 +5,7 @@ import { isId } from '../db/ids';
 import { trigramSearch } from '../db/text-search';
 import { isGramTerm } from '../db/search-grams';
 import { selectIn } from '../db/select-in';
+import { readWebexStatusCount } from '../db/webex-user-counts';
 import type { CustomerUser } from './customer-user.entity';
 import type { CustomerUserFilter } from './customer.inputs';
 import { WebexSyncStatus } from '../catalog/webex-sync-status';
@@ -18,10 +19,12 @@ import { likePattern } from './customer.service';
  * read from the stored grams (db/search-grams.ts).
  * `webexStatus` keeps the users whose Webex state (their webex_sync row, found by primary key; no row
  * is NOT_SYNCED) has that status; `webexStatusOf` answers the same for a dry run's rows in memory.
+ * Alone, its page walks the sync rows in that status (`through`) and its count is stored
+ * (db/webex-user-counts.ts), so neither grows with the customer.
  */
 export function customerUsersQuery(
   db: Database, filter: CustomerUserFilter | null | undefined, webexStatusOf: (userId: string) => WebexSyncStatus = () => WebexSyncStatus.NOT_SYNCED,
-): Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective' | 'count'> {
+): Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective' | 'count' | 'through'> {
   const search = filter?.search?.trim().toLowerCase() || null;
   const locationId = filter?.locationId ?? null;
   const webexStatus = filter?.webexStatus ?? null;
@@ -59,11 +62,19 @@ export function customerUsersQuery(
       && (!webexStatus || webexStatusOf(u.id) === webexStatus)
     : null;
   // A term too short for trigrams, alone: counted from the stored grams, whatever the customer's size.
-  const count = search && !hasNul(search) && isGramTerm(search) && !locationId && !webexStatus
-    ? (customerIds: readonly string[]) => countShortSearch(db, customerIds, search)
+  // A Webex status alone: counted from the stored per-status counts (db/webex-user-counts.ts).
+  let count: ((customerIds: readonly string[]) => Promise<Map<string, number>>) | undefined;
+  if (search && !hasNul(search) && isGramTerm(search) && !locationId && !webexStatus) count = (customerIds) => countShortSearch(db, customerIds, search);
+  else if (webexStatus && !search && !locationId) count = (customerIds) => readWebexStatusCount(db.manager, customerIds, webexStatus);
+  // A status a user has only with a sync row, alone: the page walks the customer's sync rows in
+  // that status (index ix_webex_sync_status, newest first) and joins their users, instead of walking
+  // every user and looking for its row. A removed user's row (kept until Cisco's DELETE is done)
+  // finds no user and is skipped, as before. NOT_SYNCED has no such rows: it walks the users.
+  const through = webexStatus && webexStatus !== WebexSyncStatus.NOT_SYNCED && !search && !locationId
+    ? { table: 'webex_sync', where: { sql: `d."kind" = 'USER' AND d."status" = :throughStatus`, params: { throughStatus: webexStatus } } }
     : undefined;
   return {
-    where: conditions.length ? { sql: conditions.join(' AND '), params } : null, key: JSON.stringify([search, locationId, webexStatus]), matches, selective, count,
+    where: conditions.length ? { sql: conditions.join(' AND '), params } : null, key: JSON.stringify([search, locationId, webexStatus]), matches, selective, count, through,
   };
 }
 

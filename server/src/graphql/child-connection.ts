@@ -11,7 +11,7 @@ import type { ChildListQuery } from './loaders';
  */
 export async function childConnection<T extends ObjectLiteral & { id: string }>(
   ctx: RequestContext, target: EntityTarget<T>, parentId: string, field: string, args: PageArgs,
-  filter: Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective' | 'count'> = { where: null, key: '', matches: null },
+  filter: Pick<ChildListQuery, 'where' | 'key' | 'matches' | 'selective' | 'count' | 'through'> = { where: null, key: '', matches: null },
   parentColumn = 'customerId',
 ): Promise<Page<T>> {
   // The cursor names its list (`<customerId>/users`): another list refuses it (domain.md §14).

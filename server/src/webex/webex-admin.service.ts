@@ -9,6 +9,7 @@ import { Location } from '../customers/location.entity';
 import { bulkInsert } from '../db/bulk-insert';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
+import { lockWebexUserCounts } from '../db/webex-user-counts';
 import { UserErrorCode, UserErrors } from '../errors/user-error';
 import { OnboardingTemplate } from '../templates/template.entity';
 import { rawRequest, WebexTransientError } from './webex-api';
@@ -169,7 +170,9 @@ export class WebexAdminService {
           ...users.map((u) => queuedRow(u.id, WebexObjectKind.USER, customer.id, now)),
         ]);
       } else {
-        // FAILED objects go again; objects waiting for a retry or a poll go now.
+        // FAILED objects go again; objects waiting for a retry or a poll go now. The users' stored
+        // counts change: their lock before the rows' (db/webex-user-counts.ts).
+        await lockWebexUserCounts(tx, customer.id);
         await tx.update(WebexSyncRow, { customerId: customer.id, status: WebexSyncStatus.FAILED },
           { status: WebexSyncStatus.QUEUED, errors: [], nextAttemptAt: null, updatedAt: now });
         await tx.update(WebexSyncRow, { customerId: customer.id, status: In([WebexSyncStatus.QUEUED, WebexSyncStatus.IN_PROGRESS, WebexSyncStatus.ON_HOLD]) },

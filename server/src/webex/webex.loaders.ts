@@ -2,10 +2,10 @@ import DataLoader from 'dataloader';
 import type { Loaders } from '../graphql/loaders';
 import type { Database } from '../db/database';
 import { findWhereIn } from '../db/find-one';
-import { readChildCounts } from '../db/child-counts';
+import { readWebexUserCounts } from '../db/webex-user-counts';
 import { CustomerUser } from '../customers/customer-user.entity';
 import type { HeldWebexStatus } from '../customers/customer.hooks';
-import { WebexConnectionRow, WebexObjectKind, WebexStatusCount, WebexSyncRow, WebexSyncStatus } from './webex.entities';
+import { WebexConnectionRow, WebexStatusCount, WebexSyncRow, WebexSyncStatus } from './webex.entities';
 
 interface WebexLoaders {
   sync: DataLoader<string, WebexSyncRow | null>;
@@ -38,9 +38,8 @@ export function webexLoaders(loaders: Loaders, db: Database): WebexLoaders {
     })),
     /**
      * How many of a customer's users stand in each status, over all its users (a page shows 100 at
-     * most): one GROUP BY over the customer's user rows of webex_sync (joined to its users, so a
-     * removed user whose DELETE Cisco has yet to get is not counted), and the users without a row,
-     * NOT_SYNCED, from the stored user count.
+     * most): read from the counts the database keeps per customer and status (db/webex-user-counts.ts),
+     * whatever the customer's size. A dry run's customer is counted from its overlay's users.
      */
     userCounts: loaders.memo('webexUserCounts', () => new DataLoader<string, WebexStatusCount[]>(async (customerIds) => {
       const known = new Map<string, WebexStatusCount[]>();
@@ -56,24 +55,7 @@ export function webexLoaders(loaders: Loaders, db: Database): WebexLoaders {
       }
       const rest = customerIds.filter((id) => !known.has(id));
       if (rest.length) {
-        const [rows, totals] = [
-          await db.manager.createQueryBuilder(WebexSyncRow, 'w')
-            .innerJoin(CustomerUser, 'u', 'u.id = w.id')
-            .select('w.customerId', 'customerId').addSelect('w.status', 'status').addSelect('COUNT(*)', 'n')
-            .where('w.customerId IN (:...ids)', { ids: rest }).andWhere('w.kind = :kind', { kind: WebexObjectKind.USER })
-            .groupBy('w.customerId').addGroupBy('w.status')
-            .getRawMany<{ customerId: string; status: WebexSyncStatus; n: string | number }>(),
-          await readChildCounts(db.manager, 'customer_user', rest),
-        ];
-        for (const id of rest) {
-          const byStatus = new Map<WebexSyncStatus, number>();
-          for (const r of rows.filter((row) => row.customerId === id)) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + Number(r.n));
-          const synced = [...byStatus.values()].reduce((a, b) => a + b, 0) - (byStatus.get(WebexSyncStatus.NOT_SYNCED) ?? 0);
-          const unsynced = (totals.get(id) ?? 0) - synced;
-          if (unsynced > 0) byStatus.set(WebexSyncStatus.NOT_SYNCED, unsynced);
-          else byStatus.delete(WebexSyncStatus.NOT_SYNCED);
-          known.set(id, countsOf(byStatus));
-        }
+        for (const [id, byStatus] of await readWebexUserCounts(db.manager, rest)) known.set(id, countsOf(byStatus));
       }
       return customerIds.map((id) => known.get(id) ?? []);
     }, { maxBatchSize: 100 })),

@@ -7,6 +7,7 @@ import { Location } from '../customers/location.entity';
 import type { Database } from '../db/database';
 import { Claim, LeaseClaims } from '../db/lease-claims';
 import { PollingLoop } from '../db/polling-loop';
+import { lockWebexUserCounts } from '../db/webex-user-counts';
 import { OnboardingTemplate } from '../templates/template.entity';
 import {
   WebexDeferredError, WebexRefusedError, WebexResponse, WebexStoppingError, WebexTokenRefusedError, WebexTransientError, webexErrorOf,
@@ -276,8 +277,12 @@ export class WebexWorker {
   private async save(row: WebexSyncRow): Promise<void> {
     row.updatedAt = new Date();
     // The change columns belong to the mutations (and changeCarried): a round's copy never overwrites them.
-    const { id, kind: _k, customerId: _c, pendingChange: _p, changeSeq: _s, lookupKey: _l, ...changes } = row;
-    await this.db.write((tx) => tx.update(WebexSyncRow, { id }, changes));
+    const { id, kind, customerId, pendingChange: _p, changeSeq: _s, lookupKey: _l, ...changes } = row;
+    await this.db.write(async (tx) => {
+      // A user's status counts in its customer's stored counts: their lock first (db/webex-user-counts.ts).
+      if (kind === WebexObjectKind.USER) await lockWebexUserCounts(tx, customerId);
+      await tx.update(WebexSyncRow, { id }, changes);
+    });
   }
 
   /** Runs one object's step: a refusal marks it FAILED (siblings go on), a transient error schedules a retry. */

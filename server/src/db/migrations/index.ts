@@ -15,6 +15,7 @@ import { PartnerCounts1733250000000 } from './1733250000000-partner-counts';
 import { OutboxUnsentRecipient1733250000001 } from './1733250000001-outbox-unsent-recipient';
 import { UserSearchGrams1733300000000 } from './1733300000000-user-search-grams';
 import { PartnerCountDeltas1733300000001 } from './1733300000001-partner-count-deltas';
+import { WebexUserCounts1733400000000 } from './1733400000000-webex-user-counts';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same ones. */
 export const MIGRATIONS = [
@@ -25,5 +26,5 @@ export const MIGRATIONS = [
   CustomerDeletion1733150000000, WebexChanges1733150000001,
   ChildCounts1733200000000, SearchIndexes1733200000001, AuditTargets1733200000002,
   PartnerCounts1733250000000, OutboxUnsentRecipient1733250000001, UserSearchGrams1733300000000,
-  PartnerCountDeltas1733300000001,
+  PartnerCountDeltas1733300000001, WebexUserCounts1733400000000,
 ];
