@@ -7,7 +7,7 @@ import { ENTITIES } from '../server/src/db/entities';
 import { newId } from '../server/src/db/ids';
 import { MIGRATIONS } from '../server/src/db/migrations';
 import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
-import { onPostgres, startTestServer } from './support/test-server';
+import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
 /** Runs down() of the newest migrations until `name` is undone (later migrations may come and go). */
 async function undoThrough(ds: DataSource, name: string): Promise<void> {
@@ -17,6 +17,50 @@ async function undoThrough(ds: DataSource, name: string): Promise<void> {
     if (!executed.some((m) => m.name === name)) return;
     await ds.undoLastMigration();
   }
+}
+
+/** A customer of a new partner, set up with three users through the API. */
+async function aCustomerWithThreeUsers(server: TestServer) {
+  const partner = await server.newPartner();
+  const template = await partner.client.createTemplate(aTemplateInput(partner));
+  const customer = await partner.client.createCustomer(aCustomerInput(template.id));
+  const { users } = await partner.client.setupCustomer({ customerId: customer.id, users: [aUser(), aUser(), aUser()] });
+  return { partner, customer, users };
+}
+
+/**
+ * Sync rows as the connector writes them, stored before migration 1733400000000 existed: two users
+ * PROVISIONED, one FAILED, and the row of a user removed here whose DELETE Cisco has yet to get.
+ */
+async function storeSyncRowsWithoutCounts(ds: DataSource, customerId: string, userIds: string[]): Promise<void> {
+  const postgres = ds.options.type === 'postgres';
+  const values = postgres ? '$1, \'USER\', $2, $3, \'[]\', 1, $4, $5, 0' : '?, \'USER\', ?, ?, \'[]\', 1, ?, ?, 0';
+  const sync = (id: string, status: string, pendingChange: string | null = null) => ds.query(
+    `INSERT INTO "webex_sync" ("id", "kind", "customerId", "status", "errors", "attempts", "updatedAt", "pendingChange", "changeSeq")
+     VALUES (${values})`, [id, customerId, status, Date.now(), pendingChange]);
+  await sync(userIds[0]!, 'PROVISIONED');
+  await sync(userIds[1]!, 'PROVISIONED');
+  await sync(userIds[2]!, 'FAILED');
+  await sync(newId(), 'FAILED', 'DELETE');
+}
+
+/** What the API answers for the rows of storeSyncRowsWithoutCounts once the counts are backfilled. */
+async function expectBackfilledWebexCounts(server: TestServer, partner: TestPartner, customerId: string, failedUserId: string): Promise<void> {
+  const { body } = await server.post({
+    query: `query ($id: ID!) { customer(id: $id) { webexUserCounts { status count } failed: users(filter: { webexStatus: FAILED }) { totalCount edges { node { id } } } } }`,
+    variables: { id: customerId },
+  }, { token: partner.token });
+  expect(body.data.customer).toEqual({
+    webexUserCounts: [{ status: 'NOT_SYNCED', count: 1 }, { status: 'PROVISIONED', count: 2 }, { status: 'FAILED', count: 1 }],
+    failed: { totalCount: 1, edges: [{ node: { id: failedUserId } }] },
+  });
+}
+
+/** The stored per-status counts of a customer, as numbers (PostgreSQL answers a bigint as text). */
+async function storedWebexCounts(server: TestServer, customerId: string): Promise<Array<{ status: string; n: number }>> {
+  const rows: Array<{ status: string; n: string | number }> = await server.app.db.manager.query(
+    `SELECT "status", "n" FROM "webex_user_count" WHERE "customerId" = ${onPostgres ? '$1' : '?'} ORDER BY "status"`, [customerId]);
+  return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
 }
 
 /**
@@ -64,87 +108,24 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
     const file = path.join(dir, 'before-counts.sqlite');
     const env = { DATABASE_URL: `sqlite:${file}` };
     let server = await startTestServer({}, env);
-    const partner = await server.newPartner();
-    const template = await partner.client.createTemplate(aTemplateInput(partner));
-    const customer = await partner.client.createCustomer(aCustomerInput(template.id, { companyName: 'Vóórdat Bakkerij' }));
-    await partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ lastName: 'Backfilled' }), aUser(), aUser()] });
+    const { partner, customer, users } = await aCustomerWithThreeUsers(server);
     await server.stop();
 
-    // Down through the migrations of issue 13 (their down() runs), then up again at start-up.
-    const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
-    await ds.initialize();
-    await undoThrough(ds, 'ChildCounts1733200000000');
-    const tables = (await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)).map((r: { name: string }) => r.name);
-    expect(tables).not.toContain('child_count');
-    expect(tables).not.toContain('customer_user_search');
-    await ds.destroy();
-
-    server = await startTestServer({}, env);
-    try {
-      const { body } = await server.post({
-        query: `query ($id: ID!) { customer(id: $id) { users(first: 1) { totalCount } outbox { totalCount } locations { totalCount }
-          found: users(filter: { search: "backfill" }) { totalCount } short: users(filter: { search: "CK" }) { totalCount } } customers(filter: { search: "vóórdat" }) { totalCount }
-          all: customers { totalCount } templates { totalCount } auditEvents { totalCount } }`,
-        variables: { id: customer.id },
-      }, { token: partner.token });
-      expect(body.data).toEqual({
-        customer: { users: { totalCount: 4 }, outbox: { totalCount: 4 }, locations: { totalCount: 1 }, found: { totalCount: 1 }, short: { totalCount: 1 } },
-        customers: { totalCount: 1 }, all: { totalCount: 1 }, templates: { totalCount: 1 }, auditEvents: { totalCount: 3 },
-      });
-      const partnerCounts = await server.app.db.manager.query(`SELECT "kind", "n" FROM "child_count" WHERE "parentId" = ? ORDER BY "kind"`, [partner.partnerId]);
-      expect(partnerCounts.map((r: { kind: string; n: number }) => [r.kind, Number(r.n)]))
-        .toEqual([['audit_event', 3], ['customer', 1], ['onboarding_template', 1]]);
-      // The stored figure is what answers (see test/scale-reads.e2e.test.ts), and it was backfilled.
-      const [row] = await server.app.db.manager.query(`SELECT "n" FROM "child_count" WHERE "kind" = 'customer_user' AND "parentId" = ?`, [customer.id]);
-      expect(Number(row.n)).toBe(4);
-      // The short search's count is a stored gram (see test/scale-reads.e2e.test.ts), backfilled, with nothing left pending.
-      expect(await server.app.db.manager.query(`SELECT "n" FROM "customer_user_gram" WHERE "customerId" = ? AND "gram" = 'ck'`, [customer.id])).toEqual([{ n: 1 }]);
-      expect(await server.app.db.manager.query(`SELECT COUNT(*) AS n FROM "customer_user_gram_pending"`)).toEqual([{ n: 0 }]);
-    } finally {
-      await server.stop();
-    }
-  });
-
-  it('counts the Webex states of users stored before the per-status counts existed, and down() takes them away', async () => {
-    const file = path.join(dir, 'before-webex-counts.sqlite');
-    const env = { DATABASE_URL: `sqlite:${file}` };
-    let server = await startTestServer({}, env);
-    const partner = await server.newPartner();
-    const template = await partner.client.createTemplate(aTemplateInput(partner));
-    const customer = await partner.client.createCustomer(aCustomerInput(template.id));
-    const { users } = await partner.client.setupCustomer({ customerId: customer.id, users: [aUser(), aUser(), aUser()] });
-    await server.stop();
-
-    // Back to the schema before the counts, then sync rows as the connector writes them: two users
-    // PROVISIONED, one FAILED, and the row of a user removed here whose DELETE Cisco has yet to get.
+    // Back to the schema before the counts, then the sync rows the connector had written by then.
     const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
     await ds.initialize();
     await undoThrough(ds, 'WebexUserCounts1733400000000');
     const tables = (await ds.query(`SELECT name FROM sqlite_master WHERE type IN ('table', 'index')`)).map((r: { name: string }) => r.name);
     expect(tables).not.toContain('webex_user_count');
     expect(tables).toContain('ix_webex_sync_customer');
-    const sync = (id: string, status: string, pendingChange: string | null = null) => ds.query(
-      `INSERT INTO "webex_sync" ("id", "kind", "customerId", "status", "errors", "attempts", "updatedAt", "pendingChange", "changeSeq")
-       VALUES (?, 'USER', ?, ?, '[]', 1, ?, ?, 0)`, [id, customer.id, status, Date.now(), pendingChange]);
-    await sync(users[0]!.id, 'PROVISIONED');
-    await sync(users[1]!.id, 'PROVISIONED');
-    await sync(users[2]!.id, 'FAILED');
-    await sync(newId(), 'FAILED', 'DELETE');
+    await storeSyncRowsWithoutCounts(ds, customer.id, users.map((u) => u.id));
     await ds.destroy();
 
     server = await startTestServer({}, env);
     try {
-      const { body } = await server.post({
-        query: `query ($id: ID!) { customer(id: $id) { webexUserCounts { status count } failed: users(filter: { webexStatus: FAILED }) { totalCount edges { node { id } } } } }`,
-        variables: { id: customer.id },
-      }, { token: partner.token });
-      expect(body.data.customer).toEqual({
-        webexUserCounts: [{ status: 'NOT_SYNCED', count: 1 }, { status: 'PROVISIONED', count: 2 }, { status: 'FAILED', count: 1 }],
-        failed: { totalCount: 1, edges: [{ node: { id: users[2]!.id } }] },
-      });
+      await expectBackfilledWebexCounts(server, partner, customer.id, users[2]!.id);
       // The figures are the stored ones (test/webex-user-counts.test.ts shows they are what answers), backfilled.
-      expect(await server.app.db.manager.query(`SELECT "status", "n" FROM "webex_user_count" WHERE "customerId" = ? ORDER BY "status"`, [customer.id]))
-        .toEqual([{ status: 'FAILED', n: 1 }, { status: 'PROVISIONED', n: 2 }]);
+      expect(await storedWebexCounts(server, customer.id)).toEqual([{ status: 'FAILED', n: 1 }, { status: 'PROVISIONED', n: 2 }]);
     } finally {
       await server.stop();
     }
@@ -156,10 +137,7 @@ describe.runIf(onPostgres)('Webex user counts before and after their migration (
   it('backfills the counts of sync rows stored before it, and down() takes them away', async () => {
     const server = await startTestServer();
     try {
-      const partner = await server.newPartner();
-      const template = await partner.client.createTemplate(aTemplateInput(partner));
-      const customer = await partner.client.createCustomer(aCustomerInput(template.id));
-      const { users } = await partner.client.setupCustomer({ customerId: customer.id, users: [aUser(), aUser(), aUser()] });
+      const { partner, customer, users } = await aCustomerWithThreeUsers(server);
       const ds = new DataSource({ type: 'postgres', url: server.databaseUrl, entities: ENTITIES, migrations: MIGRATIONS });
       await ds.initialize();
       try {
@@ -167,32 +145,16 @@ describe.runIf(onPostgres)('Webex user counts before and after their migration (
         const left = await ds.query(`SELECT to_regclass('webex_user_count') AS "t", to_regclass('ix_webex_sync_customer') AS "i",
           (SELECT COUNT(*) FROM pg_proc WHERE proname LIKE 'webex_user_count%') AS "functions"`);
         expect(left).toEqual([{ t: null, i: 'ix_webex_sync_customer', functions: '0' }]);
-        // Rows as the connector writes them, before the counts existed; the last one's user was removed here.
-        const sync = (id: string, status: string, pendingChange: string | null = null) => ds.query(
-          `INSERT INTO "webex_sync" ("id", "kind", "customerId", "status", "errors", "attempts", "updatedAt", "pendingChange", "changeSeq")
-           VALUES ($1, 'USER', $2, $3, '[]', 1, $4, $5, 0)`, [id, customer.id, status, Date.now(), pendingChange]);
-        await sync(users[0]!.id, 'PROVISIONED');
-        await sync(users[1]!.id, 'PROVISIONED');
-        await sync(users[2]!.id, 'FAILED');
-        await sync(newId(), 'FAILED', 'DELETE');
+        await storeSyncRowsWithoutCounts(ds, customer.id, users.map((u) => u.id));
         await ds.runMigrations();
       } finally {
         await ds.destroy();
       }
-      const { body } = await server.post({
-        query: `query ($id: ID!) { customer(id: $id) { webexUserCounts { status count } failed: users(filter: { webexStatus: FAILED }) { totalCount edges { node { id } } } } }`,
-        variables: { id: customer.id },
-      }, { token: partner.token });
-      expect(body.data.customer).toEqual({
-        webexUserCounts: [{ status: 'NOT_SYNCED', count: 1 }, { status: 'PROVISIONED', count: 2 }, { status: 'FAILED', count: 1 }],
-        failed: { totalCount: 1, edges: [{ node: { id: users[2]!.id } }] },
-      });
-      expect(await server.app.db.manager.query(`SELECT "status", "n" FROM "webex_user_count" WHERE "customerId" = $1 ORDER BY "status"`, [customer.id]))
-        .toEqual([{ status: 'FAILED', n: '1' }, { status: 'PROVISIONED', n: '2' }]);
+      await expectBackfilledWebexCounts(server, partner, customer.id, users[2]!.id);
+      expect(await storedWebexCounts(server, customer.id)).toEqual([{ status: 'FAILED', n: 1 }, { status: 'PROVISIONED', n: 2 }]);
       // The triggers are back: removing the FAILED user counts.
       await partner.client.removeUsers({ customerId: customer.id, userIds: [users[2]!.id] });
-      expect(await server.app.db.manager.query(`SELECT "status", "n" FROM "webex_user_count" WHERE "customerId" = $1 ORDER BY "status"`, [customer.id]))
-        .toEqual([{ status: 'FAILED', n: '0' }, { status: 'PROVISIONED', n: '2' }]);
+      expect(await storedWebexCounts(server, customer.id)).toEqual([{ status: 'FAILED', n: 0 }, { status: 'PROVISIONED', n: 2 }]);
     } finally {
       await server.stop();
     }

@@ -26,20 +26,20 @@ afterAll(async () => {
 
 type Counts = Array<[string, string, number]>;
 
-/** Every stored count above zero, as [customerId, status, n]. */
-async function stored(): Promise<Counts> {
-  const rows: Array<{ customerId: string; status: string; n: string | number }> = await h.server.app.db.manager.query(
-    `SELECT "customerId", "status", "n" FROM "webex_user_count" WHERE "n" <> 0 ORDER BY "customerId", "status"`);
+/** Runs a query of (customerId, status, n) rows; PostgreSQL answers a bigint as text. */
+async function counts(sql: string): Promise<Counts> {
+  const rows: Array<{ customerId: string; status: string; n: string | number }> = await h.server.app.db.manager.query(sql);
   return rows.map((r) => [r.customerId, r.status, Number(r.n)]);
 }
 
+/** Every stored count above zero. */
+const stored = () => counts(
+  `SELECT "customerId", "status", "n" FROM "webex_user_count" WHERE "n" <> 0 ORDER BY "customerId", "status"`);
+
 /** The same counted from the rows: users that exist with a USER sync row, per customer and status. */
-async function recount(): Promise<Counts> {
-  const rows: Array<{ customerId: string; status: string; n: string | number }> = await h.server.app.db.manager.query(
-    `SELECT w."customerId", w."status", COUNT(*) AS "n" FROM "webex_sync" w JOIN "customer_user" u ON u."id" = w."id"
-     WHERE w."kind" = 'USER' GROUP BY w."customerId", w."status" ORDER BY w."customerId", w."status"`);
-  return rows.map((r) => [r.customerId, r.status, Number(r.n)]);
-}
+const recount = () => counts(
+  `SELECT w."customerId", w."status", COUNT(*) AS "n" FROM "webex_sync" w JOIN "customer_user" u ON u."id" = w."id"
+   WHERE w."kind" = 'USER' GROUP BY w."customerId", w."status" ORDER BY w."customerId", w."status"`);
 
 /** Changes the stored counts behind the triggers' back, in a write of its own (SQLite has one writer). */
 async function tamper(sql: string): Promise<void> {

@@ -14,6 +14,15 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export const COUNTED_TABLES = ['customer_user', 'location', 'outbox_message'] as const;
 
+/**
+ * PL/pgSQL that locks the "child_count" rows of users of the customers in `rows` (a transition
+ * table), in key order. Every PostgreSQL trigger that keeps a per-customer count of users (search
+ * grams, Webex statuses) takes them first, so two transactions never take those counts' rows in
+ * different orders; an INSERT or DELETE of users locks them anyway (its count trigger fires first).
+ */
+export const lockCustomerUserCounts = (rows: string): string => `PERFORM 1 FROM "child_count" WHERE "kind" = 'customer_user'
+        AND "parentId" IN (SELECT DISTINCT "customerId" FROM ${rows}) ORDER BY "parentId" FOR UPDATE;`;
+
 export class ChildCounts1733200000000 implements MigrationInterface {
   name = 'ChildCounts1733200000000';
 

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { lockCustomerUserCounts } from './1733200000000-child-counts';
 import { applyPendingUserGrams, postgresGramsOf } from '../search-grams';
 
 /**
@@ -25,11 +26,9 @@ export class UserSearchGrams1733300000000 implements MigrationInterface {
       "n" bigint NOT NULL,
       PRIMARY KEY ("customerId", "gram"))${postgres ? '' : ' WITHOUT ROWID'}`);
     if (postgres) {
-      const lockCustomers = (rows: string) => `PERFORM 1 FROM "child_count" WHERE "kind" = 'customer_user'
-        AND "parentId" IN (SELECT DISTINCT "customerId" FROM ${rows}) ORDER BY "parentId" FOR UPDATE;`;
       await q.query(`CREATE FUNCTION "customer_user_grams_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          ${lockCustomers('"inserted_rows"')}
+          ${lockCustomerUserCounts('"inserted_rows"')}
           INSERT INTO "customer_user_gram" ("customerId", "gram", "n")
             SELECT "customerId", "gram", COUNT(*) FROM (${postgresGramsOf('"inserted_rows"')}) g
             GROUP BY "customerId", "gram" ORDER BY "customerId", "gram"
@@ -38,7 +37,7 @@ export class UserSearchGrams1733300000000 implements MigrationInterface {
         END $$`);
       await q.query(`CREATE FUNCTION "customer_user_grams_deleted"() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          ${lockCustomers('"deleted_rows"')}
+          ${lockCustomerUserCounts('"deleted_rows"')}
           UPDATE "customer_user_gram" SET "n" = "customer_user_gram"."n" - d."n"
             FROM (SELECT "customerId", "gram", COUNT(*) AS "n" FROM (${postgresGramsOf('"deleted_rows"')}) g GROUP BY "customerId", "gram") d
             WHERE "customer_user_gram"."customerId" = d."customerId" AND "customer_user_gram"."gram" = d."gram";
@@ -55,7 +54,7 @@ export class UserSearchGrams1733300000000 implements MigrationInterface {
       await q.query(`CREATE FUNCTION "customer_user_grams_updated"() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF NOT EXISTS ${added} THEN RETURN NULL; END IF;
-          ${lockCustomers('"new_rows"')}
+          ${lockCustomerUserCounts('"new_rows"')}
           INSERT INTO "customer_user_gram" ("customerId", "gram", "n")
             SELECT "customerId", "gram", SUM("sign") FROM (
               SELECT "customerId", "gram", 1 AS "sign" FROM (${postgresGramsOf(`${added}`)}) a

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { lockCustomerUserCounts } from './1733200000000-child-counts';
 
 /**
  * `Customer.webexUserCounts` and the count of `users(filter: { webexStatus })` without reading the
@@ -63,9 +64,6 @@ export class WebexUserCounts1733400000000 implements MigrationInterface {
   }
 
   private async postgresTriggers(q: QueryRunner): Promise<void> {
-    // The customers' "child_count" rows of users, in one order: every writer of these counts takes them first.
-    const lockCustomers = (rows: string) => `PERFORM 1 FROM "child_count" WHERE "kind" = 'customer_user'
-      AND "parentId" IN (SELECT DISTINCT "customerId" FROM ${rows}) ORDER BY "parentId" FOR UPDATE;`;
     // Signed changes per (customer, status), applied in key order; a decrement never creates a row.
     const apply = (changes: string) => `
       INSERT INTO "webex_user_count" ("customerId", "status", "n")
@@ -82,14 +80,14 @@ export class WebexUserCounts1733400000000 implements MigrationInterface {
     await q.query(`CREATE FUNCTION "webex_user_count_sync_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NOT EXISTS (SELECT 1 FROM "inserted_rows" WHERE "kind" = 'USER') THEN RETURN NULL; END IF;
-        ${lockCustomers(`(SELECT "customerId" FROM "inserted_rows" WHERE "kind" = 'USER') r`)}
+        ${lockCustomerUserCounts(`(SELECT "customerId" FROM "inserted_rows" WHERE "kind" = 'USER') r`)}
         ${apply(syncRows('"inserted_rows"', 1))}
         RETURN NULL;
       END $$`);
     await q.query(`CREATE FUNCTION "webex_user_count_sync_deleted"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NOT EXISTS (SELECT 1 FROM "deleted_rows" WHERE "kind" = 'USER') THEN RETURN NULL; END IF;
-        ${lockCustomers(`(SELECT "customerId" FROM "deleted_rows" WHERE "kind" = 'USER') r`)}
+        ${lockCustomerUserCounts(`(SELECT "customerId" FROM "deleted_rows" WHERE "kind" = 'USER') r`)}
         ${apply(syncRows('"deleted_rows"', -1))}
         RETURN NULL;
       END $$`);
@@ -104,7 +102,7 @@ export class WebexUserCounts1733400000000 implements MigrationInterface {
     await q.query(`CREATE FUNCTION "webex_user_count_sync_updated"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NOT EXISTS ${changed('"new_rows"', '"old_rows"')} THEN RETURN NULL; END IF;
-        ${lockCustomers(`${changed('"new_rows"', '"old_rows"')} r`)}
+        ${lockCustomerUserCounts(`${changed('"new_rows"', '"old_rows"')} r`)}
         ${apply(`${syncRows(`${changed('"new_rows"', '"old_rows"')}`, 1)} UNION ALL ${syncRows(`${changed('"old_rows"', '"new_rows"')}`, -1)}`)}
         RETURN NULL;
       END $$`);
@@ -114,13 +112,13 @@ export class WebexUserCounts1733400000000 implements MigrationInterface {
       WHERE "status" IS NOT NULL`;
     await q.query(`CREATE FUNCTION "webex_user_count_user_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        ${lockCustomers('"inserted_rows"')}
+        ${lockCustomerUserCounts('"inserted_rows"')}
         ${apply(userRows('"inserted_rows"', 1))}
         RETURN NULL;
       END $$`);
     await q.query(`CREATE FUNCTION "webex_user_count_user_deleted"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        ${lockCustomers('"deleted_rows"')}
+        ${lockCustomerUserCounts('"deleted_rows"')}
         ${apply(userRows('"deleted_rows"', -1))}
         RETURN NULL;
       END $$`);
