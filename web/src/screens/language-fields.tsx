@@ -13,10 +13,11 @@ export function splitLanguage(tag: string): { language: string; country: string 
  * Language from `languages`, Language variant from `countries`, so nothing is typed in and only
  * what the server accepts can be chosen. Errors on `name` show on the Language dropdown.
  * `empty`: the label of "no value" (the default the server then uses), or undefined when a value is required.
+ * `label` names the first dropdown; the second is "<label> variant".
  */
-export function LanguageFields({ name, value, onChange, errors, languages, countries, empty, hint }: {
+export function LanguageFields({ name, value, onChange, errors, languages, countries, empty, hint, label = 'Language' }: {
   name: string; value: string; onChange(tag: string): void; errors: ErrorMap;
-  languages: readonly Language[]; countries: readonly Country[]; empty?: string; hint?: string;
+  languages: readonly Language[]; countries: readonly Country[]; empty?: string; hint?: string; label?: string;
 }) {
   const { language, country } = splitLanguage(value);
   // Former codes (iw) stay accepted but are offered only to a value that already has one.
@@ -32,9 +33,9 @@ export function LanguageFields({ name, value, onChange, errors, languages, count
   const tag = (l: string, c: string) => (l ? (c ? `${l}_${c}` : l) : '');
   return (
     <>
-      <SelectField label="Language" name={name} errors={errors} value={language} hint={hint}
+      <SelectField label={label} name={name} errors={errors} value={language} hint={hint}
         options={languageOptions} placeholder={empty} onChange={(l) => onChange(tag(l, l ? country : ''))} />
-      <SelectField label="Language variant" name={`${name}.variant`} errors={errors} value={country}
+      <SelectField label={`${label} variant`} name={`${name}.variant`} errors={errors} value={country}
         hint="The country or region whose form of the language is meant, e.g. Netherlands for nl_NL."
         options={variantOptions} selectProps={{ disabled: !language }} onChange={(c) => onChange(tag(language, c))} />
     </>

@@ -1,6 +1,7 @@
 import type { AuthenticationMethod, CreateTemplateInput, Template } from '@wholesale-provisioning/sdk';
 import { CheckboxField, SelectField, TextField, type ErrorMap } from '../forms';
 import type { Session } from '../session';
+import { LanguageFields } from './language-fields';
 
 export interface TemplateDraft {
   name: string;
@@ -116,14 +117,16 @@ export function PstnSettings({ draft, set, errors, session }: Props) {
   );
 }
 
-export function GeneralSettings({ draft, set, errors }: Props) {
+export function GeneralSettings({ draft, set, errors, session }: Props) {
   return (
     <>
       <TextField label="Brand name" name="brandName" required errors={errors} value={draft.brandName} onChange={(brandName) => set({ brandName })}
         hint="Shown in every onboarding email sent to this template's customers (up to 100 characters)." />
-      <TextField label="Default email language" name="defaultEmailLanguage" errors={errors} value={draft.defaultEmailLanguage}
-        onChange={(defaultEmailLanguage) => set({ defaultEmailLanguage })} hint="For example en_US or nl_NL. Empty: en_US."
-        inputProps={{ autoComplete: 'off' }} />
+      <div className="grid two">
+        <LanguageFields label="Default email language" name="defaultEmailLanguage" errors={errors} value={draft.defaultEmailLanguage}
+          onChange={(defaultEmailLanguage) => set({ defaultEmailLanguage })} languages={session.languages} countries={session.countries}
+          empty="English, United States (en_US, the default)" hint="Of the onboarding emails to this template's customers; each customer can have its own." />
+      </div>
       <CheckboxField label="Restrict admin invitation emails" name="restrictAdminInvitationEmails" errors={errors}
         checked={draft.restrictAdminInvitationEmails} onChange={(restrictAdminInvitationEmails) => set({ restrictAdminInvitationEmails })} />
       <CheckboxField label="Disable Webex Calling one-to-one calls" name="disableWebexCallingOneToOne" errors={errors}
