@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 import { OutboxSender } from './outbox/outbox.sender';
 import { startWebexWorker, WebexWorker } from './webex/webex-start';
 import { startCountCompactor } from './db/count-compactor';
+import { startStatisticsKeeper } from './db/table-statistics';
 import { TokenUsage } from './auth/token-usage';
 import { AppMetrics } from './metrics/app-metrics';
 import { MetricsServer, startMetricsServer } from './metrics/metrics-server';
@@ -104,13 +105,15 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
   const webex = startWebexWorker(config.webex, db, log);
   // PostgreSQL: keeps each partner's count rows few (db/count-compactor.ts).
   const countCompactor = startCountCompactor(db, log);
+  // PostgreSQL: the planner's statistics follow large imports within seconds (db/table-statistics.ts).
+  const statisticsKeeper = startStatisticsKeeper(db, log);
   let stopped: Promise<void> | undefined;
   return {
     url: http.url, port: http.port, db, services, log, demo, demoAdminId, http, metricsUrl, outbox, webex,
     stop: () => (stopped ??= (async () => {
       // In parallel: the outbox and the Webex worker must not go on sending its batch while HTTP requests drain; it
       // finish the email or Cisco call in flight and hand the rest of their claims back at once.
-      await Promise.all([http.stop(), outbox?.stop(), webex?.stop(), metricsServer?.stop(), countCompactor?.stop()]);
+      await Promise.all([http.stop(), outbox?.stop(), webex?.stop(), metricsServer?.stop(), countCompactor?.stop(), statisticsKeeper?.stop()]);
       await tokenUsage.stop(); // after the requests: it writes what they noted
       await db.close();
     })()),
