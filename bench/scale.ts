@@ -57,6 +57,7 @@ const READS: Record<string, (tag: string) => { query: string; variables?: Record
   'users(first: 100) + totalCount': () => ({ query: `query ($id: ID!) { customer(id: $id) { users(first: 100) { totalCount pageInfo { endCursor } edges { node { ${USER_FIELDS} } } } } }` }),
   'users(first: 100, after) page 2': () => ({ needsAfter: true, query: `query ($id: ID!, $after: String) { customer(id: $id) { users(first: 100, after: $after) { pageInfo { hasNextPage } edges { node { ${USER_FIELDS} } } } } }` }),
   'search "x" (1 char: stored count) + count': () => ({ query: searchQuery, variables: { search: 'x' } }),
+  'search "qz" (2 chars, no hit) + count': () => ({ query: searchQuery, variables: { search: 'qz' } }),
   'search, a few hits + count': () => ({ query: searchQuery, variables: { search: 'zwanenburg' } }),
   'search, one hit + count': (tag) => ({ query: searchQuery, variables: { search: `u42.${tag}@` } }),
   'outbox(first: 20) + totalCount': () => ({ query: `query ($id: ID!) { customer(id: $id) { outbox(first: 20) { totalCount edges { node { id to subject status } } } } }` }),
@@ -64,6 +65,9 @@ const READS: Record<string, (tag: string) => { query: string; variables?: Record
   webexUserCounts: () => ({ query: `query ($id: ID!) { customer(id: $id) { webexUserCounts { status count } } }` }),
   'users(first: 20, webexStatus: FAILED) + totalCount': () => ({
     query: `query ($id: ID!) { customer(id: $id) { users(first: 20, filter: { webexStatus: FAILED }) { totalCount edges { node { ${USER_FIELDS} webex { status } } } } } }`,
+  }),
+  'users(first: 20, webexStatus: NOT_SYNCED) (none) + totalCount': () => ({
+    query: `query ($id: ID!) { customer(id: $id) { users(first: 20, filter: { webexStatus: NOT_SYNCED }) { totalCount edges { node { ${USER_FIELDS} } } } } }`,
   }),
 };
 

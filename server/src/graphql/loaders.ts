@@ -201,7 +201,17 @@ export class Loaders {
         ?.filter((r) => (!query.afterId || r.id < query.afterId) && (query.matches?.(r) ?? true)).slice(0, query.first + 1));
       if (rest.length === 0) return parentIds.map((id) => known.get(id) ?? []);
       const metadata = this.db.manager.connection.getMetadata(target);
-      const arms = rest.map((parentId) => {
+      // A filter whose count is stored (ChildListQuery.count) bounds each parent's page: no match, no
+      // arm at all; fewer than a page, the arm stops once it holds them all instead of reading the
+      // rest of the parent. A short search or NOT_SYNCED with no match read every user before. The
+      // counts are the totalCount's own (one loader per request), so a page never disagrees with it.
+      const bounds = query.count ? await this.childCount(target, parentColumn, query).loadMany(rest) : null;
+      const limits = new Map(rest.map((parentId, i) => {
+        const bound = bounds?.[i];
+        return [parentId, typeof bound === 'number' ? Math.min(query.first + 1, bound) : query.first + 1] as const;
+      }));
+      const arms = rest.filter((parentId) => limits.get(parentId)! > 0).map((parentId) => {
+        const limit = limits.get(parentId)!;
         if (query.through) {
           // The other table's rows drive (its index gives the order); the child is joined by id.
           const arm = this.db.manager.createQueryBuilder()
@@ -212,17 +222,17 @@ export class Loaders {
             .andWhere(query.through.where.sql, query.through.where.params);
           if (query.afterId) arm.andWhere('d.id < :afterId', { afterId: query.afterId });
           if (query.where) arm.andWhere(query.where.sql, query.where.params);
-          return arm.orderBy('d.id', 'DESC').limit(query.first + 1).getQueryAndParameters();
+          return arm.orderBy('d.id', 'DESC').limit(limit).getQueryAndParameters();
         }
         const arm = this.db.manager.createQueryBuilder(target, 'c')
           .select('c.*')
           .where(`${this.parentColumn(query, parentColumn)} = :parentId`, { parentId });
         if (query.afterId) arm.andWhere('c.id < :afterId', { afterId: query.afterId });
         if (query.where) arm.andWhere(query.where.sql, query.where.params);
-        return arm.orderBy('c.id', 'DESC').limit(query.first + 1).getQueryAndParameters();
+        return arm.orderBy('c.id', 'DESC').limit(limit).getQueryAndParameters();
       });
       const [sql, params] = unionAll(arms, this.db.kind === 'postgres');
-      const raw: ObjectLiteral[] = await this.db.manager.query(sql, params);
+      const raw: ObjectLiteral[] = arms.length ? await this.db.manager.query(sql, params) : [];
       const entities = raw.map((r) => Object.assign(this.db.manager.create(target), hydrate(metadata, r)) as T);
       const byParent = new Map<string, T[]>(parentIds.map((id) => [id, known.get(id) ?? []]));
       entities.forEach((e) => byParent.get((e as ObjectLiteral)[parentColumn])?.push(e));
