@@ -192,6 +192,37 @@ describe('customer lists at any size (issue 13)', () => {
     expect((await fixture.server.post({ query: PARTNER }, { token: fixture.partner.token })).body.data.auditEvents.totalCount).toBeGreaterThan(0);
   });
 
+  it('sends a search’s COUNT together with its page when totalCount is asked for (through a fragment too), and no COUNT when it is not', async () => {
+    const customer = await newCustomer();
+    await fixture.partner.client.setupCustomer({ customerId: customer.id, users: [aUser({ firstName: 'Quokka' }), aUser({ firstName: 'Quokka' })] });
+    const manager = fixture.server.app.db.manager;
+    const events: string[] = [];
+    const original = manager.query.bind(manager);
+    // The users' search statements, as the loaders send them and as their answers come back.
+    const spy = vi.spyOn(manager, 'query').mockImplementation(async (sql: string, params?: unknown[]) => {
+      const kind = !/"customer_user"/.test(sql) || !/LIKE/.test(sql) ? null : /COUNT\(\*\)/.test(sql) ? 'count' : 'page';
+      if (kind) events.push(`${kind} sent`);
+      try {
+        return await original(sql, params);
+      } finally {
+        if (kind) events.push(`${kind} answered`);
+      }
+    });
+    try {
+      const counted = await gql(`query ($id: ID!) { customer(id: $id) { users(first: 1, filter: { search: "quokka" }) { ...Counted edges { node { id } } } } }
+        fragment Counted on CustomerUserConnection { totalCount }`, { id: customer.id });
+      expect(counted.customer.users.totalCount).toBe(2);
+      expect(events.indexOf('count sent')).toBeGreaterThan(-1);
+      expect(events.indexOf('count sent')).toBeLessThan(events.indexOf('page answered'));
+      events.length = 0;
+      const uncounted = await gql(`query ($id: ID!) { customer(id: $id) { users(first: 1, filter: { search: "quokka" }) { edges { node { id } } } } }`, { id: customer.id });
+      expect(uncounted.customer.users.edges).toHaveLength(1);
+      expect(events).toEqual(['page sent', 'page answered']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('pages each customer’s users with keyset cursors, several customers of different sizes in one query', async () => {
     const sizes = [0, 1, 4];
     const ids: string[] = [];

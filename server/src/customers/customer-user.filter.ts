@@ -69,7 +69,8 @@ export function customerUsersQuery(
   // A status a user has only with a sync row, alone: the page walks the customer's sync rows in
   // that status (index ix_webex_sync_status, newest first) and joins their users, instead of walking
   // every user and looking for its row. A removed user's row (kept until Cisco's DELETE is done)
-  // finds no user and is skipped, as before. NOT_SYNCED has no such rows: it walks the users.
+  // finds no user and is skipped, as before. NOT_SYNCED has no such rows: it walks the users, bounded
+  // by its stored count (none: no row is read; see Loaders.childPage).
   const through = webexStatus && webexStatus !== WebexSyncStatus.NOT_SYNCED && !search && !locationId
     ? { table: 'webex_sync', where: { sql: `d."kind" = 'USER' AND d."status" = :throughStatus`, params: { throughStatus: webexStatus } } }
     : undefined;

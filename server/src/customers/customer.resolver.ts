@@ -1,5 +1,7 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { childConnection } from '../graphql/child-connection';
+import { selectsField } from '../graphql/selection';
 import { ConnectionType } from '../graphql/connection';
 import { callerOf, RequestContext } from '../graphql/context';
 import { PageArgsType } from '../graphql/page-args';
@@ -72,10 +74,11 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => CustomerUserConnection)
-  users(@Root() customer: Customer, @Args(() => CustomerUsersArgs) args: CustomerUsersArgs, @Ctx() ctx: RequestContext) {
+  users(@Root() customer: Customer, @Args(() => CustomerUsersArgs) args: CustomerUsersArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
     // A dry run's users are matched in memory, against the Webex states it captured with them.
     const webexStatusOf = (id: string) => ctx.services.customers.heldWebexStatus(ctx.loaders, id) ?? WebexSyncStatus.NOT_SYNCED;
-    return childConnection(ctx, CustomerUser, customer.id, 'users', args, customerUsersQuery(ctx.db, args.filter, webexStatusOf));
+    return childConnection(ctx, CustomerUser, customer.id, 'users', args, customerUsersQuery(ctx.db, args.filter, webexStatusOf),
+      { countAsked: selectsField(info, 'totalCount') });
   }
 }
 

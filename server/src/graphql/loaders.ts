@@ -33,6 +33,7 @@ export interface ChildListQuery {
   /**
    * Counts the filtered children of these parents from something the database keeps (a short
    * search's stored grams: db/search-grams.ts) instead of counting the rows; undefined: counted.
+   * It must be exact: childPage also reads it to bound each parent's page.
    */
   count?: (parentIds: readonly string[]) => Promise<Map<string, number>>;
   /**
@@ -268,7 +269,8 @@ export class Loaders {
         .where(`${this.parentColumn(query, parentColumn)} IN (:...parentIds)`, { parentIds: [...rest] })
         .groupBy(`c."${parentColumn}"`);
       if (query.where) qb.andWhere(query.where.sql, query.where.params);
-      const rows = await qb.getRawMany<{ parentId: string; n: string | number }>();
+      const [sql, params] = qb.getQueryAndParameters();
+      const rows: Array<{ parentId: string; n: string | number }> = await this.db.manager.query(sql, params);
       const counts = new Map([...known, ...rows.map((r) => [r.parentId, Number(r.n)] as const)]);
       return parentIds.map((id) => counts.get(id) ?? 0);
     }, { maxBatchSize: 500 }));
