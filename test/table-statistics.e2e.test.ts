@@ -44,5 +44,11 @@ describe.runIf(onPostgres)('table statistics after a large import (PostgreSQL)',
     // An index walked newest first (the (customerId, id) index, or the primary key when nearly every
     // user is this customer's) and stopped after one page: no Sort of the customer's users.
     expect(nodes).toEqual(['Limit', expect.stringMatching(/^Index Scan (ix_user_customer|customer_user_pkey)$/)]);
+    // And the search indexes hold the new users: nothing is left in the trigram GIN indexes' pending
+    // lists, which every search would read through (gin_clean_pending_list answers the pages it moved).
+    const pending: Array<{ pages: number }> = await db.manager.query(`SELECT gin_clean_pending_list(i."indexrelid"::regclass) AS "pages"
+      FROM pg_index i JOIN pg_class ic ON ic."oid" = i."indexrelid" WHERE i."indrelid" = 'customer_user'::regclass AND ic."relname" LIKE 'ix_customer_user_trgm_%'`);
+    expect(pending.length).toBe(3);
+    expect(pending.map((row) => Number(row.pages))).toEqual([0, 0, 0]);
   });
 });

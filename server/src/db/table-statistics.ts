@@ -13,7 +13,8 @@ export const ANALYZE_SCALE = 0.1;
 export const ANALYZE_INTERVAL_MS = 2000;
 
 /**
- * PostgreSQL: ANALYZE the tables a write changed by a tenth or more, within seconds of the write.
+ * PostgreSQL: ANALYZE the tables a write changed by a tenth or more, within seconds of the write,
+ * and flush their GIN indexes' pending lists.
  *
  * The planner picks a page's plan from the table's statistics. Right after a large import they
  * still describe the table as it was: after 100,000 users went into a customer that the last
@@ -33,7 +34,15 @@ export async function analyzeChangedTables(db: Database): Promise<string[]> {
         AND s."n_mod_since_analyze" > $1 + $2 * greatest(c."reltuples", 0)
       ORDER BY s."relname"`, [ANALYZE_BASE_ROWS, ANALYZE_SCALE]) as Array<{ table: string }>;
   const tables = due.map((row) => row.table);
-  for (const table of tables) await db.manager.query(`ANALYZE (SKIP_LOCKED) "${table.replace(/"/g, '""')}"`);
+  for (const table of tables) {
+    await db.manager.query(`ANALYZE (SKIP_LOCKED) "${table.replace(/"/g, '""')}"`);
+    // What autovacuum's ANALYZE also does, and a manual one does not: move the rows waiting in each
+    // GIN index's pending list (fastupdate) into the index. Every search reads the whole pending
+    // list; after a 100,000-user import its 444 pages cost each user search about 10 ms.
+    await db.manager.query(`SELECT gin_clean_pending_list(i."indexrelid"::regclass) FROM pg_index i
+        JOIN pg_class ic ON ic."oid" = i."indexrelid" JOIN pg_am am ON am."oid" = ic."relam"
+        WHERE i."indrelid" = $1::regclass AND am."amname" = 'gin'`, [`"${table.replace(/"/g, '""')}"`]);
+  }
   return tables;
 }
 
