@@ -199,7 +199,7 @@ describe('customer lists at any size (issue 13)', () => {
     const events: string[] = [];
     const original = manager.query.bind(manager);
     // The users' search statements, as the loaders send them and as their answers come back.
-    const spy = vi.spyOn(manager, 'query').mockImplementation(async (sql: string, params?: unknown[]) => {
+    const spy = vi.spyOn(manager, 'query').mockImplementation(async (sql: string, params?: Parameters<typeof original>[1]) => {
       const kind = !/"customer_user"/.test(sql) || !/LIKE/.test(sql) ? null : /COUNT\(\*\)/.test(sql) ? 'count' : 'page';
       if (kind) events.push(`${kind} sent`);
       try {
