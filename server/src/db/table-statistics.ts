@@ -28,22 +28,21 @@ export const ANALYZE_INTERVAL_MS = 2000;
  */
 export async function analyzeChangedTables(db: Database): Promise<string[]> {
   if (db.kind !== 'postgres') return [];
-  const due = await db.manager.query(`SELECT s."relname" AS "table" FROM pg_stat_user_tables s
+  const due = await db.manager.query(`SELECT s."relname" AS "table", s."relid" AS "oid" FROM pg_stat_user_tables s
       JOIN pg_class c ON c."oid" = s."relid"
       WHERE s."schemaname" = current_schema() AND pg_has_role(c."relowner", 'USAGE')
         AND s."n_mod_since_analyze" > $1 + $2 * greatest(c."reltuples", 0)
-      ORDER BY s."relname"`, [ANALYZE_BASE_ROWS, ANALYZE_SCALE]) as Array<{ table: string }>;
-  const tables = due.map((row) => row.table);
-  for (const table of tables) {
+      ORDER BY s."relname"`, [ANALYZE_BASE_ROWS, ANALYZE_SCALE]) as Array<{ table: string; oid: number }>;
+  for (const { table, oid } of due) {
     await db.manager.query(`ANALYZE (SKIP_LOCKED) "${table.replace(/"/g, '""')}"`);
     // What autovacuum's ANALYZE also does, and a manual one does not: move the rows waiting in each
     // GIN index's pending list (fastupdate) into the index. Every search reads the whole pending
     // list; after a 100,000-user import its 444 pages cost each user search about 10 ms.
     await db.manager.query(`SELECT gin_clean_pending_list(i."indexrelid"::regclass) FROM pg_index i
         JOIN pg_class ic ON ic."oid" = i."indexrelid" JOIN pg_am am ON am."oid" = ic."relam"
-        WHERE i."indrelid" = $1::regclass AND am."amname" = 'gin'`, [`"${table.replace(/"/g, '""')}"`]);
+        WHERE i."indrelid" = $1 AND am."amname" = 'gin'`, [oid]);
   }
-  return tables;
+  return due.map((row) => row.table);
 }
 
 /** The keeper's background loop (PostgreSQL only; null on SQLite, whose planner reads no statistics we keep). */
