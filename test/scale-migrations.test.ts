@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ENTITIES } from '../server/src/db/entities';
 import { newId } from '../server/src/db/ids';
 import { MIGRATIONS } from '../server/src/db/migrations';
+import { applyPendingUserGrams, GRAMS_KEPT_FROM, GRAMS_KEPT_MARK } from '../server/src/db/search-grams';
 import { aCustomerInput, aTemplateInput, aUser } from './support/factories';
 import { onPostgres, startTestServer, type TestPartner, type TestServer } from './support/test-server';
 
@@ -126,6 +127,43 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
       await expectBackfilledWebexCounts(server, partner, customer.id, users[2]!.id);
       // The figures are the stored ones (test/webex-user-counts.test.ts shows they are what answers), backfilled.
       expect(await storedWebexCounts(server, customer.id)).toEqual([{ status: 'FAILED', n: 1 }, { status: 'PROVISIONED', n: 2 }]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('keeps the short-search grams of the customers of GRAMS_KEPT_FROM users or more only, and counts the others from their users', async () => {
+    const file = path.join(dir, 'grams-of-every-customer.sqlite');
+    const env = { DATABASE_URL: `sqlite:${file}` };
+    let server = await startTestServer({}, env);
+    const { partner, customer: small } = await aCustomerWithThreeUsers(server);
+    const template = (await partner.client.templates()).edges[0]!.node;
+    const large = await partner.client.createCustomer(aCustomerInput(template.id));
+    await partner.client.setupCustomer({ customerId: large.id, users: Array.from({ length: GRAMS_KEPT_FROM }, () => aUser()) });
+    await server.stop();
+
+    // Back to before the migration: every customer's grams stored, no marks, nothing pending.
+    const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
+    await ds.initialize();
+    await undoThrough(ds, 'GramsOfLargeCustomers1733500000000');
+    await applyPendingUserGrams(ds.manager, 20_000, 0);
+    await ds.query(`DELETE FROM "customer_user_gram" WHERE "gram" = ?`, [GRAMS_KEPT_MARK]);
+    const grams = async (customerId: string) => Number((await ds.query(`SELECT COUNT(*) AS n FROM "customer_user_gram" WHERE "customerId" = ?`, [customerId]))[0].n);
+    expect(await grams(small.id)).toBeGreaterThan(20);
+    const largeGrams = await grams(large.id);
+    await ds.destroy();
+
+    server = await startTestServer({}, env);
+    try {
+      const stored = (customerId: string) => server.app.db.manager.query(`SELECT "gram", "n" FROM "customer_user_gram" WHERE "customerId" = ? ORDER BY "gram" LIMIT 2`, [customerId]);
+      expect(await stored(small.id)).toEqual([]);
+      expect((await stored(large.id))[0]).toEqual({ gram: GRAMS_KEPT_MARK, n: 0 });
+      expect(Number((await server.app.db.manager.query(`SELECT COUNT(*) AS n FROM "customer_user_gram" WHERE "customerId" = ?`, [large.id]))[0].n)).toBe(largeGrams + 1);
+      const total = async (id: string) => (await server.post({
+        query: `query ($id: ID!) { customer(id: $id) { users(first: 1, filter: { search: "x" }) { totalCount } } }`, variables: { id },
+      }, { token: partner.token })).body.data.customer.users.totalCount;
+      // Every user's email ends in ".example": an "x" is in each.
+      expect([await total(small.id), await total(large.id)]).toEqual([4, GRAMS_KEPT_FROM + 1]);
     } finally {
       await server.stop();
     }

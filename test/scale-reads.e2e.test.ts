@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { aCustomerInput, anAmsterdamLocation, aTemplateInput, aUser } from './support/factories';
 import { useTestServer } from './support/fixture';
 import { SEARCH_INDEX_BATCH } from '../server/src/db/search-indexer';
+import { GRAMS_KEPT_FROM } from '../server/src/db/search-grams';
 import { COMPACT_ABOVE_ROWS, compactPartnerCounts } from '../server/src/db/count-compactor';
 import { onPostgres } from './support/test-server';
 
@@ -77,60 +78,79 @@ describe('customer lists at any size (issue 13)', () => {
     expect(await stored()).toBe(2);
   });
 
-  it('counts a one- or two-character search from stored grams, kept in step by setup, renames, removals and a customer’s deletion', async () => {
+  it('counts a one- or two-character search from stored grams (SQLite: of a customer of GRAMS_KEPT_FROM users or more; a smaller one is counted), kept in step by setup, renames, removals and a customer’s deletion', async () => {
     const db = fixture.server.app.db;
     const p = (i: number) => (db.kind === 'postgres' ? `$${i}` : '?');
     const { client } = fixture.partner;
-    const customer = await newCustomer();
-    const gone = await newCustomer();
-    const tag = customer.id.slice(-6);
-    const setup = await client.setupCustomer({ customerId: customer.id, users: [
-      aUser({ firstName: 'Xavier', lastName: 'Öztürk', email: `xavier.${tag}@grams.example` }),
-      aUser({ firstName: 'Ann', lastName: 'Ng 😀x', email: `ann.${tag}@grams.example` }),
-      aUser({ firstName: 'Åsa', lastName: 'Lax', email: `asa.${tag}@grams.example` }),
-    ] });
+    // With its administrator, `large` reaches GRAMS_KEPT_FROM users in one setupCustomer; `small` has four.
+    const [large, small, gone] = [await newCustomer(), await newCustomer(), await newCustomer()];
+    for (const [customer, fillers] of [[large, GRAMS_KEPT_FROM - 4], [small, 0]] as const) {
+      const tag = customer.id.slice(-6);
+      const setup = await client.setupCustomer({ customerId: customer.id, users: [
+        aUser({ firstName: 'Xavier', lastName: 'Öztürk', email: `xavier.${tag}@grams.example` }),
+        aUser({ firstName: 'Ann', lastName: 'Ng 😀x', email: `ann.${tag}@grams.example` }),
+        aUser({ firstName: 'Åsa', lastName: 'Lax', email: `asa.${tag}@grams.example` }),
+        ...Array.from({ length: fillers }, () => aUser()),
+      ] });
+      const [xavier, ann, asa] = setup.users;
+      await client.updateUsers({ customerId: customer.id, users: [{ id: xavier!.id, firstName: 'Bob' }, { id: ann!.id, email: `anne.${tag}@grams.example` }] });
+      await client.removeUsers({ customerId: customer.id, userIds: [asa!.id] });
+    }
     await client.setupCustomer({ customerId: gone.id, users: [aUser({ firstName: 'Xena', lastName: 'Öx' })] });
-    const [xavier, ann, asa] = setup.users;
-    await client.updateUsers({ customerId: customer.id, users: [{ id: xavier!.id, firstName: 'Bob' }, { id: ann!.id, email: `anne.${tag}@grams.example` }] });
-    await client.removeUsers({ customerId: customer.id, userIds: [asa!.id] });
     await client.deleteCustomer(gone.id);
 
-    const users = (await client.customerUsers(customer.id, { first: 100 }))!.edges.map((e) => e.node);
-    const texts = (u: { firstName: string; lastName: string; email: string }) => [u.firstName, u.lastName, u.email].map((t) => [...t.toLowerCase()]);
-    // The rule of domain.md §8 for a term of one or two characters, in JavaScript.
-    const recount = new Map<string, number>();
-    for (const u of users) {
-      const grams = new Set(texts(u).flatMap((chars) => chars.flatMap((c, i) => (i + 1 < chars.length ? [c, c + chars[i + 1]] : [c]))));
-      for (const gram of grams) recount.set(gram, (recount.get(gram) ?? 0) + 1);
-    }
-    const total = async (search: string) => (await gql(`query ($id: ID!, $search: String!) { customer(id: $id) { users(first: 1, filter: { search: $search }) { totalCount } } }`,
-      { id: customer.id, search })).customer.users.totalCount;
+    // The rule of domain.md §8 for a term of one or two characters, in JavaScript, over every user stored.
+    const recount = async (customerId: string) => {
+      const users = await db.manager.query(`SELECT "firstName", "lastName", "email" FROM "customer_user" WHERE "customerId" = ${p(1)}`, [customerId]) as
+        Array<{ firstName: string; lastName: string; email: string }>;
+      const n = new Map<string, number>();
+      for (const u of users) {
+        const texts = [u.firstName, u.lastName, u.email].map((t) => [...t.toLowerCase()]);
+        const grams = new Set(texts.flatMap((chars) => chars.flatMap((c, i) => (i + 1 < chars.length ? [c, c + chars[i + 1]] : [c]))));
+        for (const gram of grams) n.set(gram, (n.get(gram) ?? 0) + 1);
+      }
+      return { n, users: users.length };
+    };
+    const expected = { large: await recount(large.id), small: await recount(small.id) };
+    expect([expected.large.users, expected.small.users]).toEqual([GRAMS_KEPT_FROM - 1, 3]);
+    const expect_ = (which: 'large' | 'small', term: string) => expected[which].n.get(term.trim().toLowerCase()) ?? (term.trim() ? 0 : expected[which].users);
+    const total = async (id: string, search: string) => (await gql(`query ($id: ID!, $search: String!) { customer(id: $id) { users(first: 1, filter: { search: $search }) { totalCount } } }`,
+      { id, search })).customer.users.totalCount;
     const terms = ['x', 'X', 'ö', 'Ö', '😀', '😀x', 'b', 'bo', 'xa', 'ax', 'e.', 'an', 'å', 'q', 'zz', ' '];
-    const expected = (term: string) => recount.get(term.trim().toLowerCase()) ?? (term.trim() ? 0 : users.length);
-    // On SQLite the users just written still wait in the pending list here; after the flush they are in the stored counts.
+    // On SQLite the users just written may still wait in the pending list here; after the flush they are in the stored counts.
     for (const flushed of db.kind === 'sqlite' ? [false, true] : [true]) {
       if (flushed) await db.flushSearchIndex();
-      for (const term of terms) expect({ flushed, term, n: await total(term) }).toEqual({ flushed, term, n: expected(term) });
+      for (const which of ['large', 'small'] as const) {
+        const id = which === 'large' ? large.id : small.id;
+        for (const term of terms) expect({ flushed, which, term, n: await total(id, term) }).toEqual({ flushed, which, term, n: expect_(which, term) });
+      }
     }
-    // What is stored is exactly the recount: the renamed and removed users' old grams are gone.
-    const stored = await db.manager.query(`SELECT "gram", "n" FROM "customer_user_gram" WHERE "customerId" = ${p(1)} AND "n" <> 0`, [customer.id]) as Array<{ gram: string; n: number | string }>;
-    expect(new Map(stored.map((r) => [r.gram, Number(r.n)]))).toEqual(recount);
+    // What is stored is exactly the recount: the renamed and removed users' old grams are gone. On
+    // SQLite only the large customer's grams are kept (its mark is the row of gram '').
+    const stored = async (customerId: string) => new Map((await db.manager.query(`SELECT "gram", "n" FROM "customer_user_gram" WHERE "customerId" = ${p(1)} AND "n" <> 0`, [customerId]) as
+      Array<{ gram: string; n: number | string }>).map((r) => [r.gram, Number(r.n)]));
+    expect(await stored(large.id)).toEqual(expected.large.n);
+    expect(await stored(small.id)).toEqual(db.kind === 'sqlite' ? new Map() : expected.small.n);
     expect(await db.manager.query(`SELECT "gram" FROM "customer_user_gram" WHERE "customerId" = ${p(1)}`, [gone.id])).toEqual([]);
     if (db.kind === 'sqlite') expect(await db.manager.query(`SELECT COUNT(*) AS n FROM "customer_user_gram_pending"`)).toEqual([{ n: 0 }]);
     // The answer is the stored figure, not a COUNT: a counter set aside shows through.
-    const set = (n: number) => db.write((tx) => tx.query(`UPDATE "customer_user_gram" SET "n" = ${p(1)} WHERE "customerId" = ${p(2)} AND "gram" = 'x'`, [n, customer.id]));
-    await set(40);
-    expect(await total('X')).toBe(40);
-    expect(await total('xa')).toBe(expected('xa'));
+    const set = (customerId: string, n: number) => db.write((tx) => tx.query(`INSERT INTO "customer_user_gram" ("customerId", "gram", "n") VALUES (${p(1)}, 'x', ${p(2)})
+      ON CONFLICT ("customerId", "gram") DO UPDATE SET "n" = excluded."n"`, [customerId, n]));
+    await set(large.id, 40);
+    expect(await total(large.id, 'X')).toBe(40);
+    expect(await total(large.id, 'xa')).toBe(expect_('large', 'xa'));
+    // Not for a customer whose grams SQLite does not keep: its users are counted.
+    await set(small.id, 40);
+    expect(await total(small.id, 'X')).toBe(db.kind === 'sqlite' ? expect_('small', 'x') : 40);
     // And it bounds the page: a term the count says nothing matches reads no user at all (it used to
     // read every user of the customer to find none), so here the users holding an "x" stay unseen.
     const page = async (search: string) => (await gql(`query ($id: ID!, $search: String!) { customer(id: $id) { users(first: 10, filter: { search: $search }) {
-      totalCount pageInfo { hasNextPage } edges { node { id } } } } }`, { id: customer.id, search })).customer.users;
-    expect((await page('x')).edges).toHaveLength(expected('x'));
-    await set(0);
+      totalCount pageInfo { hasNextPage } edges { node { id } } } } }`, { id: large.id, search })).customer.users;
+    expect((await page('x')).edges).toHaveLength(Math.min(10, expect_('large', 'x')));
+    await set(large.id, 0);
     expect(await page('x')).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false }, edges: [] });
-    await set(expected('x'));
-    expect((await page('x')).edges).toHaveLength(expected('x'));
+    await set(large.id, expect_('large', 'x'));
+    expect((await page('x')).edges).toHaveLength(Math.min(10, expect_('large', 'x')));
   });
 
   it('counts a partner’s customers, templates and audit events from stored counts kept on INSERT and DELETE (PostgreSQL: rows summed and folded); a filtered list is counted', async () => {

@@ -3,7 +3,7 @@ import { hasNul } from '../rules/strings';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { trigramSearch } from '../db/text-search';
-import { isGramTerm } from '../db/search-grams';
+import { customersWithKeptGrams, isGramTerm } from '../db/search-grams';
 import { selectIn } from '../db/select-in';
 import { readWebexStatusCount } from '../db/webex-user-counts';
 import type { CustomerUser } from './customer-user.entity';
@@ -92,21 +92,35 @@ function searchCondition(db: Database, alias: string, term: string): string {
 /**
  * How many users of each customer a one- or two-character term matches: the stored count of that
  * gram (db/search-grams.ts), plus on SQLite the matching users still waiting to be folded into it
- * (+1 each, −1 for a deleted or renamed user's old texts), checked with the search's own LIKE.
+ * (+1 each, −1 for a deleted or renamed user's old texts), checked with the search's own LIKE. On
+ * SQLite a customer whose grams are not kept (fewer than GRAMS_KEPT_FROM users when they were last
+ * folded) is counted with that LIKE over its users.
  */
 async function countShortSearch(db: Database, customerIds: readonly string[], term: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   const add = (customerId: string, n: number | string) => counts.set(customerId, (counts.get(customerId) ?? 0) + Number(n));
-  const stored = await selectIn<{ customerId: string; n: number | string }>(db.manager, 'customer_user_gram', ['customerId', 'n'], 'customerId', customerIds,
-    { equal: { column: 'gram', value: term } });
-  for (const row of stored) add(row.customerId, row.n);
+  const kept = db.kind === 'sqlite' ? [...await customersWithKeptGrams(db.manager, customerIds)] : customerIds;
+  if (kept.length) {
+    const stored = await selectIn<{ customerId: string; n: number | string }>(db.manager, 'customer_user_gram', ['customerId', 'n'], 'customerId', kept,
+      { equal: { column: 'gram', value: term } });
+    for (const row of stored) add(row.customerId, row.n);
+  }
   if (db.kind === 'sqlite') {
-    const [sql, params] = db.manager.createQueryBuilder().select('p."customerId"', 'customerId').addSelect('SUM(p."sign")', 'n')
-      .from('customer_user_gram_pending', 'p')
-      .where('p."customerId" IN (:...customerIds)', { customerIds: [...customerIds] })
+    const counted = (table: string, column: string, ids: readonly string[]) => db.manager.createQueryBuilder()
+      .select('p."customerId"', 'customerId').addSelect(column, 'n')
+      .from(table, 'p')
+      .where('p."customerId" IN (:...customerIds)', { customerIds: [...ids] })
       .andWhere(searchCondition(db, 'p', term), { search: likePattern(term) })
       .groupBy('p."customerId"').getQueryAndParameters();
-    for (const row of await db.manager.query(sql, params) as Array<{ customerId: string; n: number }>) add(row.customerId, row.n);
+    const keptSet = new Set(kept);
+    const notKept = customerIds.filter((id) => !keptSet.has(id));
+    const queries = [
+      ...(kept.length ? [counted('customer_user_gram_pending', 'SUM(p."sign")', kept)] : []),
+      ...(notKept.length ? [counted('customer_user', 'COUNT(*)', notKept)] : []),
+    ];
+    for (const [sql, params] of queries) {
+      for (const row of await db.manager.query(sql, params) as Array<{ customerId: string; n: number }>) add(row.customerId, row.n);
+    }
   }
   return counts;
 }

@@ -16,6 +16,7 @@ import { OutboxUnsentRecipient1733250000001 } from './1733250000001-outbox-unsen
 import { UserSearchGrams1733300000000 } from './1733300000000-user-search-grams';
 import { PartnerCountDeltas1733300000001 } from './1733300000001-partner-count-deltas';
 import { WebexUserCounts1733400000000 } from './1733400000000-webex-user-counts';
+import { GramsOfLargeCustomers1733500000000 } from './1733500000000-grams-of-large-customers';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same ones. */
 export const MIGRATIONS = [
@@ -26,5 +27,5 @@ export const MIGRATIONS = [
   CustomerDeletion1733150000000, WebexChanges1733150000001,
   ChildCounts1733200000000, SearchIndexes1733200000001, AuditTargets1733200000002,
   PartnerCounts1733250000000, OutboxUnsentRecipient1733250000001, UserSearchGrams1733300000000,
-  PartnerCountDeltas1733300000001, WebexUserCounts1733400000000,
+  PartnerCountDeltas1733300000001, WebexUserCounts1733400000000, GramsOfLargeCustomers1733500000000,
 ];
