@@ -168,6 +168,44 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
       await server.stop();
     }
   });
+
+  it('rebuilds the counters keyed by customer, with every count and every trigger that keeps them, both ways', async () => {
+    const file = path.join(dir, 'child-count-key.sqlite');
+    const env = { DATABASE_URL: `sqlite:${file}` };
+    let server = await startTestServer({}, env);
+    const { partner, customer } = await aCustomerWithThreeUsers(server);
+    await server.stop();
+
+    const schema = async (ds: DataSource) => ({
+      table: (await ds.query(`SELECT "sql" FROM "sqlite_master" WHERE "name" = 'child_count'`))[0].sql as string,
+      triggers: (await ds.query(`SELECT "name" FROM "sqlite_master" WHERE "type" = 'trigger' AND "sql" LIKE '%child_count%' ORDER BY "name"`)).map((r: { name: string }) => r.name),
+      rows: await ds.query(`SELECT "kind", "parentId", "n" FROM "child_count" ORDER BY "kind", "parentId"`),
+    });
+    const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
+    await ds.initialize();
+    const after = await schema(ds);
+    expect(after.table).toContain('PRIMARY KEY ("parentId", "kind")) WITHOUT ROWID');
+    expect(after.triggers.length).toBeGreaterThanOrEqual(13);
+    await undoThrough(ds, 'ChildCountsByParent1733500000001');
+    const before = await schema(ds);
+    expect(before.table).toContain('PRIMARY KEY ("kind", "parentId"))');
+    expect(before.table).not.toContain('WITHOUT ROWID');
+    expect({ triggers: before.triggers, rows: before.rows }).toEqual({ triggers: after.triggers, rows: after.rows });
+    await ds.destroy();
+
+    server = await startTestServer({}, env);
+    try {
+      // Migrated again; the triggers still count: two more users, then the customer's deletion takes its counters.
+      const client = server.client(partner.token);
+      await client.setupCustomer({ customerId: customer.id, users: [aUser(), aUser()] });
+      const counters = () => server.app.db.manager.query(`SELECT "kind", "n" FROM "child_count" WHERE "parentId" = ? ORDER BY "kind"`, [customer.id]);
+      expect(await counters()).toEqual([{ kind: 'customer_user', n: 6 }, { kind: 'location', n: 1 }, { kind: 'outbox_message', n: 6 }]);
+      await client.deleteCustomer(customer.id);
+      expect(await counters()).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
 });
 
 /** Migration 1733400000000 on PostgreSQL: its down() (triggers, functions, table) and its backfill, beside a running server. */
