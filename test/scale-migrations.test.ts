@@ -178,7 +178,8 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
 
     const schema = async (ds: DataSource) => ({
       table: (await ds.query(`SELECT "sql" FROM "sqlite_master" WHERE "name" = 'child_count'`))[0].sql as string,
-      triggers: (await ds.query(`SELECT "name" FROM "sqlite_master" WHERE "type" = 'trigger' AND "sql" LIKE '%child_count%' ORDER BY "name"`)).map((r: { name: string }) => r.name),
+      // The counters' own triggers (a later migration's trigger that reads them comes and goes with it).
+      triggers: (await ds.query(`SELECT "name" FROM "sqlite_master" WHERE "type" = 'trigger' AND "sql" LIKE '%child_count%' AND "name" LIKE '%count%' ORDER BY "name"`)).map((r: { name: string }) => r.name),
       rows: await ds.query(`SELECT "kind", "parentId", "n" FROM "child_count" ORDER BY "kind", "parentId"`),
     });
     const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });

@@ -95,7 +95,9 @@ async function keepGrams(tx: EntityManager, customerId: string, chunk: number): 
 
 /**
  * SQLite: moves the users written since the last round from "customer_user_gram_pending" (filled
- * by triggers: +1 with a new row's texts, −1 with a deleted row's, both for a renamed one) into the
+ * by triggers: +1 with a new row's texts, −1 with a deleted row's, both for a renamed one; only for
+ * a customer whose grams are kept, or a new user of one that has about GRAMS_KEPT_FROM users:
+ * migration 1733500000002) into the
  * stored counts of the customers whose grams are kept, one UPSERT per round whatever the number of
  * users; a customer that has reached GRAMS_KEPT_FROM users starts being kept, from its users; the
  * rows of the others are dropped. Row triggers could not do it themselves: a user has some 60

@@ -18,6 +18,7 @@ import { PartnerCountDeltas1733300000001 } from './1733300000001-partner-count-d
 import { WebexUserCounts1733400000000 } from './1733400000000-webex-user-counts';
 import { GramsOfLargeCustomers1733500000000 } from './1733500000000-grams-of-large-customers';
 import { ChildCountsByParent1733500000001 } from './1733500000001-child-counts-by-parent';
+import { GramsPendingWhenKept1733500000002 } from './1733500000002-grams-pending-when-kept';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same ones. */
 export const MIGRATIONS = [
@@ -29,5 +30,5 @@ export const MIGRATIONS = [
   ChildCounts1733200000000, SearchIndexes1733200000001, AuditTargets1733200000002,
   PartnerCounts1733250000000, OutboxUnsentRecipient1733250000001, UserSearchGrams1733300000000,
   PartnerCountDeltas1733300000001, WebexUserCounts1733400000000, GramsOfLargeCustomers1733500000000,
-  ChildCountsByParent1733500000001,
+  ChildCountsByParent1733500000001, GramsPendingWhenKept1733500000002,
 ];
