@@ -86,6 +86,8 @@ describe('Webex sync', () => {
     // answered 429 cannot be called back, so the stand-in may count it as early. What the connector
     // controls is what it sends once it knows: nothing, until the Retry-After has passed.
     expect(recorder.sent.filter((r) => r.retryAfter !== null)).toHaveLength(3);
+    // It read each one as the headers came (before the body), and sent nothing with the token from then until it passed.
+    expect(recorder.sent.filter((r) => r.retryAfter !== null).map((r) => r.knownAt !== null && r.knownAt >= r.answeredAt!)).toEqual([true, true, true]);
     expect(sentDuringRetryAfter(recorder.sent)).toEqual([]);
     expect(h.cisco.duplicateCreates()).toBe(0);
   });

@@ -135,6 +135,8 @@ export interface SentRequest {
   authorization: string | null;
   sentAt: number;
   answeredAt: number | null;
+  /** When the client first read the answer's Retry-After header (null: never). */
+  knownAt: number | null;
   status: number | null;
   retryAfter: string | null;
 }
@@ -152,12 +154,21 @@ export function recordFetches(baseUrl: string): { sent: SentRequest[]; restore()
     const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
     if (!url.startsWith(baseUrl)) return original(input, init);
     const headers = new Headers(init?.headers);
-    const record: SentRequest = { url, authorization: headers.get('authorization'), sentAt: performance.now(), answeredAt: null, status: null, retryAfter: null };
+    const record: SentRequest = { url, authorization: headers.get('authorization'), sentAt: performance.now(), answeredAt: null, knownAt: null, status: null, retryAfter: null };
     sent.push(record);
     const response = await original(input, init);
     record.answeredAt = performance.now();
     record.status = response.status;
     record.retryAfter = response.headers.get('retry-after');
+    // When the client reads the Retry-After is when it can know it: this wrapper resumes a few
+    // microtasks before the client does, and a request another slot sends in between is not early.
+    const get = response.headers.get.bind(response.headers);
+    Object.defineProperty(response.headers, 'get', {
+      value: (name: string) => {
+        if (name.toLowerCase() === 'retry-after' && record.knownAt === null) record.knownAt = performance.now();
+        return get(name);
+      },
+    });
     return response;
   }) as typeof fetch;
   return { sent, restore: () => { globalThis.fetch = original; } };
@@ -167,9 +178,10 @@ export function recordFetches(baseUrl: string): { sent: SentRequest[]; restore()
 export function sentDuringRetryAfter(sent: SentRequest[]): SentRequest[] {
   const early: SentRequest[] = [];
   for (const throttled of sent.filter((r) => r.retryAfter !== null && r.answeredAt !== null)) {
+    const known = throttled.knownAt ?? throttled.answeredAt!;
     const until = throttled.answeredAt! + Number(throttled.retryAfter) * 1000;
     early.push(...sent.filter((r) => r !== throttled && r.authorization === throttled.authorization
-      && r.sentAt > throttled.answeredAt! && r.sentAt < until));
+      && r.sentAt > known && r.sentAt < until));
   }
   return early;
 }

@@ -61,8 +61,10 @@ export class PartnerSession {
       const response = await this.limited(async () => {
         await this.takeRateToken();
         // Checked inside the slot, right before sending: a request that waited for a slot while
-        // another was answered 429 must not go out before that Retry-After.
-        await this.waitForRetryAfter();
+        // another was answered 429 must not go out before that Retry-After. The last check runs in
+        // the same synchronous step as the send (rawRequest calls fetch before its first await), so
+        // a 429 handled while this request resumed from its wait still holds it back.
+        do await this.waitForRetryAfter(); while (this.retryAfterUntil > Date.now());
         token = this.accessToken;
         // Recorded the moment the headers arrive (synchronously, before the body is read and the slot
         // handed on), so no request of another slot slips out after Cisco said to wait.
