@@ -158,7 +158,7 @@ if (require.main === module) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'provisioning-bench-http-'));
     try {
       const base = await prepareBase(path.join(dir, 'base.sqlite'), 12);
-      const p4 = await benchHttp(base, dir, { connections: 10, seconds: env('BENCH_HTTP_SECONDS', 5), rounds: env('BENCH_HTTP_ROUNDS', 3) });
+      const p4 = await benchHttp(base, dir, { connections: 10, seconds: env('BENCH_HTTP_SECONDS', 5), rounds: env('BENCH_HTTP_ROUNDS', 5) });
       printTable(`P4 HTTP (10 connections; medians of ${p4.rounds} rounds × ${p4.secondsPerRun} s)`, ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs typename', 'server CPU ms/req', 'CPU vs typename'],
         Object.entries(p4.scenarios).map(([name, s]) => [name, Math.round(s.reqPerSec), s.p50Ms, s.p99Ms, round(s.throughputVsTypename).toFixed(2),
           round(s.serverCpuMsPerRequest, 3).toFixed(3), round(s.cpuVsTypename).toFixed(2)]));
