@@ -71,16 +71,23 @@ async function storedWebexCounts(server: TestServer, customerId: string): Promis
 describe.skipIf(onPostgres)('audit target ids of events stored before the split (SQLite)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'audit-split-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** A database file of this suite: a server on it, and a DataSource to move its migrations back and forth. */
+  const onFile = (name: string) => {
+    const file = path.join(dir, name);
+    return {
+      start: () => startTestServer({}, { DATABASE_URL: `sqlite:${file}` }),
+      dataSource: () => new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS }),
+    };
+  };
 
   it('keeps every id, in order, of an event written before the migration', async () => {
-    const file = path.join(dir, 'legacy.sqlite');
-    const env = { DATABASE_URL: `sqlite:${file}` };
-    let server = await startTestServer({}, env);
+    const database = onFile('legacy.sqlite');
+    let server = await database.start();
     const partner = await server.newPartner();
     await server.stop();
 
     // Back to the schema before the split, then an event as that schema stored it: 2,345 ids in one text.
-    const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
+    const ds = database.dataSource();
     await ds.initialize();
     await undoThrough(ds, 'AuditTargets1733200000002');
     const ids = Array.from({ length: 2345 }, () => newId());
@@ -88,7 +95,7 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
       [newId(), partner.partnerId, partner.adminId, JSON.stringify(ids), Date.now()]);
     await ds.destroy();
 
-    server = await startTestServer({}, env);
+    server = await database.start();
     try {
       const ask = async (first?: number, offset?: number) => (await server.post({
         query: `query ($first: Int, $offset: Int) { auditEvents(first: 1) { edges { node { targetCount targetIds(first: $first, offset: $offset) } } } }`,
@@ -106,14 +113,13 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
   });
 
   it('counts and indexes the rows stored before the counters, the search indexes and the short-search grams existed', async () => {
-    const file = path.join(dir, 'before-counts.sqlite');
-    const env = { DATABASE_URL: `sqlite:${file}` };
-    let server = await startTestServer({}, env);
+    const database = onFile('before-counts.sqlite');
+    let server = await database.start();
     const { partner, customer, users } = await aCustomerWithThreeUsers(server);
     await server.stop();
 
     // Back to the schema before the counts, then the sync rows the connector had written by then.
-    const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
+    const ds = database.dataSource();
     await ds.initialize();
     await undoThrough(ds, 'WebexUserCounts1733400000000');
     const tables = (await ds.query(`SELECT name FROM sqlite_master WHERE type IN ('table', 'index')`)).map((r: { name: string }) => r.name);
@@ -122,7 +128,7 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
     await storeSyncRowsWithoutCounts(ds, customer.id, users.map((u) => u.id));
     await ds.destroy();
 
-    server = await startTestServer({}, env);
+    server = await database.start();
     try {
       await expectBackfilledWebexCounts(server, partner, customer.id, users[2]!.id);
       // The figures are the stored ones (test/webex-user-counts.test.ts shows they are what answers), backfilled.
@@ -133,9 +139,8 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
   });
 
   it('keeps the short-search grams of the customers of GRAMS_KEPT_FROM users or more only, and counts the others from their users', async () => {
-    const file = path.join(dir, 'grams-of-every-customer.sqlite');
-    const env = { DATABASE_URL: `sqlite:${file}` };
-    let server = await startTestServer({}, env);
+    const database = onFile('grams-of-every-customer.sqlite');
+    let server = await database.start();
     const { partner, customer: small } = await aCustomerWithThreeUsers(server);
     const template = (await partner.client.templates()).edges[0]!.node;
     const large = await partner.client.createCustomer(aCustomerInput(template.id));
@@ -143,7 +148,7 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
     await server.stop();
 
     // Back to before the migration: every customer's grams stored, no marks, nothing pending.
-    const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
+    const ds = database.dataSource();
     await ds.initialize();
     await undoThrough(ds, 'GramsOfLargeCustomers1733500000000');
     await applyPendingUserGrams(ds.manager, 20_000, 0);
@@ -153,7 +158,7 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
     const largeGrams = await grams(large.id);
     await ds.destroy();
 
-    server = await startTestServer({}, env);
+    server = await database.start();
     try {
       const stored = (customerId: string) => server.app.db.manager.query(`SELECT "gram", "n" FROM "customer_user_gram" WHERE "customerId" = ? ORDER BY "gram" LIMIT 2`, [customerId]);
       expect(await stored(small.id)).toEqual([]);
@@ -170,9 +175,8 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
   });
 
   it('rebuilds the counters keyed by customer, with every count and every trigger that keeps them, both ways', async () => {
-    const file = path.join(dir, 'child-count-key.sqlite');
-    const env = { DATABASE_URL: `sqlite:${file}` };
-    let server = await startTestServer({}, env);
+    const database = onFile('child-count-key.sqlite');
+    let server = await database.start();
     const { partner, customer } = await aCustomerWithThreeUsers(server);
     await server.stop();
 
@@ -182,7 +186,7 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
       triggers: (await ds.query(`SELECT "name" FROM "sqlite_master" WHERE "type" = 'trigger' AND "sql" LIKE '%child_count%' AND "name" LIKE '%count%' ORDER BY "name"`)).map((r: { name: string }) => r.name),
       rows: await ds.query(`SELECT "kind", "parentId", "n" FROM "child_count" ORDER BY "kind", "parentId"`),
     });
-    const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: ENTITIES, migrations: MIGRATIONS });
+    const ds = database.dataSource();
     await ds.initialize();
     const after = await schema(ds);
     expect(after.table).toContain('PRIMARY KEY ("parentId", "kind")) WITHOUT ROWID');
@@ -194,7 +198,7 @@ describe.skipIf(onPostgres)('audit target ids of events stored before the split 
     expect({ triggers: before.triggers, rows: before.rows }).toEqual({ triggers: after.triggers, rows: after.rows });
     await ds.destroy();
 
-    server = await startTestServer({}, env);
+    server = await database.start();
     try {
       // Migrated again; the triggers still count: two more users, then the customer's deletion takes its counters.
       const client = server.client(partner.token);
