@@ -16,7 +16,8 @@ import { likePattern } from './customer.service';
  * rows in memory (a dry run's overlay). Search is a case-insensitive substring of first name, last
  * name or email (domain.md §8). On SQLite a term of 3 characters or more is looked up in the
  * trigram index first; a shorter one scans the customer's users for its page, and its count is
- * read from the stored grams (db/search-grams.ts).
+ * read from the stored grams (db/search-grams.ts; on SQLite those of a customer of GRAMS_KEPT_FROM
+ * users or more, a smaller one's users are counted).
  * `webexStatus` keeps the users whose Webex state (their webex_sync row, found by primary key; no row
  * is NOT_SYNCED) has that status; `webexStatusOf` answers the same for a dry run's rows in memory.
  * Alone, its page walks the sync rows in that status (`through`) and its count is stored
