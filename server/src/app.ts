@@ -35,6 +35,12 @@ export interface RunningApp {
   /** Carries customers to Webex (domain.md §11); null without WEBEX_TOKEN_KEY (no partner can connect). */
   webex: WebexWorker | null;
   /**
+   * Stops the loops that send SQL on their own timer (PostgreSQL's partner-count folding and
+   * table statistics, the token usage flush; the rest is noted and written at stop()), for tests
+   * that count the statements of single requests.
+   */
+  stopBackgroundSql(): Promise<void>;
+  /**
    * The one place that stops the process's work (main.ts calls it on SIGTERM/SIGINT): stops
    * accepting connections, and at the same time tells every background worker to stop; waits for
    * the requests in flight and each worker's unit of work in flight, then closes the database.
@@ -110,6 +116,7 @@ export async function startApp(config: AppConfig, log: Logger = createLogger(con
   let stopped: Promise<void> | undefined;
   return {
     url: http.url, port: http.port, db, services, log, demo, demoAdminId, http, metricsUrl, outbox, webex,
+    stopBackgroundSql: async () => { await Promise.all([countCompactor?.stop(), statisticsKeeper?.stop(), tokenUsage.stop()]); },
     stop: () => (stopped ??= (async () => {
       // In parallel: the outbox and the Webex worker must not go on sending its batch while HTTP requests drain; it
       // finish the email or Cisco call in flight and hand the rest of their claims back at once.

@@ -38,7 +38,7 @@ describe('limits (R6)', () => {
   let server: TestServer;
   let partner: TestPartner;
   let templateId: string;
-  let watcher: ReturnType<typeof watchStatements>;
+  let watcher: Awaited<ReturnType<typeof watchStatements>>;
   /** The SQL of the token lookup, from a request that runs nothing else (an unknown token, 401). */
   let tokenLookupSql: string;
   const figures: string[] = [];
@@ -47,7 +47,7 @@ describe('limits (R6)', () => {
   beforeAll(async () => {
     server = fixture.server;
     ({ partner, templateId } = await partnerWithTemplate(server));
-    watcher = watchStatements(server.app);
+    watcher = await watchStatements(server.app);
     const unknown = await sqlOf(() => server.post({ query: '{ viewer { id } }' }, { token: 'wpt_not-a-real-token' }));
     expect(unknown.response.status).toBe(401);
     expect(unknown.sql).toHaveLength(1);

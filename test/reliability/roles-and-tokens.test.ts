@@ -169,7 +169,7 @@ describe('roles, tokens and the CLI (§8, §10)', () => {
     const burst = 5;
     // A refill slow enough (one unit per 100 s) that no unit comes back while the test runs.
     const limited = await startTestServer({ rateLimitBurst: burst, rateLimitPerSecond: 0.01 });
-    const watcher = watchStatements(limited.app);
+    const watcher = await watchStatements(limited.app);
     const viewer = { query: '{ viewer { id } }' };
     const madeUp = (() => { let n = 0; return () => `wpt_made-up-${++n}-${Date.now()}`; })();
     try {

@@ -99,11 +99,14 @@ export interface SeenStatement {
  * scope: the x-sql-* headers are set by a GraphQL plugin, so a request refused before GraphQL runs
  * (a JSON-array batch, an oversized body, a rate-limited request) carries none, and a missing header
  * proves nothing. Reader and writer share one TypeORM logger (database.ts), so one hook sees both.
- * Nothing in these servers runs SQL in the background (no SMTP_URL, the checkpointer has its own
- * connection outside TypeORM), so the statements seen during a request that is sent alone are that
- * request's.
+ * It first stops what runs SQL in the background on a timer (PostgreSQL's count folding and table
+ * statistics, the token usage flush: RunningApp.stopBackgroundSql; there is no SMTP_URL, and the
+ * checkpointer has its own connection outside TypeORM), so the statements seen during a request
+ * that is sent alone are that request's. On PostgreSQL a statistics round once landed among five
+ * token lookups.
  */
-export function watchStatements(app: RunningApp): { seen: SeenStatement[]; clear(): void; stop(): void } {
+export async function watchStatements(app: RunningApp): Promise<{ seen: SeenStatement[]; clear(): void; stop(): void }> {
+  await app.stopBackgroundSql();
   const logger = app.db.reader.logger as { logQuery(query: string, parameters?: unknown[], ...rest: unknown[]): unknown };
   const original = logger.logQuery;
   const seen: SeenStatement[] = [];
