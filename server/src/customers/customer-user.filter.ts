@@ -100,7 +100,8 @@ function searchCondition(db: Database, alias: string, term: string): string {
 async function countShortSearch(db: Database, customerIds: readonly string[], term: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   const add = (customerId: string, n: number | string) => counts.set(customerId, (counts.get(customerId) ?? 0) + Number(n));
-  const kept = db.kind === 'sqlite' ? [...await customersWithKeptGrams(db.manager, customerIds)] : customerIds;
+  const keptSet = db.kind === 'sqlite' ? await customersWithKeptGrams(db.manager, customerIds) : new Set(customerIds);
+  const kept = customerIds.filter((id) => keptSet.has(id));
   if (kept.length) {
     const stored = await selectIn<{ customerId: string; n: number | string }>(db.manager, 'customer_user_gram', ['customerId', 'n'], 'customerId', kept,
       { equal: { column: 'gram', value: term } });
@@ -113,7 +114,6 @@ async function countShortSearch(db: Database, customerIds: readonly string[], te
       .where('p."customerId" IN (:...customerIds)', { customerIds: [...ids] })
       .andWhere(searchCondition(db, 'p', term), { search: likePattern(term) })
       .groupBy('p."customerId"').getQueryAndParameters();
-    const keptSet = new Set(kept);
     const notKept = customerIds.filter((id) => !keptSet.has(id));
     const queries = [
       ...(kept.length ? [counted('customer_user_gram_pending', 'SUM(p."sign")', kept)] : []),

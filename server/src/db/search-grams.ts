@@ -44,6 +44,8 @@ export function userGrams(texts: readonly string[], into: Set<string> = new Set(
  * SEARCH_INDEX_BATCH written since the last round. Kept for every customer, a new customer's one
  * administrator wrote some 60 gram rows: about 80 µs of SQL in each createCustomer, a fourth of its
  * SQL and the largest single statement (README, Performance), to save counting a few hundred rows.
+ * Migration 1733500000002 wrote the value into the trigger that notes new users: a new value needs
+ * a migration that writes the trigger again.
  */
 export const GRAMS_KEPT_FROM = 500;
 
@@ -97,10 +99,9 @@ async function keepGrams(tx: EntityManager, customerId: string, chunk: number): 
  * SQLite: moves the users written since the last round from "customer_user_gram_pending" (filled
  * by triggers: +1 with a new row's texts, −1 with a deleted row's, both for a renamed one; only for
  * a customer whose grams are kept, or a new user of one that has about GRAMS_KEPT_FROM users:
- * migration 1733500000002) into the
- * stored counts of the customers whose grams are kept, one UPSERT per round whatever the number of
- * users; a customer that has reached GRAMS_KEPT_FROM users starts being kept, from its users; the
- * rows of the others are dropped. Row triggers could not do it themselves: a user has some 60
+ * migration 1733500000002) into the stored counts of the customers whose grams are kept, one
+ * UPSERT per round whatever the number of users; a customer that has reached GRAMS_KEPT_FROM users
+ * starts being kept, from its users; the rows of the others are dropped. Row triggers could not do it themselves: a user has some 60
  * grams, and 60 UPSERTs per inserted row would triple a 10,000-user setupCustomer. Runs inside a
  * write transaction (db/search-indexer.ts, before each group's COMMIT, once enough rows are
  * pending); a count reads the pending rows too, so it is exact in between. Rows of a customer

@@ -15,6 +15,25 @@ import { applyPendingUserGrams, postgresGramsOf } from '../search-grams';
  *   rows in different orders.
  * Backfilled from the users already stored.
  */
+const noteGramsPending = (row: 'NEW' | 'OLD', sign: number): string => `INSERT INTO "customer_user_gram_pending" ("customerId", "firstName", "lastName", "email", "sign")
+      VALUES (${row}."customerId", ${row}."firstName", ${row}."lastName", ${row}."email", ${sign});`;
+
+/**
+ * SQLite: the row triggers that note a written user's texts as pending gram rows (+1 NEW, −1 OLD,
+ * both for a renamed user), each with an optional further WHEN condition. Migration 1733500000002
+ * writes them again with conditions, and its down() without.
+ */
+export async function createGramsPendingTriggers(q: QueryRunner, when: { insert?: string; delete?: string; update?: string } = {}): Promise<void> {
+  const renamed = 'OLD."firstName" IS NOT NEW."firstName" OR OLD."lastName" IS NOT NEW."lastName" OR OLD."email" IS NOT NEW."email"';
+  await q.query(`CREATE TRIGGER "tr_customer_user_grams_insert" AFTER INSERT ON "customer_user"
+      ${when.insert ? `WHEN ${when.insert}` : ''} BEGIN ${noteGramsPending('NEW', 1)} END`);
+  await q.query(`CREATE TRIGGER "tr_customer_user_grams_delete" AFTER DELETE ON "customer_user"
+      ${when.delete ? `WHEN ${when.delete}` : ''} BEGIN ${noteGramsPending('OLD', -1)} END`);
+  await q.query(`CREATE TRIGGER "tr_customer_user_grams_update" AFTER UPDATE OF "firstName", "lastName", "email" ON "customer_user"
+      WHEN ${when.update ? `(${renamed}) AND ${when.update}` : renamed}
+      BEGIN ${noteGramsPending('OLD', -1)} ${noteGramsPending('NEW', 1)} END`);
+}
+
 export class UserSearchGrams1733300000000 implements MigrationInterface {
   name = 'UserSearchGrams1733300000000';
 
@@ -80,13 +99,7 @@ export class UserSearchGrams1733300000000 implements MigrationInterface {
       "firstName" text NOT NULL, "lastName" text NOT NULL, "email" text NOT NULL,
       "sign" integer NOT NULL)`);
     await q.query(`CREATE INDEX "ix_customer_user_gram_pending_customer" ON "customer_user_gram_pending" ("customerId")`);
-    const note = (row: 'NEW' | 'OLD', sign: number) => `INSERT INTO "customer_user_gram_pending" ("customerId", "firstName", "lastName", "email", "sign")
-      VALUES (${row}."customerId", ${row}."firstName", ${row}."lastName", ${row}."email", ${sign});`;
-    await q.query(`CREATE TRIGGER "tr_customer_user_grams_insert" AFTER INSERT ON "customer_user" BEGIN ${note('NEW', 1)} END`);
-    await q.query(`CREATE TRIGGER "tr_customer_user_grams_delete" AFTER DELETE ON "customer_user" BEGIN ${note('OLD', -1)} END`);
-    await q.query(`CREATE TRIGGER "tr_customer_user_grams_update" AFTER UPDATE OF "firstName", "lastName", "email" ON "customer_user"
-      WHEN OLD."firstName" IS NOT NEW."firstName" OR OLD."lastName" IS NOT NEW."lastName" OR OLD."email" IS NOT NEW."email"
-      BEGIN ${note('OLD', -1)} ${note('NEW', 1)} END`);
+    await createGramsPendingTriggers(q);
     await q.query(`INSERT INTO "customer_user_gram_pending" ("customerId", "firstName", "lastName", "email", "sign")
       SELECT "customerId", "firstName", "lastName", "email", 1 FROM "customer_user" ORDER BY "rowid"`);
     await applyPendingUserGrams(q.manager);

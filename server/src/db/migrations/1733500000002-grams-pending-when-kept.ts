@@ -1,9 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { GRAMS_KEPT_FROM, GRAMS_KEPT_MARK } from '../search-grams';
+import { createGramsPendingTriggers } from './1733300000000-user-search-grams';
 
-/** The SQLite triggers that note a user's texts for its customer's short-search grams (migration 1733300000000). */
-const note = (row: 'NEW' | 'OLD', sign: number) => `INSERT INTO "customer_user_gram_pending" ("customerId", "firstName", "lastName", "email", "sign")
-      VALUES (${row}."customerId", ${row}."firstName", ${row}."lastName", ${row}."email", ${sign});`;
 const kept = (row: 'NEW' | 'OLD') => `EXISTS (SELECT 1 FROM "customer_user_gram" WHERE "customerId" = ${row}."customerId" AND "gram" = '${GRAMS_KEPT_MARK}')`;
 
 /**
@@ -22,25 +20,13 @@ export class GramsPendingWhenKept1733500000002 implements MigrationInterface {
     // One below the bound: the count may not include the new user yet (the triggers' order is
     // SQLite's); the round that folds the row decides from the count then.
     const large = `(SELECT "n" FROM "child_count" WHERE "parentId" = NEW."customerId" AND "kind" = 'customer_user') >= ${GRAMS_KEPT_FROM - 1}`;
-    await q.query(`CREATE TRIGGER "tr_customer_user_grams_insert" AFTER INSERT ON "customer_user"
-      WHEN ${kept('NEW')} OR ${large}
-      BEGIN ${note('NEW', 1)} END`);
-    await q.query(`CREATE TRIGGER "tr_customer_user_grams_delete" AFTER DELETE ON "customer_user"
-      WHEN ${kept('OLD')}
-      BEGIN ${note('OLD', -1)} END`);
-    await q.query(`CREATE TRIGGER "tr_customer_user_grams_update" AFTER UPDATE OF "firstName", "lastName", "email" ON "customer_user"
-      WHEN (OLD."firstName" IS NOT NEW."firstName" OR OLD."lastName" IS NOT NEW."lastName" OR OLD."email" IS NOT NEW."email") AND ${kept('NEW')}
-      BEGIN ${note('OLD', -1)} ${note('NEW', 1)} END`);
+    await createGramsPendingTriggers(q, { insert: `${kept('NEW')} OR ${large}`, delete: kept('OLD'), update: kept('NEW') });
   }
 
   async down(q: QueryRunner): Promise<void> {
     if (q.connection.driver.options.type === 'postgres') return;
     await dropTriggers(q);
-    await q.query(`CREATE TRIGGER "tr_customer_user_grams_insert" AFTER INSERT ON "customer_user" BEGIN ${note('NEW', 1)} END`);
-    await q.query(`CREATE TRIGGER "tr_customer_user_grams_delete" AFTER DELETE ON "customer_user" BEGIN ${note('OLD', -1)} END`);
-    await q.query(`CREATE TRIGGER "tr_customer_user_grams_update" AFTER UPDATE OF "firstName", "lastName", "email" ON "customer_user"
-      WHEN OLD."firstName" IS NOT NEW."firstName" OR OLD."lastName" IS NOT NEW."lastName" OR OLD."email" IS NOT NEW."email"
-      BEGIN ${note('OLD', -1)} ${note('NEW', 1)} END`);
+    await createGramsPendingTriggers(q);
   }
 }
 
